@@ -1,0 +1,877 @@
+/* fm-client.c: the Filemail API as an async GObject service */
+#define G_LOG_DOMAIN "fm-client"
+
+#include <string.h>
+
+#include "fm-client.h"
+#include "fm-error.h"
+#include "fm-util.h"
+
+#define USER_AGENT "filemail-desktop/" FM_VERSION " "
+
+struct _FmClient
+{
+  GObject      parent_instance;
+
+  char        *base_url;
+  char        *login_token;
+  char        *api_key;
+  SoupSession *session;
+};
+
+G_DEFINE_FINAL_TYPE (FmClient, fm_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_SESSION,
+  PROP_LOGIN_TOKEN,
+  PROP_API_KEY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef gpointer (*FmParseFunc) (JsonObject *root, GError **error);
+
+typedef enum {
+  CALL_DEFAULT = 0,
+  CALL_NO_TOKEN = 1 << 0,   /* login must not send a stale token */
+} CallFlags;
+
+typedef struct {
+  FmParseFunc     parse;
+  GDestroyNotify  destroy;
+  char           *path;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+/* ---------------------------------------------------------------- boxed */
+
+G_DEFINE_BOXED_TYPE (FmTransferOptions, fm_transfer_options,
+                     fm_transfer_options_copy, fm_transfer_options_free)
+
+FmTransferOptions *
+fm_transfer_options_new (void)
+{
+  FmTransferOptions *options = g_new0 (FmTransferOptions, 1);
+
+  options->transfer_size = -1;
+  return options;
+}
+
+FmTransferOptions *
+fm_transfer_options_copy (const FmTransferOptions *options)
+{
+  FmTransferOptions *copy = g_memdup2 (options, sizeof *options);
+
+  copy->to = g_strdup (options->to);
+  copy->from = g_strdup (options->from);
+  copy->subject = g_strdup (options->subject);
+  copy->message = g_strdup (options->message);
+  copy->password = g_strdup (options->password);
+  return copy;
+}
+
+void
+fm_transfer_options_free (FmTransferOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_free (options->to);
+  g_free (options->from);
+  g_free (options->subject);
+  g_free (options->message);
+  g_free (options->password);
+  g_free (options);
+}
+
+/* ------------------------------------------------------------ URL policy */
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* https anywhere; plain http only to this machine (the local server, a
+ * developer's proxy), never across a network where a password or a
+ * transfer key could be read. */
+gboolean
+fm_client_check_url (const char  *url,
+                     GError     **error)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
+                        fm_error_get_message (FM_ERROR_INVALID_URL), url ? url : ""), FALSE;
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && host_is_loopback (g_uri_get_host (uri)))
+    return TRUE;
+  g_autofree char *shown = fm_client_redact_uri (url);
+  if (g_ascii_strcasecmp (scheme, "http") == 0)
+    return g_set_error (error, FM_ERROR, FM_ERROR_INSECURE_URL, "%s (%s)",
+                        fm_error_get_message (FM_ERROR_INSECURE_URL), shown), FALSE;
+  return g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
+                      fm_error_get_message (FM_ERROR_INVALID_URL), shown), FALSE;
+}
+
+/* For logs and messages: the URI without query, fragment or user info, as
+ * upload URLs carry the transfer key in their query. */
+char *
+fm_client_redact_uri (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (parsed == NULL)
+    return g_strdup ("(invalid address)");
+  return g_uri_to_string_partial (parsed, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY |
+                                          G_URI_HIDE_FRAGMENT);
+}
+
+/* ------------------------------------------------------------- GObject */
+
+static void
+fm_client_constructed (GObject *object)
+{
+  FmClient *self = FM_CLIENT (object);
+
+  G_OBJECT_CLASS (fm_client_parent_class)->constructed (object);
+
+  /* Four chunks in flight per transfer plus API calls beside them: the
+   * default of two connections per host would silently serialise them. */
+  if (self->session == NULL)
+    self->session = g_object_new (SOUP_TYPE_SESSION,
+                                  "user-agent", USER_AGENT,
+                                  "timeout", 60,
+                                  "idle-timeout", 60,
+                                  "max-conns", 32,
+                                  "max-conns-per-host", 8,
+                                  "proxy-resolver", g_proxy_resolver_get_default (),
+                                  NULL);
+}
+
+static void
+fm_client_finalize (GObject *object)
+{
+  FmClient *self = FM_CLIENT (object);
+
+  g_free (self->base_url);
+  g_free (self->login_token);
+  g_free (self->api_key);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (fm_client_parent_class)->finalize (object);
+}
+
+static void
+fm_client_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FmClient *self = FM_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL: g_value_set_string (value, self->base_url); break;
+    case PROP_SESSION: g_value_set_object (value, self->session); break;
+    case PROP_LOGIN_TOKEN: g_value_set_string (value, self->login_token); break;
+    case PROP_API_KEY: g_value_set_string (value, self->api_key); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fm_client_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FmClient *self = FM_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      self->base_url = g_strdup (g_value_get_string (value));
+      /* "https://host/" and "https://host" name the same API */
+      while (self->base_url != NULL && g_str_has_suffix (self->base_url, "/"))
+        self->base_url[strlen (self->base_url) - 1] = '\0';
+      break;
+    case PROP_SESSION: self->session = g_value_dup_object (value); break;
+    case PROP_LOGIN_TOKEN: fm_client_set_login_token (self, g_value_get_string (value)); break;
+    case PROP_API_KEY: fm_client_set_api_key (self, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fm_client_class_init (FmClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = fm_client_constructed;
+  object_class->finalize = fm_client_finalize;
+  object_class->get_property = fm_client_get_property;
+  object_class->set_property = fm_client_set_property;
+
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, FM_DEFAULT_API_URL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, SOUP_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOGIN_TOKEN] =
+    g_param_spec_string ("login-token", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fm_client_init (FmClient *self)
+{
+}
+
+FmClient *
+fm_client_new (const char  *base_url,
+               GError     **error)
+{
+  if (base_url == NULL || *base_url == '\0')
+    base_url = FM_DEFAULT_API_URL;
+  if (!fm_client_check_url (base_url, error))
+    return NULL;
+  return g_object_new (FM_TYPE_CLIENT, "base-url", base_url, NULL);
+}
+
+const char *
+fm_client_get_base_url (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+SoupSession *
+fm_client_get_session (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->session;
+}
+
+const char *
+fm_client_get_login_token (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->login_token;
+}
+
+void
+fm_client_set_login_token (FmClient   *self,
+                           const char *token)
+{
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (token != NULL && *token == '\0')
+    token = NULL;
+  if (fm_set_str (&self->login_token, token))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN_TOKEN]);
+}
+
+const char *
+fm_client_get_api_key (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->api_key;
+}
+
+void
+fm_client_set_api_key (FmClient   *self,
+                       const char *api_key)
+{
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (api_key != NULL && *api_key == '\0')
+    api_key = NULL;
+  if (fm_set_str (&self->api_key, api_key))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_KEY]);
+}
+
+/* --------------------------------------------------------- the transport */
+
+static void
+append_param (GString    *form,
+              const char *name,
+              const char *value)
+{
+  if (value == NULL)
+    return;
+  if (form->len > 0)
+    g_string_append_c (form, '&');
+  g_string_append_uri_escaped (form, name, NULL, FALSE);
+  g_string_append_c (form, '=');
+  g_string_append_uri_escaped (form, value, NULL, FALSE);
+}
+
+static char *
+encode_form (FmClient           *self,
+             const char * const *params,
+             CallFlags           flags)
+{
+  GString *form = g_string_new (NULL);
+
+  for (gsize i = 0; params != NULL && params[i] != NULL; i += 2)
+    append_param (form, params[i], params[i + 1]);
+  if (!(flags & CALL_NO_TOKEN))
+    append_param (form, "logintoken", self->login_token);
+  append_param (form, "apikey", self->api_key);
+  return g_string_free (form, FALSE);
+}
+
+static GError *
+transport_error (GError *error)
+{
+  GError *wrapped;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return error;
+  wrapped = g_error_new (FM_ERROR, FM_ERROR_NETWORK, "%s (%s)",
+                         fm_error_get_message (FM_ERROR_NETWORK), error->message);
+  g_error_free (error);
+  return wrapped;
+}
+
+static void
+send_and_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(JsonObject) root = NULL;
+  gpointer value;
+  guint status;
+
+  if (body == NULL)
+    return g_task_return_error (task, transport_error (error));
+  status = soup_message_get_status (msg);
+  if (status != SOUP_STATUS_OK)
+    return g_task_return_new_error (task, FM_ERROR, FM_ERROR_HTTP_STATUS, "%s (HTTP %u %s, %s)",
+                                    fm_error_get_message (FM_ERROR_HTTP_STATUS), status,
+                                    soup_status_get_phrase (status), data->path);
+  root = fm_response_parse (body, &error);
+  if (root == NULL)
+    return g_task_return_error (task, error);
+  if (data->parse == NULL)
+    return g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_object_unref);
+  value = data->parse (root, &error);
+  if (value == NULL)
+    return g_task_return_error (task, error);
+  g_task_return_pointer (task, value, data->destroy);
+}
+
+static void
+start_call (FmClient           *self,
+            const char         *path,
+            const char * const *params,
+            CallFlags           flags,
+            gpointer            source_tag,
+            FmParseFunc         parse,
+            GDestroyNotify      destroy,
+            GCancellable       *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer            user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = NULL;
+  CallData *data = g_new0 (CallData, 1);
+
+  data->parse = parse;
+  data->destroy = destroy;
+  data->path = g_strdup (path);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+
+  /* Only the path is logged: the form body holds the secrets. */
+  g_debug ("POST %s", path);
+  msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url, encode_form (self, params, flags));
+  if (msg == NULL)
+    return g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_URL, "%s",
+                                    fm_error_get_message (FM_ERROR_INVALID_URL));
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    send_and_read_cb, g_steal_pointer (&task));
+}
+
+static gpointer
+finish_pointer (FmClient      *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+finish_ok (FmClient      *self,
+           GAsyncResult  *result,
+           gpointer       source_tag,
+           GError       **error)
+{
+  g_autoptr(JsonObject) root = finish_pointer (self, result, source_tag, error);
+
+  return root != NULL;
+}
+
+void
+fm_client_call_async (FmClient            *self,
+                      const char          *path,
+                      const char * const  *params,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (FM_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+  start_call (self, path, params, CALL_DEFAULT, fm_client_call_async, NULL, NULL,
+              cancellable, callback, user_data);
+}
+
+JsonObject *
+fm_client_call_finish (FmClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  return finish_pointer (self, result, fm_client_call_async, error);
+}
+
+/* Calls that need a login fail at once, without a round trip, when there
+ * is none. */
+static gboolean
+check_logged_in (FmClient            *self,
+                 gpointer             source_tag,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->login_token != NULL)
+    return TRUE;
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_return_new_error (task, FM_ERROR, FM_ERROR_NOT_LOGGED_IN, "%s",
+                           fm_error_get_message (FM_ERROR_NOT_LOGGED_IN));
+  return FALSE;
+}
+
+static const char *
+bool_str (gboolean value)
+{
+  return value ? "true" : "false";
+}
+
+/* ------------------------------------------------------- authentication */
+
+void
+fm_client_login_async (FmClient            *self,
+                       const char          *username,
+                       const char          *password,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  const char *params[] = {
+    "username", username, "password", password, "source", "Desktop", NULL
+  };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  start_call (self, "/api/authentication/login", params, CALL_NO_TOKEN, fm_client_login_async,
+              (FmParseFunc) fm_response_parse_login, g_free, cancellable, callback, user_data);
+}
+
+/* Returns the login token and keeps it for the calls that follow. */
+char *
+fm_client_login_finish (FmClient      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  char *token = finish_pointer (self, result, fm_client_login_async, error);
+
+  if (token != NULL)
+    fm_client_set_login_token (self, token);
+  return token;
+}
+
+void
+fm_client_logout_async (FmClient            *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_logout_async, callback, user_data))
+    start_call (self, "/api/authentication/logout", NULL, CALL_DEFAULT, fm_client_logout_async,
+                NULL, NULL, cancellable, callback, user_data);
+}
+
+/* The token is forgotten whatever the server said: a user who logs out
+ * must be logged out here even when the server cannot be reached. */
+gboolean
+fm_client_logout_finish (FmClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  gboolean ok = finish_ok (self, result, fm_client_logout_async, error);
+
+  fm_client_set_login_token (self, NULL);
+  return ok;
+}
+
+/* ------------------------------------------------------------ transfers */
+
+void
+fm_client_transfer_initialize_async (FmClient                *self,
+                                     const FmTransferOptions *options,
+                                     GCancellable            *cancellable,
+                                     GAsyncReadyCallback      callback,
+                                     gpointer                 user_data)
+{
+  g_autofree char *days = options->days > 0 ? g_strdup_printf ("%d", options->days) : NULL;
+  g_autofree char *size = options->transfer_size >= 0
+                          ? g_strdup_printf ("%" G_GINT64_FORMAT, options->transfer_size) : NULL;
+  const char *params[] = {
+    "to", options->to && *options->to ? options->to : NULL,
+    "from", options->from && *options->from ? options->from : NULL,
+    "subject", options->subject && *options->subject ? options->subject : NULL,
+    "message", options->message && *options->message ? options->message : NULL,
+    "notify", bool_str (options->notify),
+    "confirmation", bool_str (options->confirmation),
+    "days", days,
+    "password", options->password && *options->password ? options->password : NULL,
+    "transfersize", size,
+    "source", "Desktop",
+    NULL
+  };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  start_call (self, "/api/transfer/initialize", params, CALL_DEFAULT,
+              fm_client_transfer_initialize_async, (FmParseFunc) fm_response_parse_ticket,
+              (GDestroyNotify) fm_transfer_ticket_free, cancellable, callback, user_data);
+}
+
+FmTransferTicket *
+fm_client_transfer_initialize_finish (FmClient      *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return finish_pointer (self, result, fm_client_transfer_initialize_async, error);
+}
+
+void
+fm_client_transfer_get_async (FmClient            *self,
+                              const char          *transfer_id,
+                              const char          *password,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  const char *params[] = {
+    "transferid", transfer_id, "password", password && *password ? password : NULL, NULL
+  };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  start_call (self, "/api/transfer/get", params, CALL_DEFAULT, fm_client_transfer_get_async,
+              (FmParseFunc) fm_response_parse_transfer, g_object_unref,
+              cancellable, callback, user_data);
+}
+
+FmTransfer *
+fm_client_transfer_get_finish (FmClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_pointer (self, result, fm_client_transfer_get_async, error);
+}
+
+void
+fm_client_transfer_complete_async (FmClient            *self,
+                                   const char          *transfer_id,
+                                   const char          *transfer_key,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  const char *params[] = { "transferid", transfer_id, "transferkey", transfer_key, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  start_call (self, "/api/transfer/complete", params, CALL_DEFAULT,
+              fm_client_transfer_complete_async, (FmParseFunc) fm_response_parse_complete,
+              g_free, cancellable, callback, user_data);
+}
+
+/* Returns the transfer's download link ("" if the server gave none). */
+char *
+fm_client_transfer_complete_finish (FmClient      *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_pointer (self, result, fm_client_transfer_complete_async, error);
+}
+
+void
+fm_client_transfer_forward_async (FmClient            *self,
+                                  const char          *transfer_id,
+                                  const char          *to,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  const char *params[] = { "transferid", transfer_id, "to", to, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_transfer_forward_async, callback, user_data))
+    start_call (self, "/api/transfer/forward", params, CALL_DEFAULT,
+                fm_client_transfer_forward_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_transfer_forward_finish (FmClient      *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_ok (self, result, fm_client_transfer_forward_async, error);
+}
+
+void
+fm_client_transfer_cancel_async (FmClient            *self,
+                                 const char          *transfer_id,
+                                 const char          *transfer_key,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  const char *params[] = { "transferid", transfer_id, "transferkey", transfer_key, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  start_call (self, "/api/transfer/cancel", params, CALL_DEFAULT,
+              fm_client_transfer_cancel_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_transfer_cancel_finish (FmClient      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_ok (self, result, fm_client_transfer_cancel_async, error);
+}
+
+void
+fm_client_transfer_delete_async (FmClient            *self,
+                                 const char          *transfer_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  const char *params[] = { "transferid", transfer_id, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_transfer_delete_async, callback, user_data))
+    start_call (self, "/api/transfer/delete", params, CALL_DEFAULT,
+                fm_client_transfer_delete_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_transfer_delete_finish (FmClient      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_ok (self, result, fm_client_transfer_delete_async, error);
+}
+
+void
+fm_client_transfer_update_async (FmClient               *self,
+                                 const char             *transfer_id,
+                                 const FmTransferUpdate *update,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  g_autofree char *days = update->days >= 0 ? g_strdup_printf ("%d", update->days) : NULL;
+  const char *params[] = {
+    "transferid", transfer_id,
+    "subject", update->subject,
+    "message", update->message,
+    "days", days,
+    "notify", update->notify >= 0 ? bool_str (update->notify) : NULL,
+    NULL
+  };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_transfer_update_async, callback, user_data))
+    start_call (self, "/api/transfer/update", params, CALL_DEFAULT,
+                fm_client_transfer_update_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_transfer_update_finish (FmClient      *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_ok (self, result, fm_client_transfer_update_async, error);
+}
+
+/* ---------------------------------------------------------------- files */
+
+/* The reference asks to avoid < > : " / \ | ? * in names; control
+ * characters and the names "." and ".." are refused too, since they would
+ * be unusable on the recipients' file systems. */
+gboolean
+fm_filename_is_valid_for_rename (const char *filename)
+{
+  if (filename == NULL || *filename == '\0' || !g_utf8_validate (filename, -1, NULL))
+    return FALSE;
+  if (strcmp (filename, ".") == 0 || strcmp (filename, "..") == 0)
+    return FALSE;
+  for (const char *p = filename; *p; p++)
+    if (strchr ("<>:\"/\\|?*", *p) != NULL || (guchar) *p < 0x20 || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+void
+fm_client_file_rename_async (FmClient            *self,
+                             const char          *file_id,
+                             const char          *filename,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  const char *params[] = { "fileid", file_id, "filename", filename, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (!fm_filename_is_valid_for_rename (filename))
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, fm_client_file_rename_async);
+      return g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_PARAMETER,
+                                      "A file name cannot be empty or contain < > : \" / \\ | ? *");
+    }
+  if (check_logged_in (self, fm_client_file_rename_async, callback, user_data))
+    start_call (self, "/api/transfer/file/rename", params, CALL_DEFAULT,
+                fm_client_file_rename_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_file_rename_finish (FmClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_ok (self, result, fm_client_file_rename_async, error);
+}
+
+void
+fm_client_file_delete_async (FmClient            *self,
+                             const char          *file_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  const char *params[] = { "fileid", file_id, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_file_delete_async, callback, user_data))
+    start_call (self, "/api/transfer/file/delete", params, CALL_DEFAULT,
+                fm_client_file_delete_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_file_delete_finish (FmClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_ok (self, result, fm_client_file_delete_async, error);
+}
+
+/* ---------------------------------------------------------------- lists */
+
+void
+fm_client_sent_get_async (FmClient            *self,
+                          gboolean             include_expired,
+                          gboolean             for_all_users,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  const char *params[] = {
+    "getexpired", bool_str (include_expired),
+    "getforallusers", bool_str (for_all_users),
+    NULL
+  };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_sent_get_async, callback, user_data))
+    start_call (self, "/api/transfer/sent/get", params, CALL_DEFAULT, fm_client_sent_get_async,
+                (FmParseFunc) fm_response_parse_transfers, g_object_unref,
+                cancellable, callback, user_data);
+}
+
+/* Returns a GListModel of FmTransfer. */
+GListModel *
+fm_client_sent_get_finish (FmClient      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish_pointer (self, result, fm_client_sent_get_async, error);
+}
+
+void
+fm_client_received_get_async (FmClient            *self,
+                              gboolean             for_all_users,
+                              gint64               from_unix_ms,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autofree char *from = from_unix_ms > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, from_unix_ms) : NULL;
+  const char *params[] = {
+    "getForAllUsers", bool_str (for_all_users),
+    "from", from,
+    NULL
+  };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (check_logged_in (self, fm_client_received_get_async, callback, user_data))
+    start_call (self, "/api/transfer/received/get", params, CALL_DEFAULT,
+                fm_client_received_get_async, (FmParseFunc) fm_response_parse_transfers,
+                g_object_unref, cancellable, callback, user_data);
+}
+
+/* Returns a GListModel of FmTransfer. */
+GListModel *
+fm_client_received_get_finish (FmClient      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_pointer (self, result, fm_client_received_get_async, error);
+}

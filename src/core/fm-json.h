@@ -1,0 +1,26 @@
+/* fm-json.h: type-checked accessors for server JSON
+ *
+ * The server is not trusted to send the types the reference shows: every
+ * accessor checks the node type and answers a default instead of asserting.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+const char *fm_json_get_string    (JsonObject *object,
+                                   const char *member);
+gboolean    fm_json_get_int64     (JsonObject *object,
+                                   const char *member,
+                                   gint64     *out);
+gboolean    fm_json_get_boolean   (JsonObject *object,
+                                   const char *member,
+                                   gboolean    fallback);
+JsonArray  *fm_json_get_array     (JsonObject *object,
+                                   const char *member);
+JsonObject *fm_json_get_object    (JsonObject *object,
+                                   const char *member);
+gint64      fm_json_timestamp_to_unix (gint64 value);
+
+G_END_DECLS

@@ -1,0 +1,415 @@
+/* fm-transfer.c: a Filemail transfer */
+#define G_LOG_DOMAIN "fm-transfer"
+
+#include "fm-error.h"
+#include "fm-json.h"
+#include "fm-transfer.h"
+#include "fm-util.h"
+
+struct _FmTransfer
+{
+  GObject     parent_instance;
+
+  char       *id;
+  char       *from;
+  GStrv       to;
+  char       *subject;
+  char       *message;
+  gint64      sent_date;
+  gint64      expire_date;
+  gint64      downloads;
+  gboolean    notify;
+  char       *status;
+  char       *url;
+  gint64      size;
+  GListStore *files;
+};
+
+G_DEFINE_FINAL_TYPE (FmTransfer, fm_transfer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_FROM,
+  PROP_TO,
+  PROP_SUBJECT,
+  PROP_MESSAGE,
+  PROP_SENT_DATE,
+  PROP_EXPIRE_DATE,
+  PROP_DOWNLOADS,
+  PROP_NOTIFY,
+  PROP_STATUS,
+  PROP_URL,
+  PROP_SIZE,
+  PROP_FILES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+fm_transfer_finalize (GObject *object)
+{
+  FmTransfer *self = FM_TRANSFER (object);
+
+  g_free (self->id);
+  g_free (self->from);
+  g_strfreev (self->to);
+  g_free (self->subject);
+  g_free (self->message);
+  g_free (self->status);
+  g_free (self->url);
+  g_clear_object (&self->files);
+  G_OBJECT_CLASS (fm_transfer_parent_class)->finalize (object);
+}
+
+static void
+fm_transfer_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  FmTransfer *self = FM_TRANSFER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_FROM: g_value_set_string (value, self->from); break;
+    case PROP_TO: g_value_set_boxed (value, self->to); break;
+    case PROP_SUBJECT: g_value_set_string (value, self->subject); break;
+    case PROP_MESSAGE: g_value_set_string (value, self->message); break;
+    case PROP_SENT_DATE: g_value_set_int64 (value, self->sent_date); break;
+    case PROP_EXPIRE_DATE: g_value_set_int64 (value, self->expire_date); break;
+    case PROP_DOWNLOADS: g_value_set_int64 (value, self->downloads); break;
+    case PROP_NOTIFY: g_value_set_boolean (value, self->notify); break;
+    case PROP_STATUS: g_value_set_string (value, self->status); break;
+    case PROP_URL: g_value_set_string (value, self->url); break;
+    case PROP_SIZE: g_value_set_int64 (value, self->size); break;
+    case PROP_FILES: g_value_set_object (value, self->files); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fm_transfer_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  FmTransfer *self = FM_TRANSFER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: fm_set_str (&self->id, g_value_get_string (value)); break;
+    case PROP_FROM: fm_set_str (&self->from, g_value_get_string (value)); break;
+    case PROP_TO:
+      g_strfreev (self->to);
+      self->to = g_value_dup_boxed (value);
+      break;
+    case PROP_SUBJECT: fm_transfer_set_subject (self, g_value_get_string (value)); break;
+    case PROP_MESSAGE: fm_transfer_set_message (self, g_value_get_string (value)); break;
+    case PROP_SENT_DATE: self->sent_date = g_value_get_int64 (value); break;
+    case PROP_EXPIRE_DATE: fm_transfer_set_expire_date (self, g_value_get_int64 (value)); break;
+    case PROP_DOWNLOADS: self->downloads = g_value_get_int64 (value); break;
+    case PROP_NOTIFY: fm_transfer_set_notify (self, g_value_get_boolean (value)); break;
+    case PROP_STATUS: fm_set_str (&self->status, g_value_get_string (value)); break;
+    case PROP_URL: fm_set_str (&self->url, g_value_get_string (value)); break;
+    case PROP_SIZE: self->size = g_value_get_int64 (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+#define RW_FLAGS (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+
+static GParamSpec *
+string_prop (const char *name)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL, RW_FLAGS);
+}
+
+static GParamSpec *
+int64_prop (const char *name)
+{
+  return g_param_spec_int64 (name, NULL, NULL, G_MININT64, G_MAXINT64, 0, RW_FLAGS);
+}
+
+static void
+fm_transfer_class_init (FmTransferClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fm_transfer_finalize;
+  object_class->get_property = fm_transfer_get_property;
+  object_class->set_property = fm_transfer_set_property;
+
+  properties[PROP_ID] = string_prop ("id");
+  properties[PROP_FROM] = string_prop ("from");
+  properties[PROP_TO] = g_param_spec_boxed ("to", NULL, NULL, G_TYPE_STRV, RW_FLAGS);
+  properties[PROP_SUBJECT] = string_prop ("subject");
+  properties[PROP_MESSAGE] = string_prop ("message");
+  /* Dates are Unix time in seconds, whatever unit the server used. */
+  properties[PROP_SENT_DATE] = int64_prop ("sent-date");
+  properties[PROP_EXPIRE_DATE] = int64_prop ("expire-date");
+  properties[PROP_DOWNLOADS] = int64_prop ("downloads");
+  properties[PROP_NOTIFY] = g_param_spec_boolean ("notify", NULL, NULL, FALSE, RW_FLAGS);
+  properties[PROP_STATUS] = string_prop ("status");
+  properties[PROP_URL] = string_prop ("url");
+  properties[PROP_SIZE] = int64_prop ("size");
+  properties[PROP_FILES] =
+    g_param_spec_object ("files", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fm_transfer_init (FmTransfer *self)
+{
+  self->files = g_list_store_new (FM_TYPE_TRANSFER_FILE);
+}
+
+/* "to" is not in the reference's examples; accept a comma-separated string
+ * or an array of strings, as other Filemail clients see both. */
+static GStrv
+parse_recipients (JsonObject *object)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array = fm_json_get_array (object, "to");
+  const char *list = fm_json_get_string (object, "to");
+
+  if (array != NULL)
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonNode *node = json_array_get_element (array, i);
+
+        if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+          g_strv_builder_add (builder, json_node_get_string (node));
+      }
+  else if (list != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (list, ",", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*g_strstrip (parts[i]) != '\0')
+          g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+parse_files (FmTransfer  *self,
+             JsonObject  *object,
+             GError     **error)
+{
+  JsonArray *files = fm_json_get_array (object, "files");
+  gint64 sum = 0;
+
+  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
+    {
+      JsonNode *node = json_array_get_element (files, i);
+      g_autoptr(FmTransferFile) file = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return g_set_error_literal (error, FM_ERROR, FM_ERROR_PROTOCOL,
+                                    "A transfer's file list holds something that is not a file"), FALSE;
+      file = fm_transfer_file_new_from_json (json_node_get_object (node), error);
+      if (file == NULL)
+        return FALSE;
+      sum += fm_transfer_file_get_filesize (file);
+      g_list_store_append (self->files, file);
+    }
+  if (self->size <= 0)
+    self->size = sum;
+  return TRUE;
+}
+
+static gint64
+parse_date (JsonObject *object,
+            const char *member)
+{
+  gint64 value = 0;
+
+  if (!fm_json_get_int64 (object, member, &value))
+    return 0;
+  return fm_json_timestamp_to_unix (value);
+}
+
+/* A transfer needs an id; the reference shows its status under "status"
+ * (transfer/get) or "responsestatus" (sent/get, received/get). */
+FmTransfer *
+fm_transfer_new_from_json (JsonObject  *object,
+                           GError     **error)
+{
+  g_autoptr(FmTransfer) self = NULL;
+  const char *id = fm_json_get_string (object, "id");
+  const char *status = fm_json_get_string (object, "status");
+
+  if (id == NULL || *id == '\0')
+    id = fm_json_get_string (object, "transferid");
+  if (id == NULL || *id == '\0')
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_PROTOCOL,
+                           "The server sent a transfer without an \"id\"");
+      return NULL;
+    }
+  if (status == NULL)
+    status = fm_json_get_string (object, "responsestatus");
+
+  self = g_object_new (FM_TYPE_TRANSFER, NULL);
+  self->id = g_strdup (id);
+  self->from = g_strdup (fm_json_get_string (object, "from"));
+  self->to = parse_recipients (object);
+  self->subject = g_strdup (fm_json_get_string (object, "subject"));
+  self->message = g_strdup (fm_json_get_string (object, "message"));
+  self->sent_date = parse_date (object, "sentdate");
+  self->expire_date = parse_date (object, "expiredate");
+  fm_json_get_int64 (object, "downloads", &self->downloads);
+  self->notify = fm_json_get_boolean (object, "notify", FALSE);
+  self->status = g_strdup (status);
+  self->url = g_strdup (fm_json_get_string (object, "url"));
+  fm_json_get_int64 (object, "size", &self->size);
+  if (!parse_files (self, object, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+fm_transfer_get_id (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->id;
+}
+
+const char *
+fm_transfer_get_from (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->from;
+}
+
+const char * const *
+fm_transfer_get_to (FmTransfer *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->to != NULL ? (const char * const *) self->to : none;
+}
+
+const char *
+fm_transfer_get_subject (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->subject;
+}
+
+void
+fm_transfer_set_subject (FmTransfer *self,
+                         const char *subject)
+{
+  g_return_if_fail (FM_IS_TRANSFER (self));
+  if (fm_set_str (&self->subject, subject))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBJECT]);
+}
+
+const char *
+fm_transfer_get_message (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->message;
+}
+
+void
+fm_transfer_set_message (FmTransfer *self,
+                         const char *message)
+{
+  g_return_if_fail (FM_IS_TRANSFER (self));
+  if (fm_set_str (&self->message, message))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+}
+
+gint64
+fm_transfer_get_sent_date (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), 0);
+  return self->sent_date;
+}
+
+gint64
+fm_transfer_get_expire_date (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), 0);
+  return self->expire_date;
+}
+
+void
+fm_transfer_set_expire_date (FmTransfer *self,
+                             gint64      unix_time)
+{
+  g_return_if_fail (FM_IS_TRANSFER (self));
+  if (self->expire_date == unix_time)
+    return;
+  self->expire_date = unix_time;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRE_DATE]);
+}
+
+/* A transfer without an expiry date (0) never expires. */
+gboolean
+fm_transfer_is_expired (FmTransfer *self,
+                        gint64      now_unix)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), FALSE);
+  return self->expire_date > 0 && self->expire_date <= now_unix;
+}
+
+gint64
+fm_transfer_get_downloads (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), 0);
+  return self->downloads;
+}
+
+gboolean
+fm_transfer_get_notify (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), FALSE);
+  return self->notify;
+}
+
+void
+fm_transfer_set_notify (FmTransfer *self,
+                        gboolean    notify)
+{
+  g_return_if_fail (FM_IS_TRANSFER (self));
+  if (self->notify == !!notify)
+    return;
+  self->notify = !!notify;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTIFY]);
+}
+
+const char *
+fm_transfer_get_status (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->status;
+}
+
+const char *
+fm_transfer_get_url (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return self->url;
+}
+
+gint64
+fm_transfer_get_size (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), 0);
+  return self->size;
+}
+
+GListModel *
+fm_transfer_get_files (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
+  return G_LIST_MODEL (self->files);
+}

@@ -1,0 +1,106 @@
+/* test-url.c: which server addresses the client accepts, and config */
+#include <string.h>
+
+#include "fm-client.h"
+#include "fm-config.h"
+#include "fm-error.h"
+
+static void
+test_policy (void)
+{
+  struct { const char *url; int code; } cases[] = {
+    { "https://www.filemail.com", 0 },
+    { "https://files.example.com:8443/base", 0 },
+    { "HTTPS://WWW.FILEMAIL.COM", 0 },
+    { "http://127.0.0.1:8080", 0 },
+    { "http://127.1.2.3", 0 },
+    { "http://localhost:1234", 0 },
+    { "http://[::1]:8080", 0 },
+    { "http://www.filemail.com", FM_ERROR_INSECURE_URL },
+    { "http://192.168.1.10", FM_ERROR_INSECURE_URL },
+    { "http://127.0.0.1.evil.com", FM_ERROR_INSECURE_URL },
+    { "http://localhost.evil.com", FM_ERROR_INSECURE_URL },
+    { "ftp://www.filemail.com", FM_ERROR_INVALID_URL },
+    { "www.filemail.com", FM_ERROR_INVALID_URL },
+    { "", FM_ERROR_INVALID_URL },
+    { "https://", FM_ERROR_INVALID_URL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = fm_client_check_url (cases[i].url, &error);
+
+      g_test_message ("%s", cases[i].url);
+      if (cases[i].code == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_false (ok);
+          g_assert_error (error, FM_ERROR, cases[i].code);
+        }
+    }
+}
+
+static void
+test_redact (void)
+{
+  g_autofree char *r = fm_client_redact_uri ("https://user:pw@fs1.filemail.com/savefile.ashx?transferid=A&transferkey=SECRET#x");
+
+  g_assert_null (strstr (r, "SECRET"));
+  g_assert_null (strstr (r, "pw"));
+  g_assert_cmpstr (r, ==, "https://fs1.filemail.com/savefile.ashx");
+}
+
+static void
+test_client_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmClient) insecure = fm_client_new ("http://filemail.example.com", &error);
+  g_autoptr(FmClient) client = NULL;
+
+  g_assert_null (insecure);
+  g_assert_error (error, FM_ERROR, FM_ERROR_INSECURE_URL);
+  g_clear_error (&error);
+  client = fm_client_new ("https://company.example.com/", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fm_client_get_base_url (client), ==, "https://company.example.com");
+  g_clear_object (&client);
+  client = fm_client_new (NULL, &error);
+  g_assert_cmpstr (fm_client_get_base_url (client), ==, FM_DEFAULT_API_URL);
+}
+
+/* FILEMAIL_API_URL wins over GSettings, which wins over the default. */
+static void
+test_config_sources (void)
+{
+  g_autoptr(GSettings) settings = fm_config_get_settings ();
+  g_autofree char *from_default = NULL, *from_settings = NULL, *from_env = NULL;
+
+  g_assert_nonnull (settings);   /* the tests run with the build tree's schema */
+  g_unsetenv ("FILEMAIL_API_URL");
+  from_default = fm_config_get_api_url ();
+  g_assert_cmpstr (from_default, ==, "https://www.filemail.com");
+  g_settings_set_string (settings, "server-url", "https://company.example.com");
+  from_settings = fm_config_get_api_url ();
+  g_assert_cmpstr (from_settings, ==, "https://company.example.com");
+  g_setenv ("FILEMAIL_API_URL", "http://127.0.0.1:9", TRUE);
+  from_env = fm_config_get_api_url ();
+  g_assert_cmpstr (from_env, ==, "http://127.0.0.1:9");
+  g_unsetenv ("FILEMAIL_API_URL");
+  g_settings_reset (settings, "server-url");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/url/policy", test_policy);
+  g_test_add_func ("/url/redact", test_redact);
+  g_test_add_func ("/url/client-new", test_client_new);
+  g_test_add_func ("/url/config-sources", test_config_sources);
+  return g_test_run ();
+}
