@@ -107,6 +107,14 @@ host_is_loopback (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+gboolean
+fm_client_url_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return uri != NULL && host_is_loopback (g_uri_get_host (uri));
+}
+
 /* https anywhere; plain http only to this machine (the local server, a
  * developer's proxy), never across a network where a password or a
  * transfer key could be read. */

@@ -55,6 +55,7 @@ FmClient    *fm_client_new              (const char  *base_url,
 gboolean     fm_client_check_url        (const char  *url,
                                          GError     **error);
 char        *fm_client_redact_uri       (const char  *uri);
+gboolean     fm_client_url_is_loopback  (const char  *url);
 const char  *fm_client_get_base_url     (FmClient    *self);
 SoupSession *fm_client_get_session      (FmClient    *self);
 const char  *fm_client_get_login_token  (FmClient    *self);

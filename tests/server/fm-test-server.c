@@ -1540,19 +1540,29 @@ handle_test_config (FmTestServer      *self,
   respond_plain_ok (msg);
 }
 
+gboolean
+fm_test_server_expire_transfer (FmTestServer *self,
+                                const char   *id)
+{
+  Transfer *t = g_hash_table_lookup (self->transfers, id);
+
+  if (t == NULL)
+    return FALSE;
+  t->expire_ms = now_ms () - 1000;
+  return TRUE;
+}
+
 static void
 handle_test_expire (FmTestServer      *self,
                     SoupServerMessage *msg,
                     GHashTable        *params)
 {
   const char *id = require_param (msg, params, "transferid");
-  Transfer *t = id ? g_hash_table_lookup (self->transfers, id) : NULL;
 
   if (id == NULL)
     return;
-  if (t == NULL)
+  if (!fm_test_server_expire_transfer (self, id))
     return respond_error (msg, 1005, "Transfer not found: %s", id);
-  t->expire_ms = now_ms () - 1000;
   respond_plain_ok (msg);
 }
 

@@ -26,5 +26,7 @@ gboolean      fm_test_server_configure    (FmTestServer  *self,
                                            const char    *value,
                                            GError       **error);
 char         *fm_test_server_get_stats    (FmTestServer  *self);
+gboolean      fm_test_server_expire_transfer (FmTestServer *self,
+                                           const char    *id);
 
 G_END_DECLS

@@ -1,0 +1,66 @@
+/* fm-chunk-io.h: reading and hashing chunks off the main loop, into a
+ * bounded set of reusable buffers
+ *
+ * The pool caps memory: an upload never holds more than its pool's buffers,
+ * whatever the file size. A buffer goes back to the pool when the last
+ * reference to its GBytes goes (libsoup lets go of a request body when the
+ * message is done), and the pool then calls its release function on the
+ * main context so the owner can start the next read.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FmBufferPool FmBufferPool;
+
+FmBufferPool *fm_buffer_pool_new          (gsize          buffer_size,
+                                           guint          max_buffers,
+                                           GSourceFunc    on_release,
+                                           gpointer       user_data,
+                                           GDestroyNotify user_data_free);
+FmBufferPool *fm_buffer_pool_ref          (FmBufferPool  *pool);
+void          fm_buffer_pool_unref        (FmBufferPool  *pool);
+void          fm_buffer_pool_disconnect   (FmBufferPool  *pool);
+gboolean      fm_buffer_pool_can_acquire  (FmBufferPool  *pool);
+guint         fm_buffer_pool_get_in_use   (FmBufferPool  *pool);
+guint8       *fm_buffer_pool_acquire      (FmBufferPool  *pool);
+GBytes       *fm_buffer_pool_wrap         (FmBufferPool  *pool,
+                                           guint8        *buffer,
+                                           gsize          length);
+void          fm_buffer_pool_release      (FmBufferPool  *pool,
+                                           guint8        *buffer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmBufferPool, fm_buffer_pool_unref)
+
+/* What a read produced: the bytes (holding a pool buffer) and their MD5. */
+typedef struct {
+  GBytes *bytes;
+  char   *md5;
+} FmChunkData;
+
+void          fm_chunk_data_free          (FmChunkData   *data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmChunkData, fm_chunk_data_free)
+
+char         *fm_md5_base64               (const void    *data,
+                                           gsize          length);
+
+void          fm_chunk_read_async         (FmBufferPool        *pool,
+                                           const char          *path,
+                                           gint64               offset,
+                                           gint64               length,
+                                           gint64               expected_size,
+                                           gint64               expected_mtime,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+FmChunkData  *fm_chunk_read_finish        (GAsyncResult        *result,
+                                           GError             **error);
+
+gboolean      fm_file_stat                (const char    *path,
+                                           gint64        *size,
+                                           gint64        *mtime_us,
+                                           GError       **error);
+
+G_END_DECLS

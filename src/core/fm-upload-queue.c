@@ -1,0 +1,290 @@
+/* fm-upload-queue.c: the user's uploads, run a few at a time and saved */
+#define G_LOG_DOMAIN "fm-upload-queue"
+
+#include "fm-upload-queue.h"
+
+#define DEFAULT_MAX_RUNNING 2
+
+struct _FmUploadQueue
+{
+  GObject          parent_instance;
+
+  FmClient        *client;
+  FmQueueStore    *store;
+  GListStore      *jobs;
+  GNetworkMonitor *monitor;
+  guint            max_running;
+  guint            schedule_id;
+};
+
+static void fm_upload_queue_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FmUploadQueue, fm_upload_queue, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fm_upload_queue_list_model_init))
+
+static GType
+get_item_type (GListModel *model)
+{
+  return FM_TYPE_UPLOAD_JOB;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (FM_UPLOAD_QUEUE (model)->jobs));
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (FM_UPLOAD_QUEUE (model)->jobs), position);
+}
+
+static void
+fm_upload_queue_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+items_changed_cb (GListModel    *model,
+                  guint          position,
+                  guint          removed,
+                  guint          added,
+                  FmUploadQueue *self)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* Done and cancelled jobs are not worth keeping on disk. */
+void
+fm_upload_queue_save (FmUploadQueue *self)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  if (self->store == NULL)
+    return;
+  for (guint i = 0; i < get_n_items (G_LIST_MODEL (self)); i++)
+    {
+      g_autoptr(FmUploadJob) job = get_item (G_LIST_MODEL (self), i);
+      FmUploadState state = fm_upload_job_get_state (job);
+
+      if (state != FM_UPLOAD_STATE_DONE && state != FM_UPLOAD_STATE_CANCELLED)
+        json_array_add_object_element (array, fm_upload_job_to_json (job));
+    }
+  fm_queue_store_save (self->store, array);
+}
+
+guint
+fm_upload_queue_get_n_active (FmUploadQueue *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < get_n_items (G_LIST_MODEL (self)); i++)
+    {
+      g_autoptr(FmUploadJob) job = get_item (G_LIST_MODEL (self), i);
+
+      n += fm_upload_state_is_active (fm_upload_job_get_state (job));
+    }
+  return n;
+}
+
+/* Queued jobs start in order while fewer than max-running are active. */
+static gboolean
+schedule_cb (gpointer data)
+{
+  FmUploadQueue *self = data;
+  guint active = fm_upload_queue_get_n_active (self);
+
+  self->schedule_id = 0;
+  for (guint i = 0; i < get_n_items (G_LIST_MODEL (self)) && active < self->max_running; i++)
+    {
+      g_autoptr(FmUploadJob) job = get_item (G_LIST_MODEL (self), i);
+
+      if (fm_upload_job_get_state (job) != FM_UPLOAD_STATE_QUEUED)
+        continue;
+      fm_upload_job_start (job);
+      active++;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (FmUploadQueue *self)
+{
+  if (self->schedule_id == 0)
+    self->schedule_id = g_idle_add (schedule_cb, self);
+}
+
+static void
+job_changed_cb (FmUploadJob   *job,
+                FmUploadQueue *self)
+{
+  fm_upload_queue_save (self);
+  if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
+    schedule (self);
+}
+
+static void
+fm_upload_queue_dispose (GObject *object)
+{
+  FmUploadQueue *self = FM_UPLOAD_QUEUE (object);
+
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  if (self->jobs != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+      {
+        g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+        g_signal_handlers_disconnect_by_data (job, self);
+      }
+  g_clear_object (&self->jobs);
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+  g_clear_object (&self->monitor);
+  G_OBJECT_CLASS (fm_upload_queue_parent_class)->dispose (object);
+}
+
+static void
+fm_upload_queue_class_init (FmUploadQueueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fm_upload_queue_dispose;
+}
+
+static void
+fm_upload_queue_init (FmUploadQueue *self)
+{
+  self->jobs = g_list_store_new (FM_TYPE_UPLOAD_JOB);
+  self->max_running = DEFAULT_MAX_RUNNING;
+  g_signal_connect (self->jobs, "items-changed", G_CALLBACK (items_changed_cb), self);
+}
+
+/* @store may be NULL: nothing is saved. The system's network monitor is
+ * used unless the server is on this machine, where "offline" means
+ * nothing. */
+FmUploadQueue *
+fm_upload_queue_new (FmClient     *client,
+                     FmQueueStore *store)
+{
+  FmUploadQueue *self = g_object_new (FM_TYPE_UPLOAD_QUEUE, NULL);
+
+  self->client = g_object_ref (client);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
+  if (!fm_client_url_is_loopback (fm_client_get_base_url (client)))
+    self->monitor = g_object_ref (g_network_monitor_get_default ());
+  return self;
+}
+
+FmClient *
+fm_upload_queue_get_client (FmUploadQueue *self)
+{
+  return self->client;
+}
+
+FmQueueStore *
+fm_upload_queue_get_store (FmUploadQueue *self)
+{
+  return self->store;
+}
+
+void
+fm_upload_queue_set_max_running (FmUploadQueue *self,
+                                 guint          max_running)
+{
+  self->max_running = MAX (1, max_running);
+  schedule (self);
+}
+
+void
+fm_upload_queue_set_network_monitor (FmUploadQueue   *self,
+                                     GNetworkMonitor *monitor)
+{
+  g_set_object (&self->monitor, monitor);
+}
+
+static void
+append_job (FmUploadQueue *self,
+            FmUploadJob   *job)
+{
+  fm_upload_job_set_network_monitor (job, self->monitor);
+  g_signal_connect (job, "changed", G_CALLBACK (job_changed_cb), self);
+  g_list_store_append (self->jobs, job);
+}
+
+void
+fm_upload_queue_add (FmUploadQueue *self,
+                     FmUploadJob   *job)
+{
+  g_return_if_fail (FM_IS_UPLOAD_JOB (job));
+  append_job (self, job);
+  fm_upload_queue_save (self);
+  schedule (self);
+}
+
+/* Saved jobs come back paused; a damaged entry is skipped with a warning
+ * rather than losing the others. */
+gboolean
+fm_upload_queue_load (FmUploadQueue  *self,
+                      GError        **error)
+{
+  g_autoptr(JsonArray) jobs = NULL;
+
+  if (self->store == NULL)
+    return TRUE;
+  jobs = fm_queue_store_load (self->store, error);
+  if (jobs == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (jobs); i++)
+    {
+      JsonNode *node = json_array_get_element (jobs, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(FmUploadJob) job = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        job = fm_upload_job_new_from_json (self->client, json_node_get_object (node), &local_error);
+      if (job == NULL)
+        {
+          g_warning ("Skipping a saved upload: %s", local_error ? local_error->message : "not an object");
+          continue;
+        }
+      if (fm_upload_queue_find (self, fm_upload_job_get_id (job)) == NULL)
+        append_job (self, job);
+    }
+  return TRUE;
+}
+
+void
+fm_upload_queue_remove (FmUploadQueue *self,
+                        FmUploadJob   *job)
+{
+  guint position;
+
+  if (!g_list_store_find (self->jobs, job, &position))
+    return;
+  g_signal_handlers_disconnect_by_data (job, self);
+  g_list_store_remove (self->jobs, position);
+  fm_upload_queue_save (self);
+  schedule (self);
+}
+
+/* By local id, by transfer id, or by a unique prefix of the local id. */
+FmUploadJob *
+fm_upload_queue_find (FmUploadQueue *self,
+                      const char    *id)
+{
+  FmUploadJob *found = NULL;
+
+  for (guint i = 0; i < get_n_items (G_LIST_MODEL (self)); i++)
+    {
+      g_autoptr(FmUploadJob) job = get_item (G_LIST_MODEL (self), i);
+
+      if (g_strcmp0 (fm_upload_job_get_id (job), id) == 0 ||
+          g_strcmp0 (fm_upload_job_get_transfer_id (job), id) == 0)
+        return job;
+      if (g_str_has_prefix (fm_upload_job_get_id (job), id))
+        found = found == NULL ? job : found;
+    }
+  return found;
+}
