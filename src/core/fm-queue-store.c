@@ -1,7 +1,8 @@
-/* fm-queue-store.c: unfinished uploads on disk */
+/* fm-queue-store.c: unfinished uploads on disk, one file per job */
 #define G_LOG_DOMAIN "fm-queue-store"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -11,13 +12,14 @@
 
 struct _FmQueueStore
 {
-  GObject    parent_instance;
+  GObject     parent_instance;
 
-  char      *path;
-  gboolean   writing;
-  char      *pending;     /* the next text to write, if a write is running */
-  GPtrArray *flushes;     /* GTask waiting for the writes to settle */
-  GError    *last_error;
+  char       *directory;
+  gboolean    writing;
+  GQueue      order;       /* ids with a pending operation, oldest first */
+  GHashTable *pending;     /* id -> text to write, or "" to delete */
+  GPtrArray  *flushes;     /* GTask waiting for the writes to settle */
+  GError     *last_error;
 };
 
 G_DEFINE_FINAL_TYPE (FmQueueStore, fm_queue_store, G_TYPE_OBJECT)
@@ -27,8 +29,9 @@ fm_queue_store_finalize (GObject *object)
 {
   FmQueueStore *self = FM_QUEUE_STORE (object);
 
-  g_free (self->path);
-  g_free (self->pending);
+  g_free (self->directory);
+  g_queue_clear_full (&self->order, g_free);
+  g_hash_table_unref (self->pending);
   g_ptr_array_unref (self->flushes);
   g_clear_error (&self->last_error);
   G_OBJECT_CLASS (fm_queue_store_parent_class)->finalize (object);
@@ -43,15 +46,17 @@ fm_queue_store_class_init (FmQueueStoreClass *klass)
 static void
 fm_queue_store_init (FmQueueStore *self)
 {
+  g_queue_init (&self->order);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->flushes = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 FmQueueStore *
-fm_queue_store_new (const char *path)
+fm_queue_store_new (const char *directory)
 {
   FmQueueStore *self = g_object_new (FM_TYPE_QUEUE_STORE, NULL);
 
-  self->path = g_strdup (path);
+  self->directory = g_strdup (directory);
   return self;
 }
 
@@ -59,46 +64,115 @@ FmQueueStore *
 fm_queue_store_new_default (void)
 {
   g_autofree char *dir = fm_config_get_state_dir ();
-  g_autofree char *path = g_build_filename (dir, "queue.json", NULL);
+  g_autofree char *uploads = g_build_filename (dir, "uploads", NULL);
 
-  return fm_queue_store_new (path);
+  return fm_queue_store_new (uploads);
 }
 
 const char *
-fm_queue_store_get_path (FmQueueStore *self)
+fm_queue_store_get_directory (FmQueueStore *self)
 {
-  return self->path;
+  return self->directory;
 }
 
-/* An empty array when there is no file yet. */
+/* Ids are our own UUIDs; anything else in a file name is refused so a
+ * hand-edited file cannot make us write outside the folder. */
+static char *
+job_path (FmQueueStore *self,
+          const char   *id)
+{
+  g_autofree char *name = NULL;
+
+  if (id == NULL || *id == '\0' || strspn (id, "0123456789abcdef-") != strlen (id))
+    return NULL;
+  name = g_strconcat (id, ".json", NULL);
+  return g_build_filename (self->directory, name, NULL);
+}
+
+static JsonObject *
+load_one (const char  *path,
+          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, path, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON object"), NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* A process killed while saving leaves g_file_set_contents()'s temporary
+ * "<id>.json.XXXXXX" behind. One older than a minute is no other process's
+ * write in progress. */
+static void
+remove_stale_temporary (FmQueueStore *self,
+                        const char   *name)
+{
+  g_autofree char *path = NULL;
+  GStatBuf st;
+
+  if (strstr (name, ".json.") == NULL)
+    return;
+  path = g_build_filename (self->directory, name, NULL);
+  if (g_stat (path, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60)
+    g_unlink (path);
+}
+
+/* Every saved job, oldest first; an unreadable file is skipped with a
+ * warning rather than losing the others. */
 JsonArray *
 fm_queue_store_load (FmQueueStore  *self,
                      GError       **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonArray) jobs = json_array_new ();
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-  JsonObject *object;
+  g_autoptr(GDir) dir = g_dir_open (self->directory, 0, &local_error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
 
-  if (!json_parser_load_from_file (parser, self->path, &local_error))
+  if (dir == NULL)
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return json_array_new ();
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The list of unfinished uploads (%s) cannot be read: %s"),
-                   self->path, local_error->message);
+        return g_steal_pointer (&jobs);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  if (object == NULL || !json_object_has_member (object, "jobs") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "jobs")))
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+    else
+      remove_stale_temporary (self, name);
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < names->len; i++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The list of unfinished uploads (%s) is damaged."), self->path);
-      return NULL;
+      g_autofree char *path = g_build_filename (self->directory, names->pdata[i], NULL);
+      JsonObject *job = load_one (path, &local_error);
+
+      if (job == NULL)
+        {
+          g_warning ("Skipping saved upload %s: %s", path, local_error->message);
+          g_clear_error (&local_error);
+          continue;
+        }
+      json_array_add_object_element (jobs, job);
     }
-  return json_array_ref (json_object_get_array_member (object, "jobs"));
+  return g_steal_pointer (&jobs);
+}
+
+typedef struct {
+  char *path;
+  char *text;   /* NULL: delete */
+} WriteOp;
+
+static void
+write_op_free (WriteOp *op)
+{
+  g_free (op->path);
+  g_free (op->text);
+  g_free (op);
 }
 
 static void
@@ -107,19 +181,25 @@ write_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  FmQueueStore *self = source_object;
-  const char *text = task_data;
-  g_autofree char *dir = g_path_get_dirname (self->path);
+  WriteOp *op = task_data;
+  g_autofree char *dir = g_path_get_dirname (op->path);
   GError *error = NULL;
 
+  if (op->text == NULL)
+    {
+      if (g_unlink (op->path) != 0 && errno != ENOENT)
+        return g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                                        "%s", g_strerror (errno));
+      return g_task_return_boolean (task, TRUE);
+    }
   g_mkdir_with_parents (dir, 0700);
   /* CONSISTENT: after a crash the old or the new file, never a mix. */
-  if (!g_file_set_contents_full (self->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!g_file_set_contents_full (op->path, op->text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     return g_task_return_error (task, error);
   g_task_return_boolean (task, TRUE);
 }
 
-static void start_write (FmQueueStore *self, char *text);
+static void start_next (FmQueueStore *self);
 
 static void
 settle_flushes (FmQueueStore *self)
@@ -145,56 +225,81 @@ write_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->writing = FALSE;
-  g_clear_error (&self->last_error);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_warning ("Cannot save unfinished uploads to %s: %s", self->path, error->message);
+      g_warning ("Cannot save unfinished uploads in %s: %s", self->directory, error->message);
+      g_clear_error (&self->last_error);
       self->last_error = g_steal_pointer (&error);
     }
-  if (self->pending != NULL)
-    return start_write (self, g_steal_pointer (&self->pending));
-  settle_flushes (self);
+  start_next (self);
 }
 
 static void
-start_write (FmQueueStore *self,
-             char         *text)
+start_next (FmQueueStore *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, write_done_cb, NULL);
+  g_autofree char *id = g_queue_pop_head (&self->order);
+  g_autoptr(GTask) task = NULL;
+  WriteOp *op;
+  char *text;
 
+  if (id == NULL)
+    {
+      settle_flushes (self);
+      g_clear_error (&self->last_error);
+      return;
+    }
+  text = g_hash_table_lookup (self->pending, id);
+  op = g_new0 (WriteOp, 1);
+  op->path = job_path (self, id);
+  op->text = *text != '\0' ? g_strdup (text) : NULL;
+  g_hash_table_remove (self->pending, id);
   self->writing = TRUE;
-  g_task_set_source_tag (task, start_write);
-  g_task_set_task_data (task, text, g_free);
+  task = g_task_new (self, NULL, write_done_cb, NULL);
+  g_task_set_source_tag (task, start_next);
+  g_task_set_task_data (task, op, (GDestroyNotify) write_op_free);
   g_task_run_in_thread (task, write_thread);
 }
 
-/* Serialises now (on the caller's thread, from the caller's snapshot) and
- * writes soon. */
+static void
+enqueue (FmQueueStore *self,
+         const char   *id,
+         char         *text)
+{
+  if (!g_hash_table_contains (self->pending, id))
+    g_queue_push_tail (&self->order, g_strdup (id));
+  g_hash_table_insert (self->pending, g_strdup (id), text);
+  if (!self->writing)
+    start_next (self);
+}
+
+/* Serialises now, from the caller's snapshot, and writes soon. */
 void
 fm_queue_store_save (FmQueueStore *self,
-                     JsonArray    *jobs)
+                     const char   *id,
+                     JsonObject   *job)
 {
-  g_autoptr(JsonObject) root = json_object_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  char *text;
+  g_autofree char *path = job_path (self, id);
 
-  json_object_set_int_member (root, "version", 1);
-  json_object_set_array_member (root, "jobs", json_array_ref (jobs));
-  json_node_set_object (node, root);
-  text = json_to_string (node, TRUE);
-  if (self->writing)
-    {
-      g_free (self->pending);
-      self->pending = text;
-      return;
-    }
-  start_write (self, text);
+  g_return_if_fail (path != NULL);
+  json_node_set_object (node, job);
+  enqueue (self, id, json_to_string (node, TRUE));
+}
+
+void
+fm_queue_store_remove (FmQueueStore *self,
+                       const char   *id)
+{
+  g_autofree char *path = job_path (self, id);
+
+  g_return_if_fail (path != NULL);
+  enqueue (self, id, g_strdup (""));
 }
 
 gboolean
 fm_queue_store_is_idle (FmQueueStore *self)
 {
-  return !self->writing && self->pending == NULL;
+  return !self->writing && g_queue_is_empty (&self->order);
 }
 
 /* Completes once every save made so far is on disk. */

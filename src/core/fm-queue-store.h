@@ -1,9 +1,11 @@
 /* fm-queue-store.h: unfinished uploads on disk
  *
- * One JSON file, $XDG_STATE_HOME/filemail/queue.json, mode 0600 (it holds
- * transfer keys), replaced atomically. Writes happen in a worker thread;
- * while one is running, later saves collapse into a single next write, so
- * saving after every acknowledged chunk costs at most one write in flight.
+ * One JSON file per job in $XDG_STATE_HOME/filemail/uploads/, mode 0600
+ * (they hold transfer keys), each replaced atomically. One file per job
+ * means two processes (the app and a `filemail send`) never overwrite each
+ * other's jobs. Writes run in a worker thread, one at a time; saves of a
+ * job made while a write is running collapse into its next write, so saving
+ * after every acknowledged chunk costs little.
  */
 #pragma once
 
@@ -15,13 +17,16 @@ G_BEGIN_DECLS
 #define FM_TYPE_QUEUE_STORE (fm_queue_store_get_type ())
 G_DECLARE_FINAL_TYPE (FmQueueStore, fm_queue_store, FM, QUEUE_STORE, GObject)
 
-FmQueueStore *fm_queue_store_new          (const char    *path);
+FmQueueStore *fm_queue_store_new          (const char    *directory);
 FmQueueStore *fm_queue_store_new_default  (void);
-const char   *fm_queue_store_get_path     (FmQueueStore  *self);
+const char   *fm_queue_store_get_directory (FmQueueStore *self);
 JsonArray    *fm_queue_store_load         (FmQueueStore  *self,
                                            GError       **error);
 void          fm_queue_store_save         (FmQueueStore  *self,
-                                           JsonArray     *jobs);
+                                           const char    *id,
+                                           JsonObject    *job);
+void          fm_queue_store_remove       (FmQueueStore  *self,
+                                           const char    *id);
 gboolean      fm_queue_store_is_idle      (FmQueueStore  *self);
 void          fm_queue_store_flush_async  (FmQueueStore        *self,
                                            GCancellable        *cancellable,

@@ -22,6 +22,7 @@
 #define READ_AHEAD         2
 #define TICK_MS            100     /* progress notifications: at most 10 per second */
 #define SPEED_ALPHA        0.15
+#define SPEED_WARMUP_US    G_USEC_PER_SEC   /* no speed or ETA before a second of data */
 
 struct _FmUploadJob
 {
@@ -67,6 +68,7 @@ struct _FmUploadJob
   double             speed;
   gint64             sample_bytes;
   gint64             sample_time;
+  gint64             run_start;
   gint64             shown_bytes;
   const char        *current_file;
   guint              tick_id;
@@ -213,7 +215,9 @@ tick_cb (gpointer data)
   gint64 sent = bytes_sent (self);
   double dt = (double) (now - self->sample_time) / G_USEC_PER_SEC;
 
-  if (dt > 0 && self->sample_time > 0)
+  /* The first moments are connection set-up and read-ahead: a speed from
+   * them would promise hours, or seconds, that are not true. */
+  if (now - self->run_start >= SPEED_WARMUP_US && dt > 0)
     {
       double instant = MAX (0, (double) (sent - self->sample_bytes)) / dt;
 
@@ -234,7 +238,7 @@ start_ticking (FmUploadJob *self)
 {
   if (self->tick_id != 0)
     return;
-  self->sample_time = g_get_monotonic_time ();
+  self->sample_time = self->run_start = g_get_monotonic_time ();
   self->sample_bytes = bytes_sent (self);
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
 }
@@ -1008,26 +1012,51 @@ cancel_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(FmUploadJob) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
-  /* Best effort: an unfinished transfer that is not cancelled expires. */
+  /* An unfinished transfer the server did not hear about expires anyway;
+   * the caller decides whether to mention it. */
   if (!fm_client_transfer_cancel_finish (FM_CLIENT (source), result, &error))
-    g_debug ("job %s: cancel: %s", self->id, error->message);
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
 }
 
-/* Tells the server (/api/transfer/cancel) when a transfer exists there. */
+/* Stops the job at once and tells the server (/api/transfer/cancel) when
+ * a transfer exists there; completes when the server answered. */
+void
+fm_upload_job_cancel_async (FmUploadJob         *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fm_upload_job_cancel_async);
+  if (self->state == FM_UPLOAD_STATE_DONE || self->state == FM_UPLOAD_STATE_CANCELLED)
+    return g_task_return_boolean (task, TRUE);
+  stop_run (self);
+  set_state (self, FM_UPLOAD_STATE_CANCELLED);
+  if (self->ticket == NULL)
+    return g_task_return_boolean (task, TRUE);
+  fm_client_transfer_cancel_async (self->client, self->ticket->id, self->ticket->key, cancellable,
+                                   cancel_done_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fm_upload_job_cancel_finish (FmUploadJob   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 void
 fm_upload_job_cancel (FmUploadJob *self)
 {
   g_return_if_fail (FM_IS_UPLOAD_JOB (self));
-  if (self->state == FM_UPLOAD_STATE_DONE || self->state == FM_UPLOAD_STATE_CANCELLED)
-    return;
-  stop_run (self);
-  set_state (self, FM_UPLOAD_STATE_CANCELLED);
-  if (self->ticket != NULL)
-    fm_client_transfer_cancel_async (self->client, self->ticket->id, self->ticket->key, NULL,
-                                   cancel_done_cb, g_object_ref (self));
+  fm_upload_job_cancel_async (self, NULL, NULL, NULL);
 }
 
 void

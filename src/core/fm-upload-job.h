@@ -57,6 +57,13 @@ void           fm_upload_job_start          (FmUploadJob     *self);
 void           fm_upload_job_pause          (FmUploadJob     *self);
 void           fm_upload_job_resume         (FmUploadJob     *self);
 void           fm_upload_job_cancel         (FmUploadJob     *self);
+void           fm_upload_job_cancel_async   (FmUploadJob         *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       fm_upload_job_cancel_finish  (FmUploadJob         *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 void           fm_upload_job_retry          (FmUploadJob     *self);
 
 void           fm_upload_job_run_async      (FmUploadJob         *self,

@@ -59,23 +59,20 @@ items_changed_cb (GListModel    *model,
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
-/* Done and cancelled jobs are not worth keeping on disk. */
-void
-fm_upload_queue_save (FmUploadQueue *self)
+static void
+save_job (FmUploadQueue *self,
+          FmUploadJob   *job)
 {
-  g_autoptr(JsonArray) array = json_array_new ();
+  FmUploadState state = fm_upload_job_get_state (job);
+  g_autoptr(JsonObject) json = NULL;
 
   if (self->store == NULL)
     return;
-  for (guint i = 0; i < get_n_items (G_LIST_MODEL (self)); i++)
-    {
-      g_autoptr(FmUploadJob) job = get_item (G_LIST_MODEL (self), i);
-      FmUploadState state = fm_upload_job_get_state (job);
-
-      if (state != FM_UPLOAD_STATE_DONE && state != FM_UPLOAD_STATE_CANCELLED)
-        json_array_add_object_element (array, fm_upload_job_to_json (job));
-    }
-  fm_queue_store_save (self->store, array);
+  /* Done and cancelled jobs are not worth keeping on disk. */
+  if (state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_CANCELLED)
+    return fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
+  json = fm_upload_job_to_json (job);
+  fm_queue_store_save (self->store, fm_upload_job_get_id (job), json);
 }
 
 guint
@@ -123,7 +120,7 @@ static void
 job_changed_cb (FmUploadJob   *job,
                 FmUploadQueue *self)
 {
-  fm_upload_queue_save (self);
+  save_job (self, job);
   if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
     schedule (self);
 }
@@ -219,7 +216,7 @@ fm_upload_queue_add (FmUploadQueue *self,
 {
   g_return_if_fail (FM_IS_UPLOAD_JOB (job));
   append_job (self, job);
-  fm_upload_queue_save (self);
+  save_job (self, job);
   schedule (self);
 }
 
@@ -265,7 +262,8 @@ fm_upload_queue_remove (FmUploadQueue *self,
     return;
   g_signal_handlers_disconnect_by_data (job, self);
   g_list_store_remove (self->jobs, position);
-  fm_upload_queue_save (self);
+  if (self->store != NULL)
+    fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
   schedule (self);
 }
 

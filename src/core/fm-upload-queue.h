@@ -30,6 +30,5 @@ void           fm_upload_queue_remove           (FmUploadQueue  *self,
 FmUploadJob   *fm_upload_queue_find             (FmUploadQueue  *self,
                                                  const char     *id);
 guint          fm_upload_queue_get_n_active     (FmUploadQueue  *self);
-void           fm_upload_queue_save             (FmUploadQueue  *self);
 
 G_END_DECLS

@@ -96,6 +96,7 @@ struct _FmTestServer
   double       fault_rate;
   gboolean     fault_406, fault_449, fault_500, fault_drop;
   guint        slow_ms;
+  guint        download_drops;   /* the next N downloads are cut halfway */
   gint64       min_chunk_size;
   char        *upload_host;
   char        *api_key;
@@ -1466,6 +1467,35 @@ lookup_download (FmTestServer      *self,
   return f;
 }
 
+static gboolean
+drop_connection_cb (gpointer data)
+{
+  GSocket *socket = soup_server_message_get_socket (data);
+
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Announces the whole range, sends half, then drops the connection: what
+ * a download sees when the Wi-Fi dies. */
+static void
+cut_download (FmTestServer      *self,
+              SoupServerMessage *msg,
+              GBytes            *all,
+              gint64             start,
+              gint64             end)
+{
+  g_autoptr(GBytes) half = g_bytes_new_from_bytes (all, start, (end - start + 1) / 2);
+
+  self->download_drops--;
+  self->faults_injected++;
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg),
+                                           end - start + 1);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), half);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 200, drop_connection_cb, g_object_ref (msg), g_object_unref);
+}
+
 /* One byte range per request, as download managers resume with. */
 static void
 handle_download (FmTestServer      *self,
@@ -1514,6 +1544,8 @@ handle_download (FmTestServer      *self,
   soup_message_headers_replace (resp, "Content-Disposition", disposition);
   soup_message_headers_set_content_type (resp, "application/octet-stream", NULL);
   soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
+  if (all != NULL && end >= start && self->download_drops > 0 && end > start)
+    return cut_download (self, msg, all, start, end);
   if (all != NULL && end >= start)
     {
       g_autoptr(GBytes) slice = g_bytes_new_from_bytes (all, start, end - start + 1);
@@ -1782,6 +1814,8 @@ fm_test_server_configure (FmTestServer  *self,
     self->slow_ms = (guint) n;
   else if (g_str_equal (name, "min_chunk_size") && parse_int (value, 1, MAX_CHUNK_SIZE, &n))
     self->min_chunk_size = n;
+  else if (g_str_equal (name, "download_drops") && parse_int (value, 0, 1000, &n))
+    self->download_drops = (guint) n;
   else if (g_str_equal (name, "seed") && parse_int (value, 0, G_MAXUINT32, &n))
     g_rand_set_seed (self->rand, (guint32) n);
   else if (g_str_equal (name, "expire_tokens"))

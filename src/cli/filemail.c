@@ -1,0 +1,236 @@
+/* filemail.c: the `filemail` command line
+ *
+ * Errors go to stderr as one sentence, with the server's error name and
+ * code when the server said no; the exit status is 1 for errors, 2 for
+ * usage errors, 130 after Ctrl-C.
+ */
+#define G_LOG_DOMAIN "filemail"
+
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <string.h>
+
+#include "fm-account.h"
+#include "fm-cli.h"
+#include "fm-config.h"
+#include "fm-error.h"
+
+static const struct {
+  const char   *name;
+  FmCliCommand  run;
+  const char   *summary;
+} commands[] = {
+  { "login", fm_cli_login, N_("Log in and keep the login in the keyring") },
+  { "logout", fm_cli_logout, N_("Log out and forget the stored login") },
+  { "send", fm_cli_send, N_("Send files and folders") },
+  { "transfer", fm_cli_transfer, N_("Show a transfer and its files") },
+  { "download", fm_cli_download, N_("Download every file of a transfer") },
+  { "sent", fm_cli_sent, N_("List the transfers you sent") },
+  { "received", fm_cli_received, N_("List the transfers you received") },
+  { "forward", fm_cli_forward, N_("Send a transfer on to more recipients") },
+  { "update", fm_cli_update, N_("Change a sent transfer's subject, message, expiry or notification") },
+  { "delete", fm_cli_delete, N_("Delete a sent transfer") },
+  { "cancel", fm_cli_cancel, N_("Cancel an unfinished upload from this computer") },
+  { "rename-file", fm_cli_rename_file, N_("Rename a file in a sent transfer") },
+  { "delete-file", fm_cli_delete_file, N_("Remove a file from a sent transfer") },
+  { "queue", fm_cli_queue, N_("List unfinished uploads kept on this computer") },
+  { "resume", fm_cli_resume, N_("Resume unfinished uploads") },
+};
+
+int
+fm_cli_fail (const GError *error)
+{
+  g_printerr ("filemail: %s\n", error->message);
+  return FM_CLI_EXIT_ERROR;
+}
+
+int
+fm_cli_usage_error (const char *command,
+                    const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("filemail %s: %s\n", command, message);
+  g_printerr (_("Run “filemail %s --help” for its options.\n"), command);
+  return FM_CLI_EXIT_USAGE;
+}
+
+GOptionContext *
+fm_cli_option_context (const char         *command,
+                       const char         *parameters,
+                       const char         *summary,
+                       const GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameters);
+
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  return context;
+}
+
+gboolean
+fm_cli_parse (GOptionContext *context,
+              const char     *command,
+              int            *argc,
+              char         ***argv,
+              int            *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_option_context_parse (context, argc, argv, &error))
+    return TRUE;
+  *exit_code = fm_cli_usage_error (command, "%s", error->message);
+  return FALSE;
+}
+
+gboolean
+fm_cli_require_login (FmCli *cli,
+                      int   *exit_code)
+{
+  if (fm_client_get_login_token (cli->client) != NULL)
+    return TRUE;
+  g_printerr (_("filemail: You are not logged in. Run “filemail login --username EMAIL” first.\n"));
+  *exit_code = FM_CLI_EXIT_ERROR;
+  return FALSE;
+}
+
+void
+fm_cli_async_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+fm_cli_await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+void
+fm_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+gboolean
+fm_cli_stdout_is_tty (void)
+{
+  return isatty (STDOUT_FILENO);
+}
+
+static void
+print_help (void)
+{
+  g_print (_("Usage: filemail [--server URL] COMMAND [OPTIONS…]\n\n"
+             "Send large files with Filemail from the terminal.\n\nCommands:\n"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  g_print (_("\nGlobal options:\n"
+             "  --server URL   the Filemail server (or FILEMAIL_API_URL); default %s\n"
+             "  --version      print the version\n\n"
+             "Environment: FILEMAIL_API_URL, FILEMAIL_API_KEY, FILEMAIL_LOGINTOKEN (overrides the stored login).\n"
+             "Run “filemail COMMAND --help” for a command's options.\n"), FM_DEFAULT_API_URL);
+}
+
+/* Global options come before the command: "--server URL" or "--server=URL". */
+static int
+parse_global (int    argc,
+              char **argv,
+              char **server,
+              int   *command_index)
+{
+  int i = 1;
+
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        return print_help (), -1;
+      if (g_str_equal (argv[i], "--version"))
+        return g_print ("filemail %s\n", FM_VERSION), -1;
+      if (g_str_equal (argv[i], "--server") && i + 1 < argc)
+        *server = g_strdup (argv[++i]);
+      else if (g_str_has_prefix (argv[i], "--server="))
+        *server = g_strdup (argv[i] + strlen ("--server="));
+      else
+        return g_printerr (_("filemail: unknown option %s\n"), argv[i]), FM_CLI_EXIT_USAGE;
+    }
+  *command_index = i;
+  return FM_CLI_EXIT_OK;
+}
+
+static gboolean
+interrupt_cb (gpointer data)
+{
+  FmCli *cli = data;
+
+  g_cancellable_cancel (cli->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *server = NULL;
+  g_autofree char *api_key = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(GError) error = NULL;
+  FmCli cli = { 0 };
+  int command_index = 0, status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  status = parse_global (argc, argv, &server, &command_index);
+  if (status != FM_CLI_EXIT_OK)
+    return status < 0 ? FM_CLI_EXIT_OK : status;
+  if (command_index >= argc)
+    return print_help (), FM_CLI_EXIT_USAGE;
+  if (server == NULL)
+    server = fm_config_get_api_url ();
+  cli.server = server;
+  cli.cancellable = g_cancellable_new ();
+  cli.client = fm_client_new (server, &error);
+  if (cli.client == NULL)
+    return fm_cli_fail (error);
+  api_key = fm_config_get_api_key ();
+  fm_client_set_api_key (cli.client, api_key);
+  token = fm_account_lookup (fm_client_get_base_url (cli.client), NULL, NULL);
+  fm_client_set_login_token (cli.client, token);
+  g_unix_signal_add (SIGINT, interrupt_cb, &cli);
+  g_unix_signal_add (SIGTERM, interrupt_cb, &cli);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[command_index], commands[i].name))
+      {
+        status = commands[i].run (&cli, argc - command_index, argv + command_index);
+        g_clear_object (&cli.client);
+        g_clear_object (&cli.cancellable);
+        return status;
+      }
+  g_printerr (_("filemail: unknown command “%s”. Run “filemail --help” for the list.\n"), argv[command_index]);
+  g_clear_object (&cli.client);
+  return FM_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,339 @@
+/* fm-cli-send.c: send, resume, queue, cancel */
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "fm-chunk-plan.h"
+#include "fm-cli.h"
+#include "fm-config.h"
+#include "fm-format.h"
+
+typedef struct {
+  FmCliProgress *progress;
+  FmUploadJob   *job;
+} Watch;
+
+static const char *
+status_text (FmUploadJob *job)
+{
+  switch (fm_upload_job_get_state (job))
+    {
+    case FM_UPLOAD_STATE_INITIALIZING: return _("preparing…");
+    case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return _("waiting for the network…");
+    case FM_UPLOAD_STATE_COMPLETING: return _("finishing…");
+    default: return NULL;
+    }
+}
+
+static void
+job_progress_cb (FmUploadJob *job,
+                 GParamSpec  *pspec,
+                 Watch       *watch)
+{
+  if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
+    return;
+  fm_cli_progress_update (watch->progress, fm_upload_job_get_bytes_sent (job),
+                          fm_upload_job_get_bytes_total (job), fm_upload_job_get_speed (job),
+                          fm_upload_job_get_eta (job), status_text (job));
+}
+
+static void
+flush_store (FmUploadQueue *queue)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fm_queue_store_flush_async (fm_upload_queue_get_store (queue), NULL, fm_cli_async_cb, &result);
+  if (!fm_queue_store_flush_finish (fm_upload_queue_get_store (queue), fm_cli_await (&result), &error))
+    g_printerr (_("filemail: the upload could not be saved for later: %s\n"), error->message);
+}
+
+static void
+print_result (FmUploadJob *job,
+              gboolean     json,
+              double       seconds)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "transferid");
+      json_builder_add_string_value (b, fm_upload_job_get_transfer_id (job));
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, fm_upload_job_get_download_url (job));
+      json_builder_set_member_name (b, "files");
+      json_builder_add_int_value (b, fm_upload_job_get_n_files (job));
+      json_builder_set_member_name (b, "bytes");
+      json_builder_add_int_value (b, fm_upload_job_get_bytes_total (job));
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, seconds);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      return fm_cli_print_json (root);
+    }
+  g_print (_("Sent transfer %s\n%s\n"), fm_upload_job_get_transfer_id (job),
+           fm_upload_job_get_download_url (job));
+}
+
+/* Runs one job to its end with a live progress display. Ctrl-C pauses it
+ * and leaves it saved for `filemail resume`. */
+static int
+run_job (FmCli         *cli,
+         FmUploadQueue *queue,
+         FmUploadJob   *job,
+         gboolean       json)
+{
+  g_autofree char *title = fm_upload_job_dup_title (job);
+  g_autoptr(FmCliProgress) progress = fm_cli_progress_new (json ? stderr : stdout, title);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Watch watch = { progress, job };
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  g_signal_connect (job, "notify::bytes-sent", G_CALLBACK (job_progress_cb), &watch);
+  g_signal_connect (job, "notify::state", G_CALLBACK (job_progress_cb), &watch);
+  fm_upload_job_run_async (job, cli->cancellable, fm_cli_async_cb, &result);
+  ok = fm_upload_job_run_finish (job, fm_cli_await (&result), &error);
+  g_signal_handlers_disconnect_by_data (job, &watch);
+  fm_cli_progress_finish (progress);
+  flush_store (queue);
+  if (ok)
+    return print_result (job, json, (g_get_monotonic_time () - start) / 1e6), FM_CLI_EXIT_OK;
+  if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_PAUSED)
+    {
+      g_printerr (_("Paused. Run “filemail resume” to send the rest.\n"));
+      return FM_CLI_EXIT_INTERRUPTED;
+    }
+  /* Failed before the server knew of it: there is nothing to resume. */
+  if (fm_upload_job_get_transfer_id (job) == NULL)
+    {
+      fm_upload_queue_remove (queue, job);
+      flush_store (queue);
+    }
+  return fm_cli_fail (error);
+}
+
+static FmUploadQueue *
+open_queue (FmCli *cli)
+{
+  g_autoptr(FmQueueStore) store = fm_queue_store_new_default ();
+
+  return fm_upload_queue_new (cli->client, store);
+}
+
+int
+fm_cli_send (FmCli  *cli,
+             int     argc,
+             char  **argv)
+{
+  g_autofree char *to = NULL, *from = NULL, *subject = NULL, *message = NULL, *password = NULL;
+  g_autofree char *bad = NULL;
+  int days = 0, parallel = fm_config_get_int ("parallel-uploads", 4), status;
+  gint64 chunk_size = fm_config_get_int ("chunk-size", (int) FM_CHUNK_SIZE_DEFAULT);
+  gboolean notify = FALSE, confirmation = FALSE, json = FALSE;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Recipients, comma-separated (none: a link only)"), N_("LIST") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address"), N_("EMAIL") },
+    { "subject", 0, 0, G_OPTION_ARG_STRING, &subject, N_("Subject (at most 200 characters)"), N_("S") },
+    { "message", 0, 0, G_OPTION_ARG_STRING, &message, N_("Message to the recipients"), N_("M") },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days the transfer can be downloaded"), N_("N") },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("Password needed to download"), N_("P") },
+    { "notify", 0, 0, G_OPTION_ARG_NONE, &notify, N_("E-mail me when the files are downloaded"), NULL },
+    { "confirmation", 0, 0, G_OPTION_ARG_NONE, &confirmation, N_("E-mail me a confirmation when sent"), NULL },
+    { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &chunk_size, N_("Bytes per upload request (5000000–50000000)"), N_("BYTES") },
+    { "parallel", 0, 0, G_OPTION_ARG_INT, &parallel, N_("Chunks uploaded at once (1–4)"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("send", N_("PATH…"),
+                                                             _("Send files and folders."), entries);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autoptr(FmUploadQueue) queue = NULL;
+  g_autoptr(FmUploadJob) job = NULL;
+
+  if (!fm_cli_parse (context, "send", &argc, &argv, &status))
+    return status;
+  if (argc < 2)
+    return fm_cli_usage_error ("send", _("name at least one file or folder to send"));
+  if (to != NULL && !fm_email_list_validate (to, &bad))
+    return fm_cli_usage_error ("send", _("“%s” is not an e-mail address"), bad);
+  if (from != NULL && !fm_email_is_valid (from))
+    return fm_cli_usage_error ("send", _("“%s” is not an e-mail address"), from);
+  if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
+    return fm_cli_usage_error ("send", _("the subject is longer than 200 characters"));
+  if (chunk_size < FM_CHUNK_SIZE_MIN || chunk_size > FM_CHUNK_SIZE_MAX)
+    return fm_cli_usage_error ("send", _("--chunk-size must be between 5000000 and 50000000 bytes"));
+  if (parallel < 1 || parallel > 4)
+    return fm_cli_usage_error ("send", _("--parallel must be between 1 and 4"));
+  if (days < 0)
+    return fm_cli_usage_error ("send", _("--days must be a positive number"));
+
+  options->to = g_steal_pointer (&to);
+  options->from = g_steal_pointer (&from);
+  options->subject = g_steal_pointer (&subject);
+  options->message = g_steal_pointer (&message);
+  options->password = g_steal_pointer (&password);
+  options->days = days;
+  options->notify = notify;
+  options->confirmation = confirmation;
+  job = fm_upload_job_new (cli->client, options, (const char * const *) argv + 1);
+  fm_upload_job_set_chunk_size (job, chunk_size);
+  fm_upload_job_set_parallel (job, (guint) parallel);
+  queue = open_queue (cli);
+  fm_upload_queue_add (queue, job);
+  return run_job (cli, queue, job, json);
+}
+
+static gboolean
+is_unfinished (FmUploadJob *job)
+{
+  FmUploadState state = fm_upload_job_get_state (job);
+
+  return state != FM_UPLOAD_STATE_DONE && state != FM_UPLOAD_STATE_CANCELLED;
+}
+
+int
+fm_cli_resume (FmCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print each result as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("resume", N_("[ID]"),
+    _("Resume unfinished uploads: the one named, or all of them."), entries);
+  g_autoptr(FmUploadQueue) queue = open_queue (cli);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) todo = g_ptr_array_new_with_free_func (g_object_unref);
+  int status = FM_CLI_EXIT_OK;
+
+  if (!fm_cli_parse (context, "resume", &argc, &argv, &status))
+    return status;
+  if (!fm_upload_queue_load (queue, &error))
+    return fm_cli_fail (error);
+  if (argc > 1)
+    {
+      FmUploadJob *job = fm_upload_queue_find (queue, argv[1]);
+
+      if (job == NULL)
+        return g_printerr (_("filemail: no unfinished upload “%s” (see “filemail queue”)\n"), argv[1]),
+               FM_CLI_EXIT_ERROR;
+      g_ptr_array_add (todo, g_object_ref (job));
+    }
+  else
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+      g_ptr_array_add (todo, g_list_model_get_item (G_LIST_MODEL (queue), i));
+  if (todo->len == 0)
+    return g_print (_("No unfinished uploads.\n")), FM_CLI_EXIT_OK;
+  for (guint i = 0; i < todo->len && status != FM_CLI_EXIT_INTERRUPTED; i++)
+    {
+      FmUploadJob *job = todo->pdata[i];
+      int one;
+
+      if (!is_unfinished (job))
+        continue;
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED)
+        fm_upload_job_retry (job);
+      one = run_job (cli, queue, job, json);
+      if (one != FM_CLI_EXIT_OK)
+        status = one;
+    }
+  return status;
+}
+
+int
+fm_cli_queue (FmCli  *cli,
+              int     argc,
+              char  **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the list as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("queue", NULL,
+    _("List unfinished uploads kept on this computer."), entries);
+  g_autoptr(FmUploadQueue) queue = open_queue (cli);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  guint n;
+  int status;
+
+  if (!fm_cli_parse (context, "queue", &argc, &argv, &status))
+    return status;
+  if (!fm_upload_queue_load (queue, &error))
+    return fm_cli_fail (error);
+  n = g_list_model_get_n_items (G_LIST_MODEL (queue));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+      g_autofree char *title = fm_upload_job_dup_title (job);
+      g_autofree char *numbers = fm_format_progress (fm_upload_job_get_bytes_sent (job),
+                                                     fm_upload_job_get_bytes_total (job), 0, -1);
+      const GError *job_error = fm_upload_job_get_error (job);
+      JsonObject *object = fm_upload_job_to_json (job);
+
+      /* never print the transfer key or the password */
+      json_object_remove_member (object, "transferkey");
+      if (json_object_has_member (object, "options"))
+        json_object_remove_member (json_object_get_object_member (object, "options"), "password");
+      json_object_set_int_member (object, "bytessent", fm_upload_job_get_bytes_sent (job));
+      json_object_set_int_member (object, "bytestotal", fm_upload_job_get_bytes_total (job));
+      json_array_add_object_element (array, object);
+      if (!json)
+        g_print ("%.8s  %-10s %3d%%  %s  %s%s%s\n", fm_upload_job_get_id (job),
+                 fm_upload_state_to_string (fm_upload_job_get_state (job)),
+                 (int) (fm_upload_job_get_fraction (job) * 100), numbers, title,
+                 job_error ? "\n          " : "", job_error ? job_error->message : "");
+    }
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_set_array (root, array);
+      fm_cli_print_json (root);
+    }
+  else if (n == 0)
+    g_print (_("No unfinished uploads.\n"));
+  return FM_CLI_EXIT_OK;
+}
+
+/* Only an upload of this computer can be cancelled: the API needs its
+ * transfer key, which only the uploader has. */
+int
+fm_cli_cancel (FmCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("cancel", N_("ID"),
+    _("Cancel an unfinished upload from this computer (by its queue or transfer id)."), NULL);
+  g_autoptr(FmUploadQueue) queue = open_queue (cli);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  FmUploadJob *job;
+  int status;
+
+  if (!fm_cli_parse (context, "cancel", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fm_cli_usage_error ("cancel", _("name the upload to cancel"));
+  if (!fm_upload_queue_load (queue, &error))
+    return fm_cli_fail (error);
+  job = fm_upload_queue_find (queue, argv[1]);
+  if (job == NULL || !is_unfinished (job))
+    return g_printerr (_("filemail: “%s” is not an unfinished upload of this computer. "
+                         "A sent transfer is removed with “filemail delete”.\n"), argv[1]),
+           FM_CLI_EXIT_ERROR;
+  fm_upload_job_cancel_async (job, NULL, fm_cli_async_cb, &result);
+  if (!fm_upload_job_cancel_finish (job, fm_cli_await (&result), &error))
+    g_printerr (_("filemail: the server was not told (%s); the transfer will expire by itself.\n"),
+                error->message);
+  flush_store (queue);
+  g_print (_("Cancelled.\n"));
+  return FM_CLI_EXIT_OK;
+}

@@ -1,0 +1,622 @@
+/* fm-cli-transfers.c: login, logout and managing transfers */
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "fm-account.h"
+#include "fm-cli.h"
+#include "fm-error.h"
+#include "fm-format.h"
+
+/* ----------------------------------------------------------------- login */
+
+static char *
+read_line (FILE *stream)
+{
+  char buffer[1024];
+  gsize len;
+
+  if (fgets (buffer, sizeof buffer, stream) == NULL)
+    return NULL;
+  len = strlen (buffer);
+  while (len > 0 && (buffer[len - 1] == '\n' || buffer[len - 1] == '\r'))
+    buffer[--len] = '\0';
+  return g_strdup (buffer);
+}
+
+/* Asks on the terminal with echo off. */
+static char *
+prompt_password (void)
+{
+  FILE *tty = fopen ("/dev/tty", "r+");
+  struct termios saved, quiet;
+  char *password;
+
+  if (tty == NULL)
+    return NULL;
+  fputs (_("Password: "), tty);
+  fflush (tty);
+  tcgetattr (fileno (tty), &saved);
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+  password = read_line (tty);
+  tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+  fputc ('\n', tty);
+  fclose (tty);
+  return password;
+}
+
+int
+fm_cli_login (FmCli  *cli,
+              int     argc,
+              char  **argv)
+{
+  g_autofree char *username = NULL, *password = NULL, *token = NULL;
+  gboolean password_stdin = FALSE;
+  GOptionEntry entries[] = {
+    { "username", 'u', 0, G_OPTION_ARG_STRING, &username, N_("Your e-mail address"), N_("EMAIL") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from standard input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("login", NULL,
+    _("Log in. The login is kept in the keyring (Secret Service); where none runs, in a file only you can read."), entries);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FmAccountStorage storage;
+  int status;
+
+  if (!fm_cli_parse (context, "login", &argc, &argv, &status))
+    return status;
+  if (username == NULL)
+    return fm_cli_usage_error ("login", _("--username is required"));
+  password = password_stdin ? read_line (stdin) : prompt_password ();
+  if (password == NULL)
+    return fm_cli_usage_error ("login", _("no terminal to ask for the password on: use --password-stdin"));
+  fm_client_set_login_token (cli->client, NULL);
+  fm_client_login_async (cli->client, username, password, NULL, fm_cli_async_cb, &result);
+  memset (password, 0, strlen (password));
+  token = fm_client_login_finish (cli->client, fm_cli_await (&result), &error);
+  if (token == NULL)
+    return fm_cli_fail (error);
+  if (!fm_account_store (fm_client_get_base_url (cli->client), username, token, &storage, &error))
+    return fm_cli_fail (error);
+  if (storage == FM_ACCOUNT_STORED_FILE)
+    g_printerr (_("filemail: warning: no keyring (Secret Service) is running; the login is kept in a "
+                  "file only you can read, in %s.\n"), g_get_user_state_dir ());
+  g_print (_("Logged in as %s.\n"), username);
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_logout (FmCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("logout", NULL,
+    _("Log out and forget the stored login."), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!fm_cli_parse (context, "logout", &argc, &argv, &status))
+    return status;
+  if (fm_client_get_login_token (cli->client) == NULL)
+    return g_print (_("Not logged in.\n")), FM_CLI_EXIT_OK;
+  fm_client_logout_async (cli->client, NULL, fm_cli_async_cb, &result);
+  /* an expired token is logged out already: forget it all the same */
+  if (!fm_client_logout_finish (cli->client, fm_cli_await (&result), &error) &&
+      !fm_error_is_auth_expired (error))
+    g_printerr (_("filemail: the server did not confirm the logout: %s\n"), error->message);
+  g_clear_error (&error);
+  if (!fm_account_clear (fm_client_get_base_url (cli->client), &error))
+    return fm_cli_fail (error);
+  g_print (_("Logged out.\n"));
+  return FM_CLI_EXIT_OK;
+}
+
+/* ------------------------------------------------------------- transfers */
+
+static char *
+format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) date = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+
+  return date != NULL ? g_date_time_format (date, "%Y-%m-%d %H:%M") : g_strdup ("-");
+}
+
+static void
+add_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+build_transfer_json (JsonBuilder *b,
+                     FmTransfer  *t,
+                     gboolean     with_files)
+{
+  GListModel *files = fm_transfer_get_files (t);
+
+  json_builder_begin_object (b);
+  add_string (b, "id", fm_transfer_get_id (t));
+  add_string (b, "from", fm_transfer_get_from (t));
+  json_builder_set_member_name (b, "to");
+  json_builder_begin_array (b);
+  for (const char * const *to = fm_transfer_get_to (t); *to; to++)
+    json_builder_add_string_value (b, *to);
+  json_builder_end_array (b);
+  add_string (b, "subject", fm_transfer_get_subject (t));
+  add_string (b, "message", fm_transfer_get_message (t));
+  add_int (b, "sentdate", fm_transfer_get_sent_date (t));
+  add_int (b, "expiredate", fm_transfer_get_expire_date (t));
+  add_int (b, "downloads", fm_transfer_get_downloads (t));
+  add_string (b, "status", fm_transfer_get_status (t));
+  add_string (b, "url", fm_transfer_get_url (t));
+  add_int (b, "size", fm_transfer_get_size (t));
+  if (with_files)
+    {
+      json_builder_set_member_name (b, "files");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(FmTransferFile) f = g_list_model_get_item (files, i);
+
+          json_builder_begin_object (b);
+          add_string (b, "fileid", fm_transfer_file_get_id (f));
+          add_string (b, "filename", fm_transfer_file_get_filename (f));
+          add_int (b, "filesize", fm_transfer_file_get_filesize (f));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+print_transfer (FmTransfer *t)
+{
+  g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
+  g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
+  g_autofree char *size = g_format_size ((guint64) fm_transfer_get_size (t));
+  g_autofree char *to = g_strjoinv (", ", (char **) fm_transfer_get_to (t));
+  GListModel *files = fm_transfer_get_files (t);
+
+  g_print (_("Transfer   %s\n"), fm_transfer_get_id (t));
+  g_print (_("Subject    %s\n"), fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "");
+  g_print (_("From       %s\n"), fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "");
+  g_print (_("To         %s\n"), to);
+  g_print (_("Sent       %s\n"), sent);
+  g_print (_("Expires    %s\n"), expires);
+  g_print (_("Downloads  %" G_GINT64_FORMAT "\n"), fm_transfer_get_downloads (t));
+  g_print (_("Status     %s\n"), fm_transfer_get_status (t) ? fm_transfer_get_status (t) : "");
+  g_print (_("Link       %s\n"), fm_transfer_get_url (t) ? fm_transfer_get_url (t) : "");
+  g_print (_("Size       %s\n"), size);
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(FmTransferFile) f = g_list_model_get_item (files, i);
+      g_autofree char *fsize = g_format_size ((guint64) fm_transfer_file_get_filesize (f));
+
+      g_print ("  %-34s %10s  %s\n", fm_transfer_file_get_id (f), fsize, fm_transfer_file_get_filename (f));
+    }
+}
+
+static FmTransfer *
+get_transfer (FmCli       *cli,
+              const char  *id,
+              const char  *password,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fm_client_transfer_get_async (cli->client, id, password, NULL, fm_cli_async_cb, &result);
+  return fm_client_transfer_get_finish (cli->client, fm_cli_await (&result), error);
+}
+
+static int
+password_hint (const GError *error)
+{
+  fm_cli_fail (error);
+  if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
+    g_printerr (_("Give the transfer's password with --password.\n"));
+  return FM_CLI_EXIT_ERROR;
+}
+
+int
+fm_cli_transfer (FmCli  *cli,
+                 int     argc,
+                 char  **argv)
+{
+  g_autofree char *password = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("The transfer's password"), N_("P") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("transfer", N_("ID"),
+    _("Show a transfer and its files."), entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTransfer) transfer = NULL;
+  int status;
+
+  if (!fm_cli_parse (context, "transfer", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fm_cli_usage_error ("transfer", _("name one transfer id"));
+  transfer = get_transfer (cli, argv[1], password, &error);
+  if (transfer == NULL)
+    return password_hint (error);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      build_transfer_json (b, transfer, TRUE);
+      root = json_builder_get_root (b);
+      fm_cli_print_json (root);
+    }
+  else
+    print_transfer (transfer);
+  return FM_CLI_EXIT_OK;
+}
+
+static int
+print_list (GListModel *list,
+            gboolean    json)
+{
+  guint n = g_list_model_get_n_items (list);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+          build_transfer_json (b, t, FALSE);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      fm_cli_print_json (root);
+      return FM_CLI_EXIT_OK;
+    }
+  if (n == 0)
+    g_print (_("No transfers.\n"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+      g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
+      g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
+      g_autofree char *size = g_format_size ((guint64) fm_transfer_get_size (t));
+
+      g_print ("%-16s %s  %s  %9s  %3" G_GINT64_FORMAT "  %s\n", fm_transfer_get_id (t), sent, expires,
+               size, fm_transfer_get_downloads (t),
+               fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "");
+    }
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_sent (FmCli  *cli,
+             int     argc,
+             char  **argv)
+{
+  gboolean expired = FALSE, json = FALSE, all = FALSE;
+  GOptionEntry entries[] = {
+    { "expired", 0, 0, G_OPTION_ARG_NONE, &expired, N_("Include expired transfers"), NULL },
+    { "all-users", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every user of the company (administrators)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("sent", NULL,
+    _("List the transfers you sent: id, sent, expires, size, downloads, subject."), entries);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) list = NULL;
+  int status;
+
+  if (!fm_cli_parse (context, "sent", &argc, &argv, &status) || !fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_sent_get_async (cli->client, expired, all, NULL, fm_cli_async_cb, &result);
+  list = fm_client_sent_get_finish (cli->client, fm_cli_await (&result), &error);
+  return list != NULL ? print_list (list, json) : fm_cli_fail (error);
+}
+
+int
+fm_cli_received (FmCli  *cli,
+                 int     argc,
+                 char  **argv)
+{
+  gboolean json = FALSE, all = FALSE;
+  GOptionEntry entries[] = {
+    { "all-users", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every user of the company (administrators)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("received", NULL,
+    _("List the transfers you received: id, sent, expires, size, downloads, subject."), entries);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) list = NULL;
+  int status;
+
+  if (!fm_cli_parse (context, "received", &argc, &argv, &status) || !fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_received_get_async (cli->client, all, 0, NULL, fm_cli_async_cb, &result);
+  list = fm_client_received_get_finish (cli->client, fm_cli_await (&result), &error);
+  return list != NULL ? print_list (list, json) : fm_cli_fail (error);
+}
+
+/* -------------------------------------------------------------- changes */
+
+/* The simple calls: one request, "Done." or the error. */
+static int
+finish_simple (gboolean      ok,
+               const GError *error,
+               const char   *done)
+{
+  if (!ok)
+    return fm_cli_fail (error);
+  g_print ("%s\n", done);
+  return FM_CLI_EXIT_OK;
+}
+
+int
+fm_cli_forward (FmCli  *cli,
+                int     argc,
+                char  **argv)
+{
+  g_autofree char *to = NULL, *bad = NULL;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Recipients, comma-separated"), N_("LIST") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("forward", N_("ID"),
+    _("Send a transfer on to more recipients."), entries);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  gboolean ok;
+
+  if (!fm_cli_parse (context, "forward", &argc, &argv, &status))
+    return status;
+  if (argc != 2 || to == NULL || *to == '\0')
+    return fm_cli_usage_error ("forward", _("name one transfer id and --to"));
+  if (!fm_email_list_validate (to, &bad))
+    return fm_cli_usage_error ("forward", _("“%s” is not an e-mail address"), bad);
+  if (!fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_transfer_forward_async (cli->client, argv[1], to, NULL, fm_cli_async_cb, &result);
+  ok = fm_client_transfer_forward_finish (cli->client, fm_cli_await (&result), &error);
+  return finish_simple (ok, error, _("Forwarded."));
+}
+
+int
+fm_cli_update (FmCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autofree char *subject = NULL, *message = NULL;
+  int days = -1, status;
+  gboolean notify = FALSE, no_notify = FALSE, ok;
+  GOptionEntry entries[] = {
+    { "subject", 0, 0, G_OPTION_ARG_STRING, &subject, N_("New subject"), N_("S") },
+    { "message", 0, 0, G_OPTION_ARG_STRING, &message, N_("New message"), N_("M") },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Downloadable for N more days from now"), N_("N") },
+    { "notify", 0, 0, G_OPTION_ARG_NONE, &notify, N_("E-mail me on every download"), NULL },
+    { "no-notify", 0, 0, G_OPTION_ARG_NONE, &no_notify, N_("Stop e-mailing me on downloads"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("update", N_("ID"),
+    _("Change a sent transfer."), entries);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FmTransferUpdate update = FM_TRANSFER_UPDATE_INIT;
+
+  if (!fm_cli_parse (context, "update", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fm_cli_usage_error ("update", _("name one transfer id"));
+  if (notify && no_notify)
+    return fm_cli_usage_error ("update", _("--notify and --no-notify contradict each other"));
+  if (days == 0 || days < -1)
+    return fm_cli_usage_error ("update", _("--days must be a positive number"));
+  if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
+    return fm_cli_usage_error ("update", _("the subject is longer than 200 characters"));
+  if (subject == NULL && message == NULL && days < 0 && !notify && !no_notify)
+    return fm_cli_usage_error ("update", _("nothing to change: give --subject, --message, --days or --[no-]notify"));
+  if (!fm_cli_require_login (cli, &status))
+    return status;
+  update.subject = subject;
+  update.message = message;
+  update.days = days;
+  update.notify = notify ? 1 : no_notify ? 0 : -1;
+  fm_client_transfer_update_async (cli->client, argv[1], &update, NULL, fm_cli_async_cb, &result);
+  ok = fm_client_transfer_update_finish (cli->client, fm_cli_await (&result), &error);
+  return finish_simple (ok, error, _("Updated."));
+}
+
+int
+fm_cli_delete (FmCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("delete", N_("ID"),
+    _("Delete a sent transfer and its files."), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  gboolean ok;
+
+  if (!fm_cli_parse (context, "delete", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fm_cli_usage_error ("delete", _("name one transfer id"));
+  if (!fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_transfer_delete_async (cli->client, argv[1], NULL, fm_cli_async_cb, &result);
+  ok = fm_client_transfer_delete_finish (cli->client, fm_cli_await (&result), &error);
+  return finish_simple (ok, error, _("Deleted."));
+}
+
+int
+fm_cli_rename_file (FmCli  *cli,
+                    int     argc,
+                    char  **argv)
+{
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("rename-file", N_("FILEID NAME"),
+    _("Rename a file in a sent transfer. Names cannot contain < > : \" / \\ | ? *"), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  gboolean ok;
+
+  if (!fm_cli_parse (context, "rename-file", &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return fm_cli_usage_error ("rename-file", _("name the file id and the new name"));
+  if (!fm_filename_is_valid_for_rename (argv[2]))
+    return fm_cli_usage_error ("rename-file", _("a file name cannot be empty or contain < > : \" / \\ | ? *"));
+  if (!fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_file_rename_async (cli->client, argv[1], argv[2], NULL, fm_cli_async_cb, &result);
+  ok = fm_client_file_rename_finish (cli->client, fm_cli_await (&result), &error);
+  return finish_simple (ok, error, _("Renamed."));
+}
+
+int
+fm_cli_delete_file (FmCli  *cli,
+                    int     argc,
+                    char  **argv)
+{
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("delete-file", N_("FILEID"),
+    _("Remove a file from a sent transfer."), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+  gboolean ok;
+
+  if (!fm_cli_parse (context, "delete-file", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fm_cli_usage_error ("delete-file", _("name one file id"));
+  if (!fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_file_delete_async (cli->client, argv[1], NULL, fm_cli_async_cb, &result);
+  ok = fm_client_file_delete_finish (cli->client, fm_cli_await (&result), &error);
+  return finish_simple (ok, error, _("Removed."));
+}
+
+/* ------------------------------------------------------------- download */
+
+typedef struct {
+  FmCliProgress *progress;
+  gint64         base;     /* bytes of the files before this one */
+  gint64         total;
+} DownloadWatch;
+
+static void
+download_progress_cb (FmDownloadJob *job,
+                      GParamSpec    *pspec,
+                      DownloadWatch *watch)
+{
+  double speed = fm_download_job_get_speed (job);
+  gint64 done = watch->base + fm_download_job_get_bytes_received (job);
+
+  fm_cli_progress_update (watch->progress, done, watch->total, speed,
+                          speed >= 1 ? (gint64) ((double) (watch->total - done) / speed) : -1, NULL);
+}
+
+static gboolean
+download_one (FmCli          *cli,
+              FmTransferFile *file,
+              const char     *directory,
+              DownloadWatch  *watch,
+              char          **saved,
+              GError        **error)
+{
+  g_autoptr(FmDownloadJob) job = fm_download_job_new (fm_client_get_session (cli->client),
+                                                      fm_transfer_file_get_download_url (file),
+                                                      fm_transfer_file_get_filename (file),
+                                                      fm_transfer_file_get_filesize (file), directory);
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean ok;
+
+  g_signal_connect (job, "notify::bytes-received", G_CALLBACK (download_progress_cb), watch);
+  fm_download_job_run_async (job, cli->cancellable, fm_cli_async_cb, &result);
+  ok = fm_download_job_run_finish (job, fm_cli_await (&result), error);
+  g_signal_handlers_disconnect_by_data (job, watch);
+  if (ok)
+    *saved = g_strdup (fm_download_job_get_path (job));
+  return ok;
+}
+
+int
+fm_cli_download (FmCli  *cli,
+                 int     argc,
+                 char  **argv)
+{
+  g_autofree char *directory = NULL, *password = NULL;
+  GOptionEntry entries[] = {
+    { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &directory, N_("Folder to save in (default: the current folder)"), N_("DIR") },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("The transfer's password"), N_("P") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("download", N_("ID"),
+    _("Download every file of a transfer. An interrupted download resumes where it stopped; "
+      "existing files are never overwritten."), entries);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTransfer) transfer = NULL;
+  g_autoptr(FmCliProgress) progress = NULL;
+  GListModel *files;
+  DownloadWatch watch = { 0 };
+  int status;
+
+  if (!fm_cli_parse (context, "download", &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fm_cli_usage_error ("download", _("name one transfer id"));
+  if (directory == NULL)
+    directory = g_get_current_dir ();
+  transfer = get_transfer (cli, argv[1], password, &error);
+  if (transfer == NULL)
+    return password_hint (error);
+  files = fm_transfer_get_files (transfer);
+  progress = fm_cli_progress_new (stderr, fm_transfer_get_id (transfer));
+  watch.progress = progress;
+  watch.total = fm_transfer_get_size (transfer);
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
+      g_autofree char *saved = NULL;
+
+      if (!download_one (cli, file, directory, &watch, &saved, &error))
+        {
+          fm_cli_progress_finish (progress);
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            return g_printerr (_("Stopped. Run the same command again to resume.\n")), FM_CLI_EXIT_INTERRUPTED;
+          return fm_cli_fail (error);
+        }
+      watch.base += fm_transfer_file_get_filesize (file);
+      fm_cli_progress_finish (progress);
+      g_print ("%s\n", saved);
+    }
+  return FM_CLI_EXIT_OK;
+}

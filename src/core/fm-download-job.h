@@ -1,0 +1,45 @@
+/* fm-download-job.h: one file coming down
+ *
+ * Streamed to "<name>.part" in the chosen folder, resumed with an HTTP
+ * Range after an interruption (in this run or a later one), checked
+ * against the size the server announced, then renamed to a name that
+ * exists nowhere yet ("name (1).ext"): nothing is ever overwritten. The
+ * server's file name is never used as a path (fm_download_safe_name).
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "fm-retry-policy.h"
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_DOWNLOAD_JOB (fm_download_job_get_type ())
+G_DECLARE_FINAL_TYPE (FmDownloadJob, fm_download_job, FM, DOWNLOAD_JOB, GObject)
+
+char          *fm_download_safe_name          (const char    *server_name);
+char          *fm_download_unique_path        (const char    *directory,
+                                               const char    *name);
+
+FmDownloadJob *fm_download_job_new            (SoupSession   *session,
+                                               const char    *url,
+                                               const char    *server_name,
+                                               gint64         expected_size,
+                                               const char    *directory);
+void           fm_download_job_set_retry_policy (FmDownloadJob *self,
+                                               FmRetryPolicy *policy);
+void           fm_download_job_run_async      (FmDownloadJob       *self,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean       fm_download_job_run_finish     (FmDownloadJob  *self,
+                                               GAsyncResult   *result,
+                                               GError        **error);
+const char    *fm_download_job_get_name       (FmDownloadJob  *self);
+const char    *fm_download_job_get_path       (FmDownloadJob  *self);
+gint64         fm_download_job_get_bytes_total (FmDownloadJob *self);
+gint64         fm_download_job_get_bytes_received (FmDownloadJob *self);
+double         fm_download_job_get_fraction   (FmDownloadJob  *self);
+double         fm_download_job_get_speed      (FmDownloadJob  *self);
+
+G_END_DECLS

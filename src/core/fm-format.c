@@ -1,0 +1,88 @@
+/* fm-format.c: numbers as people read them */
+#define G_LOG_DOMAIN "fm-format"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "fm-format.h"
+
+/* "45 s", "2 min", "1 h 05 min" */
+char *
+fm_format_duration (gint64 seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (_("%d s"), (int) MAX (seconds, 0));
+  if (seconds < 3600)
+    return g_strdup_printf (_("%d min"), (int) ((seconds + 30) / 60));
+  return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) ((seconds % 3600) / 60));
+}
+
+/* "1.2 GB of 4.0 GB · 35.1 MB/s · 2 min left"; the speed and the time
+ * left are only shown once they are known. */
+char *
+fm_format_progress (gint64 sent,
+                    gint64 total,
+                    double speed,
+                    gint64 eta)
+{
+  g_autofree char *s = g_format_size ((guint64) MAX (sent, 0));
+  g_autofree char *t = g_format_size ((guint64) MAX (total, 0));
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, _("%s of %s"), s, t);
+  if (speed >= 1)
+    {
+      g_autofree char *rate = g_format_size ((guint64) speed);
+      g_string_append_printf (out, _(" · %s/s"), rate);
+    }
+  if (eta >= 0)
+    {
+      g_autofree char *left = fm_format_duration (eta);
+      g_string_append_printf (out, _(" · %s left"), left);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Deliberately simple: one @, something before it, a dot in the domain,
+ * no spaces. The server has the last word (1004 InvalidEmail). */
+gboolean
+fm_email_is_valid (const char *address)
+{
+  const char *at = address != NULL ? strchr (address, '@') : NULL;
+  const char *dot;
+
+  if (at == NULL || at == address || strchr (at + 1, '@') != NULL)
+    return FALSE;
+  dot = strrchr (at, '.');
+  if (dot == NULL || dot == at + 1 || dot[1] == '\0')
+    return FALSE;
+  for (const char *p = address; *p; p++)
+    if (g_ascii_isspace (*p) || *p == ',' || *p == ';' || *p == '<' || *p == '>' || (guchar) *p < 0x20)
+      return FALSE;
+  return TRUE;
+}
+
+/* Comma-separated addresses, blanks around them allowed; an empty list
+ * is valid (a link-only transfer). */
+gboolean
+fm_email_list_validate (const char  *list,
+                        char       **first_bad)
+{
+  g_auto(GStrv) parts = g_strsplit (list != NULL ? list : "", ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *address = g_strstrip (parts[i]);
+
+      if (*address == '\0' && parts[i + 1] == NULL)
+        continue;
+      if (!fm_email_is_valid (address))
+        {
+          if (first_bad != NULL)
+            *first_bad = g_strdup (address);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

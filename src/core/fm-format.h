@@ -1,0 +1,17 @@
+/* fm-format.h: numbers as people read them, for the app and the CLI */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char     *fm_format_duration        (gint64       seconds);
+char     *fm_format_progress        (gint64       sent,
+                                     gint64       total,
+                                     double       speed,
+                                     gint64       eta);
+gboolean  fm_email_is_valid         (const char  *address);
+gboolean  fm_email_list_validate    (const char  *list,
+                                     char       **first_bad);
+
+G_END_DECLS

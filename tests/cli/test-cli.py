@@ -1,0 +1,416 @@
+#!/usr/bin/python3
+"""End-to-end tests of the `filemail` command line against the real
+filemail-test-server binary. Prints TAP.
+
+Each test gets a fresh server, HOME and XDG_STATE_HOME. No session bus is
+given, so logins land in the 0600 fallback file (the keyring path has its
+own test under dbus-run-session)."""
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+import urllib.request
+
+CLI = os.environ["FILEMAIL_CLI"]
+SERVER = os.environ["FILEMAIL_TEST_SERVER"]
+MB = 1000 * 1000
+CHUNK = 5 * MB
+
+
+class Env:
+    def __init__(self, *server_args):
+        self.dir = tempfile.mkdtemp(prefix="fm-cli-")
+        self.home = os.path.join(self.dir, "home")
+        os.makedirs(self.home)
+        self.server = subprocess.Popen(
+            [SERVER, "--port", "0", "--root", os.path.join(self.dir, "server"), *server_args],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.server.stdout.readline().strip()
+        assert self.url.startswith("http://127.0.0.1:"), self.url
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("DBUS_SESSION_BUS_ADDRESS", "FILEMAIL_LOGINTOKEN")}
+        self.env.update(HOME=self.home, XDG_STATE_HOME=os.path.join(self.home, "state"),
+                        FILEMAIL_API_URL=self.url, LC_ALL="C.UTF-8")
+
+    def close(self):
+        self.server.terminate()
+        self.server.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def cli(self, *args, stdin=None, timeout=120, check=None):
+        p = subprocess.run([CLI, *args], input=stdin, capture_output=True, text=True,
+                           env=self.env, timeout=timeout)
+        if check is not None and p.returncode != check:
+            raise AssertionError(f"filemail {' '.join(args)} exited {p.returncode}, not {check}:\n"
+                                 f"{p.stdout}\n{p.stderr}")
+        return p
+
+    def spawn(self, *args):
+        return subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=self.env)
+
+    def post(self, path, **params):
+        data = urllib.parse.urlencode(params).encode()
+        with urllib.request.urlopen(self.url + path, data, timeout=30) as r:
+            return json.loads(r.read() or b"{}")
+
+    def stats(self):
+        with urllib.request.urlopen(self.url + "/test/stats", timeout=30) as r:
+            return json.loads(r.read())
+
+    def server_file(self, transfer_id, name):
+        for f in self.stats()["files"]:
+            if f["transferid"] == transfer_id and f["filename"] == name:
+                return f
+        raise AssertionError(f"no {name} in {transfer_id}")
+
+    def login(self, who="alice"):
+        self.cli("login", "--username", f"{who}@example.com", "--password-stdin",
+                 stdin=f"{who}-password\n", check=0)
+
+    def make_file(self, name, size, seed=1):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        block = hashlib.sha256(str(seed).encode()).digest() * 32768     # 1 MiB
+        with open(path, "wb") as f:
+            left = size
+            while left > 0:
+                f.write(block[:left])
+                left -= len(block)
+        return path
+
+    def send_json(self, *args):
+        p = self.cli("send", "--json", *args, check=0)
+        return json.loads(p.stdout)
+
+
+def same_file(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+def assert_uploaded(env, transfer_id, local, name, max_receipts=1):
+    f = env.server_file(transfer_id, name)
+    assert f["size"] == os.path.getsize(local), (f["size"], os.path.getsize(local))
+    assert same_file(local, f["path"]), "the server's copy differs"
+    assert all(1 <= r <= max_receipts for r in f["receipts"]), f["receipts"]
+    return f
+
+
+def wait_for(predicate, timeout=30, what="condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# ------------------------------------------------------------------ tests
+
+def test_login_and_errors(env):
+    p = env.cli("login", "--username", "alice@example.com", "--password-stdin", stdin="alice-password\n", check=0)
+    assert "Logged in as alice@example.com" in p.stdout
+    assert "no keyring" in p.stderr          # no Secret Service here: warned
+    state = os.path.join(env.home, "state", "filemail")
+    logins = [n for n in os.listdir(state) if n.startswith("login-")]
+    assert len(logins) == 1
+    assert stat.S_IMODE(os.stat(os.path.join(state, logins[0])).st_mode) == 0o600
+    bad = env.cli("login", "--username", "alice@example.com", "--password-stdin", stdin="nope\n", check=1)
+    assert "WrongUsernamePassword" in bad.stderr and "2001" in bad.stderr, bad.stderr
+    captcha = env.cli("login", "-u", "captcha@example.com", "--password-stdin", stdin="captcha-password\n", check=1)
+    assert "captcha" in captcha.stderr.lower() and "2005" in captcha.stderr
+
+
+def test_usage_errors(env):
+    f = env.make_file("a.bin", 10)
+    assert "not an e-mail address" in env.cli("send", "--to", "bob@example.com, nope", f, check=2).stderr
+    env.cli("send", "--chunk-size", "1000", f, check=2)
+    env.cli("send", "--parallel", "9", f, check=2)
+    env.cli("send", check=2)
+    env.cli("frobnicate", check=2)
+    env.cli("send", "--no-such-option", f, check=2)
+    insecure = env.cli("--server", "http://filemail.example.com", "sent", check=1)
+    assert "https" in insecure.stderr
+    assert "not logged in" in env.cli("sent", check=1).stderr
+
+
+def test_send_folder_and_show(env):
+    env.login()
+    big = env.make_file("big.bin", 3 * CHUNK + 123, seed=2)
+    env.make_file("Photos/2024/a.jpg", 1000, seed=3)
+    env.make_file("Photos/b c+d&e%.jpg", 0, seed=4)
+    out = env.send_json("--to", "bob@example.com", "--subject", "Holiday", "--chunk-size", str(CHUNK),
+                        big, os.path.join(env.dir, "Photos"))
+    tid = out["transferid"]
+    assert out["url"].startswith(env.url) and out["files"] == 3
+    assert_uploaded(env, tid, big, "big.bin")
+    assert_uploaded(env, tid, os.path.join(env.dir, "Photos/2024/a.jpg"), "Photos/2024/a.jpg")
+    assert_uploaded(env, tid, os.path.join(env.dir, "Photos/b c+d&e%.jpg"), "Photos/b c+d&e%.jpg")
+    shown = json.loads(env.cli("transfer", tid, "--json", check=0).stdout)
+    assert shown["subject"] == "Holiday" and len(shown["files"]) == 3
+    assert shown["to"] == ["bob@example.com"]
+    assert tid in env.cli("sent", check=0).stdout
+    assert env.stats()["chunks_without_md5"] == 0
+    assert env.stats()["secrets_in_query"] == 0
+    # finished uploads leave nothing behind
+    assert "No unfinished uploads" in env.cli("queue", check=0).stdout
+
+
+def test_faults_deliver_identical_files(env):
+    env.post("/test/config", fault_rate="0.2", faults="406,449,500,drop", seed="99")
+    env.login()
+    big = env.make_file("faulty.bin", 24 * CHUNK + 7, seed=5)
+    tid = env.send_json("--chunk-size", str(CHUNK), big)["transferid"]
+    stats = env.stats()
+    assert stats["faults_injected"] >= 2, stats["faults_injected"]
+    assert_uploaded(env, tid, big, "faulty.bin")
+
+
+def test_crash_and_resume(env):
+    env.login()
+    big = env.make_file("crash.bin", 40 * CHUNK, seed=6)
+    env.post("/test/config", slow_ms="150")
+    proc = env.spawn("send", "--chunk-size", str(CHUNK), big)
+
+    def acked_some():
+        files = env.stats()["files"]
+        return files and sum(files[0]["receipts"]) >= 8
+    wait_for(acked_some, what="chunks on the server")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    uploads = os.path.join(env.home, "state", "filemail", "uploads")
+    saved = [n for n in os.listdir(uploads) if n.endswith(".json")]
+    assert len(saved) == 1, saved
+    assert stat.S_IMODE(os.stat(os.path.join(uploads, saved[0])).st_mode) == 0o600
+    assert "paused" in env.cli("queue", check=0).stdout
+    env.post("/test/config", slow_ms="0")
+    p = env.cli("resume", check=0)
+    assert "Sent transfer" in p.stdout
+    tid = p.stdout.split("Sent transfer ")[1].split()[0]
+    f = assert_uploaded(env, tid, big, "crash.bin", max_receipts=2)
+    resent = sum(r - 1 for r in f["receipts"])
+    # only what was in flight at the kill (at most 4 chunks) went twice
+    assert resent <= 4, f["receipts"]
+    assert [n for n in os.listdir(uploads) if n.endswith(".json")] == []
+
+
+def test_ctrl_c_pauses(env):
+    env.login()
+    big = env.make_file("pause.bin", 20 * CHUNK, seed=7)
+    env.post("/test/config", slow_ms="200")
+    proc = env.spawn("send", big)
+    wait_for(lambda: env.stats()["upload_requests"] >= 4, what="an upload")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "filemail resume" in err
+    env.post("/test/config", slow_ms="0")
+    out = env.cli("resume", "--json", check=0).stdout
+    assert_uploaded(env, json.loads(out)["transferid"], big, "pause.bin", max_receipts=2)
+
+
+def test_expired_transfer_fails_fast(env):
+    env.login()
+    big = env.make_file("exp.bin", 20 * CHUNK, seed=8)
+    env.post("/test/config", slow_ms="300")
+    proc = env.spawn("send", big)
+    wait_for(lambda: env.stats()["files"], what="the first chunk")
+    tid = env.stats()["files"][0]["transferid"]
+    env.post("/test/expire", transferid=tid)
+    env.post("/test/config", slow_ms="0")
+    start = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "TransferExpired" in err and "4001" in err, err
+    assert time.monotonic() - start < 10
+
+
+def test_file_changed_mid_upload(env):
+    env.login()
+    big = env.make_file("draft.bin", 20 * CHUNK, seed=9)
+    env.post("/test/config", slow_ms="200")
+    proc = env.spawn("send", big)
+    wait_for(lambda: env.stats()["upload_requests"] >= 2, what="an upload")
+    with open(big, "ab") as f:
+        f.write(b"more")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "changed while it was being sent" in err and "draft.bin" in err, err
+
+
+def test_manage_transfers(env):
+    env.login()
+    a = env.make_file("report.pdf", 1234, seed=10)
+    b = env.make_file("notes.txt", 55, seed=11)
+    tid = env.send_json("--to", "bob@example.com", "--subject", "Report", a, b)["transferid"]
+    env.cli("forward", tid, "--to", "carol@example.com", check=0)
+    assert "not an e-mail" in env.cli("forward", tid, "--to", "carol@", check=2).stderr
+    env.cli("update", tid, "--subject", "Final report", "--days", "30", "--notify", check=0)
+    env.cli("update", tid, check=2)
+    shown = json.loads(env.cli("transfer", tid, "--json", check=0).stdout)
+    assert shown["subject"] == "Final report" and shown["to"] == ["bob@example.com", "carol@example.com"]
+    assert abs(shown["expiredate"] - (time.time() + 30 * 86400)) < 120
+    fid = [f["fileid"] for f in shown["files"] if f["filename"] == "notes.txt"][0]
+    env.cli("rename-file", fid, "a|b", check=2)
+    env.cli("rename-file", fid, "minutes.txt", check=0)
+    pdf = [f["fileid"] for f in shown["files"] if f["filename"] == "report.pdf"][0]
+    env.cli("delete-file", pdf, check=0)
+    shown = json.loads(env.cli("transfer", tid, "--json", check=0).stdout)
+    assert [f["filename"] for f in shown["files"]] == ["minutes.txt"]
+    # bob sees it in his inbox; carol cannot delete it
+    bob = Env.__new__(Env)
+    bob.__dict__.update(env.__dict__)
+    bob.env = dict(env.env, HOME=os.path.join(env.dir, "bob"), XDG_STATE_HOME=os.path.join(env.dir, "bob", "state"))
+    bob.login("bob")
+    assert tid in bob.cli("received", check=0).stdout
+    assert json.loads(bob.cli("received", "--json", check=0).stdout)[0]["id"] == tid
+    denied = bob.cli("delete", tid, check=1)
+    assert "AccessDenied" in denied.stderr and "2008" in denied.stderr
+    env.cli("delete", tid, check=0)
+    assert tid not in env.cli("sent", check=0).stdout
+    # a token the server forgot: a clear sentence with its code
+    env.post("/test/config", expire_tokens="1")
+    expired = env.cli("sent", check=1)
+    assert "InvalidOrExpiredLoginToken" in expired.stderr and "2003" in expired.stderr
+
+
+def test_cancel_upload(env):
+    env.login()
+    big = env.make_file("cancel.bin", 20 * CHUNK, seed=12)
+    env.post("/test/config", slow_ms="200")
+    proc = env.spawn("send", big)
+    wait_for(lambda: env.stats()["upload_requests"] >= 2, what="an upload")
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    env.post("/test/config", slow_ms="0")
+    tid = env.stats()["files"][0]["transferid"]
+    env.cli("cancel", tid, check=0)
+    assert "No unfinished uploads" in env.cli("queue", check=0).stdout
+    gone = env.cli("transfer", tid, check=1)
+    assert "NotFound" in gone.stderr
+    assert "not an unfinished upload" in env.cli("cancel", "NOSUCHID", check=1).stderr
+
+
+def raw_upload(env, ticket, name, data):
+    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+    q = urllib.parse.urlencode(dict(transferid=ticket["transferid"], transferkey=ticket["transferkey"],
+                                    thefilename=name, chunksize=CHUNK, chunks=1, chunk=0, md5=md5))
+    req = urllib.request.Request(ticket["transferurl"] + "?" + q, data=data,
+                                 headers={"Content-Type": "application/octet-stream"})
+    urllib.request.urlopen(req, timeout=30).read()
+
+
+def test_download_hostile_names_and_resume(env):
+    # a server that names files as an attacker would
+    ticket = env.post("/api/transfer/initialize")
+    hostile = ["../../.bashrc", "/etc/passwd", "a/b", "CON", "line\nbreak.txt", "ok.txt", "ok.txt "]
+    for i, name in enumerate(hostile):
+        raw_upload(env, ticket, name, f"content {i}".encode())
+    big = env.make_file("big-dl.bin", 3 * MB, seed=13)
+    with open(big, "rb") as f:
+        raw_upload(env, ticket, "big-dl.bin", f.read())
+    env.post("/api/transfer/complete", transferid=ticket["transferid"], transferkey=ticket["transferkey"])
+    target = os.path.join(env.dir, "downloads")
+    os.makedirs(target)
+    with open(os.path.join(target, "ok.txt"), "w") as f:
+        f.write("mine")
+    env.post("/test/config", download_drops="1")
+    p = env.cli("download", ticket["transferid"], "--dir", target, check=0)
+    names = sorted(os.listdir(target))
+    assert names == sorted(["_.._.bashrc", "_etc_passwd", "a_b", "_CON", "line_break.txt", "ok.txt",
+                            "ok (1).txt", "ok (2).txt", "big-dl.bin"]), names
+    with open(os.path.join(target, "ok.txt")) as f:
+        assert f.read() == "mine"                     # never overwritten
+    assert same_file(big, os.path.join(target, "big-dl.bin"))
+    assert env.stats()["faults_injected"] == 1        # the drop happened and was survived
+    for printed in p.stdout.split("\n"):
+        if printed:
+            assert os.path.dirname(os.path.realpath(printed)) == os.path.realpath(target), printed
+
+
+def test_password_protected_download(env):
+    env.login()
+    f = env.make_file("secret.txt", 100, seed=14)
+    tid = env.send_json("--password", "open sesame", f)["transferid"]
+    env.cli("logout", check=0)
+    locked = env.cli("transfer", tid, check=1)
+    assert "PasswordRequired" in locked.stderr and "--password" in locked.stderr
+    target = os.path.join(env.dir, "dl")
+    env.cli("download", tid, "--password", "open sesame", "--dir", target, check=0)
+    assert same_file(f, os.path.join(target, "secret.txt"))
+
+
+def test_logout_and_env_token(env):
+    env.login()
+    env.cli("logout", check=0)
+    assert "not logged in" in env.cli("sent", check=1).stderr
+    state = os.path.join(env.home, "state", "filemail")
+    assert not [n for n in os.listdir(state) if n.startswith("login-")]
+    token = env.post("/api/authentication/login", username="bob@example.com", password="bob-password")["logintoken"]
+    env.env["FILEMAIL_LOGINTOKEN"] = token
+    env.cli("received", check=0)
+
+
+def test_keyring(env):
+    if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
+        return "SKIP no dbus-run-session or gnome-keyring-daemon"
+    script = (
+        "echo '' | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1\n"
+        f"echo alice-password | {CLI} login -u alice@example.com --password-stdin || exit 1\n"
+        "ls \"$XDG_STATE_HOME/filemail\" | grep -q '^login-' && exit 3\n"
+        f"{CLI} sent || exit 4\n"
+        f"{CLI} logout || exit 5\n"
+        f"{CLI} sent 2>/dev/null && exit 6\n"
+        "exit 0\n")
+    p = subprocess.run(["dbus-run-session", "--", "sh", "-c", script], capture_output=True, text=True,
+                       env=env.env, timeout=60)
+    assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
+    assert "no keyring" not in p.stderr, p.stderr
+
+
+TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
+         test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
+         test_expired_transfer_fails_fast, test_file_changed_mid_upload, test_manage_transfers,
+         test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
+         test_logout_and_env_token, test_keyring]
+
+
+def main():
+    selected = [t for t in TESTS if len(sys.argv) < 2 or t.__name__ in sys.argv[1:]]
+    print(f"1..{len(selected)}", flush=True)
+    failed = 0
+    for i, test in enumerate(selected, 1):
+        env = Env()
+        try:
+            start = time.monotonic()
+            result = test(env)
+            skip = f" # {result}" if isinstance(result, str) and result.startswith("SKIP") else ""
+            print(f"ok {i} - {test.__name__} ({time.monotonic() - start:.1f} s){skip}", flush=True)
+        except Exception:
+            failed += 1
+            print(f"not ok {i} - {test.__name__}", flush=True)
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}", flush=True)
+        finally:
+            env.close()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
