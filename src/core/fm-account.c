@@ -131,3 +131,152 @@ fm_account_clear (const char  *server,
                         "Cannot remove %s: %s", path, g_strerror (errno)), FALSE;
   return TRUE;
 }
+
+/* ------------------------------------------------------- async wrappers */
+/* libsecret's sync calls may wait for a D-Bus round trip or an unlock
+ * prompt: the app runs them in a worker thread. */
+
+typedef struct {
+  char *server;
+  char *email;
+  char *token;
+  FmAccountStorage storage;
+} AccountOp;
+
+static void
+account_op_free (AccountOp *op)
+{
+  g_free (op->server);
+  g_free (op->email);
+  if (op->token != NULL)
+    memset (op->token, 0, strlen (op->token));
+  g_free (op->token);
+  g_free (op);
+}
+
+static GTask *
+account_task (const char          *server,
+              const char          *email,
+              const char          *token,
+              gpointer             tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  AccountOp *op = g_new0 (AccountOp, 1);
+
+  op->server = g_strdup (server);
+  op->email = g_strdup (email);
+  op->token = g_strdup (token);
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) account_op_free);
+  return task;
+}
+
+static void
+lookup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AccountOp *op = data;
+  GError *error = NULL;
+
+  g_free (op->token);
+  op->token = fm_account_lookup (op->server, &op->email, &error);
+  if (error != NULL)
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fm_account_lookup_async (const char          *server,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = account_task (server, NULL, NULL, fm_account_lookup_async,
+                                        cancellable, callback, user_data);
+
+  g_task_run_in_thread (task, lookup_thread);
+}
+
+/* Returns the token (NULL when no one is logged in) and its e-mail. */
+char *
+fm_account_lookup_finish (GAsyncResult  *result,
+                          char         **email,
+                          GError       **error)
+{
+  AccountOp *op = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  if (email != NULL)
+    *email = g_strdup (op->email);
+  return g_strdup (op->token);
+}
+
+static void
+store_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AccountOp *op = data;
+  GError *error = NULL;
+
+  if (!fm_account_store (op->server, op->email, op->token, &op->storage, &error))
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fm_account_store_async (const char          *server,
+                        const char          *email,
+                        const char          *token,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = account_task (server, email, token, fm_account_store_async,
+                                        cancellable, callback, user_data);
+
+  g_task_run_in_thread (task, store_thread);
+}
+
+gboolean
+fm_account_store_finish (GAsyncResult      *result,
+                         FmAccountStorage  *storage,
+                         GError           **error)
+{
+  AccountOp *op = g_task_get_task_data (G_TASK (result));
+
+  if (storage != NULL)
+    *storage = op->storage;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+clear_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AccountOp *op = data;
+  GError *error = NULL;
+
+  if (!fm_account_clear (op->server, &error))
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fm_account_clear_async (const char          *server,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = account_task (server, NULL, NULL, fm_account_clear_async,
+                                        cancellable, callback, user_data);
+
+  g_task_run_in_thread (task, clear_thread);
+}
+
+gboolean
+fm_account_clear_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

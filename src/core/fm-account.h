@@ -28,4 +28,27 @@ char     *fm_account_lookup   (const char        *server,
 gboolean  fm_account_clear    (const char        *server,
                                GError           **error);
 
+void      fm_account_lookup_async  (const char          *server,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+char     *fm_account_lookup_finish (GAsyncResult        *result,
+                                    char               **email,
+                                    GError             **error);
+void      fm_account_store_async   (const char          *server,
+                                    const char          *email,
+                                    const char          *token,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  fm_account_store_finish  (GAsyncResult        *result,
+                                    FmAccountStorage    *storage,
+                                    GError             **error);
+void      fm_account_clear_async   (const char          *server,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  fm_account_clear_finish  (GAsyncResult        *result,
+                                    GError             **error);
+
 G_END_DECLS

@@ -19,7 +19,7 @@
 #include "fm-upload-scan.h"
 
 #define DEFAULT_PARALLEL   4
-#define READ_AHEAD         2
+#define READ_AHEAD         1      /* reading + hashing 8 MiB takes ~15 ms, sending it ~30 ms */
 #define TICK_MS            100     /* progress notifications: at most 10 per second */
 #define SPEED_ALPHA        0.15
 #define SPEED_WARMUP_US    G_USEC_PER_SEC   /* no speed or ETA before a second of data */
