@@ -470,12 +470,13 @@ test_cancel (FmTestFixture *f, gconstpointer data)
   g_signal_connect (job, "changed", G_CALLBACK (pause_after_cb), &t);
   g_assert_false (run_job (job, &error));
   g_clear_error (&error);
-  fm_upload_job_cancel (job);
-  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_CANCELLED);
-  /* the server hears of it: the transfer is gone */
   fm_test_config (f, "slow_ms", "0");
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
+  fm_upload_job_cancel_async (job, NULL, fm_test_async_cb, &result);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_CANCELLED);
+  g_assert_true (fm_upload_job_cancel_finish (job, fm_test_await (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  /* the server heard of it: the transfer is gone */
   fm_client_transfer_get_async (f->client, fm_upload_job_get_transfer_id (job), NULL, NULL,
                                 fm_test_async_cb, &result);
   transfer = fm_client_transfer_get_finish (f->client, fm_test_await (&result), &error);

@@ -1636,10 +1636,26 @@ static const struct {
   { "/test/stats", handle_test_stats },
 };
 
+/* A client that hung up while its answer was held back has no
+ * connection left to answer on. */
+static void
+finished_cb (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), "fm-finished", GINT_TO_POINTER (TRUE));
+}
+
+static void
+request_ended_cb (SoupServer        *server,
+                  SoupServerMessage *msg)
+{
+  finished_cb (msg);
+}
+
 static gboolean
 unpause_cb (gpointer data)
 {
-  soup_server_message_unpause (data);
+  if (g_object_get_data (data, "fm-finished") == NULL)
+    soup_server_message_unpause (data);
   return G_SOURCE_REMOVE;
 }
 
@@ -1685,6 +1701,8 @@ server_cb (SoupServer        *server,
     }
   if (self->slow_ms > 0)
     {
+      g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), NULL);
+      g_signal_connect (msg, "disconnected", G_CALLBACK (finished_cb), NULL);
       soup_server_message_pause (msg);
       g_timeout_add_full (G_PRIORITY_DEFAULT, self->slow_ms, unpause_cb,
                           g_object_ref (msg), g_object_unref);
@@ -1745,6 +1763,8 @@ fm_test_server_new (const char  *root,
   self->server = soup_server_new ("server-header", "filemail-test-server ", NULL);
   soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_ended_cb), NULL);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_ended_cb), NULL);
   return g_steal_pointer (&self);
 }
 
