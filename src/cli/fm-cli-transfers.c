@@ -202,7 +202,7 @@ print_transfer (FmTransfer *t)
   g_print (_("To         %s\n"), to);
   g_print (_("Sent       %s\n"), sent);
   g_print (_("Expires    %s\n"), expires);
-  g_print (_("Downloads  %" G_GINT64_FORMAT "\n"), fm_transfer_get_downloads (t));
+  g_print (_("Downloads  %lld\n"), (long long) fm_transfer_get_downloads (t));
   g_print (_("Status     %s\n"), fm_transfer_get_status (t) ? fm_transfer_get_status (t) : "");
   g_print (_("Link       %s\n"), fm_transfer_get_url (t) ? fm_transfer_get_url (t) : "");
   g_print (_("Size       %s\n"), size);

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -316,6 +318,22 @@ read_fully (int          fd,
 /* In a worker: read the chunk and hash it. The file is checked before and
  * after the read, so a file edited mid-upload fails instead of sending a
  * mix of old and new bytes. */
+/* Hashing is bulk work: it yields the CPU to the thread that draws the
+ * window (Linux applies nice values per thread). */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  static GPrivate lowered;
+
+  if (g_private_get (&lowered) == NULL)
+    {
+      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+      g_private_set (&lowered, GINT_TO_POINTER (TRUE));
+    }
+#endif
+}
+
 static void
 read_thread (GTask        *task,
              gpointer      source_object,
@@ -326,6 +344,7 @@ read_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   int fd;
 
+  lower_thread_priority ();
   fd = open (data->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     {

@@ -255,9 +255,8 @@ download_complete (FmDownloadJob *self)
     {
       g_unlink (self->part_path);
       return finish_run (self, g_error_new (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED,
-                                            _("“%s” arrived with %" G_GINT64_FORMAT " bytes instead of %"
-                                              G_GINT64_FORMAT "; it was not kept."),
-                                            self->name, self->received, self->expected));
+                                            _("“%s” arrived with %lld bytes instead of %lld; it was not kept."),
+                                            self->name, (long long) self->received, (long long) self->expected));
     }
   if (!move_into_place (self, &error))
     return finish_run (self, error);

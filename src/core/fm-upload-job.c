@@ -20,6 +20,7 @@
 
 #define DEFAULT_PARALLEL   4
 #define READ_AHEAD         1      /* reading + hashing 8 MiB takes ~15 ms, sending it ~30 ms */
+#define MAX_READING        2      /* more hashing threads than cores only queue up */
 #define TICK_MS            100     /* progress notifications: at most 10 per second */
 #define SPEED_ALPHA        0.15
 #define SPEED_WARMUP_US    G_USEC_PER_SEC   /* no speed or ETA before a second of data */
@@ -601,8 +602,8 @@ chunk_failure_is_retried (FmUploadJob *self,
   if (!fm_retry_policy_record_failure (self->retry, &chunk->retry))
     {
       fail (self, g_error_new (FM_ERROR, FM_ERROR_UPLOAD_FAILED,
-                               _("Part %" G_GINT64_FORMAT " of “%s” failed %u times; the last error was: %s"),
-                               chunk->index + 1, file->name, chunk->retry.attempts, error->message));
+                               _("Part %lld of “%s” failed %u times; the last error was: %s"),
+                               (long long) (chunk->index + 1), file->name, chunk->retry.attempts, error->message));
       chunk_free (chunk);
       return FALSE;
     }
@@ -792,7 +793,8 @@ pump (FmUploadJob *self)
     return;
   while (self->n_sending < self->parallel && (chunk = g_queue_pop_head (&self->ready)) != NULL)
     send_chunk (self, chunk);
-  while (fm_buffer_pool_can_acquire (self->pool) && (chunk = next_chunk (self)) != NULL)
+  while (self->n_reading < MAX_READING && fm_buffer_pool_can_acquire (self->pool) &&
+         (chunk = next_chunk (self)) != NULL)
     read_chunk (self, chunk);
   if (self->chunks_acked == self->chunks_total && self->n_sending == 0 && self->n_reading == 0 &&
       self->waiting->len == 0)

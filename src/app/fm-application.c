@@ -1,0 +1,545 @@
+/* fm-application.c: the Filemail desktop application
+ *
+ * One instance per session (GApplication uniqueness): opening files from
+ * the command line, a file manager or D-Bus adds them to the Send page of
+ * the running window. Uploads outlive the window: closing it while they
+ * run keeps the application alive (held) until they finish, and the queue
+ * on disk brings unfinished ones back after a quit or a crash.
+ */
+#define G_LOG_DOMAIN "fm-application"
+
+#include <glib/gi18n.h>
+
+#include "fm-account.h"
+#include "fm-application.h"
+#include "fm-config.h"
+#include "fm-error.h"
+#include "filemail-resources.h"
+#include "fm-login-dialog.h"
+#include "fm-preferences-window.h"
+#include "fm-window.h"
+
+struct _FmApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  FmClient       *client;
+  FmUploadQueue  *queue;
+  char           *account_email;
+  gboolean        held;
+
+  /* FILEMAIL_DEBUG_STALLS=1: the longest main-loop stall while uploads run,
+ * printed at exit (a 10 ms timer's lateness) */
+  gint64          stall_expected;
+  gint64          stall_max;
+};
+
+G_DEFINE_FINAL_TYPE (FmApplication, fm_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT_EMAIL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define STALL_TICK_US 10000
+
+/* ---------------------------------------------------------- the queue */
+
+static FmWindow *
+get_window (FmApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return window != NULL && FM_IS_WINDOW (window) ? FM_WINDOW (window) : NULL;
+}
+
+static void
+notify_done (FmApplication *self,
+             FmUploadJob   *job)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = fm_upload_job_dup_title (job);
+  g_autofree char *body = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && gtk_window_is_active (window))
+    return;
+  body = g_strdup_printf (_("“%s” is sent. Its link: %s"), title, fm_upload_job_get_download_url (job));
+  notification = g_notification_new (_("Transfer sent"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.activate");
+  g_application_send_notification (G_APPLICATION (self), fm_upload_job_get_id (job), notification);
+}
+
+/* Held while uploads run and no window is open, released when done. */
+static void
+update_hold (FmApplication *self)
+{
+  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0;
+  gboolean windowless = gtk_application_get_windows (GTK_APPLICATION (self)) == NULL;
+
+  if (busy && windowless && !self->held)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("Uploads continue in the background"));
+
+      g_notification_set_body (notification, _("Filemail keeps sending your files and tells you when they are sent."));
+      g_notification_set_default_action (notification, "app.activate");
+      g_application_send_notification (G_APPLICATION (self), "background", notification);
+      g_application_hold (G_APPLICATION (self));
+      self->held = TRUE;
+    }
+  else if (self->held && (!busy || !windowless))
+    {
+      self->held = FALSE;
+      g_application_withdraw_notification (G_APPLICATION (self), "background");
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
+static void
+job_state_cb (FmUploadJob   *job,
+              GParamSpec    *pspec,
+              FmApplication *self)
+{
+  const GError *error = fm_upload_job_get_error (job);
+
+  if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE)
+    notify_done (self, job);
+  /* an expired login: ask again, then try the job again */
+  if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED && fm_error_is_auth_expired (error))
+    {
+      fm_client_set_login_token (self->client, NULL);
+      fm_application_show_login (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+    }
+  update_hold (self);
+}
+
+static void
+queue_items_changed_cb (GListModel    *queue,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        FmApplication *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
+      g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, 0);
+    }
+  update_hold (self);
+}
+
+/* Jobs that failed because the login expired go again after a login. */
+static void
+retry_auth_failures (FmApplication *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED &&
+          fm_error_is_auth_expired (fm_upload_job_get_error (job)))
+        fm_upload_job_retry (job);
+    }
+}
+
+static void
+load_queue (FmApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean resume = g_settings_get_boolean (self->settings, "resume-at-start");
+
+  g_signal_connect (self->queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);
+  if (!fm_upload_queue_load (self->queue, &error))
+    g_warning ("%s", error->message);
+  for (guint i = 0; resume && i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_PAUSED)
+        fm_upload_job_resume (job);
+    }
+}
+
+/* ------------------------------------------------------------ account */
+
+static void
+lookup_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FmApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *token = fm_account_lookup_finish (result, &email, &error);
+
+  if (error != NULL)
+    g_warning ("Cannot read the stored login: %s", error->message);
+  if (token != NULL)
+    fm_application_set_account (self, email != NULL ? email : "", token);
+}
+
+void
+fm_application_set_account (FmApplication *self,
+                            const char    *email,
+                            const char    *token)
+{
+  fm_client_set_login_token (self->client, token);
+  g_free (self->account_email);
+  self->account_email = token != NULL ? g_strdup (email) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_EMAIL]);
+  if (token != NULL)
+    retry_auth_failures (self);
+}
+
+const char *
+fm_application_get_account_email (FmApplication *self)
+{
+  return self->account_email;
+}
+
+void
+fm_application_show_login (FmApplication *self,
+                           GtkWindow     *parent)
+{
+  FmLoginDialog *dialog = fm_login_dialog_new (self);
+
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+logout_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FmApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* logged out here whatever the server said */
+  fm_client_logout_finish (FM_CLIENT (source), result, &error);
+  fm_account_clear_async (fm_client_get_base_url (self->client), NULL, NULL, NULL);
+  fm_application_set_account (self, NULL, NULL);
+}
+
+/* ------------------------------------------------------------ actions */
+
+static void
+login_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmApplication *self = user_data;
+
+  fm_application_show_login (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+}
+
+static void
+logout_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmApplication *self = user_data;
+
+  fm_client_logout_async (self->client, NULL, logout_done_cb, g_object_ref (self));
+}
+
+static void
+preferences_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmApplication *self = user_data;
+  FmPreferencesWindow *prefs = fm_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmApplication *self = user_data;
+  const char *developers[] = { "The Filemail Desktop developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("Filemail"),
+                         "application-icon", FM_APP_ID,
+                         "version", FM_VERSION,
+                         "developer-name", _("The Filemail Desktop developers"),
+                         "developers", developers,
+                         "comments", _("Send large files from your desktop"),
+                         "website", "https://www.filemail.com",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+activate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
+static void
+pause_all (FmApplication *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      fm_upload_job_pause (job);
+    }
+}
+
+static void
+quit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  FmApplication    *self)
+{
+  if (g_str_equal (response, "quit"))
+    {
+      pause_all (self);
+      g_application_quit (G_APPLICATION (self));
+    }
+  else if (g_str_equal (response, "background"))
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+      if (windows != NULL)
+        gtk_window_close (windows->data);
+    }
+}
+
+/* With uploads running, ask: they can go on without a window, or stop
+ * now and continue at the next start (they are saved either way). */
+static void
+quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  AdwMessageDialog *dialog;
+
+  if (fm_upload_queue_get_n_active (self->queue) == 0 || window == NULL)
+    return pause_all (self), g_application_quit (G_APPLICATION (self));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Uploads Are Running"),
+    _("They can go on in the background, or stop now and continue the next time Filemail starts.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "quit", _("_Quit and Resume Later"),
+                                    "background", _("Keep Sending in _Background"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "background", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "background");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (quit_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static const GActionEntry app_actions[] = {
+  { "login", login_action },
+  { "logout", logout_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "activate", activate_action },
+  { "quit", quit_action },
+};
+
+/* --------------------------------------------------------- lifecycle */
+
+static gboolean
+any_uploading (FmApplication *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_UPLOADING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+stall_tick_cb (gpointer data)
+{
+  FmApplication *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* only while bytes move: what the responsiveness target is about */
+  if (self->stall_expected > 0 && self->queue != NULL && any_uploading (self))
+    {
+      gint64 late = now - self->stall_expected;
+
+      self->stall_max = MAX (self->stall_max, late);
+      if (late > 20000 && g_strcmp0 (g_getenv ("FILEMAIL_DEBUG_STALLS"), "2") == 0)
+        g_printerr ("filemail-desktop: stall of %.1f ms at %.3f s\n", late / 1000.0, now / 1e6);
+    }
+  self->stall_expected = now + STALL_TICK_US;
+  return G_SOURCE_CONTINUE;
+}
+
+static FmClient *
+create_client (void)
+{
+  g_autofree char *url = fm_config_get_api_url ();
+  g_autofree char *key = fm_config_get_api_key ();
+  g_autoptr(GError) error = NULL;
+  FmClient *client = fm_client_new (url, &error);
+
+  if (client == NULL)
+    {
+      g_warning ("%s; using %s", error->message, FM_DEFAULT_API_URL);
+      client = fm_client_new (FM_DEFAULT_API_URL, NULL);
+    }
+  fm_client_set_api_key (client, key);
+  return client;
+}
+
+static void
+fm_application_startup (GApplication *application)
+{
+  FmApplication *self = FM_APPLICATION (application);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new_default ();
+  const char *quit_accels[] = { "<Control>q", NULL };
+  const char *prefs_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (fm_application_parent_class)->startup (application);
+  gtk_window_set_default_icon_name (FM_APP_ID);
+  self->settings = g_settings_new (FM_APP_ID);
+  self->client = create_client ();
+  self->queue = fm_upload_queue_new (self->client, store);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  load_queue (self);
+  fm_account_lookup_async (fm_client_get_base_url (self->client), NULL, lookup_done_cb, g_object_ref (self));
+  if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)
+    g_timeout_add_full (G_PRIORITY_HIGH, STALL_TICK_US / 1000, stall_tick_cb, self, NULL);
+}
+
+static void
+fm_application_shutdown (GApplication *application)
+{
+  FmApplication *self = FM_APPLICATION (application);
+
+  if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)
+    g_printerr ("filemail-desktop: longest main-loop stall while uploading: %.1f ms\n", self->stall_max / 1000.0);
+  G_APPLICATION_CLASS (fm_application_parent_class)->shutdown (application);
+}
+
+static FmWindow *
+ensure_window (FmApplication *self)
+{
+  FmWindow *window = get_window (self);
+
+  if (window == NULL)
+    {
+      window = fm_window_new (self);
+      g_signal_connect_swapped (window, "destroy", G_CALLBACK (update_hold), self);
+    }
+  return window;
+}
+
+static void
+fm_application_activate (GApplication *application)
+{
+  gtk_window_present (GTK_WINDOW (ensure_window (FM_APPLICATION (application))));
+}
+
+static void
+fm_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  FmWindow *window = ensure_window (FM_APPLICATION (application));
+
+  fm_window_add_files (window, files, (guint) n_files);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+fm_application_dispose (GObject *object)
+{
+  FmApplication *self = FM_APPLICATION (object);
+
+  g_clear_object (&self->queue);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (fm_application_parent_class)->dispose (object);
+}
+
+static void
+fm_application_finalize (GObject *object)
+{
+  g_free (FM_APPLICATION (object)->account_email);
+  G_OBJECT_CLASS (fm_application_parent_class)->finalize (object);
+}
+
+static void
+fm_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT_EMAIL: g_value_set_string (value, FM_APPLICATION (object)->account_email); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fm_application_class_init (FmApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  filemail_register_resource ();
+  object_class->dispose = fm_application_dispose;
+  object_class->finalize = fm_application_finalize;
+  object_class->get_property = fm_application_get_property;
+  app_class->startup = fm_application_startup;
+  app_class->shutdown = fm_application_shutdown;
+  app_class->activate = fm_application_activate;
+  app_class->open = fm_application_open;
+
+  /* the e-mail of the logged-in account, NULL when logged out */
+  properties[PROP_ACCOUNT_EMAIL] =
+    g_param_spec_string ("account-email", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fm_application_init (FmApplication *self)
+{
+  const GOptionEntry options[] = {
+    { "send", 's', 0, G_OPTION_ARG_NONE, NULL, N_("Add the files that follow to a new transfer"), NULL },
+    { NULL }
+  };
+
+  /* "--send FILE…" only says what the files are for: they arrive through
+   * open(), in this instance or the one already running. */
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+FmApplication *
+fm_application_new (void)
+{
+  return g_object_new (FM_TYPE_APPLICATION,
+                       "application-id", FM_APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/com/filemail/Desktop",
+                       NULL);
+}
+
+FmClient *
+fm_application_get_client (FmApplication *self)
+{
+  return self->client;
+}
+
+FmUploadQueue *
+fm_application_get_queue (FmApplication *self)
+{
+  return self->queue;
+}
+
+GSettings *
+fm_application_get_settings (FmApplication *self)
+{
+  return self->settings;
+}

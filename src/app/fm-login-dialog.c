@@ -1,0 +1,184 @@
+/* fm-login-dialog.c: log in to a Filemail account
+ *
+ * Errors are the FM_ERROR sentences (wrong password, captcha, single
+ * sign-on…) shown in the dialog, which stays open for another try. The
+ * token goes to the keyring (or the 0600 fallback file) in a worker.
+ */
+#define G_LOG_DOMAIN "fm-login-dialog"
+
+#include <glib/gi18n.h>
+
+#include "fm-account.h"
+#include "fm-error.h"
+#include "fm-login-dialog.h"
+
+struct _FmLoginDialog
+{
+  AdwWindow      parent_instance;
+
+  FmApplication *application;
+  GCancellable  *cancellable;
+  char          *error;
+  char          *email;
+  char          *token;
+
+  AdwEntryRow   *email_row;
+  AdwPasswordEntryRow *password_row;
+  GtkLabel      *error_label;
+  GtkSpinner    *spinner;
+  GtkWidget     *login_button;
+};
+
+G_DEFINE_FINAL_TYPE (FmLoginDialog, fm_login_dialog, ADW_TYPE_WINDOW)
+
+static void
+set_busy (FmLoginDialog *self,
+          gboolean       busy)
+{
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.submit", !busy);
+}
+
+static void
+show_error (FmLoginDialog *self,
+            const char    *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  set_busy (self, FALSE);
+}
+
+const char *
+fm_login_dialog_get_error (FmLoginDialog *self)
+{
+  return self->error;
+}
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FmLoginDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FmAccountStorage storage = FM_ACCOUNT_STORED_KEYRING;
+
+  /* A login that is not kept only costs a login at the next start. */
+  if (!fm_account_store_finish (result, &storage, &error))
+    g_warning ("Cannot keep the login: %s", error->message);
+  else if (storage == FM_ACCOUNT_STORED_FILE)
+    g_message ("No keyring (Secret Service): the login is kept in a file only you can read");
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(FmLoginDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FmClient *client = FM_CLIENT (source);
+
+  self->token = fm_client_login_finish (client, result, &error);
+  if (self->token == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, fm_error_human_message (error));
+      return;
+    }
+  /* Logged in now; keeping the token may wait for a keyring prompt, which
+   * must not keep the dialog open. */
+  fm_application_set_account (self->application, self->email, self->token);
+  fm_account_store_async (fm_client_get_base_url (client), self->email, self->token,
+                          NULL, stored_cb, g_object_ref (self));
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+void
+fm_login_dialog_submit (FmLoginDialog *self,
+                        const char    *email,
+                        const char    *password)
+{
+  FmClient *client = fm_application_get_client (self->application);
+
+  if (email == NULL || *email == '\0' || password == NULL || *password == '\0')
+    return show_error (self, _("Give your e-mail address and password."));
+  g_free (self->email);
+  self->email = g_strstrip (g_strdup (email));
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  fm_client_login_async (client, self->email, password, self->cancellable, login_cb, g_object_ref (self));
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *param)
+{
+  FmLoginDialog *self = FM_LOGIN_DIALOG (widget);
+
+  fm_login_dialog_submit (self, gtk_editable_get_text (GTK_EDITABLE (self->email_row)),
+                          gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+}
+
+static void
+fm_login_dialog_dispose (GObject *object)
+{
+  FmLoginDialog *self = FM_LOGIN_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->application);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_LOGIN_DIALOG);
+  G_OBJECT_CLASS (fm_login_dialog_parent_class)->dispose (object);
+}
+
+static void
+fm_login_dialog_finalize (GObject *object)
+{
+  FmLoginDialog *self = FM_LOGIN_DIALOG (object);
+
+  g_free (self->error);
+  g_free (self->email);
+  g_free (self->token);
+  G_OBJECT_CLASS (fm_login_dialog_parent_class)->finalize (object);
+}
+
+static void
+fm_login_dialog_class_init (FmLoginDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fm_login_dialog_dispose;
+  object_class->finalize = fm_login_dialog_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-login-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, email_row);
+  gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, login_button);
+  gtk_widget_class_install_action (widget_class, "login.submit", NULL, submit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+fm_login_dialog_init (FmLoginDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
+}
+
+FmLoginDialog *
+fm_login_dialog_new (FmApplication *application)
+{
+  FmLoginDialog *self = g_object_new (FM_TYPE_LOGIN_DIALOG, NULL);
+
+  self->application = g_object_ref (application);
+  return self;
+}

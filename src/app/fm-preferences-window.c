@@ -1,0 +1,162 @@
+/* fm-preferences-window.c: the settings, bound to GSettings */
+#define G_LOG_DOMAIN "fm-preferences-window"
+
+#include <glib/gi18n.h>
+
+#include "fm-client.h"
+#include "fm-error.h"
+#include "fm-preferences-window.h"
+
+struct _FmPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  GSettings      *settings;
+  GtkSpinButton  *days_spin;
+  GtkSwitch      *notify_switch;
+  GtkSpinButton  *parallel_spin;
+  GtkAdjustment  *chunk_adjustment;
+  GtkSwitch      *resume_switch;
+  AdwActionRow   *folder_row;
+  AdwEntryRow    *server_row;
+  AdwPasswordEntryRow *api_key_row;
+};
+
+G_DEFINE_FINAL_TYPE (FmPreferencesWindow, fm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* The chunk size is kept in bytes, shown in MB. */
+static gboolean
+bytes_to_mb (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_double (value, g_variant_get_int32 (variant) / 1000000.0);
+  return TRUE;
+}
+
+static GVariant *
+mb_to_bytes (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  return g_variant_new_int32 ((gint32) (g_value_get_double (value) * 1000000.0));
+}
+
+static void
+update_folder_subtitle (FmPreferencesWindow *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
+  const char *shown = *folder ? folder : g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->folder_row), shown ? shown : g_get_home_dir ());
+}
+
+static void
+folder_chosen_cb (GtkNativeDialog     *chooser,
+                  int                  response,
+                  FmPreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (folder);
+
+      if (path != NULL)
+        g_settings_set_string (self->settings, "download-folder", path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+choose_folder_cb (FmPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Download Folder"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                               _("_Select"), _("_Cancel"));
+
+  g_signal_connect (chooser, "response", G_CALLBACK (folder_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* An address is only kept when the client would accept it. */
+static void
+server_apply_cb (FmPreferencesWindow *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
+  g_autoptr(GError) error = NULL;
+
+  if (*url != '\0' && !fm_client_check_url (url, &error))
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (fm_error_human_message (error)));
+      gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
+  g_settings_set_string (self->settings, "server-url", url);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Saved. Restart Filemail to use this server.")));
+}
+
+static void
+api_key_apply_cb (FmPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "api-key", gtk_editable_get_text (GTK_EDITABLE (self->api_key_row)));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Saved. Restart Filemail to use this key.")));
+}
+
+static void
+fm_preferences_window_dispose (GObject *object)
+{
+  FmPreferencesWindow *self = FM_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_PREFERENCES_WINDOW);
+  G_OBJECT_CLASS (fm_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = fm_preferences_window_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, days_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, parallel_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, chunk_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, resume_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, api_key_row);
+  gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
+  gtk_widget_class_bind_template_callback (widget_class, server_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, api_key_apply_cb);
+}
+
+static void
+fm_preferences_window_init (FmPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+FmPreferencesWindow *
+fm_preferences_window_new (GSettings *settings)
+{
+  FmPreferencesWindow *self = g_object_new (FM_TYPE_PREFERENCES_WINDOW, NULL);
+  g_autofree char *server = g_settings_get_string (settings, "server-url");
+  g_autofree char *key = g_settings_get_string (settings, "api-key");
+
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "default-days", self->days_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notify-default", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "parallel-uploads", self->parallel_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "chunk-size", self->chunk_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, bytes_to_mb, mb_to_bytes, NULL, NULL);
+  g_settings_bind (settings, "resume-at-start", self->resume_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+  gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key);
+  g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (update_folder_subtitle),
+                           self, G_CONNECT_SWAPPED);
+  update_folder_subtitle (self);
+  return self;
+}

@@ -1,0 +1,529 @@
+/* fm-send-page.c: pick files, fill in the form, send; watch transfers */
+#define G_LOG_DOMAIN "fm-send-page"
+
+#include <glib/gi18n.h>
+
+#include "fm-chunk-plan.h"
+#include "fm-format.h"
+#include "fm-send-item.h"
+#include "fm-send-page.h"
+#include "fm-upload-row.h"
+#include "fm-window.h"
+
+#define SUBJECT_MAX 200
+
+struct _FmSendPage
+{
+  AdwBin          parent_instance;
+
+  FmApplication  *application;
+  GListStore     *files;
+  char           *hint;
+  gboolean        valid;
+
+  GtkStack       *files_stack;
+  AdwPreferencesGroup *files_group;
+  GtkListBox     *files_list;
+  AdwEntryRow    *to_row;
+  AdwEntryRow    *from_row;
+  AdwEntryRow    *subject_row;
+  GtkLabel       *subject_counter;
+  GtkSpinButton  *days_spin;
+  AdwPasswordEntryRow *password_row;
+  GtkSwitch      *notify_switch;
+  GtkSwitch      *confirmation_switch;
+  GtkTextView    *message_view;
+  GtkLabel       *hint_label;
+  AdwPreferencesGroup *uploads_group;
+  GtkListBox     *uploads_list;
+};
+
+G_DEFINE_FINAL_TYPE (FmSendPage, fm_send_page, ADW_TYPE_BIN)
+
+static void validate (FmSendPage *self);
+
+/* ---------------------------------------------------------------- files */
+
+static char *
+item_subtitle (FmSendItem *item)
+{
+  g_autofree char *size = NULL;
+
+  if (fm_send_item_get_problem (item) != NULL)
+    return g_strdup (fm_send_item_get_problem (item));
+  if (fm_send_item_get_size (item) < 0)
+    return g_strdup (_("Counting…"));
+  size = g_format_size ((guint64) fm_send_item_get_size (item));
+  if (fm_send_item_get_n_files (item) > 1)
+    return g_strdup_printf (g_dngettext (NULL, "%u file · %s", "%u files · %s",
+                                         fm_send_item_get_n_files (item)),
+                            fm_send_item_get_n_files (item), size);
+  return g_steal_pointer (&size);
+}
+
+static void
+item_changed_cb (FmSendItem   *item,
+                 GParamSpec   *pspec,
+                 AdwActionRow *row)
+{
+  g_autofree char *subtitle = item_subtitle (item);
+
+  adw_action_row_set_subtitle (row, subtitle);
+  if (fm_send_item_get_problem (item) != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
+remove_clicked_cb (GtkButton  *button,
+                   FmSendPage *self)
+{
+  FmSendItem *item = g_object_get_data (G_OBJECT (button), "item");
+  guint position;
+
+  if (g_list_store_find (self->files, item, &position))
+    g_list_store_remove (self->files, position);
+}
+
+static GtkWidget *
+create_file_row (gpointer item,
+                 gpointer user_data)
+{
+  FmSendPage *self = user_data;
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  GtkWidget *icon = gtk_image_new_from_gicon (fm_send_item_get_icon (item));
+  GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autofree char *label = g_strdup_printf (_("Remove “%s”"), fm_send_item_get_name (item));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fm_send_item_get_name (item));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (row, icon);
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data_full (G_OBJECT (remove), "item", g_object_ref (item), g_object_unref);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
+  adw_action_row_add_suffix (row, remove);
+  g_signal_connect_object (item, "notify::size", G_CALLBACK (item_changed_cb), row, 0);
+  item_changed_cb (item, NULL, row);
+  return GTK_WIDGET (row);
+}
+
+static void
+update_files_title (FmSendPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->files));
+  gint64 total = 0;
+  gboolean counting = FALSE;
+  g_autofree char *size = NULL, *title = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FmSendItem) item = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+
+      counting |= fm_send_item_get_size (item) < 0;
+      total += MAX (0, fm_send_item_get_size (item));
+    }
+  size = g_format_size ((guint64) total);
+  title = counting ? g_strdup (_("Files")) : g_strdup_printf (_("Files · %s in total"), size);
+  adw_preferences_group_set_title (self->files_group, title);
+  gtk_stack_set_visible_child_name (self->files_stack, n > 0 ? "list" : "empty");
+  validate (self);
+}
+
+static void
+files_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  FmSendPage *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FmSendItem) item = g_list_model_get_item (model, i);
+
+      g_signal_connect_object (item, "notify::size", G_CALLBACK (update_files_title), self, G_CONNECT_SWAPPED);
+    }
+  update_files_title (self);
+}
+
+static gboolean
+already_added (FmSendPage *self,
+               GFile      *file)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->files)); i++)
+    {
+      g_autoptr(FmSendItem) item = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+
+      if (g_file_equal (fm_send_item_get_file (item), file))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+fm_send_page_add_files (FmSendPage  *self,
+                        GFile      **files,
+                        guint        n_files)
+{
+  for (guint i = 0; i < n_files; i++)
+    if (!already_added (self, files[i]))
+      {
+        g_autoptr(FmSendItem) item = fm_send_item_new (files[i]);
+        g_list_store_append (self->files, item);
+      }
+}
+
+GListModel *
+fm_send_page_get_files (FmSendPage *self)
+{
+  return G_LIST_MODEL (self->files);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     FmSendPage      *self)
+{
+  g_autoptr(GListModel) files = NULL;
+  g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        g_ptr_array_add (array, g_list_model_get_item (files, i));
+      fm_send_page_add_files (self, (GFile **) array->pdata, array->len);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+/* GtkFileChooserNative: the file-chooser portal inside Flatpak. */
+static void
+choose (FmSendPage           *self,
+        GtkFileChooserAction  action,
+        const char           *title)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (native), action,
+                                                               _("_Add"), _("_Cancel"));
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+add_files_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose (FM_SEND_PAGE (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("Add Files"));
+}
+
+static void
+add_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose (FM_SEND_PAGE (widget), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Add Folder"));
+}
+
+static void
+paste_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FmSendPage) self = user_data;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, NULL);
+  g_autoptr(GPtrArray) array = g_ptr_array_new ();
+
+  if (value == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return;
+  for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+    g_ptr_array_add (array, l->data);
+  fm_send_page_add_files (self, (GFile **) array->pdata, array->len);
+}
+
+/* Files copied in a file manager arrive as a file list on the clipboard. */
+void
+fm_send_page_paste (FmSendPage *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+
+  gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT, NULL,
+                                  paste_done_cb, g_object_ref (self));
+}
+
+/* ----------------------------------------------------------------- form */
+
+static void
+mark_row (GtkWidget  *row,
+          const char *problem)
+{
+  if (problem != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+  gtk_widget_set_tooltip_text (row, problem);
+}
+
+static gboolean
+files_ready (FmSendPage  *self,
+             const char **hint)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->files));
+
+  if (n == 0)
+    return *hint = _("Add files or folders to send."), FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FmSendItem) item = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+
+      if (fm_send_item_get_problem (item) != NULL)
+        return *hint = _("Remove the items that cannot be sent (marked in red)."), FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks the form as the user types; the Send button and the hint below
+ * it say what is missing. */
+static void
+validate (FmSendPage *self)
+{
+  const char *to = gtk_editable_get_text (GTK_EDITABLE (self->to_row));
+  const char *from = gtk_editable_get_text (GTK_EDITABLE (self->from_row));
+  const char *subject = gtk_editable_get_text (GTK_EDITABLE (self->subject_row));
+  glong subject_len = g_utf8_strlen (subject, -1);
+  g_autofree char *bad = NULL, *to_problem = NULL, *counter = NULL;
+  const char *hint = NULL;
+  gboolean from_needed = gtk_widget_get_visible (GTK_WIDGET (self->from_row));
+  gboolean ok = files_ready (self, &hint);
+
+  if (!fm_email_list_validate (to, &bad))
+    to_problem = g_strdup_printf (_("“%s” is not an e-mail address."), bad);
+  mark_row (GTK_WIDGET (self->to_row), to_problem);
+  mark_row (GTK_WIDGET (self->from_row), from_needed && *from && !fm_email_is_valid (from)
+                                         ? _("This is not an e-mail address.") : NULL);
+  counter = g_strdup_printf ("%ld/%d", subject_len, SUBJECT_MAX);
+  gtk_label_set_label (self->subject_counter, counter);
+  mark_row (GTK_WIDGET (self->subject_row), subject_len > SUBJECT_MAX ? _("The subject is too long.") : NULL);
+
+  if (ok && to_problem != NULL)
+    ok = FALSE, hint = to_problem;
+  else if (ok && from_needed && (*from == '\0' || !fm_email_is_valid (from)))
+    ok = FALSE, hint = _("Give your e-mail address, or log in.");
+  else if (ok && subject_len > SUBJECT_MAX)
+    ok = FALSE, hint = _("The subject can have at most 200 characters.");
+  else if (ok && *to == '\0')
+    hint = _("No recipients: you get a link to share yourself.");
+  g_free (self->hint);
+  self->hint = g_strdup (hint);
+  gtk_label_set_label (self->hint_label, hint != NULL ? hint : "");
+  self->valid = ok;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.send", ok);
+}
+
+/* Whether Send would send. */
+gboolean
+fm_send_page_is_valid (FmSendPage *self)
+{
+  return self->valid;
+}
+
+const char *
+fm_send_page_get_hint (FmSendPage *self)
+{
+  return self->hint;
+}
+
+static char *
+message_text (FmSendPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->message_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static FmTransferOptions *
+read_form (FmSendPage *self)
+{
+  FmTransferOptions *options = fm_transfer_options_new ();
+  gboolean logged_in = fm_application_get_account_email (self->application) != NULL;
+
+  options->to = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->to_row)));
+  options->from = logged_in ? NULL : g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->from_row)));
+  options->subject = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)));
+  options->message = message_text (self);
+  options->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+  options->days = gtk_spin_button_get_value_as_int (self->days_spin);
+  options->notify = gtk_switch_get_active (self->notify_switch);
+  options->confirmation = gtk_switch_get_active (self->confirmation_switch);
+  return options;
+}
+
+static void
+reset_form (FmSendPage *self)
+{
+  GSettings *settings = fm_application_get_settings (self->application);
+
+  g_list_store_remove_all (self->files);
+  gtk_editable_set_text (GTK_EDITABLE (self->to_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->subject_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->message_view), "", -1);
+  gtk_spin_button_set_value (self->days_spin, g_settings_get_int (settings, "default-days"));
+  gtk_switch_set_active (self->notify_switch, g_settings_get_boolean (settings, "notify-default"));
+  gtk_switch_set_active (self->confirmation_switch, FALSE);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  FmSendPage *self = FM_SEND_PAGE (widget);
+  GSettings *settings = fm_application_get_settings (self->application);
+  g_autoptr(FmTransferOptions) options = read_form (self);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autofree char *title = NULL, *toast = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->files)); i++)
+    {
+      g_autoptr(FmSendItem) item = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+      g_ptr_array_add (paths, g_file_get_path (fm_send_item_get_file (item)));
+    }
+  g_ptr_array_add (paths, NULL);
+  job = fm_upload_job_new (fm_application_get_client (self->application), options,
+                           (const char * const *) paths->pdata);
+  fm_upload_job_set_chunk_size (job, g_settings_get_int (settings, "chunk-size"));
+  fm_upload_job_set_parallel (job, (guint) g_settings_get_int (settings, "parallel-uploads"));
+  fm_upload_queue_add (fm_application_get_queue (self->application), job);
+  title = fm_upload_job_dup_title (job);
+  toast = g_strdup_printf (_("Sending “%s”"), title);
+  if (FM_IS_WINDOW (root))
+    fm_window_toast (FM_WINDOW (root), toast);
+  reset_form (self);
+}
+
+static void
+account_changed_cb (FmSendPage *self)
+{
+  gboolean logged_in = fm_application_get_account_email (self->application) != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->from_row), !logged_in);
+  validate (self);
+}
+
+static GtkWidget *
+create_upload_row (gpointer item,
+                   gpointer user_data)
+{
+  return GTK_WIDGET (fm_upload_row_new (item, fm_application_get_queue (user_data)));
+}
+
+static void
+uploads_changed_cb (GListModel *queue,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    FmSendPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->uploads_group), g_list_model_get_n_items (queue) > 0);
+}
+
+void
+fm_send_page_set_application (FmSendPage    *self,
+                              FmApplication *application)
+{
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (application));
+
+  g_return_if_fail (self->application == NULL);
+  self->application = application;
+  gtk_list_box_bind_model (self->uploads_list, queue, create_upload_row, application, NULL);
+  g_signal_connect_object (queue, "items-changed", G_CALLBACK (uploads_changed_cb), self, 0);
+  g_signal_connect_object (application, "notify::account-email", G_CALLBACK (account_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  uploads_changed_cb (queue, 0, 0, 0, self);
+  reset_form (self);
+  account_changed_cb (self);
+}
+
+GtkEditable *
+fm_send_page_get_to_entry (FmSendPage *self)
+{
+  return GTK_EDITABLE (self->to_row);
+}
+
+GtkEditable *
+fm_send_page_get_from_entry (FmSendPage *self)
+{
+  return GTK_EDITABLE (self->from_row);
+}
+
+GtkEditable *
+fm_send_page_get_subject_entry (FmSendPage *self)
+{
+  return GTK_EDITABLE (self->subject_row);
+}
+
+/* ------------------------------------------------------------ GObject */
+
+static void
+fm_send_page_dispose (GObject *object)
+{
+  FmSendPage *self = FM_SEND_PAGE (object);
+
+  g_clear_object (&self->files);
+  g_clear_pointer (&self->hint, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_SEND_PAGE);
+  G_OBJECT_CLASS (fm_send_page_parent_class)->dispose (object);
+}
+
+static void
+fm_send_page_class_init (FmSendPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fm_send_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-send-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, files_stack);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, files_group);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, files_list);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, to_row);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, from_row);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, subject_row);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, subject_counter);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, days_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, confirmation_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, message_view);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, uploads_group);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, uploads_list);
+
+  gtk_widget_class_install_action (widget_class, "send.add-files", NULL, add_files_action);
+  gtk_widget_class_install_action (widget_class, "send.add-folder", NULL, add_folder_action);
+  gtk_widget_class_install_action (widget_class, "send.send", NULL, send_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "send.add-files", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "send.add-folder", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "send.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "send.send", NULL);
+}
+
+static void
+fm_send_page_init (FmSendPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->files = g_list_store_new (FM_TYPE_SEND_ITEM);
+  gtk_list_box_bind_model (self->files_list, G_LIST_MODEL (self->files), create_file_row, self, NULL);
+  g_signal_connect (self->files, "items-changed", G_CALLBACK (files_changed_cb), self);
+  g_signal_connect_swapped (self->to_row, "changed", G_CALLBACK (validate), self);
+  g_signal_connect_swapped (self->from_row, "changed", G_CALLBACK (validate), self);
+  g_signal_connect_swapped (self->subject_row, "changed", G_CALLBACK (validate), self);
+  validate (self);
+}

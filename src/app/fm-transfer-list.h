@@ -1,0 +1,19 @@
+/* fm-transfer-list.h: the Inbox (received) or Outbox (sent) list */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fm-application.h"
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_TRANSFER_LIST (fm_transfer_list_get_type ())
+G_DECLARE_FINAL_TYPE (FmTransferList, fm_transfer_list, FM, TRANSFER_LIST, AdwBin)
+
+void        fm_transfer_list_set_application (FmTransferList *self,
+                                              FmApplication  *application);
+void        fm_transfer_list_refresh         (FmTransferList *self);
+GListModel *fm_transfer_list_get_model       (FmTransferList *self);
+const char *fm_transfer_list_get_state       (FmTransferList *self);
+
+G_END_DECLS

@@ -1,0 +1,247 @@
+/* fm-upload-row.c: one transfer of the queue, live */
+#define G_LOG_DOMAIN "fm-upload-row"
+
+#include <glib/gi18n.h>
+
+#include "fm-error.h"
+#include "fm-format.h"
+#include "fm-upload-row.h"
+#include "fm-window.h"
+
+struct _FmUploadRow
+{
+  GtkListBoxRow   parent_instance;
+
+  FmUploadJob    *job;
+  FmUploadQueue  *queue;
+  char           *status;
+
+  GtkLabel       *title_label;
+  GtkLabel       *status_label;
+  GtkProgressBar *progress_bar;
+  GtkWidget      *pause_button;
+  GtkWidget      *resume_button;
+  GtkWidget      *retry_button;
+  GtkWidget      *cancel_button;
+  GtkWidget      *remove_button;
+  GtkWidget      *link_box;
+  GtkLabel       *link_label;
+};
+
+G_DEFINE_FINAL_TYPE (FmUploadRow, fm_upload_row, GTK_TYPE_LIST_BOX_ROW)
+
+static char *
+status_text (FmUploadJob *job)
+{
+  const GError *error = fm_upload_job_get_error (job);
+  guint wait = fm_upload_job_get_retry_wait (job);
+
+  switch (fm_upload_job_get_state (job))
+    {
+    case FM_UPLOAD_STATE_QUEUED: return g_strdup (_("Waiting to start"));
+    case FM_UPLOAD_STATE_INITIALIZING: return g_strdup (_("Preparing…"));
+    case FM_UPLOAD_STATE_PAUSED: return g_strdup (_("Paused"));
+    case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return g_strdup (_("Waiting for the network…"));
+    case FM_UPLOAD_STATE_COMPLETING: return g_strdup (_("Finishing…"));
+    case FM_UPLOAD_STATE_DONE: return g_strdup (_("Sent"));
+    case FM_UPLOAD_STATE_CANCELLED: return g_strdup (_("Cancelled"));
+    case FM_UPLOAD_STATE_FAILED:
+      return g_strdup_printf (_("Failed: %s"), error != NULL ? error->message : _("unknown error"));
+    case FM_UPLOAD_STATE_UPLOADING:
+    default:
+      if (wait > 0)
+        return g_strdup_printf (g_dngettext (NULL, "Retrying in %u second…", "Retrying in %u seconds…", wait), wait);
+      return fm_format_progress (fm_upload_job_get_bytes_sent (job), fm_upload_job_get_bytes_total (job),
+                                 fm_upload_job_get_speed (job), fm_upload_job_get_eta (job));
+    }
+}
+
+static void
+update (FmUploadRow *self)
+{
+  FmUploadState state = fm_upload_job_get_state (self->job);
+  gboolean active = fm_upload_state_is_active (state) || state == FM_UPLOAD_STATE_QUEUED;
+  g_autofree char *title = fm_upload_job_dup_title (self->job);
+
+  g_free (self->status);
+  self->status = status_text (self->job);
+  gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->status_label, self->status);
+  gtk_progress_bar_set_fraction (self->progress_bar, fm_upload_job_get_fraction (self->job));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state != FM_UPLOAD_STATE_DONE);
+  gtk_widget_set_visible (self->pause_button, active);
+  gtk_widget_set_visible (self->resume_button, state == FM_UPLOAD_STATE_PAUSED);
+  gtk_widget_set_visible (self->retry_button, state == FM_UPLOAD_STATE_FAILED);
+  gtk_widget_set_visible (self->cancel_button, active || state == FM_UPLOAD_STATE_PAUSED ||
+                                               state == FM_UPLOAD_STATE_FAILED);
+  gtk_widget_set_visible (self->remove_button, state == FM_UPLOAD_STATE_DONE ||
+                                               state == FM_UPLOAD_STATE_CANCELLED);
+  gtk_widget_set_visible (self->link_box, state == FM_UPLOAD_STATE_DONE);
+  gtk_label_set_label (self->link_label, fm_upload_job_get_download_url (self->job));
+  if (state == FM_UPLOAD_STATE_FAILED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+const char *
+fm_upload_row_get_status (FmUploadRow *self)
+{
+  return self->status;
+}
+
+static void
+toast (FmUploadRow *self,
+       const char  *message)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (FM_IS_WINDOW (root))
+    fm_window_toast (FM_WINDOW (root), message);
+}
+
+static void
+pause_clicked_cb (FmUploadRow *self)
+{
+  fm_upload_job_pause (self->job);
+}
+
+static void
+resume_clicked_cb (FmUploadRow *self)
+{
+  fm_upload_job_resume (self->job);
+}
+
+static void
+retry_clicked_cb (FmUploadRow *self)
+{
+  fm_upload_job_retry (self->job);
+}
+
+static void
+remove_clicked_cb (FmUploadRow *self)
+{
+  fm_upload_queue_remove (self->queue, self->job);
+}
+
+static void
+copy_clicked_cb (FmUploadRow *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                          fm_upload_job_get_download_url (self->job));
+  toast (self, _("Link copied"));
+}
+
+static void
+open_clicked_cb (FmUploadRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                fm_upload_job_get_download_url (self->job), GDK_CURRENT_TIME);
+}
+
+static void
+cancel_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FmUploadRow      *self)
+{
+  if (g_str_equal (response, "cancel-transfer"))
+    fm_upload_job_cancel (self->job);
+}
+
+/* Cancelling throws away what was sent: ask first. */
+static void
+cancel_clicked_cb (FmUploadRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *title = fm_upload_job_dup_title (self->job);
+  g_autofree char *body = g_strdup_printf (_("What was sent of “%s” is deleted and no link is made."), title);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root),
+                                                                         _("Cancel This Transfer?"), body));
+
+  adw_message_dialog_add_responses (dialog, "keep", _("_Keep Sending"),
+                                    "cancel-transfer", _("_Cancel Transfer"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "cancel-transfer", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+state_changed_cb (FmUploadRow *self)
+{
+  FmUploadState state = fm_upload_job_get_state (self->job);
+
+  update (self);
+  if (state == FM_UPLOAD_STATE_DONE)
+    {
+      g_autofree char *title = fm_upload_job_dup_title (self->job);
+      g_autofree char *message = g_strdup_printf (_("“%s” is sent"), title);
+      toast (self, message);
+    }
+}
+
+static void
+fm_upload_row_dispose (GObject *object)
+{
+  FmUploadRow *self = FM_UPLOAD_ROW (object);
+
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  g_clear_object (&self->queue);
+  g_clear_pointer (&self->status, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_UPLOAD_ROW);
+  G_OBJECT_CLASS (fm_upload_row_parent_class)->dispose (object);
+}
+
+static void
+fm_upload_row_class_init (FmUploadRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = fm_upload_row_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-upload-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, link_box);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, link_label);
+  gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, resume_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
+}
+
+static void
+fm_upload_row_init (FmUploadRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* The job notifies at most ten times a second: the row redraws no more. */
+FmUploadRow *
+fm_upload_row_new (FmUploadJob   *job,
+                   FmUploadQueue *queue)
+{
+  FmUploadRow *self = g_object_new (FM_TYPE_UPLOAD_ROW, NULL);
+
+  self->job = g_object_ref (job);
+  self->queue = g_object_ref (queue);
+  g_signal_connect_swapped (job, "notify::bytes-sent", G_CALLBACK (update), self);
+  g_signal_connect_swapped (job, "notify::error", G_CALLBACK (update), self);
+  g_signal_connect_swapped (job, "notify::n-files", G_CALLBACK (update), self);
+  g_signal_connect_swapped (job, "notify::state", G_CALLBACK (state_changed_cb), self);
+  update (self);
+  return self;
+}

@@ -1,0 +1,217 @@
+/* fm-window.c: the main window: Send, Inbox and Outbox */
+#define G_LOG_DOMAIN "fm-window"
+
+#include <glib/gi18n.h>
+
+#include "fm-send-page.h"
+#include "fm-transfer-list.h"
+#include "fm-window.h"
+
+struct _FmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *stack;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkLabel             *account_label;
+  FmSendPage           *send_page;
+  FmTransferList       *inbox_page;
+  FmTransferList       *outbox_page;
+};
+
+G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static FmApplication *
+get_app (FmWindow *self)
+{
+  return FM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+void
+fm_window_toast (FmWindow   *self,
+                 const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+fm_window_add_files (FmWindow  *self,
+                     GFile    **files,
+                     guint      n_files)
+{
+  adw_view_stack_set_visible_child_name (self->stack, "send");
+  fm_send_page_add_files (self->send_page, files, n_files);
+}
+
+/* "Filemail — 45 %" while uploads run: visible in the window list and
+ * the overview even when the window is not. */
+static void
+update_title (FmWindow *self)
+{
+  FmUploadQueue *queue = fm_application_get_queue (get_app (self));
+  gint64 sent = 0, total = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+      if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
+        continue;
+      sent += fm_upload_job_get_bytes_sent (job);
+      total += fm_upload_job_get_bytes_total (job);
+    }
+  if (total > 0)
+    {
+      g_autofree char *title = g_strdup_printf (_("Filemail — %d %%"), (int) (100.0 * sent / total));
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+  else
+    gtk_window_set_title (GTK_WINDOW (self), _("Filemail"));
+}
+
+static void
+queue_items_changed_cb (GListModel *queue,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        FmWindow   *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
+      g_signal_connect_object (job, "notify::bytes-sent", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (job, "notify::state", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+    }
+  update_title (self);
+}
+
+static void
+account_changed_cb (FmWindow *self)
+{
+  const char *email = fm_application_get_account_email (get_app (self));
+
+  gtk_label_set_label (self->account_label, email != NULL ? email : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->account_label), email != NULL);
+}
+
+/* ------------------------------------------------------------ actions */
+
+static void
+page_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  adw_view_stack_set_visible_child_name (FM_WINDOW (widget)->stack, g_variant_get_string (param, NULL));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  const char *page = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "inbox") == 0)
+    fm_transfer_list_refresh (self->inbox_page);
+  else if (g_strcmp0 (page, "outbox") == 0)
+    fm_transfer_list_refresh (self->outbox_page);
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *name,
+              GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "send");
+  fm_send_page_paste (self->send_page);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         FmWindow      *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  g_autoptr(GPtrArray) array = g_ptr_array_new ();
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_ptr_array_add (array, l->data);
+  fm_window_add_files (self, (GFile **) array->pdata, array->len);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------ GObject */
+
+/* Runs once the window has its application (not a construct property). */
+static void
+setup (FmWindow *self)
+{
+  FmApplication *app = get_app (self);
+  GSettings *settings = fm_application_get_settings (app);
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "last-page", self->stack, "visible-child-name", G_SETTINGS_BIND_DEFAULT);
+  fm_send_page_set_application (self->send_page, app);
+  fm_transfer_list_set_application (self->inbox_page, app);
+  fm_transfer_list_set_application (self->outbox_page, app);
+  g_signal_connect_object (app, "notify::account-email", G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self, 0);
+  queue_items_changed_cb (queue, 0, 0, g_list_model_get_n_items (queue), self);
+  account_changed_cb (self);
+}
+
+static void
+fm_window_class_init (FmWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  g_type_ensure (FM_TYPE_SEND_PAGE);
+  g_type_ensure (FM_TYPE_TRANSFER_LIST);
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, send_page);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, inbox_page);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, outbox_page);
+
+  gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.paste-files", NULL, paste_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.page", "s", "send");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.page", "s", "inbox");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.page", "s", "outbox");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  /* Entries take Ctrl+V first; only a paste nobody else wanted lands here. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste-files", NULL);
+}
+
+static void
+fm_window_init (FmWindow *self)
+{
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+FmWindow *
+fm_window_new (FmApplication *application)
+{
+  FmWindow *self = g_object_new (FM_TYPE_WINDOW, "application", application, NULL);
+
+  setup (self);
+  return self;
+}

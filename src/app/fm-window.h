@@ -1,0 +1,20 @@
+/* fm-window.h: the main window: Send, Inbox and Outbox */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fm-application.h"
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_WINDOW (fm_window_get_type ())
+G_DECLARE_FINAL_TYPE (FmWindow, fm_window, FM, WINDOW, AdwApplicationWindow)
+
+FmWindow *fm_window_new        (FmApplication  *application);
+void      fm_window_add_files  (FmWindow       *self,
+                                GFile         **files,
+                                guint           n_files);
+void      fm_window_toast      (FmWindow       *self,
+                                const char     *message);
+
+G_END_DECLS
