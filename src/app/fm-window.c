@@ -35,6 +35,12 @@ fm_window_toast (FmWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+GtkWidget *
+fm_window_get_send_page (FmWindow *self)
+{
+  return GTK_WIDGET (self->send_page);
+}
+
 void
 fm_window_add_files (FmWindow  *self,
                      GFile    **files,

@@ -16,5 +16,6 @@ void      fm_window_add_files  (FmWindow       *self,
                                 guint           n_files);
 void      fm_window_toast      (FmWindow       *self,
                                 const char     *message);
+GtkWidget *fm_window_get_send_page (FmWindow   *self);
 
 G_END_DECLS

@@ -241,7 +241,8 @@ def main():
         worst = max(stalls, default=0.0)
         print(f"# longest main-loop stall during the 1 GiB upload: {worst:.1f} ms "
               f"({'none over 20 ms' if not stalls else f'{len(stalls)} over 20 ms'})", file=sys.stderr)
-        assert worst < 50, stalls
+        if os.environ.get("FM_E2E_TIMING", "1") == "1":
+            assert worst < 50, stalls
 
     tap("starts with an empty Send page", starts_empty)
     tap("--send hands files to the running instance", send_adds_files_to_running_instance)

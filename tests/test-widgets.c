@@ -1,0 +1,278 @@
+/* test-widgets.c: the GTK application's widgets, in-process, under Xvfb
+ * (tests/run-with-display.sh), against an in-process local server */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-application.h"
+#include "fm-login-dialog.h"
+#include "fm-send-page.h"
+#include "fm-test-util.h"
+#include "fm-upload-row.h"
+#include "fm-window.h"
+
+static FmTestServer *server;
+static FmApplication *app;
+static FmWindow *window;
+static char *root;
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static char *
+make_file (const char *name, gsize size)
+{
+  char *path = g_build_filename (root, name, NULL);
+  g_autofree char *data = g_malloc0 (size + 1);
+
+  memset (data, 'x', size);
+  g_assert_true (g_file_set_contents (path, data, (gssize) size, NULL));
+  return path;
+}
+
+static gboolean
+sizes_known (gpointer page)
+{
+  GListModel *files = fm_send_page_get_files (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (files, i);
+      gint64 size;
+
+      g_object_get (item, "size", &size, NULL);
+      if (size < 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+add_paths (FmSendPage *page, const char * const *paths)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_path (paths[i]));
+  fm_send_page_add_files (page, (GFile **) files->pdata, files->len);
+  spin_until (sizes_known, page);
+}
+
+static void
+clear_files (FmSendPage *page)
+{
+  g_list_store_remove_all (G_LIST_STORE (fm_send_page_get_files (page)));
+}
+
+/* ------------------------------------------------------------------- */
+
+static void
+test_form_validation (void)
+{
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  g_autofree char *a = make_file ("a.txt", 10);
+  const char *paths[] = { a, NULL };
+  GString *subject = g_string_new (NULL);
+
+  clear_files (page);
+  g_assert_false (fm_send_page_is_valid (page));
+  g_assert_cmpstr (fm_send_page_get_hint (page), ==, "Add files or folders to send.");
+  add_paths (page, paths);
+  /* logged out: the sender's address is needed */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fm_send_page_get_from_entry (page))));
+  g_assert_false (fm_send_page_is_valid (page));
+  gtk_editable_set_text (fm_send_page_get_from_entry (page), "alice@example.com");
+  g_assert_true (fm_send_page_is_valid (page));     /* no recipients: a link only */
+  g_assert_nonnull (strstr (fm_send_page_get_hint (page), "link"));
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com, bob@");
+  g_assert_false (fm_send_page_is_valid (page));
+  g_assert_nonnull (strstr (fm_send_page_get_hint (page), "“bob@” is not an e-mail address"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (fm_send_page_get_to_entry (page)), "error"));
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com, carol@example.com");
+  g_assert_true (fm_send_page_is_valid (page));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (fm_send_page_get_to_entry (page)), "error"));
+  for (int i = 0; i < 201; i++)
+    g_string_append (subject, "\xc3\xa6");
+  gtk_editable_set_text (fm_send_page_get_subject_entry (page), subject->str);
+  g_assert_false (fm_send_page_is_valid (page));
+  g_string_truncate (subject, 400);   /* 200 characters */
+  gtk_editable_set_text (fm_send_page_get_subject_entry (page), subject->str);
+  g_assert_true (fm_send_page_is_valid (page));
+  g_string_free (subject, TRUE);
+  gtk_editable_set_text (fm_send_page_get_subject_entry (page), "");
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "");
+}
+
+static void
+test_file_list (void)
+{
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  g_autofree char *a = make_file ("one.bin", 1000);
+  g_autofree char *b = make_file ("two.bin", 2000);
+  g_autofree char *missing = g_build_filename (root, "gone.bin", NULL);
+  const char *paths[] = { a, b, a, NULL };
+  const char *bad[] = { missing, NULL };
+  g_autoptr(GObject) item = NULL;
+  g_autofree char *problem = NULL;
+
+  clear_files (page);
+  add_paths (page, paths);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_send_page_get_files (page)), ==, 2);   /* no duplicate */
+  add_paths (page, bad);
+  item = g_list_model_get_item (fm_send_page_get_files (page), 2);
+  g_object_get (item, "problem", &problem, NULL);
+  g_assert_nonnull (strstr (problem, "does not exist"));
+  g_assert_false (fm_send_page_is_valid (page));
+  g_assert_nonnull (strstr (fm_send_page_get_hint (page), "cannot be sent"));
+  g_list_store_remove (G_LIST_STORE (fm_send_page_get_files (page)), 2);
+  gtk_editable_set_text (fm_send_page_get_from_entry (page), "alice@example.com");
+  g_assert_true (fm_send_page_is_valid (page));
+  clear_files (page);
+}
+
+static gboolean
+queue_has_done_job (gpointer data)
+{
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
+  g_autoptr(FmUploadJob) job = g_list_model_get_n_items (queue) > 0 ? g_list_model_get_item (queue, 0) : NULL;
+
+  return job != NULL && fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE;
+}
+
+static void
+test_send_adds_a_job (void)
+{
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  g_autofree char *a = make_file ("report.pdf", 5000);
+  const char *paths[] = { a, NULL };
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmUploadRow) row = NULL;
+
+  clear_files (page);
+  add_paths (page, paths);
+  gtk_editable_set_text (fm_send_page_get_from_entry (page), "alice@example.com");
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com");
+  gtk_editable_set_text (fm_send_page_get_subject_entry (page), "The report");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "send.send", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (queue), ==, 1);
+  /* the form is cleared for the next transfer */
+  g_assert_cmpuint (g_list_model_get_n_items (fm_send_page_get_files (page)), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (fm_send_page_get_to_entry (page)), ==, "");
+  spin_until (queue_has_done_job, NULL);
+  job = g_list_model_get_item (queue, 0);
+  g_assert_cmpstr (fm_upload_job_dup_title (job), ==, "The report");
+  row = g_object_ref_sink (fm_upload_row_new (job, fm_application_get_queue (app)));
+  g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent");
+  g_assert_true (g_str_has_prefix (fm_upload_job_get_download_url (job), "http://127.0.0.1:"));
+}
+
+static gboolean
+job_settled (gpointer job)
+{
+  FmUploadState state = fm_upload_job_get_state (job);
+
+  return state == FM_UPLOAD_STATE_FAILED || state == FM_UPLOAD_STATE_DONE;
+}
+
+static void
+test_row_states (void)
+{
+  FmClient *client = fm_application_get_client (app);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *missing = g_build_filename (root, "not-there.txt", NULL);
+  g_autofree char *a = make_file ("state.bin", 100);
+  const char *bad[] = { missing, NULL };
+  const char *good[] = { a, NULL };
+  g_autoptr(FmUploadJob) failing = fm_upload_job_new (client, options, bad);
+  g_autoptr(FmUploadJob) paused = fm_upload_job_new (client, options, good);
+  g_autoptr(FmUploadRow) row1 = g_object_ref_sink (fm_upload_row_new (failing, fm_application_get_queue (app)));
+  g_autoptr(FmUploadRow) row2 = g_object_ref_sink (fm_upload_row_new (paused, fm_application_get_queue (app)));
+
+  g_assert_cmpstr (fm_upload_row_get_status (row1), ==, "Waiting to start");
+  fm_upload_job_start (failing);
+  spin_until (job_settled, failing);
+  g_assert_true (g_str_has_prefix (fm_upload_row_get_status (row1), "Failed: 1 item cannot be sent"));
+  fm_upload_job_pause (paused);
+  g_assert_cmpstr (fm_upload_row_get_status (row2), ==, "Paused");
+  fm_upload_job_cancel (paused);
+  g_assert_cmpstr (fm_upload_row_get_status (row2), ==, "Cancelled");
+}
+
+static gboolean
+dialog_settled (gpointer dialog)
+{
+  return fm_login_dialog_get_error (dialog) != NULL || !gtk_widget_get_visible (dialog);
+}
+
+static gboolean
+logged_in (gpointer data)
+{
+  return fm_application_get_account_email (app) != NULL;
+}
+
+static void
+test_login (void)
+{
+  FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (app));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  fm_login_dialog_submit (dialog, "alice@example.com", "wrong");
+  spin_until (dialog_settled, dialog);
+  g_assert_cmpstr (fm_login_dialog_get_error (dialog), ==, "The e-mail address or password is wrong.");
+  fm_login_dialog_submit (dialog, "captcha@example.com", "captcha-password");
+  spin_until (dialog_settled, dialog);
+  g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "captcha"));
+  fm_login_dialog_submit (dialog, "alice@example.com", "alice-password");
+  spin_until (logged_in, NULL);
+  g_assert_cmpstr (fm_application_get_account_email (app), ==, "alice@example.com");
+  /* logged in: the From field goes away */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fm_send_page_get_from_entry (
+    FM_SEND_PAGE (fm_window_get_send_page (window))))));
+  g_object_unref (dialog);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL, *state = NULL;
+  int status;
+
+  root = g_dir_make_tmp ("fm-widgets-XXXXXX", NULL);
+  state = g_build_filename (root, "state", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("FILEMAIL_LOGINTOKEN", "", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  server = fm_test_server_new (root, &error);
+  g_assert_no_error (error);
+  fm_test_server_listen (server, 0, &error);
+  g_assert_no_error (error);
+  url = fm_test_server_get_url (server);
+  g_setenv ("FILEMAIL_API_URL", url, TRUE);
+  app = fm_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  window = fm_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_test_add_func ("/widgets/form-validation", test_form_validation);
+  g_test_add_func ("/widgets/file-list", test_file_list);
+  g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
+  g_test_add_func ("/widgets/row-states", test_row_states);
+  g_test_add_func ("/widgets/login", test_login);
+  status = g_test_run ();
+  /* The window is left to process exit: destroying it while a toast is
+   * still up trips a libadwaita 1.2 critical in the overlay's teardown. */
+  fm_test_rm_rf (root);
+  return status;
+}
