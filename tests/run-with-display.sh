@@ -1,14 +1,18 @@
 #!/bin/sh
-# Runs a test program under its own Xvfb and private session bus.
+# Runs a command under its own Xvfb and a private session bus (only the
+# accessibility bus and the keyring; see e2e/session.conf).
+# Xvfb chooses a free display itself (-displayfd): a fixed number would
+# collide with a stale lock left by a killed server.
 set -eu
-here=$(dirname "$0")
-display=":$(( ($$ % 500) + 600 ))"
-Xvfb "$display" -screen 0 1280x900x24 -nolisten tcp >/dev/null 2>&1 &
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$tmp/display" >/dev/null 2>&1 &
 xvfb=$!
-trap 'kill $xvfb 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-    [ -e "/tmp/.X11-unix/X${display#:}" ] && break
+trap 'kill $xvfb 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 100); do
+    [ -s "$tmp/display" ] && break
     sleep 0.1
 done
-export DISPLAY="$display" GSK_RENDERER=cairo
+[ -s "$tmp/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+export DISPLAY=":$(cat "$tmp/display")" GSK_RENDERER=cairo
 dbus-run-session --config-file="$here/e2e/session.conf" -- "$@"

@@ -94,8 +94,9 @@ create_file_row (gpointer item,
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autofree char *label = g_strdup_printf (_("Remove “%s”"), fm_send_item_get_name (item));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fm_send_item_get_name (item));
+  /* file names are text, not markup ("notes & plans.txt") */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fm_send_item_get_name (item));
   adw_action_row_add_prefix (row, icon);
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (remove, "flat");

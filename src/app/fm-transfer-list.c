@@ -80,7 +80,9 @@ loaded_cb (GObject      *source,
     }
   if (list == NULL)
     {
-      adw_status_page_set_description (self->error_page, fm_error_human_message (error));
+      g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (error), -1);
+
+      adw_status_page_set_description (self->error_page, escaped);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }

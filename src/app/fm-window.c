@@ -32,7 +32,10 @@ void
 fm_window_toast (FmWindow   *self,
                  const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  /* libadwaita 1.2 toasts always parse markup; messages carry file names */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 GtkWidget *

@@ -154,7 +154,12 @@ def main():
     state = {}
 
     def starts_empty():
-        state["app"] = wait_for(find_app, what="the application on the accessibility bus")
+        try:
+            state["app"] = wait_for(find_app, what="the application on the accessibility bus")
+        except AssertionError:
+            if app.poll() is not None:
+                raise AssertionError(f"filemail-desktop exited with {app.returncode}:\n{app.stderr.read()}")
+            raise
         wait_for(lambda: find(state["app"], "push button", contains="Add Files"), what="the Send page")
         time.sleep(0.5)
         screenshot("send-empty")
