@@ -140,6 +140,43 @@ test_file_list (void)
 }
 
 static gboolean
+has_two_files (gpointer page)
+{
+  return g_list_model_get_n_items (fm_send_page_get_files (page)) == 2;
+}
+
+/* Files copied in a file manager arrive as a GdkFileList on the clipboard. */
+static void
+test_paste_and_drop (void)
+{
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  g_autofree char *a = make_file ("copied.txt", 10);
+  g_autofree char *b = make_file ("dropped.txt", 20);
+  g_autoptr(GFile) fa = g_file_new_for_path (a);
+  g_autoptr(GFile) fb = g_file_new_for_path (b);
+  GSList *copied = g_slist_append (NULL, fa);
+  GSList *dropped = g_slist_append (NULL, fb);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  GValue value = G_VALUE_INIT;
+
+  clear_files (page);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, copied);
+  gdk_clipboard_set_value (clipboard, &value);
+  g_value_unset (&value);
+  /* Ctrl+V where no text field wants it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-files", NULL));
+  spin_until (sizes_known, page);
+  g_assert_true (fm_window_drop_files (window, dropped));
+  spin_until (has_two_files, page);
+  spin_until (sizes_known, page);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_send_page_get_files (page)), ==, 2);
+  g_slist_free (copied);
+  g_slist_free (dropped);
+  clear_files (page);
+}
+
+static gboolean
 queue_has_done_job (gpointer data)
 {
   GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
@@ -226,6 +263,8 @@ test_login (void)
   FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (app));
 
   gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "login"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "logout"));
   fm_login_dialog_submit (dialog, "alice@example.com", "wrong");
   spin_until (dialog_settled, dialog);
   g_assert_cmpstr (fm_login_dialog_get_error (dialog), ==, "The e-mail address or password is wrong.");
@@ -235,6 +274,9 @@ test_login (void)
   fm_login_dialog_submit (dialog, "alice@example.com", "alice-password");
   spin_until (logged_in, NULL);
   g_assert_cmpstr (fm_application_get_account_email (app), ==, "alice@example.com");
+  /* the menu now offers Log Out, not Log In */
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "logout"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "login"));
   /* logged in: the From field goes away */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fm_send_page_get_from_entry (
     FM_SEND_PAGE (fm_window_get_send_page (window))))));
@@ -267,6 +309,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/widgets/form-validation", test_form_validation);
   g_test_add_func ("/widgets/file-list", test_file_list);
+  g_test_add_func ("/widgets/paste-and-drop", test_paste_and_drop);
   g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/login", test_login);

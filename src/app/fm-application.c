@@ -184,6 +184,19 @@ lookup_done_cb (GObject      *source,
     fm_application_set_account (self, email != NULL ? email : "", token);
 }
 
+/* The menu offers Log In or Log Out, whichever applies. */
+static void
+update_account_actions (FmApplication *self)
+{
+  GAction *login = g_action_map_lookup_action (G_ACTION_MAP (self), "login");
+  GAction *logout = g_action_map_lookup_action (G_ACTION_MAP (self), "logout");
+
+  if (login != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (login), self->account_email == NULL);
+  if (logout != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (logout), self->account_email != NULL);
+}
+
 void
 fm_application_set_account (FmApplication *self,
                             const char    *email,
@@ -192,6 +205,7 @@ fm_application_set_account (FmApplication *self,
   fm_client_set_login_token (self->client, token);
   g_free (self->account_email);
   self->account_email = token != NULL ? g_strdup (email) : NULL;
+  update_account_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_EMAIL]);
   if (token != NULL)
     retry_auth_failures (self);
@@ -406,6 +420,7 @@ fm_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  update_account_actions (self);
   load_queue (self);
   fm_account_lookup_async (fm_client_get_base_url (self->client), NULL, lookup_done_cb, g_object_ref (self));
   if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)

@@ -15,6 +15,7 @@ struct _FmWindow
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
   GtkLabel             *account_label;
+  GMenu                *account_menu;
   FmSendPage           *send_page;
   FmTransferList       *inbox_page;
   FmTransferList       *outbox_page;
@@ -36,6 +37,29 @@ fm_window_toast (FmWindow   *self,
   g_autofree char *escaped = g_markup_escape_text (message, -1);
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+/* for tests: what a drop of files on the window does */
+gboolean
+fm_window_drop_files (FmWindow *self,
+                      GSList   *files)
+{
+  GValue value = G_VALUE_INIT;
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
+  gboolean handled = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        g_signal_emit_by_name (controller, "drop", &value, 0.0, 0.0, &handled);
+    }
+  g_object_unref (controllers);
+  g_value_unset (&value);
+  return handled;
 }
 
 GtkWidget *
@@ -100,9 +124,13 @@ static void
 account_changed_cb (FmWindow *self)
 {
   const char *email = fm_application_get_account_email (get_app (self));
+  g_autofree char *logout = email != NULL ? g_strdup_printf (_("_Log Out (%s)"), email) : NULL;
 
   gtk_label_set_label (self->account_label, email != NULL ? email : "");
   gtk_widget_set_visible (GTK_WIDGET (self->account_label), email != NULL);
+  g_menu_remove_all (self->account_menu);
+  g_menu_append (self->account_menu, email != NULL ? logout : _("_Log In…"),
+                 email != NULL ? "app.logout" : "app.login");
 }
 
 /* ------------------------------------------------------------ actions */
@@ -191,6 +219,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, account_menu);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, send_page);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, inbox_page);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, outbox_page);

@@ -17,5 +17,7 @@ void      fm_window_add_files  (FmWindow       *self,
 void      fm_window_toast      (FmWindow       *self,
                                 const char     *message);
 GtkWidget *fm_window_get_send_page (FmWindow   *self);
+gboolean   fm_window_drop_files    (FmWindow   *self,
+                                    GSList     *files);
 
 G_END_DECLS
