@@ -13,100 +13,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.parse
 import urllib.request
 
 import pyatspi
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fmatspi import (click, find, find_app, grabs, gtk_action, report, screenshot,  # noqa: E402
+                     tap, text_of, type_into, wait_for)
+
 APP = os.environ["FILEMAIL_DESKTOP"]
 SERVER = os.environ["FILEMAIL_TEST_SERVER"]
-SHOTS = os.environ.get("FM_SCREENSHOT_DIR")
 WORK = tempfile.mkdtemp(prefix="fm-e2e-")
-results = []
-grabs = []       # (start, end) of screenshots: `import` grabs the X server and every client waits
-
-
-def tap(name, fn):
-    print(f"# {name}…", file=sys.stderr, flush=True)
-    try:
-        fn()
-        results.append((True, name, ""))
-    except Exception:
-        results.append((False, name, traceback.format_exc()))
-
-
-def wait_for(predicate, timeout=60, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def screenshot(name):
-    if not SHOTS:
-        return
-    os.makedirs(SHOTS, exist_ok=True)
-    start = time.monotonic()
-    subprocess.run(["import", "-window", "root", "-crop", "760x720+0+0", "+repage",
-                    os.path.join(SHOTS, name + ".png")], check=False, timeout=30)
-    grabs.append((start, time.monotonic()))
-
-
-def find_app():
-    for app in pyatspi.Registry.getDesktop(0):
-        if app is not None and app.name == "filemail-desktop":
-            return app
-    return None
-
-
-def find(root, role, name=None, contains=None, pred=None):
-    """Depth-first search for a node by role and (part of) its name."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        try:
-            r, n = node.getRoleName(), node.name or ""
-        except Exception:
-            continue
-        if r == role and (name is None or n == name) and (contains is None or contains in n) \
-                and (pred is None or pred(node)):
-            return node
-        try:
-            stack.extend(reversed([c for c in node]))
-        except Exception:
-            pass
-    return None
-
-
-def click(node):
-    action = node.queryAction()
-    for i in range(action.nActions):
-        if action.getName(i) == "click":
-            return action.doAction(i)
-    return action.doAction(0)
-
-
-def type_into(node, text):
-    """GTK 4.8 offers EditableText on its text widgets over AT-SPI."""
-    node.queryEditableText().setTextContents(text)
-
-
-def text_of(node):
-    t = node.queryText()
-    return t.getText(0, t.characterCount)
-
-
-def gtk_action(name):
-    subprocess.run(["gdbus", "call", "--session", "--dest", "com.filemail.Desktop",
-                    "--object-path", "/com/filemail/Desktop", "--method", "org.gtk.Actions.Activate",
-                    name, "[]", "{}"], check=True, capture_output=True, timeout=30)
 
 
 def stats(url):
@@ -120,6 +38,15 @@ def sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def backtrace(pid):
+    """Every thread's stack of a hung process, for the test log."""
+    try:
+        return subprocess.run(["gdb", "-batch", "-p", str(pid), "-ex", "thread apply all bt"],
+                              capture_output=True, text=True, timeout=120).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"(no backtrace: {e})"
 
 
 def main():
@@ -150,16 +77,25 @@ def main():
         f.truncate(1 << 30)
         f.seek((1 << 30) - 4)
         f.write(b"tail")
-    app = subprocess.Popen([APP], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # stderr goes to a file, not a pipe: a pipe nobody reads until the end
+    # fills at 64 KiB and then blocks the application in write()
+    log_path = os.path.join(WORK, "filemail-desktop.log")
+    log = open(log_path, "w")
+    app = subprocess.Popen([APP], env=env, stdout=subprocess.DEVNULL, stderr=log)
     state = {}
+
+    def app_log():
+        with open(log_path, errors="replace") as f:
+            return f.read()
 
     def starts_empty():
         try:
             state["app"] = wait_for(find_app, what="the application on the accessibility bus")
         except AssertionError:
             if app.poll() is not None:
-                raise AssertionError(f"filemail-desktop exited with {app.returncode}:\n{app.stderr.read()}")
-            raise
+                raise AssertionError(f"filemail-desktop exited with {app.returncode}:\n{app_log()}")
+            raise AssertionError("filemail-desktop runs but is not on the accessibility bus\n"
+                                 f"{backtrace(app.pid)}\n{app_log()[-4000:]}")
         wait_for(lambda: find(state["app"], "push button", contains="Add Files"), what="the Send page")
         time.sleep(0.5)
         screenshot("send-empty")
@@ -194,7 +130,7 @@ def main():
 
     def large_upload_shows_progress_and_stays_responsive():
         a = state["app"]
-        subprocess.run(["curl", "-s", "-d", "slow_ms=150", url + "/test/config"], check=True)
+        subprocess.run(["curl", "-s", "-o", "/dev/null", "-d", "slow_ms=150", url + "/test/config"], check=True)
         print(f"# big upload starts at {time.monotonic():.3f}", file=sys.stderr)
         subprocess.run([APP, "--send", big], env=env, check=True, timeout=60)
         wait_for(lambda: find(a, "push button", name="Remove “disk image.raw”"), what="the big file")
@@ -205,7 +141,7 @@ def main():
         print(f"# progress seen at {time.monotonic():.3f}", file=sys.stderr)
         screenshot("send-uploading")
         print(f"# screenshot done at {time.monotonic():.3f}", file=sys.stderr)
-        subprocess.run(["curl", "-s", "-d", "slow_ms=0", url + "/test/config"], check=True)
+        subprocess.run(["curl", "-s", "-o", "/dev/null", "-d", "slow_ms=0", url + "/test/config"], check=True)
         wait_for(lambda: any(f["filename"] == "disk image.raw" and f["size"] == 1 << 30
                              for f in stats(url)["files"]), timeout=120, what="the 1 GiB file on the server")
         print(f"# big upload done at {time.monotonic():.3f}", file=sys.stderr)
@@ -230,7 +166,8 @@ def main():
         # CLOCK_MONOTONIC time (time.monotonic() here); those inside a
         # screenshot's X grab are the grab's, not the app's.
         gtk_action("quit")
-        _, err = app.communicate(timeout=60)
+        app.wait(timeout=60)
+        err = app_log()
         assert "longest main-loop stall" in err, err
         stalls = []
         for line in err.splitlines():
@@ -259,12 +196,7 @@ def main():
         app.kill()
     server.terminate()
     shutil.rmtree(WORK, ignore_errors=True)
-    print(f"1..{len(results)}")
-    for i, (ok, name, tb) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-        for line in tb.splitlines():
-            print(f"# {line}")
-    return 0 if all(ok for ok, _, _ in results) else 1
+    return report()
 
 
 if __name__ == "__main__":

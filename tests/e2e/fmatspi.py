@@ -1,0 +1,109 @@
+"""AT-SPI helpers shared by the end-to-end tests: find nodes by role and
+name, click, type, wait, screenshot, and report TAP."""
+
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+import pyatspi
+
+SHOTS = os.environ.get("FM_SCREENSHOT_DIR")
+results = []
+grabs = []       # (start, end) of screenshots: `import` grabs the X server and every client waits
+
+
+def tap(name, fn):
+    print(f"# {name}…", file=sys.stderr, flush=True)
+    try:
+        fn()
+        results.append((True, name, ""))
+    except Exception:
+        results.append((False, name, traceback.format_exc()))
+
+
+def wait_for(predicate, timeout=60, what="condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def screenshot(name):
+    if not SHOTS:
+        return
+    os.makedirs(SHOTS, exist_ok=True)
+    start = time.monotonic()
+    subprocess.run(["import", "-window", "root", "-crop", "760x720+0+0", "+repage",
+                    os.path.join(SHOTS, name + ".png")], check=False, timeout=30)
+    grabs.append((start, time.monotonic()))
+
+
+def find_app(name="filemail-desktop"):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.name == name:
+            return app
+    return None
+
+
+def find(root, role, name=None, contains=None, pred=None):
+    """Depth-first search for a node by role and (part of) its name."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        try:
+            r, n = node.getRoleName(), node.name or ""
+        except Exception:
+            continue
+        if r == role and (name is None or n == name) and (contains is None or contains in n) \
+                and (pred is None or pred(node)):
+            return node
+        try:
+            stack.extend(reversed([c for c in node]))
+        except Exception:
+            pass
+    return None
+
+
+def click(node):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == "click":
+            return action.doAction(i)
+    return action.doAction(0)
+
+
+def type_into(node, text):
+    """GTK 4.8 offers EditableText on its text widgets over AT-SPI."""
+    node.queryEditableText().setTextContents(text)
+
+
+def text_of(node):
+    t = node.queryText()
+    return t.getText(0, t.characterCount)
+
+
+def gtk_action(name):
+    subprocess.run(["gdbus", "call", "--session", "--dest", "com.filemail.Desktop",
+                    "--object-path", "/com/filemail/Desktop", "--method", "org.gtk.Actions.Activate",
+                    name, "[]", "{}"], check=True, capture_output=True, timeout=30)
+
+
+def report():
+    """Prints the TAP plan and results; the exit status."""
+    print(f"1..{len(results)}")
+    for i, (ok, name, tb) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        for line in tb.splitlines():
+            print(f"# {line}")
+        if not ok:
+            # meson shows a failed test's stderr, not its TAP comments
+            print(f"not ok {i} - {name}\n{tb}", file=sys.stderr)
+    return 0 if all(ok for ok, _, _ in results) else 1
