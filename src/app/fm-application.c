@@ -294,6 +294,18 @@ activate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   g_application_activate (G_APPLICATION (user_data));
 }
 
+static FmWindow *ensure_window (FmApplication *self);
+
+/* The launcher's "New Transfer": the Send view, whatever page was last */
+static void
+new_transfer_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmWindow *window = ensure_window (FM_APPLICATION (user_data));
+
+  fm_window_show_page (window, "send");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 pause_all (FmApplication *self)
 {
@@ -350,6 +362,7 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "about", about_action },
   { "activate", activate_action },
+  { "new-transfer", new_transfer_action },
   { "quit", quit_action },
 };
 

@@ -77,6 +77,13 @@ fm_window_add_files (FmWindow  *self,
   fm_send_page_add_files (self->send_page, files, n_files);
 }
 
+void
+fm_window_show_page (FmWindow   *self,
+                     const char *name)
+{
+  adw_view_stack_set_visible_child_name (self->stack, name);
+}
+
 /* "Filemail — 45 %" while uploads run: visible in the window list and
  * the overview even when the window is not. */
 static void

@@ -17,6 +17,8 @@ void      fm_window_add_files  (FmWindow       *self,
 void      fm_window_toast      (FmWindow       *self,
                                 const char     *message);
 GtkWidget *fm_window_get_send_page (FmWindow   *self);
+void       fm_window_show_page      (FmWindow   *self,
+                                     const char *name);
 gboolean   fm_window_drop_files    (FmWindow   *self,
                                     GSList     *files);
 

@@ -11,8 +11,12 @@ main (int   argc,
 {
   g_autoptr(FmApplication) app = NULL;
 
+  /* FILEMAIL_LOCALEDIR: the build tree's catalogues, for `meson devenv`
+   * and the tests; installed, the translations are under LOCALEDIR */
+  const char *localedir = g_getenv ("FILEMAIL_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""D-Bus activation and the Norwegian translation, as a desktop sees them.
+
+Run by run-activation.sh inside a private session bus whose service
+directory holds only the application's D-Bus service file. Nothing starts
+the application but the bus: a file manager's org.freedesktop.Application
+Open call must start it, and the file must appear in the Send view, in
+Norwegian (LANGUAGE=nb). Prints TAP."""
+
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from fmatspi import find, find_app, report, screenshot, tap, wait_for  # noqa: E402
+
+APP_ID = os.environ.get("FM_APP_ID", "com.filemail.Desktop")
+OBJECT_PATH = "/" + APP_ID.replace(".", "/")
+TMP = os.environ["FM_ACTIVATION_TMP"]
+
+
+def app_call(method, *args):
+    done = subprocess.run(["gdbus", "call", "--session", "--dest", APP_ID, "--object-path", OBJECT_PATH,
+                           "--method", "org.freedesktop.Application." + method, *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, f"{method} failed: {done.stderr.strip()}"
+    return done.stdout
+
+
+def name_has_owner():
+    out = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                          "--object-path", "/org/freedesktop/DBus", "--method",
+                          "org.freedesktop.DBus.NameHasOwner", APP_ID],
+                         check=True, capture_output=True, text=True, timeout=30).stdout
+    return "true" in out
+
+
+def main():
+    report_file = os.path.join(TMP, "Årsrapport 2026.pdf")
+    with open(report_file, "wb") as f:
+        f.write(os.urandom(200_000))
+    uri = "file://" + report_file.replace(" ", "%20").replace("Å", "%C3%85")
+
+    def not_running_before():
+        assert not name_has_owner(), "the application already runs"
+
+    def open_starts_the_application():
+        app_call("Open", f"['{uri}']", "{}")
+        assert name_has_owner()
+        wait_for(find_app, timeout=60, what="the application on the accessibility bus")
+
+    def file_appears_in_send_view():
+        app = find_app()
+        wait_for(lambda: find(app, "label", "Årsrapport 2026.pdf"), timeout=30, what="the file in the Send view")
+
+    def shows_norwegian():
+        app = find_app()
+        # the page switcher and the form, translated by po/nb.po
+        wait_for(lambda: find(app, "page tab", "Innboks") or find(app, "label", "Innboks")
+                 or find(app, "toggle button", contains="Innboks"), timeout=10, what="“Innboks”")
+        assert find(app, "label", "Filer · 195,3 kB totalt") or find(app, "label", contains="Filer"), \
+            "the file list's heading in Norwegian"
+        screenshot("send-nb")
+
+    def new_transfer_action():
+        app_call("ActivateAction", "new-transfer", "[]", "{}")
+
+    def quits():
+        app_call("ActivateAction", "quit", "[]", "{}")
+        wait_for(lambda: not name_has_owner(), timeout=30, what="the application to quit")
+
+    tap("nothing owns the application's name at first", not_running_before)
+    tap("Open on the session bus starts the application (D-Bus activation)", open_starts_the_application)
+    tap("the opened file appears in the Send view", file_appears_in_send_view)
+    tap("with LANGUAGE=nb the window is in Norwegian", shows_norwegian)
+    tap("the launcher's New Transfer action is there", new_transfer_action)
+    tap("it quits on request", quits)
+    return report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
