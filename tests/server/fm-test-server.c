@@ -1598,6 +1598,87 @@ handle_test_expire (FmTestServer      *self,
   respond_plain_ok (msg);
 }
 
+/* COUNT complete transfers from FROM to TO (comma list), each with one
+ * small file "file-N.txt", sent a minute apart going back from now;
+ * SUBJECT gets " N" appended. For list-scale tests, which must not spend
+ * minutes uploading. Also POST /test/seed. */
+gboolean
+fm_test_server_seed (FmTestServer *self,
+                     const char   *from,
+                     const char   *to,
+                     guint         count,
+                     const char   *subject,
+                     const char   *password,
+                     GError      **error)
+{
+  g_auto(GStrv) recipients = g_strsplit (to, ",", -1);
+
+  for (guint i = 0; i < count; i++)
+    {
+      Transfer *t = transfer_new ();
+      File *f = g_new0 (File, 1);
+      g_autofree char *dir = NULL;
+      g_autofree char *body = g_strdup_printf ("seed %u\n", i);
+
+      t->owner = g_strdup (from);
+      t->from = g_strdup (from);
+      for (guint r = 0; recipients[r] != NULL; r++)
+        g_ptr_array_add (t->to, g_strstrip (g_strdup (recipients[r])));
+      t->subject = g_strdup_printf ("%s %u", subject ? subject : "Seeded", i);
+      t->password = g_strdup (password);
+      t->id = random_id (self, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 15);
+      t->key = random_id (self, "0123456789abcdef", 32);
+      t->download_key = random_id (self, "0123456789abcdef", 16);
+      t->sent_ms = now_ms () - (gint64) i * 60 * 1000;
+      t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
+      t->status = "STATUS_COMPLETE";
+      f->transfer = t;
+      f->id = random_id (self, "0123456789abcdef", 32);
+      f->name = g_strdup_printf ("file-%u.txt", i);
+      dir = g_build_filename (self->root, t->id, NULL);
+      f->path = g_build_filename (dir, f->id, NULL);
+      f->size = (gint64) strlen (body);
+      f->chunk_size = MAX_CHUNK_SIZE;
+      f->chunks = f->n_received = 1;
+      f->received = g_new0 (guint8, 1);
+      f->receipts = g_new0 (guint, 1);
+      f->received[0] = 1;
+      t->transfer_size = f->size;
+      if (g_mkdir_with_parents (dir, 0700) != 0 || !g_file_set_contents (f->path, body, -1, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s", dir);
+          file_free (f);
+          transfer_free (t);
+          return FALSE;
+        }
+      g_ptr_array_add (t->files, f);
+      g_hash_table_insert (self->files, f->id, f);
+      g_hash_table_insert (self->transfers, t->id, t);
+    }
+  return TRUE;
+}
+
+static void
+handle_test_seed (FmTestServer      *self,
+                  SoupServerMessage *msg,
+                  GHashTable        *params)
+{
+  const char *from = require_param (msg, params, "from");
+  const char *to = from ? require_param (msg, params, "to") : NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0;
+
+  if (to == NULL)
+    return;
+  if (!parse_int (param (params, "count"), 1, 100000, &count))
+    return respond_error (msg, 1002, "count must be 1 to 100000");
+  if (!fm_test_server_seed (self, from, to, (guint) count, param (params, "subject"),
+                            param (params, "password"), &error))
+    return respond_error (msg, 1002, "%s", error->message);
+  respond_plain_ok (msg);
+}
+
 static void
 handle_test_stats (FmTestServer      *self,
                    SoupServerMessage *msg,
@@ -1633,6 +1714,7 @@ static const struct {
   { DOWNLOAD_PATH, handle_download },
   { "/test/config", handle_test_config },
   { "/test/expire", handle_test_expire },
+  { "/test/seed", handle_test_seed },
   { "/test/stats", handle_test_stats },
 };
 

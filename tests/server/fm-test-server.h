@@ -26,6 +26,13 @@ gboolean      fm_test_server_configure    (FmTestServer  *self,
                                            const char    *value,
                                            GError       **error);
 char         *fm_test_server_get_stats    (FmTestServer  *self);
+gboolean      fm_test_server_seed         (FmTestServer  *self,
+                                           const char    *from,
+                                           const char    *to,
+                                           guint          count,
+                                           const char    *subject,
+                                           const char    *password,
+                                           GError       **error);
 gboolean      fm_test_server_expire_transfer (FmTestServer *self,
                                            const char    *id);
 
