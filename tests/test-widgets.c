@@ -7,31 +7,17 @@
 #include "fm-application.h"
 #include "fm-login-dialog.h"
 #include "fm-send-page.h"
+#include "fm-test-app.h"
 #include "fm-test-util.h"
 #include "fm-upload-row.h"
 #include "fm-window.h"
 
-static FmTestServer *server;
-static FmApplication *app;
-static FmWindow *window;
-static char *root;
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
+static FmTestApp ui;
 
 static char *
 make_file (const char *name, gsize size)
 {
-  char *path = g_build_filename (root, name, NULL);
+  char *path = g_build_filename (ui.root, name, NULL);
   g_autofree char *data = g_malloc0 (size + 1);
 
   memset (data, 'x', size);
@@ -64,7 +50,7 @@ add_paths (FmSendPage *page, const char * const *paths)
   for (guint i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (files, g_file_new_for_path (paths[i]));
   fm_send_page_add_files (page, (GFile **) files->pdata, files->len);
-  spin_until (sizes_known, page);
+  fm_test_spin_until (sizes_known, page);
 }
 
 static void
@@ -78,7 +64,7 @@ clear_files (FmSendPage *page)
 static void
 test_form_validation (void)
 {
-  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
   g_autofree char *a = make_file ("a.txt", 10);
   const char *paths[] = { a, NULL };
   GString *subject = g_string_new (NULL);
@@ -115,10 +101,10 @@ test_form_validation (void)
 static void
 test_file_list (void)
 {
-  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
   g_autofree char *a = make_file ("one.bin", 1000);
   g_autofree char *b = make_file ("two.bin", 2000);
-  g_autofree char *missing = g_build_filename (root, "gone.bin", NULL);
+  g_autofree char *missing = g_build_filename (ui.root, "gone.bin", NULL);
   const char *paths[] = { a, b, a, NULL };
   const char *bad[] = { missing, NULL };
   g_autoptr(GObject) item = NULL;
@@ -149,14 +135,14 @@ has_two_files (gpointer page)
 static void
 test_paste_and_drop (void)
 {
-  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
   g_autofree char *a = make_file ("copied.txt", 10);
   g_autofree char *b = make_file ("dropped.txt", 20);
   g_autoptr(GFile) fa = g_file_new_for_path (a);
   g_autoptr(GFile) fb = g_file_new_for_path (b);
   GSList *copied = g_slist_append (NULL, fa);
   GSList *dropped = g_slist_append (NULL, fb);
-  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (ui.window));
   GValue value = G_VALUE_INIT;
 
   clear_files (page);
@@ -165,11 +151,11 @@ test_paste_and_drop (void)
   gdk_clipboard_set_value (clipboard, &value);
   g_value_unset (&value);
   /* Ctrl+V where no text field wants it */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.paste-files", NULL));
-  spin_until (sizes_known, page);
-  g_assert_true (fm_window_drop_files (window, dropped));
-  spin_until (has_two_files, page);
-  spin_until (sizes_known, page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.paste-files", NULL));
+  fm_test_spin_until (sizes_known, page);
+  g_assert_true (fm_window_drop_files (ui.window, dropped));
+  fm_test_spin_until (has_two_files, page);
+  fm_test_spin_until (sizes_known, page);
   g_assert_cmpuint (g_list_model_get_n_items (fm_send_page_get_files (page)), ==, 2);
   g_slist_free (copied);
   g_slist_free (dropped);
@@ -179,7 +165,7 @@ test_paste_and_drop (void)
 static gboolean
 queue_has_done_job (gpointer data)
 {
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (ui.app));
   g_autoptr(FmUploadJob) job = g_list_model_get_n_items (queue) > 0 ? g_list_model_get_item (queue, 0) : NULL;
 
   return job != NULL && fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE;
@@ -188,10 +174,10 @@ queue_has_done_job (gpointer data)
 static void
 test_send_adds_a_job (void)
 {
-  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (window));
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
   g_autofree char *a = make_file ("report.pdf", 5000);
   const char *paths[] = { a, NULL };
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (ui.app));
   g_autoptr(FmUploadJob) job = NULL;
   g_autoptr(FmUploadRow) row = NULL;
 
@@ -205,10 +191,10 @@ test_send_adds_a_job (void)
   /* the form is cleared for the next transfer */
   g_assert_cmpuint (g_list_model_get_n_items (fm_send_page_get_files (page)), ==, 0);
   g_assert_cmpstr (gtk_editable_get_text (fm_send_page_get_to_entry (page)), ==, "");
-  spin_until (queue_has_done_job, NULL);
+  fm_test_spin_until (queue_has_done_job, NULL);
   job = g_list_model_get_item (queue, 0);
   g_assert_cmpstr (fm_upload_job_dup_title (job), ==, "The report");
-  row = g_object_ref_sink (fm_upload_row_new (job, fm_application_get_queue (app)));
+  row = g_object_ref_sink (fm_upload_row_new (job, fm_application_get_queue (ui.app)));
   g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent");
   g_assert_true (g_str_has_prefix (fm_upload_job_get_download_url (job), "http://127.0.0.1:"));
 }
@@ -224,20 +210,20 @@ job_settled (gpointer job)
 static void
 test_row_states (void)
 {
-  FmClient *client = fm_application_get_client (app);
+  FmClient *client = fm_application_get_client (ui.app);
   g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
-  g_autofree char *missing = g_build_filename (root, "not-there.txt", NULL);
+  g_autofree char *missing = g_build_filename (ui.root, "not-there.txt", NULL);
   g_autofree char *a = make_file ("state.bin", 100);
   const char *bad[] = { missing, NULL };
   const char *good[] = { a, NULL };
   g_autoptr(FmUploadJob) failing = fm_upload_job_new (client, options, bad);
   g_autoptr(FmUploadJob) paused = fm_upload_job_new (client, options, good);
-  g_autoptr(FmUploadRow) row1 = g_object_ref_sink (fm_upload_row_new (failing, fm_application_get_queue (app)));
-  g_autoptr(FmUploadRow) row2 = g_object_ref_sink (fm_upload_row_new (paused, fm_application_get_queue (app)));
+  g_autoptr(FmUploadRow) row1 = g_object_ref_sink (fm_upload_row_new (failing, fm_application_get_queue (ui.app)));
+  g_autoptr(FmUploadRow) row2 = g_object_ref_sink (fm_upload_row_new (paused, fm_application_get_queue (ui.app)));
 
   g_assert_cmpstr (fm_upload_row_get_status (row1), ==, "Waiting to start");
   fm_upload_job_start (failing);
-  spin_until (job_settled, failing);
+  fm_test_spin_until (job_settled, failing);
   g_assert_true (g_str_has_prefix (fm_upload_row_get_status (row1), "Failed: 1 item cannot be sent"));
   fm_upload_job_pause (paused);
   g_assert_cmpstr (fm_upload_row_get_status (row2), ==, "Paused");
@@ -254,32 +240,32 @@ dialog_settled (gpointer dialog)
 static gboolean
 logged_in (gpointer data)
 {
-  return fm_application_get_account_email (app) != NULL;
+  return fm_application_get_account_email (ui.app) != NULL;
 }
 
 static void
 test_login (void)
 {
-  FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (app));
+  FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (ui.app));
 
   gtk_window_present (GTK_WINDOW (dialog));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "login"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "logout"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "login"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "logout"));
   fm_login_dialog_submit (dialog, "alice@example.com", "wrong");
-  spin_until (dialog_settled, dialog);
+  fm_test_spin_until (dialog_settled, dialog);
   g_assert_cmpstr (fm_login_dialog_get_error (dialog), ==, "The e-mail address or password is wrong.");
   fm_login_dialog_submit (dialog, "captcha@example.com", "captcha-password");
-  spin_until (dialog_settled, dialog);
+  fm_test_spin_until (dialog_settled, dialog);
   g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "captcha"));
   fm_login_dialog_submit (dialog, "alice@example.com", "alice-password");
-  spin_until (logged_in, NULL);
-  g_assert_cmpstr (fm_application_get_account_email (app), ==, "alice@example.com");
+  fm_test_spin_until (logged_in, NULL);
+  g_assert_cmpstr (fm_application_get_account_email (ui.app), ==, "alice@example.com");
   /* the menu now offers Log Out, not Log In */
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "logout"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "login"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "logout"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "login"));
   /* logged in: the From field goes away */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fm_send_page_get_from_entry (
-    FM_SEND_PAGE (fm_window_get_send_page (window))))));
+    FM_SEND_PAGE (fm_window_get_send_page (ui.window))))));
   g_object_unref (dialog);
 }
 
@@ -287,25 +273,9 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL, *state = NULL;
   int status;
 
-  root = g_dir_make_tmp ("fm-widgets-XXXXXX", NULL);
-  state = g_build_filename (root, "state", NULL);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  g_setenv ("FILEMAIL_LOGINTOKEN", "", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  server = fm_test_server_new (root, &error);
-  g_assert_no_error (error);
-  fm_test_server_listen (server, 0, &error);
-  g_assert_no_error (error);
-  url = fm_test_server_get_url (server);
-  g_setenv ("FILEMAIL_API_URL", url, TRUE);
-  app = fm_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  window = fm_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
+  fm_test_app_start (&ui, &argc, &argv, "widgets");
 
   g_test_add_func ("/widgets/form-validation", test_form_validation);
   g_test_add_func ("/widgets/file-list", test_file_list);
@@ -314,8 +284,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/login", test_login);
   status = g_test_run ();
-  /* The window is left to process exit: destroying it while a toast is
-   * still up trips a libadwaita 1.2 critical in the overlay's teardown. */
-  fm_test_rm_rf (root);
+  fm_test_rm_rf (ui.root);
   return status;
 }

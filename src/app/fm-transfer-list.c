@@ -1,15 +1,22 @@
-/* fm-transfer-list.c: the Inbox (received) or Outbox (sent) list
+/* fm-transfer-list.c: the Inbox (received) or Outbox (sent)
  *
  * A GtkListView over the transfers the server lists, so thousands of
- * transfers build only the rows on screen. States: log in, loading,
- * empty, error (with Try Again), list.
+ * transfers build only the rows on screen: the server's list (a
+ * GListStore) → search filter → date sort → single selection. The
+ * selected transfer opens in an FmTransferView beside the list (an
+ * AdwLeaflet: one at a time in a narrow window). States: log in,
+ * loading, empty, error (with Try Again), list.
  */
 #define G_LOG_DOMAIN "fm-transfer-list"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "fm-error.h"
 #include "fm-transfer-list.h"
+#include "fm-transfer-view.h"
+#include "fm-upload-row.h"
 
 #define STALE_AFTER_US (60 * G_USEC_PER_SEC)
 
@@ -20,9 +27,27 @@ struct _FmTransferList
   FmApplication  *application;
   char           *kind;          /* "sent" or "received" */
   GListStore     *transfers;
+  GtkCustomFilter *filter;
+  GtkCustomSorter *sorter;
+  GtkSingleSelection *selection;
+  char           *search;         /* casefolded */
+  gboolean        include_expired;
+  gboolean        all_users;
+  gboolean        loading;
+  gboolean        replacing;      /* the list is being replaced: keep the selection */
   GCancellable   *cancellable;
   gint64          loaded_at;
+  gint64          answered_at;    /* the server's list in hand */
+  gint64          shown_at;       /* the first frame drawn with it */
 
+  GtkFilterListModel *unfinished;  /* the Outbox's uploads still under way */
+  GtkCustomFilter *unfinished_filter;
+  GtkListBox     *uploads_list;
+  AdwLeaflet     *leaflet;
+  GtkWidget      *search_entry;
+  GtkToggleButton *oldest_first_button;
+  GtkWidget      *view_pane;
+  FmTransferView *view;
   GtkStack       *stack;
   AdwStatusPage  *login_page;
   AdwStatusPage  *empty_page;
@@ -35,6 +60,8 @@ G_DEFINE_FINAL_TYPE (FmTransferList, fm_transfer_list, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_KIND,
+  PROP_INCLUDE_EXPIRED,
+  PROP_ALL_USERS,
   N_PROPS
 };
 
@@ -58,6 +85,93 @@ fm_transfer_list_get_model (FmTransferList *self)
   return G_LIST_MODEL (self->transfers);
 }
 
+/* The Outbox's uploads not yet sent (NULL for the Inbox). */
+GListModel *
+fm_transfer_list_get_uploads (FmTransferList *self)
+{
+  return G_LIST_MODEL (self->unfinished);
+}
+
+gboolean
+fm_transfer_list_is_loading (FmTransferList *self)
+{
+  return self->loading;
+}
+
+GListModel *
+fm_transfer_list_get_shown (FmTransferList *self)
+{
+  return G_LIST_MODEL (self->selection);
+}
+
+FmTransferView *
+fm_transfer_list_get_view (FmTransferList *self)
+{
+  return self->view;
+}
+
+void
+fm_transfer_list_select (FmTransferList *self,
+                         guint           position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
+/* Microseconds from the server's answer in hand to the first frame drawn
+ * with it (0 before that frame); for the list-scale test. */
+gint64
+fm_transfer_list_get_show_time (FmTransferList *self)
+{
+  return self->shown_at > self->answered_at ? self->shown_at - self->answered_at : 0;
+}
+
+static void search_changed_cb (FmTransferList *self);
+
+/* As if typed, without the entry's typing delay. */
+void
+fm_transfer_list_set_search (FmTransferList *self,
+                             const char     *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  search_changed_cb (self);
+}
+
+static void
+first_frame_cb (GdkFrameClock  *clock,
+                FmTransferList *self)
+{
+  self->shown_at = g_get_monotonic_time ();
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+}
+
+static FmTransfer *selected (FmTransferList *self);
+
+/* New answers replace the list; the transfer open beside it stays open
+ * when the server still lists it. */
+static void
+replace_keeping_selection (FmTransferList *self,
+                           GPtrArray      *items)
+{
+  FmTransfer *open = selected (self);
+  g_autofree char *id = open ? g_strdup (fm_transfer_get_id (open)) : NULL;
+  GListModel *shown = G_LIST_MODEL (self->selection);
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  self->replacing = TRUE;
+  g_list_store_splice (self->transfers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->transfers)),
+                       items->pdata, items->len);
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (fm_transfer_get_id (t), id) == 0)
+        position = i;
+    }
+  gtk_single_selection_set_selected (self->selection, position);
+  self->replacing = FALSE;
+  fm_transfer_view_show (self->view, selected (self));
+}
+
 static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
@@ -72,6 +186,9 @@ loaded_cb (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->loading = FALSE;
+  self->answered_at = g_get_monotonic_time ();
+  self->shown_at = 0;
   if (list == NULL && fm_error_is_auth_expired (error))
     {
       fm_application_show_login (self->application, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
@@ -88,10 +205,12 @@ loaded_cb (GObject      *source,
     }
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     g_ptr_array_add (items, g_list_model_get_item (list, i));
-  g_list_store_splice (self->transfers, 0, g_list_model_get_n_items (G_LIST_MODEL (self->transfers)),
-                       items->pdata, items->len);
+  replace_keeping_selection (self, items);
   self->loaded_at = g_get_monotonic_time ();
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "list" : "empty");
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                      G_CALLBACK (first_frame_cb), self);
 }
 
 void
@@ -104,6 +223,7 @@ fm_transfer_list_refresh (FmTransferList *self)
   client = fm_application_get_client (self->application);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->loading = FALSE;
   if (fm_application_get_account_email (self->application) == NULL)
     {
       g_list_store_remove_all (self->transfers);
@@ -111,12 +231,14 @@ fm_transfer_list_refresh (FmTransferList *self)
       return;
     }
   self->cancellable = g_cancellable_new ();
+  self->loading = TRUE;
   if (g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   if (is_sent (self))
-    fm_client_sent_get_async (client, FALSE, FALSE, self->cancellable, loaded_cb, g_object_ref (self));
+    fm_client_sent_get_async (client, self->include_expired, self->all_users, self->cancellable,
+                              loaded_cb, g_object_ref (self));
   else
-    fm_client_received_get_async (client, FALSE, 0, self->cancellable, loaded_cb, g_object_ref (self));
+    fm_client_received_get_async (client, self->all_users, 0, self->cancellable, loaded_cb, g_object_ref (self));
 }
 
 /* Shown or focused with data older than a minute: fetch again. */
@@ -132,6 +254,7 @@ static void
 account_changed_cb (FmTransferList *self)
 {
   self->loaded_at = 0;
+  fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);
   if (fm_application_get_account_email (self->application) == NULL)
     gtk_stack_set_visible_child_name (self->stack, "login");
@@ -139,11 +262,79 @@ account_changed_cb (FmTransferList *self)
     refresh_if_stale (self);
 }
 
+/* ------------------------------------------- the Outbox's own uploads */
+
+static gboolean
+unfinished_func (gpointer item,
+                 gpointer user_data)
+{
+  FmUploadState state = fm_upload_job_get_state (item);
+
+  return state != FM_UPLOAD_STATE_DONE && state != FM_UPLOAD_STATE_CANCELLED;
+}
+
+static void
+job_state_cb (FmTransferList *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->unfinished_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+queue_changed_cb (GListModel     *queue,
+                  guint           position,
+                  guint           removed,
+                  guint           added,
+                  FmTransferList *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
+      g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+unfinished_changed_cb (FmTransferList *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->uploads_list),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->unfinished)) > 0);
+}
+
+static GtkWidget *
+create_upload_row (gpointer item,
+                   gpointer user_data)
+{
+  return GTK_WIDGET (fm_upload_row_new (item, fm_application_get_queue (user_data)));
+}
+
+/* Uploads under way (and failed or paused ones) stand above the sent
+ * transfers, with the same rows as on the Send page. */
+static void
+bind_uploads (FmTransferList *self)
+{
+  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (self->application));
+
+  self->unfinished_filter = gtk_custom_filter_new (unfinished_func, NULL, NULL);
+  self->unfinished = gtk_filter_list_model_new (g_object_ref (queue), GTK_FILTER (self->unfinished_filter));
+  g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_changed_cb), self, 0);
+  queue_changed_cb (queue, 0, 0, g_list_model_get_n_items (queue), self);
+  g_signal_connect_object (self->unfinished, "items-changed", G_CALLBACK (unfinished_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->uploads_list, G_LIST_MODEL (self->unfinished), create_upload_row,
+                           self->application, NULL);
+  unfinished_changed_cb (self);
+}
+
 void
 fm_transfer_list_set_application (FmTransferList *self,
                                   FmApplication  *application)
 {
   self->application = application;
+  fm_transfer_view_setup (self->view, application, is_sent (self));
+  if (is_sent (self))
+    bind_uploads (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.show-expired", is_sent (self));
   g_signal_connect_object (application, "notify::account-email", G_CALLBACK (account_changed_cb),
                            self, G_CONNECT_SWAPPED);
   adw_status_page_set_description (self->login_page, is_sent (self)
@@ -155,26 +346,58 @@ fm_transfer_list_set_application (FmTransferList *self,
 
 /* ------------------------------------------------------------- rows */
 
+/* "expires in 7 days" for 6 days and 23 hours: whole days, rounded up */
+static char *
+expiry_text (FmTransfer *t)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 left = fm_transfer_get_expire_date (t) - now;
+
+  if (fm_transfer_is_expired (t, now) || left <= 0)
+    return g_strdup (_("expired"));
+  if (left < 86400)
+    {
+      int hours = (int) ((left + 3599) / 3600);
+
+      return g_strdup_printf (g_dngettext (NULL, "expires in %d hour", "expires in %d hours", (gulong) hours), hours);
+    }
+  return g_strdup_printf (g_dngettext (NULL, "expires in %d day", "expires in %d days", (gulong) ((left + 86399) / 86400)),
+                          (int) ((left + 86399) / 86400));
+}
+
+static char *
+recipients_text (FmTransfer *t)
+{
+  const char * const *to = fm_transfer_get_to (t);
+  guint n = to ? g_strv_length ((char **) to) : 0;
+
+  if (n == 0)
+    return g_strdup (_("link only"));
+  if (n == 1)
+    return g_strdup (to[0]);
+  return g_strdup_printf (g_dngettext (NULL, "%s and %u other", "%s and %u others", n - 1), to[0], n - 1);
+}
+
 static char *
 describe (FmTransferList *self,
           FmTransfer     *t)
 {
   g_autoptr(GDateTime) sent = g_date_time_new_from_unix_local (fm_transfer_get_sent_date (t));
   g_autofree char *date = sent ? g_date_time_format (sent, "%x") : g_strdup ("");
-  g_autofree char *size = g_format_size ((guint64) fm_transfer_get_size (t));
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 left = fm_transfer_get_expire_date (t) - now;
-  g_autofree char *expiry = fm_transfer_is_expired (t, now) ? g_strdup (_("expired"))
-                          : left < 86400 ? g_strdup (_("expires today"))
-                          : g_strdup_printf (g_dngettext (NULL, "expires in %d day", "expires in %d days",
-                                                          (gulong) (left / 86400)), (int) (left / 86400));
-  const char *who = is_sent (self) ? (fm_transfer_get_to (t)[0] ? fm_transfer_get_to (t)[0] : _("link only"))
-                                   : (fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "");
+  g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
+  g_autofree char *expiry = expiry_text (t);
 
   if (is_sent (self))
-    return g_strdup_printf (_("To %s · %s · %s · %s · downloaded %lld times"),
-                            who, date, size, expiry, (long long) fm_transfer_get_downloads (t));
-  return g_strdup_printf (_("From %s · %s · %s · %s"), who, date, size, expiry);
+    {
+      g_autofree char *who = recipients_text (t);
+      gint64 n = fm_transfer_get_downloads (t);
+      g_autofree char *downloads = g_strdup_printf (g_dngettext (NULL, "%lld download", "%lld downloads", (gulong) n),
+                                                    (long long) n);
+
+      return g_strdup_printf (_("To %s · %s · %s · %s · %s"), who, date, size, downloads, expiry);
+    }
+  return g_strdup_printf (_("From %s · %s · %s · %s"),
+                          fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "", date, size, expiry);
 }
 
 static void
@@ -219,6 +442,115 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_opacity (box, fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC) ? 0.5 : 1.0);
 }
 
+/* ------------------------------------------- search, sort, selection */
+
+static gboolean
+contains_casefolded (const char *haystack,
+                     const char *needle)
+{
+  g_autofree char *folded = haystack ? g_utf8_casefold (haystack, -1) : NULL;
+
+  return folded != NULL && strstr (folded, needle) != NULL;
+}
+
+/* The search matches the sender, a recipient or the subject. */
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  FmTransferList *self = user_data;
+  FmTransfer *t = item;
+  const char * const *to = fm_transfer_get_to (t);
+
+  if (self->search == NULL || *self->search == '\0')
+    return TRUE;
+  if (contains_casefolded (fm_transfer_get_subject (t), self->search) ||
+      contains_casefolded (fm_transfer_get_from (t), self->search))
+    return TRUE;
+  for (guint i = 0; to != NULL && to[i] != NULL; i++)
+    if (contains_casefolded (to[i], self->search))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+sort_func (gconstpointer a,
+           gconstpointer b,
+           gpointer      user_data)
+{
+  FmTransferList *self = user_data;
+  gint64 da = fm_transfer_get_sent_date ((FmTransfer *) a);
+  gint64 db = fm_transfer_get_sent_date ((FmTransfer *) b);
+  int order = (da > db) - (da < db);
+
+  return gtk_toggle_button_get_active (self->oldest_first_button) ? order : -order;
+}
+
+static void
+search_changed_cb (FmTransferList *self)
+{
+  g_free (self->search);
+  self->search = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+sort_toggled_cb (FmTransferList *self)
+{
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_INVERTED);
+}
+
+static FmTransfer *
+selected (FmTransferList *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+static void
+selected_cb (FmTransferList *self)
+{
+  FmTransfer *t = selected (self);
+
+  if (self->replacing)
+    return;
+  fm_transfer_view_show (self->view, t);
+  if (t != NULL)
+    adw_leaflet_set_visible_child (self->leaflet, self->view_pane);
+}
+
+static void
+back_clicked_cb (FmTransferList *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+view_deleted_cb (FmTransferList *self,
+                 FmTransfer     *gone)
+{
+  guint position;
+
+  /* gone from the server: gone from the list, now */
+  if (g_list_store_find (self->transfers, gone, &position))
+    g_list_store_remove (self->transfers, position);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+view_changed_cb (FmTransferList *self)
+{
+  fm_transfer_list_refresh (self);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *parameter)
+{
+  fm_transfer_list_refresh (FM_TRANSFER_LIST (widget));
+}
+
 /* ---------------------------------------------------------- GObject */
 
 static void
@@ -228,7 +560,11 @@ fm_transfer_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)), first_frame_cb, self);
+  g_clear_object (&self->selection);
   g_clear_object (&self->transfers);
+  g_clear_object (&self->unfinished);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_TRANSFER_LIST);
   G_OBJECT_CLASS (fm_transfer_list_parent_class)->dispose (object);
 }
@@ -237,6 +573,7 @@ static void
 fm_transfer_list_finalize (GObject *object)
 {
   g_free (FM_TRANSFER_LIST (object)->kind);
+  g_free (FM_TRANSFER_LIST (object)->search);
   G_OBJECT_CLASS (fm_transfer_list_parent_class)->finalize (object);
 }
 
@@ -246,6 +583,8 @@ fm_transfer_list_get_property (GObject *object, guint prop_id, GValue *value, GP
   switch (prop_id)
     {
     case PROP_KIND: g_value_set_string (value, FM_TRANSFER_LIST (object)->kind); break;
+    case PROP_INCLUDE_EXPIRED: g_value_set_boolean (value, FM_TRANSFER_LIST (object)->include_expired); break;
+    case PROP_ALL_USERS: g_value_set_boolean (value, FM_TRANSFER_LIST (object)->all_users); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -257,7 +596,16 @@ fm_transfer_list_set_property (GObject *object, guint prop_id, const GValue *val
     {
     case PROP_KIND:
       g_free (FM_TRANSFER_LIST (object)->kind);
+  g_free (FM_TRANSFER_LIST (object)->search);
       FM_TRANSFER_LIST (object)->kind = g_value_dup_string (value);
+      break;
+    case PROP_INCLUDE_EXPIRED:
+      FM_TRANSFER_LIST (object)->include_expired = g_value_get_boolean (value);
+      fm_transfer_list_refresh (FM_TRANSFER_LIST (object));
+      break;
+    case PROP_ALL_USERS:
+      FM_TRANSFER_LIST (object)->all_users = g_value_get_boolean (value);
+      fm_transfer_list_refresh (FM_TRANSFER_LIST (object));
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -281,9 +629,22 @@ fm_transfer_list_class_init (FmTransferListClass *klass)
   object_class->set_property = fm_transfer_list_set_property;
   properties[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, "received",
                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+  /* for sent/get: getexpired; for both lists: getforallusers (company
+   * administrators; anyone else gets the server's 2008 sentence) */
+  properties[PROP_INCLUDE_EXPIRED] = g_param_spec_boolean ("include-expired", NULL, NULL, FALSE,
+                                                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ALL_USERS] = g_param_spec_boolean ("all-users", NULL, NULL, FALSE,
+                                                     G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-transfer-list.ui");
+  g_type_ensure (FM_TYPE_TRANSFER_VIEW);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, uploads_list);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, oldest_first_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, view_pane);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, view);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, stack);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, login_page);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, empty_page);
@@ -291,20 +652,38 @@ fm_transfer_list_class_init (FmTransferListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, list_view);
   gtk_widget_class_bind_template_callback (widget_class, login_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, fm_transfer_list_refresh);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sort_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_install_property_action (widget_class, "list.show-expired", "include-expired");
+  gtk_widget_class_install_property_action (widget_class, "list.all-users", "all-users");
+  gtk_widget_class_install_action (widget_class, "list.refresh", NULL, refresh_action);
 }
 
 static void
 fm_transfer_list_init (FmTransferList *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkFilterListModel *filtered;
+  GtkSortListModel *sorted;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->transfers = g_list_store_new (FM_TYPE_TRANSFER);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
+  filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->transfers)), GTK_FILTER (self->filter));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), GTK_SORTER (self->sorter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selected_cb), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->transfers)))));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (g_object_ref (self->selection)));
+  g_signal_connect_object (self->view, "deleted", G_CALLBACK (view_deleted_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view, "changed", G_CALLBACK (view_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self, "map", G_CALLBACK (refresh_if_stale), self);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "fm-application.h"
+#include "fm-transfer-view.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,14 @@ void        fm_transfer_list_set_application (FmTransferList *self,
 void        fm_transfer_list_refresh         (FmTransferList *self);
 GListModel *fm_transfer_list_get_model       (FmTransferList *self);
 const char *fm_transfer_list_get_state       (FmTransferList *self);
+GListModel *fm_transfer_list_get_uploads     (FmTransferList *self);
+gboolean    fm_transfer_list_is_loading     (FmTransferList *self);
+GListModel *fm_transfer_list_get_shown       (FmTransferList *self);
+FmTransferView *fm_transfer_list_get_view    (FmTransferList *self);
+void        fm_transfer_list_select          (FmTransferList *self,
+                                              guint           position);
+void        fm_transfer_list_set_search      (FmTransferList *self,
+                                              const char     *text);
+gint64      fm_transfer_list_get_show_time   (FmTransferList *self);
 
 G_END_DECLS

@@ -62,6 +62,13 @@ fm_window_drop_files (FmWindow *self,
   return handled;
 }
 
+FmTransferList *
+fm_window_get_transfer_list (FmWindow *self,
+                             gboolean  sent)
+{
+  return sent ? self->outbox_page : self->inbox_page;
+}
+
 GtkWidget *
 fm_window_get_send_page (FmWindow *self)
 {

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "fm-application.h"
+#include "fm-transfer-list.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ void      fm_window_add_files  (FmWindow       *self,
 void      fm_window_toast      (FmWindow       *self,
                                 const char     *message);
 GtkWidget *fm_window_get_send_page (FmWindow   *self);
+FmTransferList *fm_window_get_transfer_list (FmWindow *self,
+                                             gboolean  sent);
 void       fm_window_show_page      (FmWindow   *self,
                                      const char *name);
 gboolean   fm_window_drop_files    (FmWindow   *self,

@@ -1,0 +1,336 @@
+/* fm-file-row.c: one file of a transfer, with its download
+ *
+ * The row owns the file's FmDownloadJob while it runs: progress and speed
+ * in the subtitle and a bar, Stop; when done, Open and Show in Folder.
+ * The saved name comes from the job (fm_download_safe_name, never the
+ * server's name as a path). Rename and Remove are offered for one's own
+ * transfers and only signalled: the transfer view talks to the server.
+ */
+#define G_LOG_DOMAIN "fm-file-row"
+
+#include <glib/gi18n.h>
+
+#include "fm-download-job.h"
+#include "fm-error.h"
+#include "fm-file-row.h"
+#include "fm-format.h"
+
+struct _FmFileRow
+{
+  AdwActionRow     parent_instance;
+
+  FmTransferFile  *file;
+  FmDownloadJob   *job;
+  GCancellable    *cancellable;
+  FmFileRowState   state;
+  char            *saved_path;
+
+  GtkProgressBar  *progress_bar;
+  GtkWidget       *download_button;
+  GtkWidget       *cancel_button;
+  GtkWidget       *open_button;
+  GtkWidget       *folder_button;
+  GtkWidget       *menu_button;
+};
+
+G_DEFINE_FINAL_TYPE (FmFileRow, fm_file_row, ADW_TYPE_ACTION_ROW)
+
+enum {
+  SIGNAL_RENAME,
+  SIGNAL_REMOVE,
+  SIGNAL_DOWNLOAD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+FmTransferFile *
+fm_file_row_get_file (FmFileRow *self)
+{
+  return self->file;
+}
+
+FmFileRowState
+fm_file_row_get_state (FmFileRow *self)
+{
+  return self->state;
+}
+
+const char *
+fm_file_row_get_saved_path (FmFileRow *self)
+{
+  return self->saved_path;
+}
+
+static void
+set_state (FmFileRow      *self,
+           FmFileRowState  state,
+           const char     *subtitle)
+{
+  self->state = state;
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state == FM_FILE_ROW_DOWNLOADING);
+  gtk_widget_set_visible (self->cancel_button, state == FM_FILE_ROW_DOWNLOADING);
+  gtk_widget_set_visible (self->download_button, state == FM_FILE_ROW_IDLE || state == FM_FILE_ROW_FAILED);
+  gtk_widget_set_visible (self->open_button, state == FM_FILE_ROW_DONE);
+  gtk_widget_set_visible (self->folder_button, state == FM_FILE_ROW_DONE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+}
+
+static void
+progress_cb (FmFileRow *self)
+{
+  gint64 done = fm_download_job_get_bytes_received (self->job);
+  gint64 total = fm_download_job_get_bytes_total (self->job);
+  double speed = fm_download_job_get_speed (self->job);
+  gint64 eta = speed >= 1 && total > done ? (gint64) ((double) (total - done) / speed) : -1;
+  g_autofree char *text = fm_format_progress (done, total, speed, eta);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, fm_download_job_get_fraction (self->job));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), escaped);
+}
+
+static char *
+size_text (FmFileRow *self)
+{
+  return g_format_size ((guint64) MAX (fm_transfer_file_get_filesize (self->file), 0));
+}
+
+static void
+downloaded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FmFileRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FmDownloadJob *job = FM_DOWNLOAD_JOB (source);
+
+  if (job != self->job)   /* an earlier download, stopped and replaced */
+    return;
+  g_signal_handlers_disconnect_by_data (job, self);
+  if (fm_download_job_run_finish (job, result, &error))
+    {
+      g_autofree char *name = g_path_get_basename (fm_download_job_get_path (job));
+      g_autofree char *text = g_strdup_printf (_("Saved as “%s”"), name);
+      g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+      g_free (self->saved_path);
+      self->saved_path = g_strdup (fm_download_job_get_path (job));
+      set_state (self, FM_FILE_ROW_DONE, escaped);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *size = size_text (self);
+      g_autofree char *text = g_strdup_printf (_("%s · stopped; downloading again continues where it stopped"), size);
+
+      set_state (self, FM_FILE_ROW_IDLE, text);
+    }
+  else
+    {
+      g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (error), -1);
+
+      set_state (self, FM_FILE_ROW_FAILED, escaped);
+    }
+  g_clear_object (&self->job);
+  g_clear_object (&self->cancellable);
+}
+
+/* Downloads into @folder; a file left half-done there by an earlier
+ * attempt (name.part) is continued with a Range request. */
+void
+fm_file_row_download (FmFileRow   *self,
+                      SoupSession *session,
+                      const char  *folder)
+{
+  if (self->state == FM_FILE_ROW_DOWNLOADING)
+    return;
+  self->job = fm_download_job_new (session, fm_transfer_file_get_download_url (self->file),
+                                   fm_transfer_file_get_filename (self->file),
+                                   fm_transfer_file_get_filesize (self->file), folder);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (self->job, "notify::bytes-received", G_CALLBACK (progress_cb), self);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  set_state (self, FM_FILE_ROW_DOWNLOADING, _("Starting…"));
+  fm_download_job_run_async (self->job, self->cancellable, downloaded_cb, g_object_ref (self));
+}
+
+void
+fm_file_row_cancel (FmFileRow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+}
+
+/* Opens @path (a file or folder) with its default application. */
+static void
+show_path (FmFileRow  *self,
+           const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static void
+show_folder (FmFileRow *self)
+{
+  g_autofree char *dir = g_path_get_dirname (self->saved_path);
+
+  show_path (self, dir);
+}
+
+static void
+show_in_folder_done_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(FmFileRow) self = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  /* no FileManager1 service: open the folder itself */
+  if (reply == NULL && self->saved_path != NULL)
+    show_folder (self);
+}
+
+/* org.freedesktop.FileManager1 selects the file in its folder; it works
+ * from inside a sandbox too (the portal exposes it). */
+static void
+show_in_folder_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FmFileRow *self = FM_FILE_ROW (widget);
+  GDBusConnection *bus = g_application_get_dbus_connection (g_application_get_default ());
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  const char *uris[2] = { NULL, NULL };
+
+  if (self->saved_path == NULL)
+    return;
+  if (bus == NULL)
+    return show_folder (self);
+  file = g_file_new_for_path (self->saved_path);
+  uri = g_file_get_uri (file);
+  uris[0] = uri;
+  g_dbus_connection_call (bus, "org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
+                          "org.freedesktop.FileManager1", "ShowItems",
+                          g_variant_new ("(^ass)", uris, ""), NULL, G_DBUS_CALL_FLAGS_NONE, 10 * 1000,
+                          NULL, show_in_folder_done_cb, g_object_ref (self));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FmFileRow *self = FM_FILE_ROW (widget);
+
+  if (self->saved_path != NULL)
+    show_path (self, self->saved_path);
+}
+
+static void
+signal_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  if (g_str_equal (action_name, "row.rename"))
+    g_signal_emit (widget, signals[SIGNAL_RENAME], 0);
+  else if (g_str_equal (action_name, "row.remove"))
+    g_signal_emit (widget, signals[SIGNAL_REMOVE], 0);
+  else if (g_str_equal (action_name, "row.download"))
+    g_signal_emit (widget, signals[SIGNAL_DOWNLOAD], 0);
+  else
+    fm_file_row_cancel (FM_FILE_ROW (widget));
+}
+
+/* Icon buttons speak the file's name to a screen reader; takes @label. */
+static void
+label_button (GtkWidget *button,
+              char      *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_free (label);
+}
+
+GtkWidget *
+fm_file_row_new (FmTransferFile *file,
+                 gboolean        editable)
+{
+  FmFileRow *self = g_object_new (FM_TYPE_FILE_ROW, NULL);
+  const char *name = fm_transfer_file_get_filename (file);
+  g_autofree char *escaped = g_markup_escape_text (name ? name : "", -1);
+  g_autofree char *size = NULL;
+
+  self->file = g_object_ref (file);
+  size = size_text (self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), escaped);
+  set_state (self, FM_FILE_ROW_IDLE, size);
+  gtk_widget_set_visible (self->menu_button, editable);
+  label_button (self->download_button, g_strdup_printf (_("Download “%s”"), name));
+  label_button (self->cancel_button, g_strdup_printf (_("Stop downloading “%s”"), name));
+  label_button (self->open_button, g_strdup_printf (_("Open “%s”"), name));
+  label_button (self->folder_button, g_strdup_printf (_("Show “%s” in its folder"), name));
+  label_button (self->menu_button, g_strdup_printf (_("More for “%s”"), name));
+  return GTK_WIDGET (self);
+}
+
+static void
+fm_file_row_dispose (GObject *object)
+{
+  FmFileRow *self = FM_FILE_ROW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->file);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_FILE_ROW);
+  G_OBJECT_CLASS (fm_file_row_parent_class)->dispose (object);
+}
+
+static void
+fm_file_row_finalize (GObject *object)
+{
+  g_free (FM_FILE_ROW (object)->saved_path);
+  G_OBJECT_CLASS (fm_file_row_parent_class)->finalize (object);
+}
+
+static void
+fm_file_row_class_init (FmFileRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fm_file_row_dispose;
+  object_class->finalize = fm_file_row_finalize;
+  /* asked of the transfer view, which knows the server and the folder */
+  signals[SIGNAL_RENAME] = g_signal_new ("rename", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DOWNLOAD] = g_signal_new ("download", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-file-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmFileRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, FmFileRow, download_button);
+  gtk_widget_class_bind_template_child (widget_class, FmFileRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, FmFileRow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, FmFileRow, folder_button);
+  gtk_widget_class_bind_template_child (widget_class, FmFileRow, menu_button);
+  gtk_widget_class_install_action (widget_class, "row.download", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "row.cancel", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "row.rename", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, signal_action);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "row.show-in-folder", NULL, show_in_folder_action);
+}
+
+static void
+fm_file_row_init (FmFileRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

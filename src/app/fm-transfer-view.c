@@ -1,0 +1,839 @@
+/* fm-transfer-view.c: one transfer, its files and what can be done with it
+ *
+ * Shown next to the Inbox or Outbox list. The list's summary (from
+ * sent/get or received/get, which carry no files) fills the header at
+ * once; /api/transfer/get brings the files. A transfer protected by a
+ * password (4002) asks for it in place. For one's own transfers it
+ * forwards, edits, deletes, renames and removes files; each answer is
+ * shown (a toast, or the server's sentence) and the owner list is told
+ * through "changed" or "deleted" so it can show the server's truth.
+ */
+#define G_LOG_DOMAIN "fm-transfer-view"
+
+#include <errno.h>
+
+#include <glib/gi18n.h>
+
+#include "fm-error.h"
+#include "fm-file-row.h"
+#include "fm-format.h"
+#include "fm-transfer-file.h"
+#include "fm-transfer-view.h"
+#include "fm-window.h"
+
+#define MAX_DAYS 365
+
+struct _FmTransferView
+{
+  AdwBin          parent_instance;
+
+  FmApplication  *application;
+  gboolean        sent;
+  FmTransfer     *summary;
+  FmTransfer     *transfer;     /* with its files, from transfer/get */
+  char           *password;
+  char           *error;
+  GCancellable   *cancellable;  /* the load; replaced per transfer */
+  guint           busy;         /* server calls under way */
+  gboolean        loading;
+
+  GtkStack       *stack;
+  AdwStatusPage  *error_page;
+  GtkPasswordEntry *password_entry;
+  GtkLabel       *password_error;
+  GtkLabel       *subject_label;
+  GtkLabel       *people_label;
+  GtkLabel       *message_label;
+  GtkWidget      *manage_box;
+  AdwActionRow   *sent_row;
+  AdwActionRow   *expires_row;
+  AdwActionRow   *downloads_row;
+  AdwActionRow   *size_row;
+  AdwActionRow   *link_row;
+  GtkListBox     *files_list;
+};
+
+G_DEFINE_FINAL_TYPE (FmTransferView, fm_transfer_view, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_CHANGED,
+  SIGNAL_DELETED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+FmTransfer *
+fm_transfer_view_get_transfer (FmTransferView *self)
+{
+  return self->transfer;
+}
+
+const char *
+fm_transfer_view_get_state (FmTransferView *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+fm_transfer_view_get_error (FmTransferView *self)
+{
+  return self->error;
+}
+
+GtkListBox *
+fm_transfer_view_get_files_list (FmTransferView *self)
+{
+  return self->files_list;
+}
+
+gboolean
+fm_transfer_view_is_busy (FmTransferView *self)
+{
+  return self->busy > 0 || self->loading;
+}
+
+static FmClient *
+client (FmTransferView *self)
+{
+  return fm_application_get_client (self->application);
+}
+
+static GtkWindow *
+window (FmTransferView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+toast (FmTransferView *self,
+       const char     *message)
+{
+  GtkWindow *win = window (self);
+
+  if (FM_IS_WINDOW (win))
+    fm_window_toast (FM_WINDOW (win), message);
+}
+
+static void
+set_error (FmTransferView *self,
+           const GError   *error)
+{
+  g_free (self->error);
+  self->error = error ? g_strdup (fm_error_human_message (error)) : NULL;
+}
+
+/* A failed call: the login ran out → log in again; else the sentence. */
+static void
+report_failure (FmTransferView *self,
+                const GError   *error)
+{
+  set_error (self, error);
+  if (fm_error_is_auth_expired (error))
+    fm_application_show_login (self->application, window (self));
+  else
+    toast (self, self->error);
+}
+
+static char *
+format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+
+  /* TRANSLATORS: a date and time, see g_date_time_format() */
+  return when ? g_date_time_format (when, _("%e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
+}
+
+static void
+set_subtitle (AdwActionRow *row,
+              const char   *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text ? text : "", -1);
+
+  adw_action_row_set_subtitle (row, escaped);
+}
+
+/* ------------------------------------------------------------- header */
+
+static char *
+people_text (FmTransferView *self,
+             FmTransfer     *t)
+{
+  const char * const *to = fm_transfer_get_to (t);
+  g_autofree char *list = to && to[0] ? g_strjoinv (", ", (char **) to) : NULL;
+
+  if (self->sent)
+    return list ? g_strdup_printf (_("To %s"), list) : g_strdup (_("A link to share, sent to nobody"));
+  return g_strdup_printf (_("From %s"), fm_transfer_get_from (t) ? fm_transfer_get_from (t) : _("unknown sender"));
+}
+
+static void
+show_header (FmTransferView *self,
+             FmTransfer     *t)
+{
+  const char *subject = fm_transfer_get_subject (t);
+  const char *message = fm_transfer_get_message (t);
+  g_autofree char *people = people_text (self, t);
+  g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
+  g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
+  g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
+  g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
+  gboolean expired = fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC);
+  g_autofree char *expiry = expired ? g_strdup_printf (_("%s (expired)"), expires) : g_strdup (expires);
+
+  gtk_label_set_text (self->subject_label, subject && *subject ? subject : _("No subject"));
+  gtk_label_set_text (self->people_label, people);
+  gtk_label_set_text (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message && *message);
+  set_subtitle (self->sent_row, sent);
+  set_subtitle (self->expires_row, expiry);
+  set_subtitle (self->downloads_row, downloads);
+  set_subtitle (self->size_row, size);
+  set_subtitle (self->link_row, fm_transfer_get_url (t));
+  gtk_widget_set_visible (GTK_WIDGET (self->downloads_row), self->sent);
+  gtk_widget_set_visible (self->manage_box, self->sent);
+}
+
+/* -------------------------------------------------------------- files */
+
+static void file_rename_cb (FmFileRow *row, FmTransferView *self);
+static void file_remove_cb (FmFileRow *row, FmTransferView *self);
+
+static char *
+download_folder (FmTransferView *self)
+{
+  g_autofree char *folder = g_settings_get_string (fm_application_get_settings (self->application),
+                                                   "download-folder");
+  const char *fallback = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  if (*folder)
+    return g_steal_pointer (&folder);
+  return g_strdup (fallback ? fallback : g_get_home_dir ());
+}
+
+static void
+file_download_cb (FmFileRow      *row,
+                  FmTransferView *self)
+{
+  g_autofree char *folder = download_folder (self);
+
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot create the download folder “%s”: %s"),
+                                                  folder, g_strerror (errno));
+      toast (self, message);
+      return;
+    }
+  fm_file_row_download (row, fm_client_get_session (client (self)), folder);
+}
+
+static GtkWidget *
+create_file_row (gpointer item,
+                 gpointer user_data)
+{
+  FmTransferView *self = user_data;
+  GtkWidget *row = fm_file_row_new (FM_TRANSFER_FILE (item), self->sent);
+
+  g_signal_connect_object (row, "download", G_CALLBACK (file_download_cb), self, 0);
+  g_signal_connect_object (row, "rename", G_CALLBACK (file_rename_cb), self, 0);
+  g_signal_connect_object (row, "remove", G_CALLBACK (file_remove_cb), self, 0);
+  return row;
+}
+
+static void
+show_transfer (FmTransferView *self,
+               FmTransfer     *transfer)
+{
+  g_set_object (&self->transfer, transfer);
+  show_header (self, transfer);
+  gtk_list_box_bind_model (self->files_list, fm_transfer_get_files (transfer), create_file_row, self, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "detail");
+}
+
+/* ------------------------------------------------------------ loading */
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FmTransferView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTransfer) transfer = fm_client_transfer_get_finish (FM_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->loading = FALSE;
+  set_error (self, error);
+  if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
+    {
+      gtk_label_set_text (self->password_error, self->password ? _("That password is not right.") : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->password_error), self->password != NULL);
+      g_clear_pointer (&self->password, g_free);
+      gtk_stack_set_visible_child_name (self->stack, "password");
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+      return;
+    }
+  if (transfer == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (self->error, -1);
+
+      if (fm_error_is_auth_expired (error))
+        fm_application_show_login (self->application, window (self));
+      adw_status_page_set_description (self->error_page, escaped);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+  show_transfer (self, transfer);
+}
+
+void
+fm_transfer_view_reload (FmTransferView *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->loading = FALSE;
+  if (self->summary == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  self->loading = TRUE;
+  if (self->transfer == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  fm_client_transfer_get_async (client (self), fm_transfer_get_id (self->summary), self->password,
+                                self->cancellable, loaded_cb, g_object_ref (self));
+}
+
+void
+fm_transfer_view_show (FmTransferView *self,
+                       FmTransfer     *summary)
+{
+  /* the same transfer from a refreshed list: keep what is shown */
+  if (summary != NULL && self->summary != NULL &&
+      g_strcmp0 (fm_transfer_get_id (summary), fm_transfer_get_id (self->summary)) == 0)
+    {
+      g_set_object (&self->summary, summary);
+      return;
+    }
+  g_set_object (&self->summary, summary);
+  g_clear_object (&self->transfer);
+  g_clear_pointer (&self->password, g_free);
+  set_error (self, NULL);
+  gtk_list_box_bind_model (self->files_list, NULL, NULL, NULL, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  if (summary != NULL)
+    show_header (self, summary);
+  fm_transfer_view_reload (self);
+}
+
+void
+fm_transfer_view_unlock (FmTransferView *self,
+                         const char     *password)
+{
+  if (password == NULL || *password == '\0')
+    return;
+  g_free (self->password);
+  self->password = g_strdup (password);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  fm_transfer_view_reload (self);
+}
+
+static void
+unlock_clicked_cb (FmTransferView *self)
+{
+  fm_transfer_view_unlock (self, gtk_editable_get_text (GTK_EDITABLE (self->password_entry)));
+}
+
+/* --------------------------------------------------- server operations */
+
+typedef gboolean (*FinishFunc) (FmClient *client, GAsyncResult *result, GError **error);
+
+typedef struct {
+  FmTransferView *view;
+  FinishFunc      finish;
+  char           *done_message;
+  gboolean        deleted;
+} Operation;
+
+static void
+operation_free (Operation *op)
+{
+  g_object_unref (op->view);
+  g_free (op->done_message);
+  g_free (op);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Operation, operation_free)
+
+static Operation *
+operation_start (FmTransferView *self,
+                 FinishFunc      finish,
+                 const char     *done_message,
+                 gboolean        deletes)
+{
+  Operation *op = g_new0 (Operation, 1);
+
+  op->view = g_object_ref (self);
+  op->finish = finish;
+  op->done_message = g_strdup (done_message);
+  op->deleted = deletes;
+  self->busy++;
+  return op;
+}
+
+/* Every operation's answer is a boolean _finish. The view then fetches the transfer again (the server's word on
+ * names, files, expiry) and tells the list. */
+static void
+operation_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Operation) op = user_data;
+  FmTransferView *self = op->view;
+  g_autoptr(GError) error = NULL;
+
+  self->busy--;
+  if (!op->finish (FM_CLIENT (source), result, &error))
+    {
+      report_failure (self, error);
+      return;
+    }
+  set_error (self, NULL);
+  toast (self, op->done_message);
+  if (op->deleted)
+    {
+      g_autoptr(FmTransfer) gone = g_object_ref (self->summary);
+
+      fm_transfer_view_show (self, NULL);
+      g_signal_emit (self, signals[SIGNAL_DELETED], 0, gone);
+      return;
+    }
+  fm_transfer_view_reload (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, self->summary);
+}
+
+void
+fm_transfer_view_forward (FmTransferView *self,
+                          const char     *to)
+{
+  g_autofree char *message = g_strdup_printf (_("Forwarded to %s"), to);
+
+  fm_client_transfer_forward_async (client (self), fm_transfer_get_id (self->summary), to, NULL,
+                                    operation_done_cb, operation_start (self, fm_client_transfer_forward_finish, message, FALSE));
+}
+
+/* ------------------------------------------------------------ dialogs */
+
+static AdwMessageDialog *
+new_dialog (FmTransferView *self,
+            const char     *heading,
+            const char     *body,
+            const char     *response_id,
+            const char     *response_label,
+            AdwResponseAppearance appearance)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window (self), heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response_id, response_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response_id, appearance);
+  adw_message_dialog_set_default_response (dialog, response_id);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static GtkWidget *
+dialog_entry (AdwMessageDialog *dialog,
+              const char       *accessible_label,
+              const char       *text)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  return entry;
+}
+
+/* Forward: the addresses are checked as the Send form checks them. */
+static void
+forward_changed_cb (GtkEditable      *entry,
+                    AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "forward",
+                                           fm_email_list_validate (gtk_editable_get_text (entry), NULL) &&
+                                           *gtk_editable_get_text (entry) != '\0');
+}
+
+static void
+forward_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     FmTransferView   *self)
+{
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+
+  if (g_str_equal (response, "forward"))
+    fm_transfer_view_forward (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+  AdwMessageDialog *dialog = new_dialog (self, _("Forward Transfer"),
+                                         _("The recipients get an e-mail with the link."),
+                                         "forward", _("_Forward"), ADW_RESPONSE_SUGGESTED);
+  GtkWidget *entry = dialog_entry (dialog, _("Recipients (e-mail addresses, separated by commas)"), NULL);
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("name@example.com, …"));
+  g_signal_connect (entry, "changed", G_CALLBACK (forward_changed_cb), dialog);
+  forward_changed_cb (GTK_EDITABLE (entry), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (forward_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Edit: subject, message, how many more days, notification. */
+typedef struct {
+  GtkEditable   *subject;
+  GtkTextBuffer *message;
+  GtkSpinButton *days;
+  AdwActionRow  *days_row;
+  GtkSwitch     *notify;
+} EditForm;
+
+static void
+days_changed_cb (GtkSpinButton *spin,
+                 AdwActionRow  *row)
+{
+  int days = gtk_spin_button_get_value_as_int (spin);
+  g_autofree char *until = format_date (g_get_real_time () / G_USEC_PER_SEC + (gint64) days * 86400);
+  g_autofree char *text = g_strdup_printf (_("Until %s"), until);
+
+  set_subtitle (row, text);
+}
+
+static GtkWidget *
+edit_form_new (FmTransferView *self,
+               EditForm       *form)
+{
+  FmTransfer *t = self->transfer ? self->transfer : self->summary;
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *subject = adw_entry_row_new ();
+  GtkWidget *days_row = adw_action_row_new ();
+  GtkWidget *notify_row = adw_action_row_new ();
+  GtkWidget *message_view = gtk_text_view_new ();
+  GtkWidget *message_frame = gtk_frame_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gint64 left = fm_transfer_get_expire_date (t) - g_get_real_time () / G_USEC_PER_SEC;
+  int days = (int) CLAMP ((left + 86399) / 86400, 1, MAX_DAYS);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (subject), _("Subject"));
+  gtk_editable_set_text (GTK_EDITABLE (subject), fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "");
+  form->subject = GTK_EDITABLE (subject);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (days_row), _("Days Available From Now"));
+  form->days = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, MAX_DAYS, 1));
+  gtk_spin_button_set_value (form->days, days);
+  gtk_widget_set_valign (GTK_WIDGET (form->days), GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (form->days), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Days Available From Now"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (days_row), GTK_WIDGET (form->days));
+  form->days_row = ADW_ACTION_ROW (days_row);
+  g_signal_connect (form->days, "value-changed", G_CALLBACK (days_changed_cb), days_row);
+  days_changed_cb (form->days, form->days_row);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (notify_row), _("E-mail Me on Every Download"));
+  form->notify = GTK_SWITCH (gtk_switch_new ());
+  gtk_switch_set_active (form->notify, fm_transfer_get_notify (t));
+  gtk_widget_set_valign (GTK_WIDGET (form->notify), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (notify_row), GTK_WIDGET (form->notify));
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (notify_row), GTK_WIDGET (form->notify));
+
+  gtk_list_box_append (GTK_LIST_BOX (list), subject);
+  gtk_list_box_append (GTK_LIST_BOX (list), days_row);
+  gtk_list_box_append (GTK_LIST_BOX (list), notify_row);
+
+  form->message = gtk_text_view_get_buffer (GTK_TEXT_VIEW (message_view));
+  gtk_text_buffer_set_text (form->message, fm_transfer_get_message (t) ? fm_transfer_get_message (t) : "", -1);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (message_view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (message_view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (message_view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (message_view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (message_view), 6);
+  gtk_widget_set_size_request (message_view, -1, 80);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (message_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Message"), -1);
+  gtk_frame_set_child (GTK_FRAME (message_frame), message_view);
+
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_box_append (GTK_BOX (box), message_frame);
+  return box;
+}
+
+static void
+edit_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  FmTransferView   *self)
+{
+  EditForm *form = g_object_get_data (G_OBJECT (dialog), "fm-form");
+  FmTransferUpdate update = FM_TRANSFER_UPDATE_INIT;
+  GtkTextIter start, end;
+  g_autofree char *message = NULL;
+
+  if (!g_str_equal (response, "save"))
+    return;
+  gtk_text_buffer_get_bounds (form->message, &start, &end);
+  message = gtk_text_buffer_get_text (form->message, &start, &end, FALSE);
+  update.subject = gtk_editable_get_text (form->subject);
+  update.message = message;
+  update.days = gtk_spin_button_get_value_as_int (form->days);
+  update.notify = gtk_switch_get_active (form->notify);
+  fm_client_transfer_update_async (client (self), fm_transfer_get_id (self->summary), &update, NULL,
+                                   operation_done_cb, operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE));
+}
+
+static void
+subject_changed_cb (GtkEditable      *subject,
+                    AdwMessageDialog *dialog)
+{
+  /* the reference's limit: 200 characters */
+  adw_message_dialog_set_response_enabled (dialog, "save", g_utf8_strlen (gtk_editable_get_text (subject), -1) <= 200);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+  AdwMessageDialog *dialog = new_dialog (self, _("Edit Transfer"), NULL, "save", _("_Save"),
+                                         ADW_RESPONSE_SUGGESTED);
+  EditForm *form = g_new0 (EditForm, 1);
+
+  adw_message_dialog_set_extra_child (dialog, edit_form_new (self, form));
+  g_object_set_data_full (G_OBJECT (dialog), "fm-form", form, g_free);
+  g_signal_connect (form->subject, "changed", G_CALLBACK (subject_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (edit_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FmTransferView   *self)
+{
+  if (g_str_equal (response, "delete"))
+    fm_client_transfer_delete_async (client (self), fm_transfer_get_id (self->summary), NULL,
+                                     operation_done_cb, operation_start (self, fm_client_transfer_delete_finish, _("Transfer deleted"), TRUE));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+  const char *subject = fm_transfer_get_subject (self->summary);
+  g_autofree char *body = g_strdup_printf (_("“%s” and its files are deleted from Filemail for good; its link stops working. This cannot be undone."),
+                                           subject && *subject ? subject : _("No subject"));
+  AdwMessageDialog *dialog = new_dialog (self, _("Delete Transfer?"), body, "delete", _("_Delete"),
+                                         ADW_RESPONSE_DESTRUCTIVE);
+
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Rename: the reference forbids < > : " / \ | ? * in file names. */
+static void
+rename_changed_cb (GtkEditable      *entry,
+                   AdwMessageDialog *dialog)
+{
+  const char *name = gtk_editable_get_text (entry);
+
+  adw_message_dialog_set_response_enabled (dialog, "rename", fm_filename_is_valid_for_rename (name));
+  adw_message_dialog_set_body (dialog, fm_filename_is_valid_for_rename (name) || *name == '\0'
+                               ? _("The recipients see the new name.")
+                               : _("A file name cannot contain < > : \" / \\ | ? or *."));
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FmTransferView   *self)
+{
+  FmFileRow *row = g_object_get_data (G_OBJECT (dialog), "fm-row");
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)));
+  g_autofree char *message = g_strdup_printf (_("Renamed to “%s”"), name);
+
+  if (g_str_equal (response, "rename"))
+    fm_client_file_rename_async (client (self), fm_transfer_file_get_id (fm_file_row_get_file (row)), name, NULL,
+                                 operation_done_cb, operation_start (self, fm_client_file_rename_finish, message, FALSE));
+}
+
+static void
+file_rename_cb (FmFileRow      *row,
+                FmTransferView *self)
+{
+  AdwMessageDialog *dialog = new_dialog (self, _("Rename File"), NULL, "rename", _("_Rename"),
+                                         ADW_RESPONSE_SUGGESTED);
+  GtkWidget *entry = dialog_entry (dialog, _("New File Name"),
+                                   fm_transfer_file_get_filename (fm_file_row_get_file (row)));
+
+  g_object_set_data_full (G_OBJECT (dialog), "fm-row", g_object_ref (row), g_object_unref);
+  g_signal_connect (entry, "changed", G_CALLBACK (rename_changed_cb), dialog);
+  rename_changed_cb (GTK_EDITABLE (entry), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FmTransferView   *self)
+{
+  FmFileRow *row = g_object_get_data (G_OBJECT (dialog), "fm-row");
+
+  if (g_str_equal (response, "remove"))
+    fm_client_file_delete_async (client (self), fm_transfer_file_get_id (fm_file_row_get_file (row)), NULL,
+                                 operation_done_cb, operation_start (self, fm_client_file_delete_finish, _("File removed"), FALSE));
+}
+
+static void
+file_remove_cb (FmFileRow      *row,
+                FmTransferView *self)
+{
+  const char *name = fm_transfer_file_get_filename (fm_file_row_get_file (row));
+  g_autofree char *body = g_strdup_printf (_("“%s” is deleted from this transfer; the rest stays."), name);
+  AdwMessageDialog *dialog = new_dialog (self, _("Remove File?"), body, "remove", _("_Remove"),
+                                         ADW_RESPONSE_DESTRUCTIVE);
+
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "fm-row", g_object_ref (row), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------ link, download */
+
+static void
+copy_link_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+
+  if (self->summary == NULL || fm_transfer_get_url (self->summary) == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), fm_transfer_get_url (self->summary));
+  toast (self, _("Link copied"));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+
+  if (self->summary != NULL && fm_transfer_get_url (self->summary) != NULL)
+    gtk_show_uri (window (self), fm_transfer_get_url (self->summary), GDK_CURRENT_TIME);
+}
+
+static void
+download_all_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)
+      file_download_cb (FM_FILE_ROW (row), self);
+}
+
+/* ----------------------------------------------------------- GObject */
+
+void
+fm_transfer_view_setup (FmTransferView *self,
+                        FmApplication  *application,
+                        gboolean        sent)
+{
+  self->application = application;
+  self->sent = sent;
+}
+
+static void
+fm_transfer_view_dispose (GObject *object)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->summary);
+  g_clear_object (&self->transfer);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_TRANSFER_VIEW);
+  G_OBJECT_CLASS (fm_transfer_view_parent_class)->dispose (object);
+}
+
+static void
+fm_transfer_view_finalize (GObject *object)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (object);
+
+  g_free (self->password);
+  g_free (self->error);
+  G_OBJECT_CLASS (fm_transfer_view_parent_class)->finalize (object);
+}
+
+static void
+fm_transfer_view_class_init (FmTransferViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fm_transfer_view_dispose;
+  object_class->finalize = fm_transfer_view_finalize;
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, FM_TYPE_TRANSFER);
+  signals[SIGNAL_DELETED] = g_signal_new ("deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, FM_TYPE_TRANSFER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-transfer-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, stack);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, password_error);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, people_label);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, message_label);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, manage_box);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, sent_row);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, expires_row);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, downloads_row);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, size_row);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, link_row);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, files_list);
+  gtk_widget_class_bind_template_callback (widget_class, unlock_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, fm_transfer_view_reload);
+  gtk_widget_class_install_action (widget_class, "view.copy-link", NULL, copy_link_action);
+  gtk_widget_class_install_action (widget_class, "view.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "view.download-all", NULL, download_all_action);
+  gtk_widget_class_install_action (widget_class, "view.forward", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "view.delete", NULL, delete_action);
+}
+
+static void
+fm_transfer_view_init (FmTransferView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,29 @@
+/* fm-transfer-view.h: one transfer, its files and what can be done with it */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fm-application.h"
+
+G_BEGIN_DECLS
+
+#define FM_TYPE_TRANSFER_VIEW (fm_transfer_view_get_type ())
+G_DECLARE_FINAL_TYPE (FmTransferView, fm_transfer_view, FM, TRANSFER_VIEW, AdwBin)
+
+void        fm_transfer_view_setup        (FmTransferView *self,
+                                           FmApplication  *application,
+                                           gboolean        sent);
+void        fm_transfer_view_show         (FmTransferView *self,
+                                           FmTransfer     *summary);
+void        fm_transfer_view_reload       (FmTransferView *self);
+void        fm_transfer_view_unlock       (FmTransferView *self,
+                                           const char     *password);
+void        fm_transfer_view_forward      (FmTransferView *self,
+                                           const char     *to);
+FmTransfer *fm_transfer_view_get_transfer (FmTransferView *self);
+const char *fm_transfer_view_get_state    (FmTransferView *self);
+const char *fm_transfer_view_get_error    (FmTransferView *self);
+GtkListBox *fm_transfer_view_get_files_list (FmTransferView *self);
+gboolean    fm_transfer_view_is_busy      (FmTransferView *self);
+
+G_END_DECLS

@@ -1,0 +1,25 @@
+/* fm-test-app.h: the GTK application under test, for the in-process UI
+ * tests: a private state folder, a local server, the app and its window */
+#pragma once
+
+#include "fm-application.h"
+#include "fm-test-server.h"
+#include "fm-window.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  FmTestServer  *server;
+  FmApplication *app;
+  FmWindow      *window;
+  char          *root;     /* a temporary folder: state, server files */
+} FmTestApp;
+
+void fm_test_app_start  (FmTestApp   *t,
+                         int         *argc,
+                         char      ***argv,
+                         const char  *name);
+void fm_test_spin_until (gboolean   (*done) (gpointer),
+                         gpointer     data);
+
+G_END_DECLS

@@ -1,0 +1,500 @@
+/* test-transfer-views.c: Inbox and Outbox, in-process under Xvfb
+ * (tests/run-with-display.sh), against an in-process local server whose
+ * transfers are seeded (fm_test_server_seed) or made by the actions under
+ * test. Every action goes through the UI's own dialogs and reaches the
+ * server; the lists must then show the server's answer. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-application.h"
+#include "fm-file-row.h"
+#include "fm-test-app.h"
+#include "fm-test-util.h"
+#include "fm-transfer-file.h"
+#include "fm-transfer-list.h"
+#include "fm-transfer-view.h"
+#include "fm-window.h"
+
+static FmTestApp ui;
+
+static gboolean
+logged_in_cb (gpointer data)
+{
+  return fm_application_get_account_email (ui.app) != NULL;
+}
+
+static void
+login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  const char *email = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = fm_client_login_finish (FM_CLIENT (source), result, &error);
+
+  g_assert_no_error (error);
+  fm_application_set_account (ui.app, email, token);
+}
+
+static void
+log_in_as (const char *email, const char *password)
+{
+  fm_application_set_account (ui.app, NULL, NULL);
+  fm_client_login_async (fm_application_get_client (ui.app), email, password, NULL, login_cb, (gpointer) email);
+  fm_test_spin_until (logged_in_cb, NULL);
+}
+
+static gboolean
+list_settled (gpointer list)
+{
+  const char *state = fm_transfer_list_get_state (list);
+
+  return !fm_transfer_list_is_loading (list) && (g_strcmp0 (state, "list") == 0 || g_strcmp0 (state, "empty") == 0 || g_strcmp0 (state, "error") == 0);
+}
+
+static FmTransferList *
+open_list (gboolean sent)
+{
+  FmTransferList *list = fm_window_get_transfer_list (ui.window, sent);
+
+  fm_window_show_page (ui.window, sent ? "outbox" : "inbox");
+  fm_transfer_list_refresh (list);
+  fm_test_spin_until (list_settled, list);
+  return list;
+}
+
+static FmTransfer *
+shown_item (FmTransferList *list, guint i)
+{
+  g_autoptr(FmTransfer) t = g_list_model_get_item (fm_transfer_list_get_shown (list), i);
+
+  return t;   /* the list keeps it alive */
+}
+
+static guint
+find_subject (FmTransferList *list, const char *subject)
+{
+  GListModel *shown = fm_transfer_list_get_shown (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    if (g_strcmp0 (fm_transfer_get_subject (shown_item (list, i)), subject) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+static gboolean
+view_settled (gpointer view)
+{
+  const char *state = fm_transfer_view_get_state (view);
+
+  return !fm_transfer_view_is_busy (view) &&
+         (g_strcmp0 (state, "detail") == 0 || g_strcmp0 (state, "password") == 0 ||
+          g_strcmp0 (state, "error") == 0 || g_strcmp0 (state, "none") == 0);
+}
+
+static FmTransferView *
+open_transfer (FmTransferList *list, const char *subject)
+{
+  FmTransferView *view = fm_transfer_list_get_view (list);
+
+  fm_transfer_list_select (list, find_subject (list, subject));
+  fm_test_spin_until (view_settled, view);
+  return view;
+}
+
+static FmFileRow *
+file_row (FmTransferView *view, guint i)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (fm_transfer_view_get_files_list (view), (int) i);
+
+  g_assert_true (FM_IS_FILE_ROW (row));
+  return FM_FILE_ROW (row);
+}
+
+/* The dialog an action just opened. */
+static AdwMessageDialog *
+open_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  g_assert_not_reached ();
+}
+
+static void
+answer (AdwMessageDialog *dialog, const char *response, FmTransferView *view)
+{
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, response));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fm_test_spin_until (view_settled, view);
+  g_assert_null (fm_transfer_view_get_error (view));
+}
+
+static gboolean
+view_subject_is (gpointer data)
+{
+  FmTransferView *view = ((gpointer *) data)[0];
+  FmTransfer *t = fm_transfer_view_get_transfer (view);
+
+  return t != NULL && g_strcmp0 (fm_transfer_get_subject (t), ((gpointer *) data)[1]) == 0;
+}
+
+static gboolean
+keep_going (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+time_passed (gpointer end)
+{
+  return g_get_monotonic_time () >= *(gint64 *) end;
+}
+
+/* The screen as it is, to $FM_SCREENSHOT_DIR (for data/screenshots/). */
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("FM_SCREENSHOT_DIR");
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  g_autofree char *path = NULL, *command = NULL;
+  guint tick;
+
+  if (dir == NULL)
+    return;
+  tick = g_timeout_add (50, keep_going, NULL);
+  fm_test_spin_until (time_passed, &end);   /* drawn */
+  g_source_remove (tick);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root -crop 1100x760+0+0 +repage '%s'", path);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------- */
+
+/* received/get answers with dates in seconds and the status under
+ * "responsestatus" (the reference's example); the list reads both. */
+static void
+test_inbox_fills_sorts_and_searches (void)
+{
+  FmTransferList *inbox;
+  GListModel *shown;
+  guint n;
+
+  log_in_as ("bob@example.com", "bob-password");
+  inbox = open_list (FALSE);
+  g_assert_cmpstr (fm_transfer_list_get_state (inbox), ==, "list");
+  shown = fm_transfer_list_get_shown (inbox);
+  n = g_list_model_get_n_items (shown);
+  g_assert_cmpuint (n, ==, 4);
+  for (guint i = 1; i < n; i++)    /* newest first */
+    g_assert_cmpint (fm_transfer_get_sent_date (shown_item (inbox, i - 1)), >=,
+                     fm_transfer_get_sent_date (shown_item (inbox, i)));
+  g_assert_cmpint (fm_transfer_get_sent_date (shown_item (inbox, 0)), >, 1700000000);
+  g_assert_cmpint (fm_transfer_get_sent_date (shown_item (inbox, 0)), <, 1700000000000);
+
+  fm_transfer_list_set_search (inbox, "HOLIDAY 1");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+  fm_transfer_list_set_search (inbox, "alice@");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
+  fm_transfer_list_set_search (inbox, "nobody");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  fm_transfer_list_set_search (inbox, "");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inbox), "list.all-users", NULL));
+  fm_test_spin_until (list_settled, inbox);
+  /* bob is no company administrator: the server's sentence */
+  g_assert_cmpstr (fm_transfer_list_get_state (inbox), ==, "error");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inbox), "list.all-users", NULL));
+  fm_test_spin_until (list_settled, inbox);
+  g_assert_cmpstr (fm_transfer_list_get_state (inbox), ==, "list");
+}
+
+static gboolean
+row_finished (gpointer row)
+{
+  FmFileRowState state = fm_file_row_get_state (row);
+
+  return state == FM_FILE_ROW_DONE || state == FM_FILE_ROW_FAILED;
+}
+
+static void
+test_detail_and_download (void)
+{
+  FmTransferList *inbox = open_list (FALSE);
+  FmTransferView *view = open_transfer (inbox, "Holiday 2");
+  g_autofree char *folder = g_build_filename (ui.root, "Downloads", NULL);
+  g_autofree char *first = NULL, *again = NULL, *contents = NULL;
+  FmFileRow *row;
+
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_get_files (fm_transfer_view_get_transfer (view))), ==, 1);
+  g_settings_set_string (fm_application_get_settings (ui.app), "download-folder", folder);
+  row = file_row (view, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.download-all", NULL));
+  g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DOWNLOADING);
+  fm_test_spin_until (row_finished, row);
+  g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DONE);
+  first = g_build_filename (folder, "file-2.txt", NULL);
+  g_assert_cmpstr (fm_file_row_get_saved_path (row), ==, first);
+  g_assert_true (g_file_get_contents (first, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "seed 2\n");
+
+  /* a second download never overwrites the first */
+  g_signal_emit_by_name (row, "download");
+  fm_test_spin_until (row_finished, row);
+  again = g_build_filename (folder, "file-2 (1).txt", NULL);
+  g_assert_cmpstr (fm_file_row_get_saved_path (row), ==, again);
+  g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
+  screenshot ("inbox.png");
+}
+
+/* 4002 PasswordRequired: the view asks, and says when it is wrong. */
+static void
+test_password_prompt (void)
+{
+  FmTransferList *inbox = open_list (FALSE);
+  FmTransferView *view = open_transfer (inbox, "Secret 0");
+
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "password");
+  fm_transfer_view_unlock (view, "wrong");
+  fm_test_spin_until (view_settled, view);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "password");
+  g_assert_nonnull (fm_transfer_view_get_error (view));
+  fm_transfer_view_unlock (view, "sesame");
+  fm_test_spin_until (view_settled, view);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
+  g_assert_cmpstr (fm_transfer_file_get_filename (fm_file_row_get_file (file_row (view, 0))), ==, "file-0.txt");
+}
+
+/* An upload under way stands above the sent transfers until it is sent
+ * or given up. */
+static void
+outbox_shows_unfinished_uploads (FmTransferList *outbox)
+{
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *path = g_build_filename (ui.root, "draft.txt", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  GListModel *uploads = fm_transfer_list_get_uploads (outbox);
+
+  g_assert_true (g_file_set_contents (path, "draft", -1, NULL));
+  job = fm_upload_job_new (fm_application_get_client (ui.app), options, paths);
+  g_assert_cmpuint (g_list_model_get_n_items (uploads), ==, 0);
+  fm_upload_queue_add (fm_application_get_queue (ui.app), job);
+  fm_upload_job_pause (job);
+  g_assert_cmpuint (g_list_model_get_n_items (uploads), ==, 1);
+  fm_upload_job_cancel (job);
+  g_assert_cmpuint (g_list_model_get_n_items (uploads), ==, 0);
+  fm_upload_queue_remove (fm_application_get_queue (ui.app), job);
+}
+
+static void
+test_outbox_forward_edit (void)
+{
+  FmTransferList *outbox;
+  FmTransferView *view;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry, *form, *rows;
+  const char * const *to;
+  gpointer data[2];
+  gint64 days_left;
+
+  log_in_as ("alice@example.com", "alice-password");
+  outbox = open_list (TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (outbox)), ==, 4);
+  outbox_shows_unfinished_uploads (outbox);
+  view = open_transfer (outbox, "Holiday 1");
+
+  /* Forward: the address is checked before the button works */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.forward", NULL));
+  dialog = open_dialog ();
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "forward"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "carol@example.com, not-an-address");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "forward"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "carol@example.com");
+  answer (dialog, "forward", view);
+  to = fm_transfer_get_to (fm_transfer_view_get_transfer (view));
+  g_assert_true (g_strv_contains (to, "carol@example.com"));
+
+  /* Edit: subject and 30 more days */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.edit", NULL));
+  dialog = open_dialog ();
+  form = adw_message_dialog_get_extra_child (dialog);
+  rows = gtk_widget_get_first_child (form);
+  entry = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (rows), 0));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Holiday 1");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Holiday photos, final");
+  {
+    GtkWidget *days_row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (rows), 1));
+    GtkWidget *spin = NULL;
+
+    for (GtkWidget *w = days_row; w != NULL && spin == NULL; )
+      {
+        /* depth-first to the spin button inside the row */
+        if (GTK_IS_SPIN_BUTTON (w))
+          spin = w;
+        else if (gtk_widget_get_first_child (w))
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != days_row && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w == days_row ? NULL : gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_nonnull (spin);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 30);
+  }
+  answer (dialog, "save", view);
+  data[0] = view;
+  data[1] = "Holiday photos, final";
+  fm_test_spin_until (view_subject_is, data);
+  days_left = (fm_transfer_get_expire_date (fm_transfer_view_get_transfer (view)) - g_get_real_time () / G_USEC_PER_SEC) / 86400;
+  g_assert_cmpint (days_left, >=, 29);
+  g_assert_cmpint (days_left, <=, 30);
+  /* the list shows the server's new subject too */
+  fm_test_spin_until (list_settled, outbox);
+  find_subject (outbox, "Holiday photos, final");
+  screenshot ("outbox.png");
+}
+
+static gboolean
+file_named (gpointer data)
+{
+  FmTransferView *view = ((gpointer *) data)[0];
+  FmTransfer *t = fm_transfer_view_get_transfer (view);
+  g_autoptr(FmTransferFile) f = t ? g_list_model_get_item (fm_transfer_get_files (t), 0) : NULL;
+
+  return f != NULL && g_strcmp0 (fm_transfer_file_get_filename (f), ((gpointer *) data)[1]) == 0;
+}
+
+static gboolean
+no_files (gpointer view)
+{
+  FmTransfer *t = fm_transfer_view_get_transfer (view);
+
+  return t != NULL && g_list_model_get_n_items (fm_transfer_get_files (t)) == 0;
+}
+
+static void
+test_outbox_rename_remove_delete (void)
+{
+  FmTransferList *outbox = open_list (TRUE);
+  FmTransferView *view = open_transfer (outbox, "Holiday 0");
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  gpointer data[2];
+  guint before;
+
+  /* Rename: the characters the reference forbids are refused */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (file_row (view, 0)), "row.rename", NULL));
+  dialog = open_dialog ();
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "file-0.txt");
+  for (const char *bad = "<>:\"/\\|?*"; *bad; bad++)
+    {
+      g_autofree char *name = g_strdup_printf ("a%cb.txt", *bad);
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), name);
+      g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rename"));
+    }
+  gtk_editable_set_text (GTK_EDITABLE (entry), "final report.txt");
+  answer (dialog, "rename", view);
+  data[0] = view;
+  data[1] = "final report.txt";
+  fm_test_spin_until (file_named, data);
+
+  /* Remove File */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (file_row (view, 0)), "row.remove", NULL));
+  answer (open_dialog (), "remove", view);
+  fm_test_spin_until (no_files, view);
+
+  /* Delete: asked first; Cancel keeps it, Delete removes the row */
+  before = g_list_model_get_n_items (fm_transfer_list_get_shown (outbox));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.delete", NULL));
+  adw_message_dialog_response (open_dialog (), "cancel");
+  gtk_window_destroy (GTK_WINDOW (open_dialog ()));
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.delete", NULL));
+  answer (open_dialog (), "delete", view);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "none");
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (outbox)), ==, before - 1);
+  /* and the server agrees */
+  fm_transfer_list_refresh (outbox);
+  fm_test_spin_until (list_settled, outbox);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (outbox)), ==, before - 1);
+}
+
+static gboolean
+shown (gpointer list)
+{
+  return fm_transfer_list_get_show_time (list) > 0;
+}
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmRSS:")) == NULL)
+    return -1;
+  return strtol (line + 6, NULL, 10);
+}
+
+/* 10,000 more received transfers: a GtkListView builds only the rows on
+ * screen, so the first frame comes right after the answer. */
+static void
+test_ten_thousand (void)
+{
+  g_autoptr(GError) error = NULL;
+  FmTransferList *inbox;
+  long rss_before;
+  double ms;
+  gint64 start;
+
+  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "bob@example.com", 10000, "Bulk", NULL, &error));
+  g_assert_no_error (error);
+  log_in_as ("bob@example.com", "bob-password");
+  rss_before = rss_kib ();
+  start = g_get_monotonic_time ();
+  inbox = open_list (FALSE);
+  /* and the 3 of the start; alice deleted "Holiday 0" */
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (inbox)), ==, 10003);
+  fm_test_spin_until (shown, inbox);
+  ms = fm_transfer_list_get_show_time (inbox) / 1000.0;
+  g_test_message ("10,003 transfers: %.1f ms from the answer in hand to the first frame; "
+                  "%.0f ms from the request; RSS +%ld KiB",
+                  ms, (g_get_monotonic_time () - start) / 1000.0, rss_kib () - rss_before);
+  if (g_strcmp0 (g_getenv ("FM_E2E_TIMING"), "0") != 0)
+    g_assert_cmpfloat (ms, <, 300);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  fm_test_app_start (&ui, &argc, &argv, "views");
+  g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 3, "Holiday", NULL, &error));
+  g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 1, "Secret", "sesame", &error));
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 1100, 760);
+
+  g_test_add_func ("/views/inbox-fills-sorts-and-searches", test_inbox_fills_sorts_and_searches);
+  g_test_add_func ("/views/detail-and-download", test_detail_and_download);
+  g_test_add_func ("/views/password-prompt", test_password_prompt);
+  g_test_add_func ("/views/outbox-forward-edit", test_outbox_forward_edit);
+  g_test_add_func ("/views/outbox-rename-remove-delete", test_outbox_rename_remove_delete);
+  g_test_add_func ("/views/ten-thousand", test_ten_thousand);
+  status = g_test_run ();
+  fm_test_rm_rf (ui.root);
+  return status;
+}
