@@ -90,7 +90,11 @@ def main():
 
     def starts_empty():
         try:
-            state["app"] = wait_for(find_app, what="the application on the accessibility bus")
+            # an application that exited is not waited for
+            wait_for(lambda: app.poll() is not None or find_app(), what="the application on the accessibility bus")
+            if app.poll() is not None:
+                raise AssertionError("exited")
+            state["app"] = find_app()
         except AssertionError:
             if app.poll() is not None:
                 raise AssertionError(f"filemail-desktop exited with {app.returncode}:\n{app_log()}")
