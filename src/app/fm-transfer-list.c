@@ -331,6 +331,8 @@ fm_transfer_list_set_application (FmTransferList *self,
                                   FmApplication  *application)
 {
   self->application = application;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  is_sent (self) ? _("Outbox") : _("Inbox"), -1);
   fm_transfer_view_setup (self->view, application, is_sent (self));
   if (is_sent (self))
     bind_uploads (self);

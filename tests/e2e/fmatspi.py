@@ -54,7 +54,7 @@ def find_app(name="filemail-desktop"):
 
 
 def find(root, role, name=None, contains=None, pred=None):
-    """Depth-first search for a node by role and (part of) its name."""
+    """Depth-first search for a node by role (None: any) and (part of) its name."""
     stack = [root]
     while stack:
         node = stack.pop()
@@ -62,7 +62,7 @@ def find(root, role, name=None, contains=None, pred=None):
             r, n = node.getRoleName(), node.name or ""
         except Exception:
             continue
-        if r == role and (name is None or n == name) and (contains is None or contains in n) \
+        if (role is None or r == role) and (name is None or n == name) and (contains is None or contains in n) \
                 and (pred is None or pred(node)):
             return node
         try:

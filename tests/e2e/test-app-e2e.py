@@ -32,6 +32,13 @@ def stats(url):
         return json.loads(r.read())
 
 
+def api(url, path, **params):
+    """A form POST to the server, as a client makes it; the JSON answer."""
+    body = urllib.parse.urlencode(params).encode()
+    with urllib.request.urlopen(url + path, data=body, timeout=30) as r:
+        return json.loads(r.read())
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -66,6 +73,12 @@ def main():
     for name in ("MALLOC_PERTURB_", "MALLOC_CHECK_", "G_DEBUG"):
         env.pop(name, None)
     os.makedirs(env["HOME"], exist_ok=True)
+    # the desktop's Downloads folder, as xdg-user-dirs writes it
+    downloads = os.path.join(env["HOME"], "Downloads")
+    os.makedirs(downloads)
+    os.makedirs(os.path.join(env["HOME"], ".config"))
+    with open(os.path.join(env["HOME"], ".config", "user-dirs.dirs"), "w") as f:
+        f.write('XDG_DOWNLOAD_DIR="$HOME/Downloads"\n')
     photo = os.path.join(WORK, "Holiday photo.jpg")
     with open(photo, "wb") as f:
         f.write(os.urandom(3_000_000))
@@ -164,6 +177,96 @@ def main():
         type_into(find(dialog, "text", name="Password"), "alice-password")
         click(submit)
         wait_for(lambda: find(state["app"], "label", name="alice@example.com"), what="logged in")
+        state["user"] = "alice@example.com"
+
+    # ---- Inbox and Outbox, as the sender and as the recipient
+
+    def log_in_as(email, password):
+        a = state["app"]
+        gtk_action("logout")
+        wait_for(lambda: not find(a, "label", name=state["user"]), what="logged out")
+        gtk_action("login")
+        dialog = wait_for(lambda: find(a, "frame", name="Log In"), what="the login dialog")
+        type_into(find(dialog, "text", name="E-mail Address"), email)
+        type_into(find(dialog, "text", name="Password"), password)
+        click(find(dialog, "push button", pred=lambda n: "Log In" in n.name and "…" not in n.name))
+        wait_for(lambda: find(a, "label", name=email), what=f"logged in as {email}")
+        state["user"] = email
+
+    def open_page(name):
+        """The Inbox or Outbox page, shown; its widgets only."""
+        a = state["app"]
+        click(find(a, "page tab", name=name))
+        return find(a, None, name=name, pred=lambda n: n.getRoleName() not in ("page tab", "label"))
+
+    def select(page, subject):
+        """Selects a transfer in the page's list, as a click would."""
+        lv = wait_for(lambda: find(page, "list", name="GtkListView",
+                                   pred=lambda n: find(n, "label", name=subject) is not None),
+                      what=f"“{subject}” in the list")
+        for i, item in enumerate(lv):
+            if find(item, "label", name=subject):
+                assert lv.querySelection().selectChild(i)
+                break
+        wait_for(lambda: find(page, "push button", contains="Download All"), what="the transfer's details")
+
+    def dialog_named(name):
+        return wait_for(lambda: find(state["app"], None, name=name,
+                                     pred=lambda n: n.getRoleName() in ("dialog", "frame", "alert")),
+                        what=f"the “{name}” dialog")
+
+    def outbox_edit_and_forward():
+        a = state["app"]
+        # sent while logged in: it is alice's
+        subprocess.run([APP, "--send", notes], env=env, check=True, timeout=60)
+        wait_for(lambda: find(a, "push button", name="Remove “notes & plans.txt”"), what="the file")
+        type_into(find(a, "text", contains="To (e-mail"), "bob@example.com")
+        type_into(find(a, "text", name="Subject"), "Plans for Friday")
+        click(find(a, "push button", contains="Send"))
+        wait_for(lambda: sum(f["filename"] == "notes & plans.txt" for f in stats(url)["files"]) >= 2,
+                 what="the new transfer on the server")
+        time.sleep(1)
+        outbox = open_page("Outbox")
+        select(outbox, "Plans for Friday")
+        click(find(outbox, "push button", contains="Edit…"))
+        dialog = dialog_named("Edit Transfer")
+        subject = wait_for(lambda: find(dialog, "text", pred=lambda n: text_of(n) == "Plans for Friday"),
+                           what="the subject field")
+        type_into(subject, "Plans for Saturday")
+        click(find(dialog, "push button", contains="Save"))
+        wait_for(lambda: find(outbox, "label", name="Plans for Saturday"), what="the new subject in the Outbox")
+        click(find(outbox, "push button", contains="Forward…"))
+        dialog = dialog_named("Forward Transfer")
+        type_into(find(dialog, "text"), "carol@example.com")
+        click(find(dialog, "push button", pred=lambda n: "Forward" in n.name and "…" not in n.name))
+        wait_for(lambda: find(outbox, "label", name="To bob@example.com, carol@example.com"),
+                 what="carol among the recipients")
+        time.sleep(0.5)
+        screenshot("outbox-e2e")
+
+    def inbox_downloads_byte_identical():
+        log_in_as("bob@example.com", "bob-password")
+        inbox = open_page("Inbox")
+        select(inbox, "Plans for Saturday")
+        click(find(inbox, "push button", contains="Download All"))
+        wait_for(lambda: find(inbox, "label", name="Saved as “notes & plans.txt”"), what="the download")
+        assert sha256(os.path.join(downloads, "notes & plans.txt")) == sha256(notes)
+        time.sleep(0.5)
+        screenshot("inbox-e2e")
+
+    def outbox_delete():
+        log_in_as("alice@example.com", "alice-password")
+        outbox = open_page("Outbox")
+        select(outbox, "Plans for Saturday")
+        click(find(outbox, "push button", contains="Delete…"))
+        dialog = dialog_named("Delete Transfer?")
+        click(find(dialog, "push button", pred=lambda n: "Delete" in n.name and "…" not in n.name))
+        wait_for(lambda: find(state["app"], "label", name="Transfer deleted"), what="“Transfer deleted”")
+        # the server agrees: alice's sent transfers no longer have it
+        token = api(url, "/api/authentication/login", username="alice@example.com",
+                    password="alice-password", source="Desktop")["logintoken"]
+        sent = api(url, "/api/transfer/sent/get", logintoken=token)["transfers"]
+        assert not any(t.get("subject") == "Plans for Saturday" for t in sent), sent
 
     def quits_with_short_stalls():
         # The app logs every stall over 20 ms while uploads run, with its
@@ -195,6 +298,9 @@ def main():
     tap("the form validates, Send uploads both files byte-identical", form_validates_and_sends)
     tap("a 1 GiB upload shows moving progress", large_upload_shows_progress_and_stays_responsive)
     tap("the login dialog shows errors and logs in", login_dialog)
+    tap("as the sender: the Outbox edits and forwards a transfer", outbox_edit_and_forward)
+    tap("as the recipient: the Inbox downloads it byte-identical", inbox_downloads_byte_identical)
+    tap("as the sender: Delete removes it from the Outbox", outbox_delete)
     tap("quits; the main loop never stalled 50 ms", quits_with_short_stalls)
     if app.poll() is None:
         app.kill()
