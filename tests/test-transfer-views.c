@@ -244,11 +244,17 @@ test_detail_and_download (void)
   g_assert_true (g_file_get_contents (first, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "seed 2\n");
 
-  /* a second download never overwrites the first */
+  /* a second download never overwrites the first; the connection drops
+   * halfway and the download continues from where it stopped (Range) */
+  fm_test_server_configure (ui.server, "download_drops", "1", NULL);
   g_signal_emit_by_name (row, "download");
   fm_test_spin_until (row_finished, row);
+  g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DONE);
   again = g_build_filename (folder, "file-2 (1).txt", NULL);
   g_assert_cmpstr (fm_file_row_get_saved_path (row), ==, again);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (again, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "seed 2\n");
   g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
   screenshot ("inbox.png");
 }
@@ -269,6 +275,47 @@ test_password_prompt (void)
   fm_test_spin_until (view_settled, view);
   g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
   g_assert_cmpstr (fm_transfer_file_get_filename (fm_file_row_get_file (file_row (view, 0))), ==, "file-0.txt");
+}
+
+/* A server's file name is never a path: each lands in the download
+ * folder, as one plain file, with the bytes the server has. */
+static void
+test_hostile_names (void)
+{
+  const char *names[] = { "../../.bashrc", "/etc/passwd", "a/b", "CON", "line\nbreak.txt", "..", "\x01\x7f" };
+  g_autofree char *folder = g_build_filename (ui.root, "Hostile", NULL);
+  FmTransferList *inbox;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("Hostile %u", i);
+
+      g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "bob@example.com", 1, subject, NULL,
+                                          names[i], NULL));
+    }
+  g_settings_set_string (fm_application_get_settings (ui.app), "download-folder", folder);
+  inbox = open_list (FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("Hostile %u 0", i);
+      FmTransferView *view = open_transfer (inbox, subject);
+      FmFileRow *row = file_row (view, 0);
+      g_autofree char *dir = NULL, *base = NULL, *contents = NULL, *escaped = NULL;
+
+      g_signal_emit_by_name (row, "download");
+      fm_test_spin_until (row_finished, row);
+      g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DONE);
+      dir = g_path_get_dirname (fm_file_row_get_saved_path (row));
+      base = g_path_get_basename (fm_file_row_get_saved_path (row));
+      escaped = g_strescape (names[i], NULL);
+      g_test_message ("%s -> %s", escaped, base);
+      g_assert_cmpstr (dir, ==, folder);
+      g_assert_null (strpbrk (base, "/\n\r\x01\x7f"));
+      g_assert_false (base[0] == '.');
+      g_assert_true (g_file_get_contents (fm_file_row_get_saved_path (row), &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, "seed 0\n");
+    }
+  g_assert_false (g_file_test ("/etc/passwd.part", G_FILE_TEST_EXISTS));
 }
 
 /* An upload under way stands above the sent transfers until it is sent
@@ -460,17 +507,17 @@ test_ten_thousand (void)
   double ms;
   gint64 start;
 
-  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "bob@example.com", 10000, "Bulk", NULL, &error));
+  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "bob@example.com", 10000, "Bulk", NULL, NULL, &error));
   g_assert_no_error (error);
   log_in_as ("bob@example.com", "bob-password");
   rss_before = rss_kib ();
   start = g_get_monotonic_time ();
   inbox = open_list (FALSE);
-  /* and the 3 of the start; alice deleted "Holiday 0" */
-  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (inbox)), ==, 10003);
+  /* and the 3 of the start (alice deleted "Holiday 0") and 7 hostile */
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (inbox)), ==, 10010);
   fm_test_spin_until (shown, inbox);
   ms = fm_transfer_list_get_show_time (inbox) / 1000.0;
-  g_test_message ("10,003 transfers: %.1f ms from the answer in hand to the first frame; "
+  g_test_message ("10,010 transfers: %.1f ms from the answer in hand to the first frame; "
                   "%.0f ms from the request; RSS +%ld KiB",
                   ms, (g_get_monotonic_time () - start) / 1000.0, rss_kib () - rss_before);
   if (g_strcmp0 (g_getenv ("FM_E2E_TIMING"), "0") != 0)
@@ -484,13 +531,14 @@ main (int argc, char *argv[])
   int status;
 
   fm_test_app_start (&ui, &argc, &argv, "views");
-  g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 3, "Holiday", NULL, &error));
-  g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 1, "Secret", "sesame", &error));
+  g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 3, "Holiday", NULL, NULL, &error));
+  g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 1, "Secret", "sesame", NULL, &error));
   gtk_window_set_default_size (GTK_WINDOW (ui.window), 1100, 760);
 
   g_test_add_func ("/views/inbox-fills-sorts-and-searches", test_inbox_fills_sorts_and_searches);
   g_test_add_func ("/views/detail-and-download", test_detail_and_download);
   g_test_add_func ("/views/password-prompt", test_password_prompt);
+  g_test_add_func ("/views/hostile-names", test_hostile_names);
   g_test_add_func ("/views/outbox-forward-edit", test_outbox_forward_edit);
   g_test_add_func ("/views/outbox-rename-remove-delete", test_outbox_rename_remove_delete);
   g_test_add_func ("/views/ten-thousand", test_ten_thousand);

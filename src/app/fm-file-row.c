@@ -259,8 +259,8 @@ fm_file_row_new (FmTransferFile *file,
                  gboolean        editable)
 {
   FmFileRow *self = g_object_new (FM_TYPE_FILE_ROW, NULL);
-  const char *name = fm_transfer_file_get_filename (file);
-  g_autofree char *escaped = g_markup_escape_text (name ? name : "", -1);
+  g_autofree char *name = fm_format_display_text (fm_transfer_file_get_filename (file));
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
   g_autofree char *size = NULL;
 
   self->file = g_object_ref (file);

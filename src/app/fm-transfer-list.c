@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "fm-error.h"
+#include "fm-format.h"
 #include "fm-transfer-list.h"
 #include "fm-transfer-view.h"
 #include "fm-upload-row.h"
@@ -242,8 +243,8 @@ fm_transfer_list_refresh (FmTransferList *self)
 }
 
 /* Shown or focused with data older than a minute: fetch again. */
-static void
-refresh_if_stale (FmTransferList *self)
+void
+fm_transfer_list_refresh_if_stale (FmTransferList *self)
 {
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
       (self->loaded_at == 0 || g_get_monotonic_time () - self->loaded_at > STALE_AFTER_US))
@@ -259,7 +260,7 @@ account_changed_cb (FmTransferList *self)
   if (fm_application_get_account_email (self->application) == NULL)
     gtk_stack_set_visible_child_name (self->stack, "login");
   else
-    refresh_if_stale (self);
+    fm_transfer_list_refresh_if_stale (self);
 }
 
 /* ------------------------------------------- the Outbox's own uploads */
@@ -436,10 +437,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkWidget *title = gtk_widget_get_first_child (box);
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *text = describe (self, t);
-  const char *subject = fm_transfer_get_subject (t);
+  g_autofree char *described = describe (self, t);
+  g_autofree char *text = fm_format_display_text (described);
+  g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
 
-  gtk_label_set_label (GTK_LABEL (title), subject && *subject ? subject : _("No subject"));
+  gtk_label_set_label (GTK_LABEL (title), *subject ? subject : _("No subject"));
   gtk_label_set_label (GTK_LABEL (subtitle), text);
   gtk_widget_set_opacity (box, fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC) ? 0.5 : 1.0);
 }
@@ -687,5 +689,5 @@ fm_transfer_list_init (FmTransferList *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (g_object_ref (self->selection)));
   g_signal_connect_object (self->view, "deleted", G_CALLBACK (view_deleted_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "changed", G_CALLBACK (view_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_swapped (self, "map", G_CALLBACK (refresh_if_stale), self);
+  g_signal_connect_swapped (self, "map", G_CALLBACK (fm_transfer_list_refresh_if_stale), self);
 }

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (FmTransferList, fm_transfer_list, FM, TRANSFER_LIST, AdwBi
 void        fm_transfer_list_set_application (FmTransferList *self,
                                               FmApplication  *application);
 void        fm_transfer_list_refresh         (FmTransferList *self);
+void        fm_transfer_list_refresh_if_stale (FmTransferList *self);
 GListModel *fm_transfer_list_get_model       (FmTransferList *self);
 const char *fm_transfer_list_get_state       (FmTransferList *self);
 GListModel *fm_transfer_list_get_uploads     (FmTransferList *self);

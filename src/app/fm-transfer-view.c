@@ -162,19 +162,38 @@ people_text (FmTransferView *self,
              FmTransfer     *t)
 {
   const char * const *to = fm_transfer_get_to (t);
-  g_autofree char *list = to && to[0] ? g_strjoinv (", ", (char **) to) : NULL;
+  g_autofree char *joined = to && to[0] ? g_strjoinv (", ", (char **) to) : NULL;
+  g_autofree char *list = joined ? fm_format_display_text (joined) : NULL;
+  g_autofree char *from = fm_transfer_get_from (t) ? fm_format_display_text (fm_transfer_get_from (t)) : NULL;
 
   if (self->sent)
     return list ? g_strdup_printf (_("To %s"), list) : g_strdup (_("A link to share, sent to nobody"));
-  return g_strdup_printf (_("From %s"), fm_transfer_get_from (t) ? fm_transfer_get_from (t) : _("unknown sender"));
+  return g_strdup_printf (_("From %s"), from ? from : _("unknown sender"));
+}
+
+/* A message keeps its lines; each line is shown as fm_format_display_text()
+ * would show it. */
+static char *
+display_message (const char *message)
+{
+  g_auto(GStrv) lines = g_strsplit (message ? message : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = fm_format_display_text (lines[i]);
+
+      g_free (lines[i]);
+      lines[i] = line;
+    }
+  return g_strjoinv ("\n", lines);
 }
 
 static void
 show_header (FmTransferView *self,
              FmTransfer     *t)
 {
-  const char *subject = fm_transfer_get_subject (t);
-  const char *message = fm_transfer_get_message (t);
+  g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
+  g_autofree char *message = display_message (fm_transfer_get_message (t));
   g_autofree char *people = people_text (self, t);
   g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
   g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
@@ -183,10 +202,10 @@ show_header (FmTransferView *self,
   gboolean expired = fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *expiry = expired ? g_strdup_printf (_("%s (expired)"), expires) : g_strdup (expires);
 
-  gtk_label_set_text (self->subject_label, subject && *subject ? subject : _("No subject"));
+  gtk_label_set_text (self->subject_label, *subject ? subject : _("No subject"));
   gtk_label_set_text (self->people_label, people);
-  gtk_label_set_text (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message && *message);
+  gtk_label_set_text (self->message_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), *message != '\0');
   set_subtitle (self->sent_row, sent);
   set_subtitle (self->expires_row, expiry);
   set_subtitle (self->downloads_row, downloads);

@@ -249,6 +249,17 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste-files", NULL);
 }
 
+/* Back to the window after a while: the list on screen catches up (its
+ * own rule: only when older than a minute). */
+static void
+active_changed_cb (FmWindow *self)
+{
+  if (!gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  fm_transfer_list_refresh_if_stale (self->inbox_page);
+  fm_transfer_list_refresh_if_stale (self->outbox_page);
+}
+
 static void
 fm_window_init (FmWindow *self)
 {
@@ -257,6 +268,7 @@ fm_window_init (FmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 }
 
 FmWindow *

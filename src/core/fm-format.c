@@ -44,6 +44,29 @@ fm_format_progress (gint64 sent,
   return g_string_free (out, FALSE);
 }
 
+/* Text from a server, for one line on screen: valid UTF-8, line breaks
+ * and tabs as spaces, other control characters as U+FFFD (they have no
+ * glyph, and GTK 4.8 mis-measures labels holding them). */
+char *
+fm_format_display_text (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n' || c == '\r' || c == '\t')
+        g_string_append_c (out, ' ');
+      else if (g_unichar_iscntrl (c))
+        g_string_append_unichar (out, 0xFFFD);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Deliberately simple: one @, something before it, a dot in the domain,
  * no spaces. The server has the last word (1004 InvalidEmail). */
 gboolean

@@ -10,6 +10,7 @@ char     *fm_format_progress        (gint64       sent,
                                      gint64       total,
                                      double       speed,
                                      gint64       eta);
+char     *fm_format_display_text    (const char  *text);
 gboolean  fm_email_is_valid         (const char  *address);
 gboolean  fm_email_list_validate    (const char  *list,
                                      char       **first_bad);

@@ -1599,8 +1599,9 @@ handle_test_expire (FmTestServer      *self,
 }
 
 /* COUNT complete transfers from FROM to TO (comma list), each with one
- * small file "file-N.txt", sent a minute apart going back from now;
- * SUBJECT gets " N" appended. For list-scale tests, which must not spend
+ * small file "file-N.txt" (or FILENAME, as given: hostile names for
+ * download tests), sent a minute apart going back from now; SUBJECT gets
+ * " N" appended. For list-scale tests, which must not spend
  * minutes uploading. Also POST /test/seed. */
 gboolean
 fm_test_server_seed (FmTestServer *self,
@@ -1609,6 +1610,7 @@ fm_test_server_seed (FmTestServer *self,
                      guint         count,
                      const char   *subject,
                      const char   *password,
+                     const char   *filename,
                      GError      **error)
 {
   g_auto(GStrv) recipients = g_strsplit (to, ",", -1);
@@ -1634,7 +1636,7 @@ fm_test_server_seed (FmTestServer *self,
       t->status = "STATUS_COMPLETE";
       f->transfer = t;
       f->id = random_id (self, "0123456789abcdef", 32);
-      f->name = g_strdup_printf ("file-%u.txt", i);
+      f->name = filename ? g_strdup (filename) : g_strdup_printf ("file-%u.txt", i);
       dir = g_build_filename (self->root, t->id, NULL);
       f->path = g_build_filename (dir, f->id, NULL);
       f->size = (gint64) strlen (body);
@@ -1674,7 +1676,7 @@ handle_test_seed (FmTestServer      *self,
   if (!parse_int (param (params, "count"), 1, 100000, &count))
     return respond_error (msg, 1002, "count must be 1 to 100000");
   if (!fm_test_server_seed (self, from, to, (guint) count, param (params, "subject"),
-                            param (params, "password"), &error))
+                            param (params, "password"), param (params, "filename"), &error))
     return respond_error (msg, 1002, "%s", error->message);
   respond_plain_ok (msg);
 }

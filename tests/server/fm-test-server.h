@@ -32,6 +32,7 @@ gboolean      fm_test_server_seed         (FmTestServer  *self,
                                            guint          count,
                                            const char    *subject,
                                            const char    *password,
+                                           const char    *filename,
                                            GError       **error);
 gboolean      fm_test_server_expire_transfer (FmTestServer *self,
                                            const char    *id);

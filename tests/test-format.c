@@ -1,0 +1,61 @@
+/* test-format.c: numbers and server text as people read them */
+#include "fm-format.h"
+
+static void
+check_display (const char *in, const char *expected)
+{
+  g_autofree char *out = fm_format_display_text (in);
+
+  g_assert_cmpstr (out, ==, expected);
+}
+
+/* A server's names and subjects are shown on one line, whatever they hold. */
+static void
+test_display_text (void)
+{
+  check_display ("Holiday photos", "Holiday photos");
+  check_display ("line\nbreak.txt", "line break.txt");
+  check_display ("tab\there\r", "tab here ");
+  check_display ("\x01\x7f", "\xEF\xBF\xBD\xEF\xBF\xBD");
+  check_display ("caf\xE9", "caf\xEF\xBF\xBD");           /* Latin-1, not UTF-8 */
+  check_display ("Årsrapport", "Årsrapport");
+  check_display (NULL, "");
+}
+
+static void
+test_progress_and_duration (void)
+{
+  g_autofree char *start = fm_format_progress (0, 1000000, 0, -1);
+  g_autofree char *running = fm_format_progress (500000, 1000000, 250000, 2);
+  g_autofree char *minutes = fm_format_duration (150);
+  g_autofree char *hours = fm_format_duration (3 * 3600 + 5 * 60);
+
+  /* g_format_size() keeps number and unit together with a no-break space */
+  g_assert_cmpstr (start, ==, "0 bytes of 1.0\u00a0MB");
+  g_assert_cmpstr (running, ==, "500.0\u00a0kB of 1.0\u00a0MB · 250.0\u00a0kB/s · 2 s left");
+  g_assert_cmpstr (minutes, ==, "3 min");
+  g_assert_cmpstr (hours, ==, "3 h 05 min");
+}
+
+static void
+test_email (void)
+{
+  g_autofree char *bad = NULL;
+
+  g_assert_true (fm_email_is_valid ("anna@example.com"));
+  g_assert_false (fm_email_is_valid ("anna@example"));
+  g_assert_false (fm_email_is_valid ("anna example.com"));
+  g_assert_true (fm_email_list_validate ("a@example.com, b@example.org", NULL));
+  g_assert_false (fm_email_list_validate ("a@example.com, nope", &bad));
+  g_assert_cmpstr (bad, ==, "nope");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/format/display-text", test_display_text);
+  g_test_add_func ("/format/progress-and-duration", test_progress_and_duration);
+  g_test_add_func ("/format/email", test_email);
+  return g_test_run ();
+}
