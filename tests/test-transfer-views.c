@@ -133,6 +133,26 @@ answer (AdwMessageDialog *dialog, const char *response, FmTransferView *view)
 }
 
 static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* data: { widget, text } */
+static gboolean
+shows_label (gpointer data)
+{
+  return has_label (((gpointer *) data)[0], ((gpointer *) data)[1]);
+}
+
+static gboolean
 view_subject_is (gpointer data)
 {
   FmTransferView *view = ((gpointer *) data)[0];
@@ -398,6 +418,13 @@ test_outbox_forward_edit (void)
     g_assert_nonnull (spin);
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 30);
   }
+  {
+    /* the message: a text view in a frame, after the rows */
+    GtkWidget *frame = gtk_widget_get_next_sibling (rows);
+    GtkTextView *text = GTK_TEXT_VIEW (gtk_frame_get_child (GTK_FRAME (frame)));
+
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (text), "Meet at the station\nat nine.", -1);
+  }
   answer (dialog, "save", view);
   data[0] = view;
   data[1] = "Holiday photos, final";
@@ -405,9 +432,13 @@ test_outbox_forward_edit (void)
   days_left = (fm_transfer_get_expire_date (fm_transfer_view_get_transfer (view)) - g_get_real_time () / G_USEC_PER_SEC) / 86400;
   g_assert_cmpint (days_left, >=, 29);
   g_assert_cmpint (days_left, <=, 30);
-  /* the list shows the server's new subject too */
+  /* the list shows the server's new subject too, and the message's
+   * start on one line */
   fm_test_spin_until (list_settled, outbox);
   find_subject (outbox, "Holiday photos, final");
+  data[0] = outbox;
+  data[1] = "Meet at the station at nine.";
+  fm_test_spin_until (shows_label, data);
   screenshot ("outbox.png");
 }
 

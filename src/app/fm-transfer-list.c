@@ -389,7 +389,6 @@ describe (FmTransferList *self,
   g_autofree char *date = sent ? g_date_time_format (sent, "%x") : g_strdup ("");
   g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
   g_autofree char *expiry = expiry_text (t);
-
   if (is_sent (self))
     {
       g_autofree char *who = recipients_text (t);
@@ -397,6 +396,9 @@ describe (FmTransferList *self,
       g_autofree char *downloads = g_strdup_printf (g_dngettext (NULL, "%lld download", "%lld downloads", (gulong) n),
                                                     (long long) n);
 
+      /* an upload that never completed is listed too: say so */
+      if (fm_transfer_get_status (t) != NULL && g_ascii_strcasecmp (fm_transfer_get_status (t), "STATUS_COMPLETE") != 0)
+        return g_strdup_printf (_("To %s · %s · %s · not finished"), who, date, size);
       return g_strdup_printf (_("To %s · %s · %s · %s · %s"), who, date, size, downloads, expiry);
     }
   return g_strdup_printf (_("From %s · %s · %s · %s"),
@@ -411,6 +413,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *preview = gtk_label_new (NULL);
 
   gtk_widget_set_margin_top (box, 9);
   gtk_widget_set_margin_bottom (box, 9);
@@ -423,8 +426,12 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_widget_add_css_class (subtitle, "caption");
+  gtk_label_set_xalign (GTK_LABEL (preview), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (preview), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (preview, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_box_append (GTK_BOX (box), preview);
   gtk_list_item_set_child (item, box);
 }
 
@@ -437,12 +444,17 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkWidget *title = gtk_widget_get_first_child (box);
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  GtkWidget *preview = gtk_widget_get_next_sibling (subtitle);
   g_autofree char *described = describe (self, t);
   g_autofree char *text = fm_format_display_text (described);
   g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
+  /* the message's start, on one line */
+  g_autofree char *message = fm_format_display_text (fm_transfer_get_message (t));
 
   gtk_label_set_label (GTK_LABEL (title), *subject ? subject : _("No subject"));
   gtk_label_set_label (GTK_LABEL (subtitle), text);
+  gtk_label_set_label (GTK_LABEL (preview), g_strstrip (message));
+  gtk_widget_set_visible (preview, *message != '\0');
   gtk_widget_set_opacity (box, fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC) ? 0.5 : 1.0);
 }
 
