@@ -33,6 +33,8 @@ struct _FmDownloadJob
   FmRetryState   retry_state;
 
   GTask         *task;          /* the running run_async */
+  FmDownloadState state;
+  GError        *error;         /* of the last run, if it failed */
   GInputStream  *input;
   GOutputStream *output;
   GBytes        *block;
@@ -45,6 +47,13 @@ struct _FmDownloadJob
 
 G_DEFINE_FINAL_TYPE (FmDownloadJob, fm_download_job, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (FmDownloadState, fm_download_state,
+  G_DEFINE_ENUM_VALUE (FM_DOWNLOAD_STATE_IDLE, "idle"),
+  G_DEFINE_ENUM_VALUE (FM_DOWNLOAD_STATE_RUNNING, "running"),
+  G_DEFINE_ENUM_VALUE (FM_DOWNLOAD_STATE_DONE, "done"),
+  G_DEFINE_ENUM_VALUE (FM_DOWNLOAD_STATE_FAILED, "failed"),
+  G_DEFINE_ENUM_VALUE (FM_DOWNLOAD_STATE_STOPPED, "stopped"))
+
 enum {
   PROP_0,
   PROP_BYTES_TOTAL,
@@ -52,6 +61,7 @@ enum {
   PROP_FRACTION,
   PROP_SPEED,
   PROP_PATH,
+  PROP_STATE,
   N_PROPS
 };
 
@@ -180,6 +190,16 @@ close_streams (FmDownloadJob *self)
 }
 
 static void
+set_state (FmDownloadJob   *self,
+           FmDownloadState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
 finish_run (FmDownloadJob *self,
             GError        *error)
 {
@@ -188,6 +208,12 @@ finish_run (FmDownloadJob *self,
   close_streams (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   tick_cb (self);
+  g_clear_error (&self->error);
+  if (error != NULL)
+    self->error = g_error_copy (error);
+  set_state (self, error == NULL ? FM_DOWNLOAD_STATE_DONE
+                   : g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? FM_DOWNLOAD_STATE_STOPPED
+                   : FM_DOWNLOAD_STATE_FAILED);
   if (error != NULL)
     g_task_return_error (task, error);
   else
@@ -432,6 +458,8 @@ fm_download_job_run_async (FmDownloadJob       *self,
   self->sample_time = self->run_start = g_get_monotonic_time ();
   self->sample_bytes = self->received;
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
+  g_clear_error (&self->error);
+  set_state (self, FM_DOWNLOAD_STATE_RUNNING);
   start_request (self);
 }
 
@@ -460,6 +488,7 @@ fm_download_job_finalize (GObject *object)
   g_free (self->directory);
   g_free (self->part_path);
   g_free (self->path);
+  g_clear_error (&self->error);
   G_OBJECT_CLASS (fm_download_job_parent_class)->finalize (object);
 }
 
@@ -475,6 +504,7 @@ fm_download_job_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_FRACTION: g_value_set_double (value, fm_download_job_get_fraction (self)); break;
     case PROP_SPEED: g_value_set_double (value, self->speed); break;
     case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -492,6 +522,8 @@ fm_download_job_class_init (FmDownloadJobClass *klass)
   properties[PROP_FRACTION] = g_param_spec_double ("fraction", NULL, NULL, 0, 1, 0, flags);
   properties[PROP_SPEED] = g_param_spec_double ("speed", NULL, NULL, 0, G_MAXDOUBLE, 0, flags);
   properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, flags);
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, FM_TYPE_DOWNLOAD_STATE,
+                                              FM_DOWNLOAD_STATE_IDLE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -526,6 +558,19 @@ fm_download_job_set_retry_policy (FmDownloadJob *self,
                                   FmRetryPolicy *policy)
 {
   g_set_object (&self->retry, policy);
+}
+
+FmDownloadState
+fm_download_job_get_state (FmDownloadJob *self)
+{
+  return self->state;
+}
+
+/* Why the last run failed or stopped; NULL otherwise. */
+const GError *
+fm_download_job_get_error (FmDownloadJob *self)
+{
+  return self->error;
 }
 
 const char *

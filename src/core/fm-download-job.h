@@ -14,6 +14,17 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  FM_DOWNLOAD_STATE_IDLE,       /* not started yet */
+  FM_DOWNLOAD_STATE_RUNNING,
+  FM_DOWNLOAD_STATE_DONE,
+  FM_DOWNLOAD_STATE_FAILED,
+  FM_DOWNLOAD_STATE_STOPPED,    /* cancelled; the .part stays for the next run */
+} FmDownloadState;
+
+#define FM_TYPE_DOWNLOAD_STATE (fm_download_state_get_type ())
+GType fm_download_state_get_type (void) G_GNUC_CONST;
+
 #define FM_TYPE_DOWNLOAD_JOB (fm_download_job_get_type ())
 G_DECLARE_FINAL_TYPE (FmDownloadJob, fm_download_job, FM, DOWNLOAD_JOB, GObject)
 
@@ -36,6 +47,8 @@ gboolean       fm_download_job_run_finish     (FmDownloadJob  *self,
                                                GAsyncResult   *result,
                                                GError        **error);
 const char    *fm_download_job_get_name       (FmDownloadJob  *self);
+FmDownloadState fm_download_job_get_state     (FmDownloadJob  *self);
+const GError  *fm_download_job_get_error      (FmDownloadJob  *self);
 const char    *fm_download_job_get_path       (FmDownloadJob  *self);
 gint64         fm_download_job_get_bytes_total (FmDownloadJob *self);
 gint64         fm_download_job_get_bytes_received (FmDownloadJob *self);
