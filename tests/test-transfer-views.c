@@ -145,6 +145,26 @@ has_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static gboolean
+has_label_ending (GtkWidget  *widget,
+                  const char *end)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      g_str_has_suffix (gtk_label_get_label (GTK_LABEL (widget)), end))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label_ending (child, end))
+      return TRUE;
+  return FALSE;
+}
+
+/* data: { widget, end of a label's text } */
+static gboolean
+shows_label_ending (gpointer data)
+{
+  return has_label_ending (((gpointer *) data)[0], ((gpointer *) data)[1]);
+}
+
 /* data: { widget, text } */
 static gboolean
 shows_label (gpointer data)
@@ -267,7 +287,7 @@ test_detail_and_download (void)
   /* a second download never overwrites the first; the connection drops
    * halfway and the download continues from where it stopped (Range) */
   fm_test_server_configure (ui.server, "download_drops", "1", NULL);
-  g_signal_emit_by_name (row, "download");
+  fm_file_row_download (row);
   fm_test_spin_until (row_finished, row);
   g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DONE);
   again = g_build_filename (folder, "file-2 (1).txt", NULL);
@@ -276,7 +296,73 @@ test_detail_and_download (void)
   g_assert_true (g_file_get_contents (again, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "seed 2\n");
   g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
+  /* the Downloads list has it, once (the second attempt replaced the first) */
+  g_assert_cmpuint (g_list_model_get_n_items (fm_application_get_downloads (ui.app)), ==, 1);
   screenshot ("inbox.png");
+}
+
+static GtkWidget *
+find_tooltip (GtkWidget  *widget,
+              const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+download_done (gpointer job)
+{
+  return fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_DONE;
+}
+
+/* A download belongs to the application: it goes on while another
+ * transfer is open, and its transfer shows it again when reopened. */
+static void
+test_download_outlives_the_view (void)
+{
+  FmTransferList *inbox = open_list (FALSE);
+  FmTransferView *view = open_transfer (inbox, "Holiday 1");
+  FmTransferFile *file = fm_file_row_get_file (file_row (view, 0));
+  FmDownloadJob *job;
+
+  fm_test_server_configure (ui.server, "slow_ms", "400", NULL);
+  fm_file_row_download (file_row (view, 0));
+  g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DOWNLOADING);
+  job = g_object_ref (fm_application_find_download (ui.app, file));
+  /* nothing selected: the file rows are gone, the download is not */
+  fm_transfer_list_select (inbox, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "none");
+  g_assert_null (gtk_list_box_get_row_at_index (fm_transfer_view_get_files_list (view), 0));
+  g_assert_cmpint (fm_download_job_get_state (job), ==, FM_DOWNLOAD_STATE_RUNNING);
+  fm_test_spin_until (download_done, job);
+  fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
+  /* file-2 was downloaded before: its row says so */
+  open_transfer (inbox, "Holiday 2");
+  g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
+  g_assert_true (g_str_has_suffix (fm_download_job_get_path (job), "/file-1.txt"));
+  g_assert_cmpuint (g_list_model_get_n_items (fm_application_get_downloads (ui.app)), ==, 2);
+  open_transfer (inbox, "Holiday 1");
+  g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
+  g_object_unref (job);
+
+  /* the header's Downloads button lists both */
+  {
+    GtkWidget *button = find_tooltip (GTK_WIDGET (ui.window), "Downloads");
+
+    g_assert_true (GTK_IS_MENU_BUTTON (button));
+    g_assert_true (gtk_widget_get_visible (button));
+    gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+    screenshot ("downloads.png");
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  }
 }
 
 /* 4002 PasswordRequired: the view asks, and says when it is wrong. */
@@ -322,7 +408,7 @@ test_hostile_names (void)
       FmFileRow *row = file_row (view, 0);
       g_autofree char *dir = NULL, *base = NULL, *contents = NULL, *escaped = NULL;
 
-      g_signal_emit_by_name (row, "download");
+      fm_file_row_download (row);
       fm_test_spin_until (row_finished, row);
       g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DONE);
       dir = g_path_get_dirname (fm_file_row_get_saved_path (row));
@@ -507,6 +593,27 @@ test_outbox_rename_remove_delete (void)
   fm_transfer_list_refresh (outbox);
   fm_test_spin_until (list_settled, outbox);
   g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (outbox)), ==, before - 1);
+
+  /* a transfer initialized but never completed is listed as such */
+  {
+    g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(FmTransferTicket) ticket = NULL;
+    g_autoptr(GError) error = NULL;
+
+    options->to = g_strdup ("bob@example.com");
+    options->subject = g_strdup ("Half done");
+    fm_client_transfer_initialize_async (fm_application_get_client (ui.app), options, NULL,
+                                         fm_test_async_cb, &result);
+    ticket = fm_client_transfer_initialize_finish (fm_application_get_client (ui.app),
+                                                   fm_test_await (&result), &error);
+    g_assert_no_error (error);
+    fm_transfer_list_refresh (outbox);
+    fm_test_spin_until (list_settled, outbox);
+    data[0] = outbox;
+    data[1] = " · not finished";
+    fm_test_spin_until (shows_label_ending, data);
+  }
 }
 
 static gboolean
@@ -568,6 +675,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/views/inbox-fills-sorts-and-searches", test_inbox_fills_sorts_and_searches);
   g_test_add_func ("/views/detail-and-download", test_detail_and_download);
+  g_test_add_func ("/views/download-outlives-the-view", test_download_outlives_the_view);
   g_test_add_func ("/views/password-prompt", test_password_prompt);
   g_test_add_func ("/views/hostile-names", test_hostile_names);
   g_test_add_func ("/views/outbox-forward-edit", test_outbox_forward_edit);

@@ -8,11 +8,14 @@
  */
 #define G_LOG_DOMAIN "fm-application"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
 
 #include "fm-account.h"
 #include "fm-application.h"
 #include "fm-config.h"
+#include "fm-download-job.h"
 #include "fm-error.h"
 #include "filemail-resources.h"
 #include "fm-login-dialog.h"
@@ -26,6 +29,7 @@ struct _FmApplication
   GSettings      *settings;
   FmClient       *client;
   FmUploadQueue  *queue;
+  GListStore     *downloads;    /* FmDownloadJob, newest first */
   char           *account_email;
   gboolean        held;
 
@@ -487,6 +491,7 @@ fm_application_dispose (GObject *object)
   FmApplication *self = FM_APPLICATION (object);
 
   g_clear_object (&self->queue);
+  g_clear_object (&self->downloads);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (fm_application_parent_class)->dispose (object);
@@ -539,9 +544,128 @@ fm_application_init (FmApplication *self)
     { NULL }
   };
 
+  self->downloads = g_list_store_new (FM_TYPE_DOWNLOAD_JOB);
   /* "--send FILE…" only says what the files are for: they arrive through
    * open(), in this instance or the one already running. */
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/* -------------------------------------------------------- downloads */
+
+/* Downloads belong to the application, not to the view that started
+ * them: they go on while the user looks at another transfer or closes
+ * the window (the application holds itself while one runs). */
+
+GListModel *
+fm_application_get_downloads (FmApplication *self)
+{
+  return G_LIST_MODEL (self->downloads);
+}
+
+/* The folder from Preferences, else the desktop's Downloads folder. */
+char *
+fm_application_get_download_folder (FmApplication *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
+  const char *fallback = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  if (*folder)
+    return g_steal_pointer (&folder);
+  return g_strdup (fallback ? fallback : g_get_home_dir ());
+}
+
+FmTransferFile *
+fm_application_get_download_file (FmDownloadJob *job)
+{
+  return g_object_get_data (G_OBJECT (job), "fm-file");
+}
+
+/* The newest download of a file (by its id), or NULL. */
+FmDownloadJob *
+fm_application_find_download (FmApplication  *self,
+                              FmTransferFile *file)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i++)
+    {
+      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
+
+      if (g_strcmp0 (fm_transfer_file_get_id (fm_application_get_download_file (job)),
+                     fm_transfer_file_get_id (file)) == 0)
+        return job;
+    }
+  return NULL;
+}
+
+static void
+download_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(FmApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* the job's state and error tell the rows; this only lets go */
+  if (!fm_download_job_run_finish (FM_DOWNLOAD_JOB (source), result, &error))
+    g_debug ("download stopped: %s", error->message);
+  g_object_set_data (source, "fm-cancellable", NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* Starts downloading @file into @folder; a .part left there by an
+ * earlier attempt is continued. */
+FmDownloadJob *
+fm_application_download (FmApplication   *self,
+                         FmTransferFile  *file,
+                         const char      *folder,
+                         GError         **error)
+{
+  FmDownloadJob *job;
+  GCancellable *cancellable;
+  guint position;
+
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create the download folder “%s”: %s"), folder, g_strerror (saved));
+      return NULL;
+    }
+  job = fm_download_job_new (fm_client_get_session (self->client), fm_transfer_file_get_download_url (file),
+                             fm_transfer_file_get_filename (file), fm_transfer_file_get_filesize (file), folder);
+  g_object_set_data_full (G_OBJECT (job), "fm-file", g_object_ref (file), g_object_unref);
+  cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (job), "fm-cancellable", cancellable, g_object_unref);
+  /* one entry per file: a new attempt replaces the old one */
+  for (FmDownloadJob *old = fm_application_find_download (self, file); old != NULL;
+       old = fm_application_find_download (self, file))
+    if (g_list_store_find (self->downloads, old, &position))
+      g_list_store_remove (self->downloads, position);
+  g_list_store_insert (self->downloads, 0, job);
+  g_application_hold (G_APPLICATION (self));
+  fm_download_job_run_async (job, cancellable, download_done_cb, g_object_ref (self));
+  g_object_unref (job);   /* the store keeps it */
+  return job;
+}
+
+void
+fm_application_stop_download (FmApplication *self,
+                              FmDownloadJob *job)
+{
+  g_cancellable_cancel (g_object_get_data (G_OBJECT (job), "fm-cancellable"));
+}
+
+/* Forgets downloads that are not running (the files stay). */
+void
+fm_application_clear_downloads (FmApplication *self)
+{
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i-- > 0;)
+    {
+      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
+
+      if (fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_RUNNING)
+        g_list_store_remove (self->downloads, i);
+    }
 }
 
 FmApplication *

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "fm-client.h"
+#include "fm-download-job.h"
+#include "fm-transfer-file.h"
 #include "fm-upload-queue.h"
 
 G_BEGIN_DECLS
@@ -21,5 +23,17 @@ void           fm_application_set_account       (FmApplication *self,
                                                  const char    *token);
 void           fm_application_show_login        (FmApplication *self,
                                                  GtkWindow     *parent);
+GListModel    *fm_application_get_downloads     (FmApplication *self);
+char          *fm_application_get_download_folder (FmApplication *self);
+FmDownloadJob *fm_application_download          (FmApplication   *self,
+                                                 FmTransferFile  *file,
+                                                 const char      *folder,
+                                                 GError         **error);
+FmDownloadJob *fm_application_find_download     (FmApplication  *self,
+                                                 FmTransferFile *file);
+FmTransferFile *fm_application_get_download_file (FmDownloadJob *job);
+void           fm_application_stop_download     (FmApplication *self,
+                                                 FmDownloadJob *job);
+void           fm_application_clear_downloads   (FmApplication *self);
 
 G_END_DECLS

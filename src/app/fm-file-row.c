@@ -1,10 +1,12 @@
-/* fm-file-row.c: one file of a transfer, with its download
+/* fm-file-row.c: one file of a transfer, or one download
  *
- * The row owns the file's FmDownloadJob while it runs: progress and speed
- * in the subtitle and a bar, Stop; when done, Open and Show in Folder.
- * The saved name comes from the job (fm_download_safe_name, never the
- * server's name as a path). Rename and Remove are offered for one's own
- * transfers and only signalled: the transfer view talks to the server.
+ * The row shows the file's download, which the application owns (it goes
+ * on when the row goes away): progress, speed and time left in the
+ * subtitle and a bar, Stop; when done, Open and Show in Folder. The saved
+ * name comes from the job (fm_download_safe_name, never the server's name
+ * as a path). Rename and Remove are offered for one's own transfers and
+ * only signalled: the transfer view talks to the server. The same row
+ * lists a download in the window's Downloads popover.
  */
 #define G_LOG_DOMAIN "fm-file-row"
 
@@ -19,9 +21,9 @@ struct _FmFileRow
 {
   AdwActionRow     parent_instance;
 
+  FmApplication   *application;
   FmTransferFile  *file;
-  FmDownloadJob   *job;
-  GCancellable    *cancellable;
+  FmDownloadJob   *job;         /* the application's; watched, not owned */
   FmFileRowState   state;
   char            *saved_path;
 
@@ -38,7 +40,6 @@ G_DEFINE_FINAL_TYPE (FmFileRow, fm_file_row, ADW_TYPE_ACTION_ROW)
 enum {
   SIGNAL_RENAME,
   SIGNAL_REMOVE,
-  SIGNAL_DOWNLOAD,
   N_SIGNALS
 };
 
@@ -93,71 +94,95 @@ progress_cb (FmFileRow *self)
 static char *
 size_text (FmFileRow *self)
 {
-  return g_format_size ((guint64) MAX (fm_transfer_file_get_filesize (self->file), 0));
+  return g_format_size ((guint64) MAX (self->file ? fm_transfer_file_get_filesize (self->file) : 0, 0));
+}
+
+/* The job's state, as the row shows it. */
+static void
+job_state_cb (FmFileRow *self)
+{
+  FmDownloadJob *job = self->job;
+
+  switch (fm_download_job_get_state (job))
+    {
+    case FM_DOWNLOAD_STATE_IDLE:
+    case FM_DOWNLOAD_STATE_RUNNING:
+      set_state (self, FM_FILE_ROW_DOWNLOADING, _("Starting…"));
+      if (fm_download_job_get_bytes_received (job) > 0)
+        progress_cb (self);
+      break;
+    case FM_DOWNLOAD_STATE_DONE:
+      {
+        g_autofree char *name = g_path_get_basename (fm_download_job_get_path (job));
+        g_autofree char *text = g_strdup_printf (_("Saved as “%s”"), name);
+        g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+        g_free (self->saved_path);
+        self->saved_path = g_strdup (fm_download_job_get_path (job));
+        set_state (self, FM_FILE_ROW_DONE, escaped);
+      }
+      break;
+    case FM_DOWNLOAD_STATE_STOPPED:
+      {
+        g_autofree char *size = size_text (self);
+        g_autofree char *text = g_strdup_printf (_("%s · stopped; downloading again continues where it stopped"), size);
+
+        set_state (self, FM_FILE_ROW_IDLE, text);
+      }
+      break;
+    case FM_DOWNLOAD_STATE_FAILED:
+    default:
+      {
+        g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (fm_download_job_get_error (job)), -1);
+
+        set_state (self, FM_FILE_ROW_FAILED, escaped);
+      }
+      break;
+    }
 }
 
 static void
-downloaded_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+watch_job (FmFileRow     *self,
+           FmDownloadJob *job)
 {
-  g_autoptr(FmFileRow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  FmDownloadJob *job = FM_DOWNLOAD_JOB (source);
-
-  if (job != self->job)   /* an earlier download, stopped and replaced */
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_set_object (&self->job, job);
+  if (job == NULL)
     return;
-  g_signal_handlers_disconnect_by_data (job, self);
-  if (fm_download_job_run_finish (job, result, &error))
-    {
-      g_autofree char *name = g_path_get_basename (fm_download_job_get_path (job));
-      g_autofree char *text = g_strdup_printf (_("Saved as “%s”"), name);
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-      g_free (self->saved_path);
-      self->saved_path = g_strdup (fm_download_job_get_path (job));
-      set_state (self, FM_FILE_ROW_DONE, escaped);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *size = size_text (self);
-      g_autofree char *text = g_strdup_printf (_("%s · stopped; downloading again continues where it stopped"), size);
-
-      set_state (self, FM_FILE_ROW_IDLE, text);
-    }
-  else
-    {
-      g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (error), -1);
-
-      set_state (self, FM_FILE_ROW_FAILED, escaped);
-    }
-  g_clear_object (&self->job);
-  g_clear_object (&self->cancellable);
+  g_signal_connect_swapped (job, "notify::bytes-received", G_CALLBACK (progress_cb), self);
+  g_signal_connect_swapped (job, "notify::state", G_CALLBACK (job_state_cb), self);
+  job_state_cb (self);
 }
 
-/* Downloads into @folder; a file left half-done there by an earlier
+/* Into the download folder; a file left half-done there by an earlier
  * attempt (name.part) is continued with a Range request. */
 void
-fm_file_row_download (FmFileRow   *self,
-                      SoupSession *session,
-                      const char  *folder)
+fm_file_row_download (FmFileRow *self)
 {
-  if (self->state == FM_FILE_ROW_DOWNLOADING)
+  g_autofree char *folder = NULL;
+  g_autoptr(GError) error = NULL;
+  FmDownloadJob *job;
+
+  if (self->state == FM_FILE_ROW_DOWNLOADING || self->file == NULL)
     return;
-  self->job = fm_download_job_new (session, fm_transfer_file_get_download_url (self->file),
-                                   fm_transfer_file_get_filename (self->file),
-                                   fm_transfer_file_get_filesize (self->file), folder);
-  self->cancellable = g_cancellable_new ();
-  g_signal_connect_swapped (self->job, "notify::bytes-received", G_CALLBACK (progress_cb), self);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  set_state (self, FM_FILE_ROW_DOWNLOADING, _("Starting…"));
-  fm_download_job_run_async (self->job, self->cancellable, downloaded_cb, g_object_ref (self));
+  folder = fm_application_get_download_folder (self->application);
+  job = fm_application_download (self->application, self->file, folder, &error);
+  if (job == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      set_state (self, FM_FILE_ROW_FAILED, escaped);
+      return;
+    }
+  watch_job (self, job);
 }
 
 void
 fm_file_row_cancel (FmFileRow *self)
 {
-  g_cancellable_cancel (self->cancellable);
+  if (self->job != NULL)
+    fm_application_stop_download (self->application, self->job);
 }
 
 /* Opens @path (a file or folder) with its default application. */
@@ -240,7 +265,7 @@ signal_action (GtkWidget  *widget,
   else if (g_str_equal (action_name, "row.remove"))
     g_signal_emit (widget, signals[SIGNAL_REMOVE], 0);
   else if (g_str_equal (action_name, "row.download"))
-    g_signal_emit (widget, signals[SIGNAL_DOWNLOAD], 0);
+    fm_file_row_download (FM_FILE_ROW (widget));
   else
     fm_file_row_cancel (FM_FILE_ROW (widget));
 }
@@ -254,16 +279,19 @@ label_button (GtkWidget *button,
   g_free (label);
 }
 
-GtkWidget *
-fm_file_row_new (FmTransferFile *file,
-                 gboolean        editable)
+static FmFileRow *
+file_row_new (FmApplication  *application,
+              FmTransferFile *file,
+              const char     *shown_name,
+              gboolean        editable)
 {
   FmFileRow *self = g_object_new (FM_TYPE_FILE_ROW, NULL);
-  g_autofree char *name = fm_format_display_text (fm_transfer_file_get_filename (file));
+  g_autofree char *name = fm_format_display_text (shown_name);
   g_autofree char *escaped = g_markup_escape_text (name, -1);
   g_autofree char *size = NULL;
 
-  self->file = g_object_ref (file);
+  self->application = application;
+  self->file = file ? g_object_ref (file) : NULL;
   size = size_text (self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), escaped);
   set_state (self, FM_FILE_ROW_IDLE, size);
@@ -273,6 +301,30 @@ fm_file_row_new (FmTransferFile *file,
   label_button (self->open_button, g_strdup_printf (_("Open “%s”"), name));
   label_button (self->folder_button, g_strdup_printf (_("Show “%s” in its folder"), name));
   label_button (self->menu_button, g_strdup_printf (_("More for “%s”"), name));
+  return self;
+}
+
+/* A file of a transfer; shows its download if one was started. */
+GtkWidget *
+fm_file_row_new (FmApplication  *application,
+                 FmTransferFile *file,
+                 gboolean        editable)
+{
+  FmFileRow *self = file_row_new (application, file, fm_transfer_file_get_filename (file), editable);
+
+  watch_job (self, fm_application_find_download (application, file));
+  return GTK_WIDGET (self);
+}
+
+/* A download, for the Downloads list. */
+GtkWidget *
+fm_file_row_new_for_download (FmApplication *application,
+                              FmDownloadJob *job)
+{
+  FmTransferFile *file = fm_application_get_download_file (job);
+  FmFileRow *self = file_row_new (application, file, fm_transfer_file_get_filename (file), FALSE);
+
+  watch_job (self, job);
   return GTK_WIDGET (self);
 }
 
@@ -281,11 +333,7 @@ fm_file_row_dispose (GObject *object)
 {
   FmFileRow *self = FM_FILE_ROW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  if (self->job != NULL)
-    g_signal_handlers_disconnect_by_data (self->job, self);
-  g_clear_object (&self->job);
-  g_clear_object (&self->cancellable);
+  watch_job (self, NULL);     /* the download itself goes on */
   g_clear_object (&self->file);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_FILE_ROW);
   G_OBJECT_CLASS (fm_file_row_parent_class)->dispose (object);
@@ -311,8 +359,6 @@ fm_file_row_class_init (FmFileRowClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_DOWNLOAD] = g_signal_new ("download", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-file-row.ui");
   gtk_widget_class_bind_template_child (widget_class, FmFileRow, progress_bar);

@@ -1,10 +1,9 @@
-/* fm-file-row.h: one file of a transfer, with its download */
+/* fm-file-row.h: one file of a transfer, or one download */
 #pragma once
 
 #include <adwaita.h>
-#include <libsoup/soup.h>
 
-#include "fm-transfer-file.h"
+#include "fm-application.h"
 
 G_BEGIN_DECLS
 
@@ -18,12 +17,13 @@ typedef enum {
   FM_FILE_ROW_FAILED,
 } FmFileRowState;
 
-GtkWidget      *fm_file_row_new            (FmTransferFile *file,
+GtkWidget      *fm_file_row_new            (FmApplication  *application,
+                                            FmTransferFile *file,
                                             gboolean        editable);
+GtkWidget      *fm_file_row_new_for_download (FmApplication *application,
+                                            FmDownloadJob  *job);
 FmTransferFile *fm_file_row_get_file       (FmFileRow      *self);
-void            fm_file_row_download       (FmFileRow      *self,
-                                            SoupSession    *session,
-                                            const char     *folder);
+void            fm_file_row_download       (FmFileRow      *self);
 void            fm_file_row_cancel         (FmFileRow      *self);
 FmFileRowState  fm_file_row_get_state      (FmFileRow      *self);
 const char     *fm_file_row_get_saved_path (FmFileRow      *self);

@@ -10,7 +10,6 @@
  */
 #define G_LOG_DOMAIN "fm-transfer-view"
 
-#include <errno.h>
 
 #include <glib/gi18n.h>
 
@@ -220,42 +219,13 @@ show_header (FmTransferView *self,
 static void file_rename_cb (FmFileRow *row, FmTransferView *self);
 static void file_remove_cb (FmFileRow *row, FmTransferView *self);
 
-static char *
-download_folder (FmTransferView *self)
-{
-  g_autofree char *folder = g_settings_get_string (fm_application_get_settings (self->application),
-                                                   "download-folder");
-  const char *fallback = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-
-  if (*folder)
-    return g_steal_pointer (&folder);
-  return g_strdup (fallback ? fallback : g_get_home_dir ());
-}
-
-static void
-file_download_cb (FmFileRow      *row,
-                  FmTransferView *self)
-{
-  g_autofree char *folder = download_folder (self);
-
-  if (g_mkdir_with_parents (folder, 0755) != 0)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot create the download folder “%s”: %s"),
-                                                  folder, g_strerror (errno));
-      toast (self, message);
-      return;
-    }
-  fm_file_row_download (row, fm_client_get_session (client (self)), folder);
-}
-
 static GtkWidget *
 create_file_row (gpointer item,
                  gpointer user_data)
 {
   FmTransferView *self = user_data;
-  GtkWidget *row = fm_file_row_new (FM_TRANSFER_FILE (item), self->sent);
+  GtkWidget *row = fm_file_row_new (self->application, FM_TRANSFER_FILE (item), self->sent);
 
-  g_signal_connect_object (row, "download", G_CALLBACK (file_download_cb), self, 0);
   g_signal_connect_object (row, "rename", G_CALLBACK (file_rename_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (file_remove_cb), self, 0);
   return row;
@@ -776,7 +746,7 @@ download_all_action (GtkWidget  *widget,
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
     if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)
-      file_download_cb (FM_FILE_ROW (row), self);
+      fm_file_row_download (FM_FILE_ROW (row));
 }
 
 /* ----------------------------------------------------------- GObject */

@@ -5,6 +5,7 @@
 
 #include "fm-send-page.h"
 #include "fm-transfer-list.h"
+#include "fm-file-row.h"
 #include "fm-window.h"
 
 struct _FmWindow
@@ -15,6 +16,8 @@ struct _FmWindow
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
   GtkLabel             *account_label;
+  GtkWidget            *downloads_button;
+  GtkListBox           *downloads_list;
   GMenu                *account_menu;
   FmSendPage           *send_page;
   FmTransferList       *inbox_page;
@@ -201,6 +204,9 @@ drop_cb (GtkDropTarget *target,
 /* ------------------------------------------------------------ GObject */
 
 /* Runs once the window has its application (not a construct property). */
+static void bind_downloads (FmWindow *self, FmApplication *app);
+static void clear_downloads_cb (FmWindow *self);
+
 static void
 setup (FmWindow *self)
 {
@@ -215,6 +221,7 @@ setup (FmWindow *self)
   fm_send_page_set_application (self->send_page, app);
   fm_transfer_list_set_application (self->inbox_page, app);
   fm_transfer_list_set_application (self->outbox_page, app);
+  bind_downloads (self, app);
   g_signal_connect_object (app, "notify::account-email", G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self, 0);
   queue_items_changed_cb (queue, 0, 0, g_list_model_get_n_items (queue), self);
@@ -233,6 +240,9 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_button);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_list);
+  gtk_widget_class_bind_template_callback (widget_class, clear_downloads_cb);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_menu);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, send_page);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, inbox_page);
@@ -247,6 +257,43 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   /* Entries take Ctrl+V first; only a paste nobody else wanted lands here. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste-files", NULL);
+}
+
+/* ---------------------------------------------------------- downloads */
+
+static GtkWidget *
+create_download_row (gpointer item,
+                     gpointer user_data)
+{
+  return fm_file_row_new_for_download (user_data, FM_DOWNLOAD_JOB (item));
+}
+
+static void
+downloads_changed_cb (FmWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  gtk_widget_set_visible (self->downloads_button,
+                          g_list_model_get_n_items (fm_application_get_downloads (FM_APPLICATION (app))) > 0);
+}
+
+static void
+clear_downloads_cb (FmWindow *self)
+{
+  fm_application_clear_downloads (FM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
+/* Every download of this session, wherever it was started; the button
+ * shows once there is one. */
+static void
+bind_downloads (FmWindow      *self,
+                FmApplication *app)
+{
+  GListModel *downloads = fm_application_get_downloads (app);
+
+  gtk_list_box_bind_model (self->downloads_list, downloads, create_download_row, app, NULL);
+  g_signal_connect_object (downloads, "items-changed", G_CALLBACK (downloads_changed_cb), self, G_CONNECT_SWAPPED);
+  downloads_changed_cb (self);
 }
 
 /* Back to the window after a while: the list on screen catches up (its
