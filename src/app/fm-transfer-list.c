@@ -544,13 +544,22 @@ static void
 view_deleted_cb (FmTransferList *self,
                  FmTransfer     *gone)
 {
-  guint position;
+  GListModel *all = G_LIST_MODEL (self->transfers);
 
-  /* gone from the server: gone from the list, now */
-  if (g_list_store_find (self->transfers, gone, &position))
-    g_list_store_remove (self->transfers, position);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  /* gone from the server: gone from the list, now (by id: the list may
+   * have been refreshed since the deletion started) */
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (all, i);
+
+      if (g_strcmp0 (fm_transfer_get_id (t), fm_transfer_get_id (gone)) == 0)
+        {
+          g_list_store_remove (self->transfers, i);
+          break;
+        }
+    }
+  if (selected (self) == NULL)
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static void

@@ -343,6 +343,7 @@ typedef gboolean (*FinishFunc) (FmClient *client, GAsyncResult *result, GError *
 
 typedef struct {
   FmTransferView *view;
+  FmTransfer     *transfer;     /* the one acted on: the view may show another by now */
   FinishFunc      finish;
   char           *done_message;
   gboolean        deleted;
@@ -352,6 +353,7 @@ static void
 operation_free (Operation *op)
 {
   g_object_unref (op->view);
+  g_object_unref (op->transfer);
   g_free (op->done_message);
   g_free (op);
 }
@@ -367,6 +369,7 @@ operation_start (FmTransferView *self,
   Operation *op = g_new0 (Operation, 1);
 
   op->view = g_object_ref (self);
+  op->transfer = g_object_ref (self->summary);
   op->finish = finish;
   op->done_message = g_strdup (done_message);
   op->deleted = deletes;
@@ -376,6 +379,14 @@ operation_start (FmTransferView *self,
 
 /* Every operation's answer is a boolean _finish. The view then fetches the transfer again (the server's word on
  * names, files, expiry) and tells the list. */
+/* Still showing @t (a refreshed list hands in new objects: by id)? */
+static gboolean
+showing (FmTransferView *self,
+         FmTransfer     *t)
+{
+  return self->summary != NULL && g_strcmp0 (fm_transfer_get_id (self->summary), fm_transfer_get_id (t)) == 0;
+}
+
 static void
 operation_done_cb (GObject      *source,
                    GAsyncResult *result,
@@ -395,14 +406,14 @@ operation_done_cb (GObject      *source,
   toast (self, op->done_message);
   if (op->deleted)
     {
-      g_autoptr(FmTransfer) gone = g_object_ref (self->summary);
-
-      fm_transfer_view_show (self, NULL);
-      g_signal_emit (self, signals[SIGNAL_DELETED], 0, gone);
+      if (showing (self, op->transfer))
+        fm_transfer_view_show (self, NULL);
+      g_signal_emit (self, signals[SIGNAL_DELETED], 0, op->transfer);
       return;
     }
-  fm_transfer_view_reload (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, self->summary);
+  if (showing (self, op->transfer))
+    fm_transfer_view_reload (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, op->transfer);
 }
 
 void
