@@ -94,6 +94,18 @@ test_config_sources (void)
   g_settings_reset (settings, "server-url");
 }
 
+/* The setting wins; unset, the desktop's Downloads folder (or home). */
+static void
+test_download_folder (void)
+{
+  g_autofree char *set = fm_config_resolve_download_folder ("/srv/incoming");
+  g_autofree char *unset = fm_config_resolve_download_folder ("");
+  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  g_assert_cmpstr (set, ==, "/srv/incoming");
+  g_assert_cmpstr (unset, ==, downloads != NULL ? downloads : g_get_home_dir ());
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -102,5 +114,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/url/redact", test_redact);
   g_test_add_func ("/url/client-new", test_client_new);
   g_test_add_func ("/url/config-sources", test_config_sources);
+  g_test_add_func ("/url/download-folder", test_download_folder);
   return g_test_run ();
 }

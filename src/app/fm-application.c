@@ -567,11 +567,8 @@ char *
 fm_application_get_download_folder (FmApplication *self)
 {
   g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
-  const char *fallback = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
 
-  if (*folder)
-    return g_steal_pointer (&folder);
-  return g_strdup (fallback ? fallback : g_get_home_dir ());
+  return fm_config_resolve_download_folder (folder);
 }
 
 FmTransferFile *

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "fm-client.h"
+#include "fm-config.h"
 #include "fm-error.h"
 #include "fm-preferences-window.h"
 
@@ -42,9 +43,11 @@ static void
 update_folder_subtitle (FmPreferencesWindow *self)
 {
   g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
-  const char *shown = *folder ? folder : g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  g_autofree char *shown = fm_config_resolve_download_folder (folder);
+  /* subtitles are markup: a folder may be called "Tom & Jerry" */
+  g_autofree char *escaped = g_markup_escape_text (shown, -1);
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->folder_row), shown ? shown : g_get_home_dir ());
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->folder_row), escaped);
 }
 
 static void

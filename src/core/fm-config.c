@@ -71,3 +71,15 @@ fm_config_get_state_dir (void)
   g_mkdir_with_parents (dir, 0700);
   return dir;
 }
+
+/* Where downloads go: @configured (the download-folder setting) unless it
+ * is empty, else the desktop's Downloads folder, else the home folder. */
+char *
+fm_config_resolve_download_folder (const char *configured)
+{
+  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+
+  if (configured != NULL && *configured != '\0')
+    return g_strdup (configured);
+  return g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
+}

@@ -16,5 +16,6 @@ char      *fm_config_get_api_key    (void);
 int        fm_config_get_int        (const char *key,
                                      int         fallback);
 char      *fm_config_get_state_dir  (void);
+char      *fm_config_resolve_download_folder (const char *configured);
 
 G_END_DECLS
