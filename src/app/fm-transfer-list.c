@@ -145,7 +145,11 @@ first_frame_cb (GdkFrameClock  *clock,
   g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
 }
 
-static FmTransfer *selected (FmTransferList *self);
+static FmTransfer *
+selected (FmTransferList *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
 
 /* New answers replace the list; the transfer open beside it stays open
  * when the server still lists it. */
@@ -166,7 +170,10 @@ replace_keeping_selection (FmTransferList *self,
       g_autoptr(FmTransfer) t = g_list_model_get_item (shown, i);
 
       if (g_strcmp0 (fm_transfer_get_id (t), id) == 0)
-        position = i;
+        {
+          position = i;
+          break;
+        }
     }
   gtk_single_selection_set_selected (self->selection, position);
   self->replacing = FALSE;
@@ -514,12 +521,6 @@ static void
 sort_toggled_cb (FmTransferList *self)
 {
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_INVERTED);
-}
-
-static FmTransfer *
-selected (FmTransferList *self)
-{
-  return gtk_single_selection_get_selected_item (self->selection);
 }
 
 static void
