@@ -628,8 +628,7 @@ fm_application_download (FmApplication   *self,
                    _("Cannot create the download folder “%s”: %s"), folder, g_strerror (saved));
       return NULL;
     }
-  job = fm_download_job_new (fm_client_get_session (self->client), fm_transfer_file_get_download_url (file),
-                             fm_transfer_file_get_filename (file), fm_transfer_file_get_filesize (file), folder);
+  job = fm_download_job_new_for_file (fm_client_get_session (self->client), file, folder);
   g_object_set_data_full (G_OBJECT (job), "fm-file", g_object_ref (file), g_object_unref);
   cancellable = g_cancellable_new ();
   g_object_set_data_full (G_OBJECT (job), "fm-cancellable", cancellable, g_object_unref);

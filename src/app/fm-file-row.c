@@ -94,7 +94,10 @@ progress_cb (FmFileRow *self)
 static char *
 size_text (FmFileRow *self)
 {
-  return g_format_size ((guint64) MAX (self->file ? fm_transfer_file_get_filesize (self->file) : 0, 0));
+  gint64 size = self->file != NULL ? fm_transfer_file_get_filesize (self->file) : -1;
+
+  /* the server did not say: the download runs to the end of the stream */
+  return size >= 0 ? g_format_size ((guint64) size) : g_strdup (_("Size unknown"));
 }
 
 /* The job's state, as the row shows it. */

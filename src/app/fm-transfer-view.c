@@ -743,8 +743,13 @@ open_action (GtkWidget  *widget,
 {
   FmTransferView *self = FM_TRANSFER_VIEW (widget);
 
-  if (self->summary != NULL && fm_transfer_get_url (self->summary) != NULL)
-    gtk_show_uri (window (self), fm_transfer_get_url (self->summary), GDK_CURRENT_TIME);
+  const char *url = self->summary != NULL ? fm_transfer_get_url (self->summary) : NULL;
+
+  if (url == NULL)
+    return;
+  if (!fm_client_url_is_safe_to_open (url))
+    return toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+  gtk_show_uri (window (self), url, GDK_CURRENT_TIME);
 }
 
 static void

@@ -136,9 +136,11 @@ static void
 open_clicked_cb (FmUploadRow *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *url = fm_upload_job_get_download_url (self->job);
 
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                fm_upload_job_get_download_url (self->job), GDK_CURRENT_TIME);
+  if (!fm_client_url_is_safe_to_open (url))
+    return toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "fm-application.h"
+#include "fm-client.h"
 
 int
 main (int   argc,
@@ -20,6 +21,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  fm_client_ensure_types ();
   app = fm_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

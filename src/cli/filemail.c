@@ -6,8 +6,10 @@
  */
 #define G_LOG_DOMAIN "filemail"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -18,6 +20,7 @@
 #include "fm-cli.h"
 #include "fm-config.h"
 #include "fm-error.h"
+#include "fm-format.h"
 
 static const struct {
   const char   *name;
@@ -41,10 +44,19 @@ static const struct {
   { "resume", fm_cli_resume, N_("Resume unfinished uploads") },
 };
 
+/* An error's text may hold the server's errormessage: cleaned like any
+ * server text. Ctrl-C or SIGTERM is not an error: exit 130. */
 int
 fm_cli_fail (const GError *error)
 {
-  g_printerr ("filemail: %s\n", error->message);
+  g_autofree char *message = fm_format_display_text (error->message);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr (_("filemail: stopped.\n"));
+      return FM_CLI_EXIT_INTERRUPTED;
+    }
+  g_printerr ("filemail: %s\n", message);
   return FM_CLI_EXIT_ERROR;
 }
 
@@ -138,6 +150,87 @@ fm_cli_stdout_is_tty (void)
   return isatty (STDOUT_FILENO);
 }
 
+char *
+fm_cli_read_line (FILE *stream)
+{
+  char buffer[1024];
+  gsize len;
+
+  if (fgets (buffer, sizeof buffer, stream) == NULL)
+    return NULL;
+  len = strlen (buffer);
+  while (len > 0 && (buffer[len - 1] == '\n' || buffer[len - 1] == '\r'))
+    buffer[--len] = '\0';
+  return g_strdup (buffer);
+}
+
+/* Asks on the terminal with echo off. */
+char *
+fm_cli_prompt_password (const char *prompt)
+{
+  FILE *tty = fopen ("/dev/tty", "r+");
+  struct termios saved, quiet;
+  char *password;
+
+  if (tty == NULL)
+    return NULL;
+  fputs (prompt, tty);
+  fflush (tty);
+  tcgetattr (fileno (tty), &saved);
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+  password = fm_cli_read_line (tty);
+  tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+  fputc ('\n', tty);
+  fclose (tty);
+  return password;
+}
+
+/* Fills *@password from --password-file or --ask-password, if given; a
+ * --password given on the command line stays as it is. */
+gboolean
+fm_cli_get_password (const char  *command,
+                     char       **password,
+                     const char  *password_file,
+                     gboolean     ask,
+                     int         *exit_code)
+{
+  FILE *stream;
+
+  if ((*password != NULL) + (password_file != NULL) + (ask != FALSE) > 1)
+    {
+      *exit_code = fm_cli_usage_error (command, _("give the password one way only"));
+      return FALSE;
+    }
+  if (ask)
+    {
+      *password = fm_cli_prompt_password (_("Transfer password: "));
+      if (*password == NULL)
+        *exit_code = fm_cli_usage_error (command, _("no terminal to ask for the password on: use --password-file"));
+      return *password != NULL;
+    }
+  if (password_file == NULL)
+    return TRUE;
+  stream = g_str_equal (password_file, "-") ? stdin : fopen (password_file, "re");
+  if (stream == NULL)
+    {
+      int saved = errno;
+      *exit_code = fm_cli_usage_error (command, _("cannot read %s: %s"), password_file, g_strerror (saved));
+      return FALSE;
+    }
+  *password = fm_cli_read_line (stream);
+  if (stream != stdin)
+    fclose (stream);
+  if (*password == NULL || **password == '\0')
+    {
+      g_clear_pointer (password, g_free);
+      *exit_code = fm_cli_usage_error (command, _("%s holds no password"), password_file);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 print_help (void)
 {
@@ -179,6 +272,21 @@ parse_global (int    argc,
 }
 
 static gboolean
+wants_help (int    argc,
+            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h") ||
+          g_str_has_prefix (argv[i], "--help-"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 interrupt_cb (gpointer data)
 {
   FmCli *cli = data;
@@ -197,28 +305,35 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   FmCli cli = { 0 };
   int command_index = 0, status;
+  gboolean help;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FILEMAIL_LOCALEDIR") != NULL ? g_getenv ("FILEMAIL_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  fm_client_ensure_types ();
   status = parse_global (argc, argv, &server, &command_index);
   if (status != FM_CLI_EXIT_OK)
     return status < 0 ? FM_CLI_EXIT_OK : status;
   if (command_index >= argc)
     return print_help (), FM_CLI_EXIT_USAGE;
+  /* "filemail COMMAND --help" reads no settings and no keyring. */
+  help = wants_help (argc - command_index, argv + command_index);
   if (server == NULL)
-    server = fm_config_get_api_url ();
+    server = help ? g_strdup (FM_DEFAULT_API_URL) : fm_config_get_api_url ();
   cli.server = server;
   cli.cancellable = g_cancellable_new ();
   cli.client = fm_client_new (server, &error);
   if (cli.client == NULL)
     return fm_cli_fail (error);
-  api_key = fm_config_get_api_key ();
-  fm_client_set_api_key (cli.client, api_key);
-  token = fm_account_lookup (fm_client_get_base_url (cli.client), NULL, NULL);
-  fm_client_set_login_token (cli.client, token);
+  if (!help)
+    {
+      api_key = fm_config_get_api_key ();
+      fm_client_set_api_key (cli.client, api_key);
+      token = fm_account_lookup (fm_client_get_base_url (cli.client), NULL, NULL);
+      fm_client_set_login_token (cli.client, token);
+    }
   g_unix_signal_add (SIGINT, interrupt_cb, &cli);
   g_unix_signal_add (SIGTERM, interrupt_cb, &cli);
 

@@ -73,8 +73,10 @@ print_result (FmUploadJob *job,
       root = json_builder_get_root (b);
       return fm_cli_print_json (root);
     }
-  g_print (_("Sent transfer %s\n%s\n"), fm_upload_job_get_transfer_id (job),
-           fm_upload_job_get_download_url (job));
+  g_autofree char *id = fm_format_display_text (fm_upload_job_get_transfer_id (job));
+  g_autofree char *link = fm_format_display_text (fm_upload_job_get_download_url (job));
+
+  g_print (_("Sent transfer %s\n%s\n"), id, link);
 }
 
 /* Runs one job to its end with a live progress display. Ctrl-C pauses it
@@ -130,6 +132,8 @@ fm_cli_send (FmCli  *cli,
              char  **argv)
 {
   g_autofree char *to = NULL, *from = NULL, *subject = NULL, *message = NULL, *password = NULL;
+  g_autofree char *password_file = NULL;
+  gboolean ask_password = FALSE;
   g_autofree char *bad = NULL;
   int days = 0, parallel = fm_config_get_int ("parallel-uploads", 4), status;
   gint64 chunk_size = fm_config_get_int ("chunk-size", (int) FM_CHUNK_SIZE_DEFAULT);
@@ -140,7 +144,7 @@ fm_cli_send (FmCli  *cli,
     { "subject", 0, 0, G_OPTION_ARG_STRING, &subject, N_("Subject (at most 200 characters)"), N_("S") },
     { "message", 0, 0, G_OPTION_ARG_STRING, &message, N_("Message to the recipients"), N_("M") },
     { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days the transfer can be downloaded"), N_("N") },
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("Password needed to download"), N_("P") },
+    FM_CLI_PASSWORD_OPTIONS (password, password_file, ask_password),
     { "notify", 0, 0, G_OPTION_ARG_NONE, &notify, N_("E-mail me when the files are downloaded"), NULL },
     { "confirmation", 0, 0, G_OPTION_ARG_NONE, &confirmation, N_("E-mail me a confirmation when sent"), NULL },
     { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &chunk_size, N_("Bytes per upload request (5000000–50000000)"), N_("BYTES") },
@@ -170,6 +174,8 @@ fm_cli_send (FmCli  *cli,
     return fm_cli_usage_error ("send", _("--parallel must be between 1 and 4"));
   if (days < 0)
     return fm_cli_usage_error ("send", _("--days must be a positive number"));
+  if (!fm_cli_get_password ("send", &password, password_file, ask_password, &status))
+    return status;
 
   options->to = g_steal_pointer (&to);
   options->from = g_steal_pointer (&from);
@@ -237,6 +243,14 @@ fm_cli_resume (FmCli  *cli,
 
       if (!is_unfinished (job))
         continue;
+      if (!fm_upload_job_claim (job, &error))
+        {
+          g_autofree char *title = fm_upload_job_dup_title (job);
+
+          g_printerr (_("filemail: skipping %.8s (%s): %s\n"), fm_upload_job_get_id (job), title, error->message);
+          g_clear_error (&error);
+          continue;
+        }
       if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED)
         fm_upload_job_retry (job);
       one = run_job (cli, queue, job, json);
@@ -272,7 +286,9 @@ fm_cli_queue (FmCli  *cli,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-      g_autofree char *title = fm_upload_job_dup_title (job);
+      g_autofree char *raw_title = fm_upload_job_dup_title (job);
+      g_autofree char *title = fm_format_display_text (raw_title);
+      g_autofree char *job_message = NULL;
       g_autofree char *numbers = fm_format_progress (fm_upload_job_get_bytes_sent (job),
                                                      fm_upload_job_get_bytes_total (job), 0, -1);
       const GError *job_error = fm_upload_job_get_error (job);
@@ -289,7 +305,8 @@ fm_cli_queue (FmCli  *cli,
         g_print ("%.8s  %-10s %3d%%  %s  %s%s%s\n", fm_upload_job_get_id (job),
                  fm_upload_state_to_string (fm_upload_job_get_state (job)),
                  (int) (fm_upload_job_get_fraction (job) * 100), numbers, title,
-                 job_error ? "\n          " : "", job_error ? job_error->message : "");
+                 job_error ? "\n          " : "",
+                 job_error ? (job_message = fm_format_display_text (job_error->message)) : "");
     }
   if (json)
     {

@@ -1,7 +1,6 @@
 /* fm-cli-transfers.c: login, logout and managing transfers */
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -12,43 +11,6 @@
 #include "fm-format.h"
 
 /* ----------------------------------------------------------------- login */
-
-static char *
-read_line (FILE *stream)
-{
-  char buffer[1024];
-  gsize len;
-
-  if (fgets (buffer, sizeof buffer, stream) == NULL)
-    return NULL;
-  len = strlen (buffer);
-  while (len > 0 && (buffer[len - 1] == '\n' || buffer[len - 1] == '\r'))
-    buffer[--len] = '\0';
-  return g_strdup (buffer);
-}
-
-/* Asks on the terminal with echo off. */
-static char *
-prompt_password (void)
-{
-  FILE *tty = fopen ("/dev/tty", "r+");
-  struct termios saved, quiet;
-  char *password;
-
-  if (tty == NULL)
-    return NULL;
-  fputs (_("Password: "), tty);
-  fflush (tty);
-  tcgetattr (fileno (tty), &saved);
-  quiet = saved;
-  quiet.c_lflag &= ~(tcflag_t) ECHO;
-  tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
-  password = read_line (tty);
-  tcsetattr (fileno (tty), TCSAFLUSH, &saved);
-  fputc ('\n', tty);
-  fclose (tty);
-  return password;
-}
 
 int
 fm_cli_login (FmCli  *cli,
@@ -73,11 +35,11 @@ fm_cli_login (FmCli  *cli,
     return status;
   if (username == NULL)
     return fm_cli_usage_error ("login", _("--username is required"));
-  password = password_stdin ? read_line (stdin) : prompt_password ();
+  password = password_stdin ? fm_cli_read_line (stdin) : fm_cli_prompt_password (_("Password: "));
   if (password == NULL)
     return fm_cli_usage_error ("login", _("no terminal to ask for the password on: use --password-stdin"));
   fm_client_set_login_token (cli->client, NULL);
-  fm_client_login_async (cli->client, username, password, NULL, fm_cli_async_cb, &result);
+  fm_client_login_async (cli->client, username, password, cli->cancellable, fm_cli_async_cb, &result);
   memset (password, 0, strlen (password));
   token = fm_client_login_finish (cli->client, fm_cli_await (&result), &error);
   if (token == NULL)
@@ -106,7 +68,7 @@ fm_cli_logout (FmCli  *cli,
     return status;
   if (fm_client_get_login_token (cli->client) == NULL)
     return g_print (_("Not logged in.\n")), FM_CLI_EXIT_OK;
-  fm_client_logout_async (cli->client, NULL, fm_cli_async_cb, &result);
+  fm_client_logout_async (cli->client, cli->cancellable, fm_cli_async_cb, &result);
   /* an expired token is logged out already: forget it all the same */
   if (!fm_client_logout_finish (cli->client, fm_cli_await (&result), &error) &&
       !fm_error_is_auth_expired (error))
@@ -187,31 +149,52 @@ build_transfer_json (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* Server text never reaches the terminal raw: ESC sequences (a title,
+ * a cleared line, OSC 52 writing the clipboard), carriage returns and bidi
+ * controls are shown, not obeyed (fm_format_display_text). */
+static void
+print_field (const char *label,
+             const char *server_text)
+{
+  g_autofree char *clean = fm_format_display_text (server_text);
+
+  g_print ("%s %s\n", label, clean);
+}
+
+static char *
+format_file_size (gint64 size)
+{
+  return size >= 0 ? g_format_size ((guint64) size) : g_strdup (_("unknown"));
+}
+
 static void
 print_transfer (FmTransfer *t)
 {
   g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
   g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-  g_autofree char *size = g_format_size ((guint64) fm_transfer_get_size (t));
+  g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
   g_autofree char *to = g_strjoinv (", ", (char **) fm_transfer_get_to (t));
+  g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
   GListModel *files = fm_transfer_get_files (t);
 
-  g_print (_("Transfer   %s\n"), fm_transfer_get_id (t));
-  g_print (_("Subject    %s\n"), fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "");
-  g_print (_("From       %s\n"), fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "");
-  g_print (_("To         %s\n"), to);
-  g_print (_("Sent       %s\n"), sent);
-  g_print (_("Expires    %s\n"), expires);
-  g_print (_("Downloads  %lld\n"), (long long) fm_transfer_get_downloads (t));
-  g_print (_("Status     %s\n"), fm_transfer_get_status (t) ? fm_transfer_get_status (t) : "");
-  g_print (_("Link       %s\n"), fm_transfer_get_url (t) ? fm_transfer_get_url (t) : "");
-  g_print (_("Size       %s\n"), size);
+  print_field (_("Transfer  "), fm_transfer_get_id (t));
+  print_field (_("Subject   "), fm_transfer_get_subject (t));
+  print_field (_("From      "), fm_transfer_get_from (t));
+  print_field (_("To        "), to);
+  print_field (_("Sent      "), sent);
+  print_field (_("Expires   "), expires);
+  print_field (_("Downloads "), downloads);
+  print_field (_("Status    "), fm_transfer_get_status (t));
+  print_field (_("Link      "), fm_transfer_get_url (t));
+  print_field (_("Size      "), size);
   for (guint i = 0; i < g_list_model_get_n_items (files); i++)
     {
       g_autoptr(FmTransferFile) f = g_list_model_get_item (files, i);
-      g_autofree char *fsize = g_format_size ((guint64) fm_transfer_file_get_filesize (f));
+      g_autofree char *fsize = format_file_size (fm_transfer_file_get_filesize (f));
+      g_autofree char *id = fm_format_display_text (fm_transfer_file_get_id (f));
+      g_autofree char *name = fm_format_display_text (fm_transfer_file_get_filename (f));
 
-      g_print ("  %-34s %10s  %s\n", fm_transfer_file_get_id (f), fsize, fm_transfer_file_get_filename (f));
+      g_print ("  %-34s %10s  %s\n", id, fsize, name);
     }
 }
 
@@ -223,7 +206,7 @@ get_transfer (FmCli       *cli,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  fm_client_transfer_get_async (cli->client, id, password, NULL, fm_cli_async_cb, &result);
+  fm_client_transfer_get_async (cli->client, id, password, cli->cancellable, fm_cli_async_cb, &result);
   return fm_client_transfer_get_finish (cli->client, fm_cli_await (&result), error);
 }
 
@@ -232,7 +215,7 @@ password_hint (const GError *error)
 {
   fm_cli_fail (error);
   if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
-    g_printerr (_("Give the transfer's password with --password.\n"));
+    g_printerr (_("Give the transfer's password with --ask-password or --password-file FILE.\n"));
   return FM_CLI_EXIT_ERROR;
 }
 
@@ -241,10 +224,10 @@ fm_cli_transfer (FmCli  *cli,
                  int     argc,
                  char  **argv)
 {
-  g_autofree char *password = NULL;
-  gboolean json = FALSE;
+  g_autofree char *password = NULL, *password_file = NULL;
+  gboolean json = FALSE, ask = FALSE;
   GOptionEntry entries[] = {
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("The transfer's password"), N_("P") },
+    FM_CLI_PASSWORD_OPTIONS (password, password_file, ask),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
     { NULL }
   };
@@ -258,6 +241,8 @@ fm_cli_transfer (FmCli  *cli,
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("transfer", _("name one transfer id"));
+  if (!fm_cli_get_password ("transfer", &password, password_file, ask, &status))
+    return status;
   transfer = get_transfer (cli, argv[1], password, &error);
   if (transfer == NULL)
     return password_hint (error);
@@ -304,11 +289,12 @@ print_list (GListModel *list,
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
       g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
       g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-      g_autofree char *size = g_format_size ((guint64) fm_transfer_get_size (t));
+      g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
+      g_autofree char *id = fm_format_display_text (fm_transfer_get_id (t));
+      g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
 
-      g_print ("%-16s %s  %s  %9s  %3" G_GINT64_FORMAT "  %s\n", fm_transfer_get_id (t), sent, expires,
-               size, fm_transfer_get_downloads (t),
-               fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "");
+      g_print ("%-16s %s  %s  %9s  %3" G_GINT64_FORMAT "  %s\n", id, sent, expires,
+               size, fm_transfer_get_downloads (t), subject);
     }
   return FM_CLI_EXIT_OK;
 }
@@ -334,7 +320,7 @@ fm_cli_sent (FmCli  *cli,
 
   if (!fm_cli_parse (context, "sent", &argc, &argv, &status) || !fm_cli_require_login (cli, &status))
     return status;
-  fm_client_sent_get_async (cli->client, expired, all, NULL, fm_cli_async_cb, &result);
+  fm_client_sent_get_async (cli->client, expired, all, cli->cancellable, fm_cli_async_cb, &result);
   list = fm_client_sent_get_finish (cli->client, fm_cli_await (&result), &error);
   return list != NULL ? print_list (list, json) : fm_cli_fail (error);
 }
@@ -359,7 +345,7 @@ fm_cli_received (FmCli  *cli,
 
   if (!fm_cli_parse (context, "received", &argc, &argv, &status) || !fm_cli_require_login (cli, &status))
     return status;
-  fm_client_received_get_async (cli->client, all, 0, NULL, fm_cli_async_cb, &result);
+  fm_client_received_get_async (cli->client, all, 0, cli->cancellable, fm_cli_async_cb, &result);
   list = fm_client_received_get_finish (cli->client, fm_cli_await (&result), &error);
   return list != NULL ? print_list (list, json) : fm_cli_fail (error);
 }
@@ -403,7 +389,7 @@ fm_cli_forward (FmCli  *cli,
     return fm_cli_usage_error ("forward", _("“%s” is not an e-mail address"), bad);
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_transfer_forward_async (cli->client, argv[1], to, NULL, fm_cli_async_cb, &result);
+  fm_client_transfer_forward_async (cli->client, argv[1], to, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_forward_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("Forwarded."));
 }
@@ -448,7 +434,7 @@ fm_cli_update (FmCli  *cli,
   update.message = message;
   update.days = days;
   update.notify = notify ? 1 : no_notify ? 0 : -1;
-  fm_client_transfer_update_async (cli->client, argv[1], &update, NULL, fm_cli_async_cb, &result);
+  fm_client_transfer_update_async (cli->client, argv[1], &update, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_update_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("Updated."));
 }
@@ -471,7 +457,7 @@ fm_cli_delete (FmCli  *cli,
     return fm_cli_usage_error ("delete", _("name one transfer id"));
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_transfer_delete_async (cli->client, argv[1], NULL, fm_cli_async_cb, &result);
+  fm_client_transfer_delete_async (cli->client, argv[1], cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_delete_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("Deleted."));
 }
@@ -496,7 +482,7 @@ fm_cli_rename_file (FmCli  *cli,
     return fm_cli_usage_error ("rename-file", _("a file name cannot be empty or contain < > : \" / \\ | ? *"));
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_file_rename_async (cli->client, argv[1], argv[2], NULL, fm_cli_async_cb, &result);
+  fm_client_file_rename_async (cli->client, argv[1], argv[2], cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_file_rename_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("Renamed."));
 }
@@ -519,7 +505,7 @@ fm_cli_delete_file (FmCli  *cli,
     return fm_cli_usage_error ("delete-file", _("name one file id"));
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_file_delete_async (cli->client, argv[1], NULL, fm_cli_async_cb, &result);
+  fm_client_file_delete_async (cli->client, argv[1], cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_file_delete_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("Removed."));
 }
@@ -552,10 +538,8 @@ download_one (FmCli          *cli,
               char          **saved,
               GError        **error)
 {
-  g_autoptr(FmDownloadJob) job = fm_download_job_new (fm_client_get_session (cli->client),
-                                                      fm_transfer_file_get_download_url (file),
-                                                      fm_transfer_file_get_filename (file),
-                                                      fm_transfer_file_get_filesize (file), directory);
+  g_autoptr(FmDownloadJob) job = fm_download_job_new_for_file (fm_client_get_session (cli->client),
+                                                               file, directory);
   g_autoptr(GAsyncResult) result = NULL;
   gboolean ok;
 
@@ -573,10 +557,11 @@ fm_cli_download (FmCli  *cli,
                  int     argc,
                  char  **argv)
 {
-  g_autofree char *directory = NULL, *password = NULL;
+  g_autofree char *directory = NULL, *password = NULL, *password_file = NULL;
+  gboolean ask = FALSE;
   GOptionEntry entries[] = {
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &directory, N_("Folder to save in (default: the current folder)"), N_("DIR") },
-    { "password", 0, 0, G_OPTION_ARG_STRING, &password, N_("The transfer's password"), N_("P") },
+    FM_CLI_PASSWORD_OPTIONS (password, password_file, ask),
     { NULL }
   };
   g_autoptr(GOptionContext) context = fm_cli_option_context ("download", N_("ID"),
@@ -593,6 +578,8 @@ fm_cli_download (FmCli  *cli,
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("download", _("name one transfer id"));
+  if (!fm_cli_get_password ("download", &password, password_file, ask, &status))
+    return status;
   if (directory == NULL)
     directory = g_get_current_dir ();
   transfer = get_transfer (cli, argv[1], password, &error);
@@ -614,7 +601,7 @@ fm_cli_download (FmCli  *cli,
             return g_printerr (_("Stopped. Run the same command again to resume.\n")), FM_CLI_EXIT_INTERRUPTED;
           return fm_cli_fail (error);
         }
-      watch.base += fm_transfer_file_get_filesize (file);
+      watch.base += MAX (fm_transfer_file_get_filesize (file), 0);
       fm_cli_progress_finish (progress);
       g_print ("%s\n", saved);
     }

@@ -1,6 +1,8 @@
 /* fm-cli.h: shared parts of the `filemail` command line */
 #pragma once
 
+#include <stdio.h>
+
 #include "fm-client.h"
 #include "fm-download-job.h"
 #include "fm-upload-job.h"
@@ -41,6 +43,22 @@ void           fm_cli_async_cb        (GObject       *source,
                                        GAsyncResult  *result,
                                        gpointer       user_data);
 void           fm_cli_print_json      (JsonNode      *node);
+char          *fm_cli_read_line       (FILE          *stream);
+char          *fm_cli_prompt_password (const char    *prompt);
+gboolean       fm_cli_get_password    (const char    *command,
+                                       char         **password,
+                                       const char    *password_file,
+                                       gboolean       ask,
+                                       int           *exit_code);
+
+/* --password (visible to every user in `ps`), --password-file FILE|-,
+ * --ask-password: the ways to give a transfer's password. */
+#define FM_CLI_PASSWORD_OPTIONS(password, file, ask) \
+  { "password", 0, 0, G_OPTION_ARG_STRING, &(password), \
+    N_("The transfer's password (other users can see it in the process list: prefer the next two)"), N_("P") }, \
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &(file), \
+    N_("Read the transfer's password from the first line of FILE (- for standard input)"), N_("FILE") }, \
+  { "ask-password", 0, 0, G_OPTION_ARG_NONE, &(ask), N_("Ask for the transfer's password on the terminal"), NULL }
 gboolean       fm_cli_stdout_is_tty   (void);
 
 /* progress */

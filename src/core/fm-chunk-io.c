@@ -283,6 +283,15 @@ check_unchanged (int          fd,
 
   if (fstat (fd, &st) != 0)
     return g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, "%s", g_strerror (errno)), FALSE;
+  /* Queued as a regular file: a FIFO, device or socket put in its place
+   * would block a read forever or never end. */
+  if (!S_ISREG (st.st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (data->path);
+      g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
+                   _("“%s” was replaced by something that is not a file, so it cannot be sent."), display);
+      return FALSE;
+    }
   mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
   if (st.st_size != data->expected_size || mtime != data->expected_mtime)
     return file_changed_error (data->path, error);
@@ -345,7 +354,10 @@ read_thread (GTask        *task,
   int fd;
 
   lower_thread_priority ();
-  fd = open (data->path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO swapped in for the file must not wait for
+   * a writer; check_unchanged() then refuses anything not regular. (No
+   * O_NOFOLLOW: a link the user chose to send is theirs to send.) */
+  fd = open (data->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     {
       g_autofree char *display = g_filename_display_name (data->path);

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 #define FM_CHUNK_SIZE_MIN     G_GINT64_CONSTANT (5000000)
 #define FM_CHUNK_SIZE_MAX     G_GINT64_CONSTANT (50000000)
 #define FM_CHUNK_SIZE_DEFAULT G_GINT64_CONSTANT (8388608)
+/* Bounds for numbers read back from disk: 64 TiB a file, 2^24 chunks
+ * (2 MiB of acknowledgement bits). */
+#define FM_FILE_SIZE_MAX      (G_GINT64_CONSTANT (1) << 46)
+#define FM_CHUNK_COUNT_MAX    (G_GINT64_CONSTANT (1) << 24)
 
 gint64   fm_chunk_plan_count  (gint64  file_size,
                                gint64  chunk_size);

@@ -5,6 +5,7 @@
 
 #include "fm-client.h"
 #include "fm-error.h"
+#include "fm-http.h"
 #include "fm-util.h"
 
 #define USER_AGENT "filemail-desktop/" FM_VERSION " "
@@ -17,6 +18,7 @@ struct _FmClient
   char        *login_token;
   char        *api_key;
   SoupSession *session;
+  guint        call_timeout;   /* seconds for a whole API call, 0: none */
 };
 
 G_DEFINE_FINAL_TYPE (FmClient, fm_client, G_TYPE_OBJECT)
@@ -27,6 +29,7 @@ enum {
   PROP_SESSION,
   PROP_LOGIN_TOKEN,
   PROP_API_KEY,
+  PROP_CALL_TIMEOUT,
   N_PROPS
 };
 
@@ -141,6 +144,39 @@ fm_client_check_url (const char  *url,
                       fm_error_get_message (FM_ERROR_INVALID_URL), shown), FALSE;
 }
 
+/* A link from the server is handed to the browser only if it is a web
+ * address by the same rule as any server address: https, or http to this
+ * machine. Never file:, javascript:, a custom scheme handler or plain
+ * http across a network. */
+gboolean
+fm_client_url_is_safe_to_open (const char *url)
+{
+  return url != NULL && *url != '\0' && fm_client_check_url (url, NULL);
+}
+
+/* The reference's initialize example answers "transferurl":
+ * "http://sl21.filemail.com/api/file/add", while it says all requests go
+ * over HTTPS (https://8888.filemail.com/savefile.ashx). Plain http to
+ * another machine is upgraded to https: same host, path and query (port 80
+ * becomes https' own). Loopback http stays as it is (the local server);
+ * anything else is returned unchanged, for fm_client_check_url to judge. */
+char *
+fm_client_upgrade_url (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  g_autoptr(GUri) upgraded = NULL;
+  int port;
+
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 ||
+      g_uri_get_host (uri) == NULL || host_is_loopback (g_uri_get_host (uri)))
+    return g_strdup (url);
+  port = g_uri_get_port (uri);
+  upgraded = g_uri_build (g_uri_get_flags (uri), "https", g_uri_get_userinfo (uri), g_uri_get_host (uri),
+                          port == 80 ? -1 : port, g_uri_get_path (uri), g_uri_get_query (uri),
+                          g_uri_get_fragment (uri));
+  return g_uri_to_string (upgraded);
+}
+
 /* For logs and messages: the URI without query, fragment or user info, as
  * upload URLs carry the transfer key in their query. */
 char *
@@ -202,6 +238,7 @@ fm_client_get_property (GObject    *object,
     case PROP_SESSION: g_value_set_object (value, self->session); break;
     case PROP_LOGIN_TOKEN: g_value_set_string (value, self->login_token); break;
     case PROP_API_KEY: g_value_set_string (value, self->api_key); break;
+    case PROP_CALL_TIMEOUT: g_value_set_uint (value, self->call_timeout); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -225,6 +262,7 @@ fm_client_set_property (GObject      *object,
     case PROP_SESSION: self->session = g_value_dup_object (value); break;
     case PROP_LOGIN_TOKEN: fm_client_set_login_token (self, g_value_get_string (value)); break;
     case PROP_API_KEY: fm_client_set_api_key (self, g_value_get_string (value)); break;
+    case PROP_CALL_TIMEOUT: self->call_timeout = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -251,7 +289,35 @@ fm_client_class_init (FmClientClass *klass)
   properties[PROP_API_KEY] =
     g_param_spec_string ("api-key", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The socket's idle timeout catches a silent server; this catches one
+   * that drips an answer a byte at a time. */
+  properties[PROP_CALL_TIMEOUT] =
+    g_param_spec_uint ("call-timeout", NULL, NULL, 0, 24 * 3600, FM_CLIENT_CALL_TIMEOUT_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  fm_client_ensure_types ();
+}
+
+/* Types libsoup and GIO register lazily, made on the calling thread
+ * before any worker or GSettings' dconf thread starts: `filemail queue
+ * --help` once hung with the dconf thread in g_type_add_interface_static
+ * and the main thread registering GInetSocketAddress. main() calls this
+ * first. */
+void
+fm_client_ensure_types (void)
+{
+  g_type_ensure (G_TYPE_INET_SOCKET_ADDRESS);
+  g_type_ensure (G_TYPE_INET_ADDRESS);
+  g_type_ensure (G_TYPE_SOCKET_CLIENT);
+  g_type_ensure (G_TYPE_SOCKET_CONNECTION);
+  g_type_ensure (G_TYPE_TCP_CONNECTION);
+  g_type_ensure (G_TYPE_RESOLVER);
+  g_type_ensure (G_TYPE_NETWORK_ADDRESS);
+  g_type_ensure (G_TYPE_PROXY_RESOLVER);
+  g_type_ensure (G_TYPE_TLS_CONNECTION);
+  g_type_ensure (SOUP_TYPE_MESSAGE);
+  g_type_ensure (SOUP_TYPE_SESSION);
+  g_type_ensure (SOUP_TYPE_MESSAGE_HEADERS);
 }
 
 static void
@@ -267,7 +333,21 @@ fm_client_new (const char  *base_url,
     base_url = FM_DEFAULT_API_URL;
   if (!fm_client_check_url (base_url, error))
     return NULL;
-  return g_object_new (FM_TYPE_CLIENT, "base-url", base_url, NULL);
+  return g_object_new (FM_TYPE_CLIENT, "base-url", base_url,
+                       "call-timeout", fm_client_default_call_timeout (), NULL);
+}
+
+/* Seconds a whole API call may take; FILEMAIL_CALL_TIMEOUT overrides the
+ * default (scripts on slow links, tests of a stalled server). */
+guint
+fm_client_default_call_timeout (void)
+{
+  const char *env = g_getenv ("FILEMAIL_CALL_TIMEOUT");
+  guint64 value = 0;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 0, 24 * 3600, &value, NULL))
+    return (guint) value;
+  return FM_CLIENT_CALL_TIMEOUT_DEFAULT;
 }
 
 const char *
@@ -351,19 +431,6 @@ encode_form (FmClient           *self,
   return g_string_free (form, FALSE);
 }
 
-static GError *
-transport_error (GError *error)
-{
-  GError *wrapped;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return error;
-  wrapped = g_error_new (FM_ERROR, FM_ERROR_NETWORK, "%s (%s)",
-                         fm_error_get_message (FM_ERROR_NETWORK), error->message);
-  g_error_free (error);
-  return wrapped;
-}
-
 static void
 send_and_read_cb (GObject      *source,
                   GAsyncResult *result,
@@ -372,14 +439,16 @@ send_and_read_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = fm_http_send_and_read_finish (result, &error);
+  SoupMessage *msg = fm_http_get_message (result);
   g_autoptr(JsonObject) root = NULL;
   gpointer value;
   guint status;
 
   if (body == NULL)
-    return g_task_return_error (task, transport_error (error));
+    return g_task_return_error (task, error);
+  /* A redirect is not followed: an API call that a server sends elsewhere
+   * would carry the form (password, login token) to a host not chosen. */
   status = soup_message_get_status (msg);
   if (status != SOUP_STATUS_OK)
     return g_task_return_new_error (task, FM_ERROR, FM_ERROR_HTTP_STATUS, "%s (HTTP %u %s, %s)",
@@ -425,8 +494,8 @@ start_call (FmClient           *self,
   if (msg == NULL)
     return g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_URL, "%s",
                                     fm_error_get_message (FM_ERROR_INVALID_URL));
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    send_and_read_cb, g_steal_pointer (&task));
+  fm_http_send_and_read_async (self->session, msg, FM_RESPONSE_MAX_SIZE, self->call_timeout,
+                               cancellable, send_and_read_cb, g_steal_pointer (&task));
 }
 
 static gpointer

@@ -16,6 +16,8 @@
 G_BEGIN_DECLS
 
 #define FM_DEFAULT_API_URL "https://www.filemail.com"
+/* A whole API call, answer read to the end: 2 minutes. */
+#define FM_CLIENT_CALL_TIMEOUT_DEFAULT 120
 
 #define FM_TYPE_CLIENT (fm_client_get_type ())
 G_DECLARE_FINAL_TYPE (FmClient, fm_client, FM, CLIENT, GObject)
@@ -52,6 +54,10 @@ typedef struct {
 
 FmClient    *fm_client_new              (const char  *base_url,
                                          GError     **error);
+guint        fm_client_default_call_timeout (void);
+void         fm_client_ensure_types     (void);
+char        *fm_client_upgrade_url      (const char  *url);
+gboolean     fm_client_url_is_safe_to_open (const char *url);
 gboolean     fm_client_check_url        (const char  *url,
                                          GError     **error);
 char        *fm_client_redact_uri       (const char  *uri);

@@ -1,36 +1,52 @@
 /* fm-download-job.c: one file coming down */
+#define _GNU_SOURCE   /* renameat2, RENAME_NOREPLACE */
 #define G_LOG_DOMAIN "fm-download-job"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "fm-client.h"
 #include "fm-download-job.h"
 #include "fm-error.h"
+#include "fm-format.h"
+#include "fm-http.h"
 
 #define READ_SIZE     (1 << 20)
 #define NAME_MAX_BYTES 200
 #define TICK_MS       100
+#define MAX_REDIRECTS 5
 
 struct _FmDownloadJob
 {
   GObject        parent_instance;
 
   SoupSession   *session;
-  char          *url;
+  SoupMessage   *msg;           /* of the request under way */
+  char          *url;           /* the file's, as the server gave it */
+  char          *current_url;   /* after this run's redirects */
+  guint          redirects;
   char          *name;          /* safe */
   char          *directory;
-  char          *part_path;
+  char          *part_name;     /* "<name>.<key>.part": one per transfer and file */
+  int            dir_fd;
+  int            part_fd;
   char          *path;          /* final, once done */
   gint64         expected;      /* -1: unknown */
   gint64         received;      /* bytes in the .part file */
   gboolean       restarted;
   FmRetryPolicy *retry;
   FmRetryState   retry_state;
+  guint          retry_id;
+  gulong         cancel_id;
 
   GTask         *task;          /* the running run_async */
   FmDownloadState state;
@@ -68,6 +84,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_request (FmDownloadJob *self);
+static gboolean part_is_ours (FmDownloadJob *self);
 
 /* ------------------------------------------------------------ names */
 
@@ -105,6 +122,8 @@ fm_download_safe_name (const char *server_name)
       if (c == '/' || c == '\\' || c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
           c == 0x2028 || c == 0x2029)
         g_string_append_c (out, '_');
+      else if (fm_unichar_is_bidi_control (c))
+        continue;   /* "invoice\u202Efdp.exe" must not show as "invoiceexe.pdf" */
       else
         g_string_append_unichar (out, c);
     }
@@ -132,23 +151,34 @@ fm_download_safe_name (const char *server_name)
   return g_steal_pointer (&trimmed);
 }
 
-/* "name.ext", else "name (1).ext", "name (2).ext"… whichever is free. */
+/* The @n-th name to try for @name: "name.ext", "name (1).ext", … */
+char *
+fm_download_candidate_name (const char *name,
+                            guint       n)
+{
+  const char *dot = strrchr (name, '.');
+  gsize stem = dot != NULL && dot != name ? (gsize) (dot - name) : strlen (name);
+
+  if (n == 0)
+    return g_strdup (name);
+  return g_strdup_printf ("%.*s (%u)%s", (int) stem, name, n, name + stem);
+}
+
+/* "name.ext", else "name (1).ext", "name (2).ext"… whichever is free now
+ * (the move into place checks again, atomically). */
 char *
 fm_download_unique_path (const char *directory,
                          const char *name)
 {
-  const char *dot = strrchr (name, '.');
-  gsize stem = dot != NULL && dot != name ? (gsize) (dot - name) : strlen (name);
-  char *path = g_build_filename (directory, name, NULL);
-
-  for (int n = 1; g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK); n++)
+  for (guint n = 0;; n++)
     {
-      g_autofree char *candidate = g_strdup_printf ("%.*s (%d)%s", (int) stem, name, n, name + stem);
+      g_autofree char *candidate = fm_download_candidate_name (name, n);
+      char *path = g_build_filename (directory, candidate, NULL);
 
+      if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        return path;
       g_free (path);
-      path = g_build_filename (directory, candidate, NULL);
     }
-  return path;
 }
 
 /* ------------------------------------------------------------ progress */
@@ -177,16 +207,54 @@ tick_cb (gpointer data)
 
 /* ---------------------------------------------------------------- run */
 
+static GError *
+download_error (FmDownloadJob *self,
+                const char    *format,
+                ...) G_GNUC_PRINTF (2, 3);
+
+static GError *
+download_error (FmDownloadJob *self,
+                const char    *format,
+                ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  return g_error_new_literal (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, text);
+}
+
 static void
 close_streams (FmDownloadJob *self)
 {
   if (self->input != NULL)
-    g_input_stream_close (self->input, NULL, NULL);
+    g_input_stream_close_async (self->input, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   if (self->output != NULL)
     g_output_stream_close (self->output, NULL, NULL);
   g_clear_object (&self->input);
   g_clear_object (&self->output);
   g_clear_pointer (&self->block, g_bytes_unref);
+}
+
+/* Closing the descriptor drops the lock on the .part: the next run (or
+ * another process) may take it. */
+static void
+close_files (FmDownloadJob *self)
+{
+  if (self->part_fd >= 0)
+    close (self->part_fd);
+  if (self->dir_fd >= 0)
+    close (self->dir_fd);
+  self->part_fd = self->dir_fd = -1;
+}
+
+static void
+discard_part (FmDownloadJob *self)
+{
+  if (self->dir_fd >= 0 && self->part_fd >= 0 && part_is_ours (self))
+    unlinkat (self->dir_fd, self->part_name, 0);
 }
 
 static void
@@ -206,6 +274,11 @@ finish_run (FmDownloadJob *self,
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
   close_streams (self);
+  close_files (self);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
+  self->cancel_id = 0;
   g_clear_handle_id (&self->tick_id, g_source_remove);
   tick_cb (self);
   g_clear_error (&self->error);
@@ -220,11 +293,34 @@ finish_run (FmDownloadJob *self,
     g_task_return_boolean (task, TRUE);
 }
 
+/* A failure that leaves nothing worth resuming: the .part goes too. */
+static void
+finish_discarding (FmDownloadJob *self,
+                   GError        *error)
+{
+  discard_part (self);
+  finish_run (self, error);
+}
+
 static gboolean
 retry_cb (gpointer data)
 {
-  start_request (data);
+  FmDownloadJob *self = data;
+
+  self->retry_id = 0;
+  start_request (self);
   return G_SOURCE_REMOVE;
+}
+
+/* Stop during a retry wait stops now, not when the wait is over. */
+static void
+cancelled_cb (GCancellable  *cancellable,
+              FmDownloadJob *self)
+{
+  if (self->retry_id == 0)
+    return;
+  g_source_remove (self->retry_id);
+  self->retry_id = g_idle_add (retry_cb, self);
 }
 
 /* A dropped connection resumes where the .part file ends. */
@@ -233,57 +329,83 @@ transfer_failed (FmDownloadJob *self,
                  GError        *error)
 {
   close_streams (self);
+  error = fm_http_transport_error (self->msg, error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       fm_retry_policy_classify (0, error) != FM_RETRY_TRANSIENT ||
       !fm_retry_policy_record_failure (self->retry, &self->retry_state))
     return finish_run (self, error);
   g_debug ("download %s: %s; resuming at %" G_GINT64_FORMAT, self->name, error->message, self->received);
   g_error_free (error);
-  g_timeout_add (fm_retry_policy_wait_ms (self->retry, &self->retry_state), retry_cb, self);
+  self->retry_id = g_timeout_add (fm_retry_policy_wait_ms (self->retry, &self->retry_state), retry_cb, self);
 }
 
-/* Link, then unlink: fails rather than replace a file that appeared in
- * the meantime. */
+/* The name in the folder still is the file this job wrote through its
+ * descriptor, not something put in its place since. */
+static gboolean
+part_is_ours (FmDownloadJob *self)
+{
+  struct stat by_fd, by_name;
+
+  return fstat (self->part_fd, &by_fd) == 0 &&
+         fstatat (self->dir_fd, self->part_name, &by_name, AT_SYMLINK_NOFOLLOW) == 0 &&
+         by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino;
+}
+
+/* Renames the .part to the first free name, atomically refusing to
+ * replace anything (RENAME_NOREPLACE; where the file system lacks it, a
+ * hard link, which fails on an existing name too, then unlink). */
 static gboolean
 move_into_place (FmDownloadJob  *self,
                  GError        **error)
 {
-  for (int attempt = 0; attempt < 100; attempt++)
+  for (guint n = 0; n < 1000; n++)
     {
-      g_autofree char *path = fm_download_unique_path (self->directory, self->name);
+      g_autofree char *candidate = fm_download_candidate_name (self->name, n);
+      int rc;
 
-      if (link (self->part_path, path) == 0)
+      if (!part_is_ours (self))
+        break;
+      rc = renameat2 (self->dir_fd, self->part_name, self->dir_fd, candidate, RENAME_NOREPLACE);
+      if (rc != 0 && (errno == EINVAL || errno == ENOSYS))
         {
-          g_unlink (self->part_path);
-          self->path = g_steal_pointer (&path);
+          rc = linkat (self->dir_fd, self->part_name, self->dir_fd, candidate, 0);
+          if (rc == 0)
+            unlinkat (self->dir_fd, self->part_name, 0);
+        }
+      if (rc == 0)
+        {
+          self->path = g_build_filename (self->directory, candidate, NULL);
           return TRUE;
         }
-      if (errno == EEXIST)
-        continue;
-      if (!g_file_test (path, G_FILE_TEST_EXISTS) && g_rename (self->part_path, path) == 0)
+      if (errno != EEXIST)
         {
-          self->path = g_steal_pointer (&path);
-          return TRUE;
+          int saved = errno;
+          g_autofree char *folder = g_filename_display_name (self->directory);
+          g_propagate_error (error, download_error (self, _("Cannot save “%s” in %s: %s"),
+                                                    self->name, folder, g_strerror (saved)));
+          return FALSE;
         }
-      break;
     }
-  return g_set_error (error, FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, _("Cannot save “%s” in %s: %s"),
-                      self->name, self->directory, g_strerror (errno)), FALSE;
+  g_propagate_error (error, download_error (self, _("“%s” was changed by something else while it was "
+                                                    "downloaded; it was not kept."), self->name));
+  return FALSE;
 }
 
 static void
 download_complete (FmDownloadJob *self)
 {
   GError *error = NULL;
+  struct stat st;
 
   close_streams (self);
-  if (self->expected >= 0 && self->received != self->expected)
-    {
-      g_unlink (self->part_path);
-      return finish_run (self, g_error_new (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED,
-                                            _("“%s” arrived with %lld bytes instead of %lld; it was not kept."),
-                                            self->name, (long long) self->received, (long long) self->expected));
-    }
+  /* What counts is what is on disk, not what this job believes it wrote. */
+  if (fstat (self->part_fd, &st) != 0 || st.st_size != self->received ||
+      (self->expected >= 0 && st.st_size != self->expected))
+    return finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
+                                                            "it was not kept."), self->name,
+                                                    (long long) st.st_size,
+                                                    (long long) (self->expected >= 0 ? self->expected
+                                                                                     : self->received)));
   if (!move_into_place (self, &error))
     return finish_run (self, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
@@ -326,6 +448,16 @@ read_done_cb (GObject      *source,
       g_bytes_unref (block);
       return download_complete (self);
     }
+  /* Not one byte past the size the server announced: a server that keeps
+   * sending is not allowed to fill the disk. */
+  if (self->expected >= 0 && self->received + (gint64) size > self->expected)
+    {
+      g_bytes_unref (block);
+      close_streams (self);
+      return finish_discarding (self, download_error (self, _("The server sent more than the %lld bytes it "
+                                                              "announced for “%s”; the download was stopped."),
+                                                      (long long) self->expected, self->name));
+    }
   self->block = block;
   g_output_stream_write_all_async (self->output, g_bytes_get_data (block, NULL), size,
                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
@@ -339,35 +471,30 @@ read_next (FmDownloadJob *self)
                                    g_task_get_cancellable (self->task), read_done_cb, self);
 }
 
-static void
-output_ready_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/* Writes go through the job's own descriptor of the .part, from where the
+ * answer starts. */
+static gboolean
+open_output (FmDownloadJob  *self,
+             GError        **error)
 {
-  FmDownloadJob *self = user_data;
-  GError *error = NULL;
-  GFileOutputStream *output = self->received > 0
-    ? g_file_append_to_finish (G_FILE (source), result, &error)
-    : g_file_replace_finish (G_FILE (source), result, &error);
+  int fd;
 
-  if (output == NULL)
-    return finish_run (self, error);
-  self->output = G_OUTPUT_STREAM (output);
-  read_next (self);
-}
+  if (self->received == 0 && ftruncate (self->part_fd, 0) != 0)
+    goto failed;
+  if (lseek (self->part_fd, self->received, SEEK_SET) < 0)
+    goto failed;
+  fd = dup (self->part_fd);
+  if (fd < 0)
+    goto failed;
+  self->output = g_unix_output_stream_new (fd, TRUE);
+  return TRUE;
 
-static void
-open_part (FmDownloadJob *self)
-{
-  g_autoptr(GFile) part = g_file_new_for_path (self->part_path);
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
-
-  if (self->received > 0)
-    g_file_append_to_async (part, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT, cancellable,
-                            output_ready_cb, self);
-  else
-    g_file_replace_async (part, NULL, FALSE, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT,
-                          cancellable, output_ready_cb, self);
+failed:
+  {
+    int saved = errno;
+    g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->name, g_strerror (saved)));
+    return FALSE;
+  }
 }
 
 /* 206 from where we are, or 200 (the whole file: start over); 416 means
@@ -385,13 +512,34 @@ check_response (FmDownloadJob *self,
     {
       if (!soup_message_headers_get_content_range (soup_message_get_response_headers (msg),
                                                    &start, &end, &total) || start != self->received)
-        return g_error_new (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED,
-                            _("The server resumed “%s” at the wrong place."), self->name);
+        return download_error (self, _("The server resumed “%s” at the wrong place."), self->name);
     }
   else
-    return g_error_new (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, _("“%s” cannot be downloaded (HTTP %u %s)."),
-                        self->name, status, soup_status_get_phrase (status));
+    return download_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."),
+                           self->name, status, soup_status_get_phrase (status));
   return NULL;
+}
+
+/* Each hop passes the rule every server address passes (https, or http to
+ * this machine), and there are at most a few. */
+static gboolean
+follow_redirect (FmDownloadJob  *self,
+                 SoupMessage    *msg,
+                 GError        **error)
+{
+  g_autofree char *target = NULL;
+
+  if (++self->redirects > MAX_REDIRECTS)
+    {
+      g_propagate_error (error, download_error (self, _("The server sent “%s” round in circles."), self->name));
+      return FALSE;
+    }
+  target = fm_http_redirect_target (msg, error);
+  if (target == NULL)
+    return FALSE;
+  g_free (self->current_url);
+  self->current_url = g_steal_pointer (&target);
+  return TRUE;
 }
 
 static void
@@ -402,41 +550,108 @@ send_done_cb (GObject      *source,
   FmDownloadJob *self = user_data;
   GError *error = NULL;
   GInputStream *input = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupMessage *msg = self->msg;
+  guint status;
 
   if (input == NULL)
     return transfer_failed (self, error);
   self->input = input;
-  if (soup_message_get_status (msg) == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0)
+  status = soup_message_get_status (msg);
+  if (fm_http_status_is_redirect (status))
+    {
+      close_streams (self);
+      if (!follow_redirect (self, msg, &error))
+        return finish_run (self, error);
+      return start_request (self);
+    }
+  if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0)
     {
       close_streams (self);
       if (self->received == self->expected)
         return download_complete (self);
       if (self->restarted)
-        return finish_run (self, g_error_new (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED,
-                                              _("“%s” cannot be resumed."), self->name));
+        return finish_discarding (self, download_error (self, _("“%s” cannot be resumed."), self->name));
       self->restarted = TRUE;
       self->received = 0;
       return start_request (self);
     }
   error = check_response (self, msg);
+  if (error == NULL)
+    open_output (self, &error);
   if (error != NULL)
     return finish_run (self, error);
-  open_part (self);
+  read_next (self);
 }
 
 static void
 start_request (FmDownloadJob *self)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, self->url);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, self->current_url);
 
   if (msg == NULL)
     return finish_run (self, g_error_new (FM_ERROR, FM_ERROR_INVALID_URL, "%s",
                                           fm_error_get_message (FM_ERROR_INVALID_URL)));
+  fm_http_prepare_message (msg);
   if (self->received > 0)
     soup_message_headers_set_range (soup_message_get_request_headers (msg), self->received, -1);
+  g_set_object (&self->msg, msg);
   soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
                            send_done_cb, self);
+}
+
+/* Opens (or creates) the .part inside the folder without following a
+ * link, and makes sure it is a file of its own: a link, a hard link to a
+ * file elsewhere, or anything not regular planted under the name is
+ * removed (the name is this job's, the thing it pointed to is untouched)
+ * and a new file made in its place. The lock keeps a second job, in this
+ * process or another, from writing the same .part. */
+static gboolean
+open_part (FmDownloadJob  *self,
+           GError        **error)
+{
+  g_autofree char *folder = g_filename_display_name (self->directory);
+  struct stat st;
+  int saved;
+
+  g_mkdir_with_parents (self->directory, 0700);
+  self->dir_fd = open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (self->dir_fd < 0)
+    goto failed;
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      self->part_fd = openat (self->dir_fd, self->part_name,
+                              O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
+                              (attempt > 0 ? O_EXCL : 0), 0600);
+      if (self->part_fd >= 0 && fstat (self->part_fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_nlink == 1)
+        break;
+      if (self->part_fd < 0 && errno != ELOOP && errno != ENXIO && errno != EEXIST)
+        goto failed;
+      g_warning ("Something was planted as %s in %s; it is removed and the download starts anew",
+                 self->part_name, self->directory);
+      if (self->part_fd >= 0)
+        close (self->part_fd);
+      self->part_fd = -1;
+      if (unlinkat (self->dir_fd, self->part_name, 0) != 0 && errno != ENOENT)
+        goto failed;
+    }
+  if (self->part_fd < 0)
+    goto failed;
+  if (flock (self->part_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_BUSY, _("“%s” is already being downloaded into %s."),
+                   self->name, folder);
+      return FALSE;
+    }
+  self->received = st.st_size;
+  if (self->expected >= 0 && self->received > self->expected)
+    self->received = 0;
+  return TRUE;
+
+failed:
+  saved = errno;
+  g_propagate_error (error, download_error (self, _("Cannot save “%s” in %s: %s"), self->name, folder,
+                                            g_strerror (saved)));
+  return FALSE;
 }
 
 void
@@ -445,21 +660,27 @@ fm_download_job_run_async (FmDownloadJob       *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  struct stat st;
+  GError *error = NULL;
 
   g_return_if_fail (self->task == NULL);
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, fm_download_job_run_async);
-  g_mkdir_with_parents (self->directory, 0700);
-  /* A .part left by an earlier run is where this one starts. */
-  self->received = stat (self->part_path, &st) == 0 && S_ISREG (st.st_mode) ? st.st_size : 0;
-  if (self->expected >= 0 && self->received > self->expected)
-    self->received = 0;
   self->sample_time = self->run_start = g_get_monotonic_time ();
-  self->sample_bytes = self->received;
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
+  self->redirects = 0;
+  self->restarted = FALSE;
   g_clear_error (&self->error);
   set_state (self, FM_DOWNLOAD_STATE_RUNNING);
+  if (self->url == NULL || *self->url == '\0')
+    return finish_run (self, download_error (self, _("The server gave no address to download “%s” from."),
+                                             self->name));
+  if (!fm_client_check_url (self->url, &error) || !open_part (self, &error))
+    return finish_run (self, error);
+  self->sample_bytes = self->received;
+  g_free (self->current_url);
+  self->current_url = g_strdup (self->url);
+  if (cancellable != NULL)
+    self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
   start_request (self);
 }
 
@@ -480,13 +701,17 @@ fm_download_job_finalize (GObject *object)
   FmDownloadJob *self = FM_DOWNLOAD_JOB (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   close_streams (self);
+  close_files (self);
+  g_clear_object (&self->msg);
   g_clear_object (&self->session);
   g_clear_object (&self->retry);
   g_free (self->url);
+  g_free (self->current_url);
   g_free (self->name);
   g_free (self->directory);
-  g_free (self->part_path);
+  g_free (self->part_name);
   g_free (self->path);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (fm_download_job_parent_class)->finalize (object);
@@ -531,26 +756,54 @@ static void
 fm_download_job_init (FmDownloadJob *self)
 {
   self->retry = fm_retry_policy_new ();
+  self->dir_fd = self->part_fd = -1;
 }
 
+/* The .part's name carries a key of the transfer and file (a hash, so a
+ * server's ids never reach the file system): a stopped download of another
+ * transfer's "report.pdf" is never resumed into this one. */
+static char *
+part_name_for (const char *name,
+               const char *key)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+
+  return g_strdup_printf ("%s.%.16s.part", name, hash);
+}
+
+/* @part_key names this download among all others (fm_download_job_new_for_file
+ * uses the transfer and file ids); NULL falls back to the address. */
 FmDownloadJob *
 fm_download_job_new (SoupSession *session,
                      const char  *url,
                      const char  *server_name,
                      gint64       expected_size,
-                     const char  *directory)
+                     const char  *directory,
+                     const char  *part_key)
 {
   FmDownloadJob *self = g_object_new (FM_TYPE_DOWNLOAD_JOB, NULL);
-  g_autofree char *part_name = NULL;
 
   self->session = g_object_ref (session);
   self->url = g_strdup (url);
   self->name = fm_download_safe_name (server_name);
   self->directory = g_strdup (directory);
-  part_name = g_strconcat (self->name, ".part", NULL);
-  self->part_path = g_build_filename (directory, part_name, NULL);
-  self->expected = expected_size;
+  self->part_name = part_name_for (self->name, part_key != NULL ? part_key : (url != NULL ? url : self->name));
+  self->expected = expected_size >= 0 ? expected_size : -1;
   return self;
+}
+
+FmDownloadJob *
+fm_download_job_new_for_file (SoupSession    *session,
+                              FmTransferFile *file,
+                              const char     *directory)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%s", fm_transfer_file_get_transfer_id (file)
+                                                    ? fm_transfer_file_get_transfer_id (file) : "",
+                                          fm_transfer_file_get_id (file));
+
+  return fm_download_job_new (session, fm_transfer_file_get_download_url (file),
+                              fm_transfer_file_get_filename (file), fm_transfer_file_get_filesize (file),
+                              directory, key);
 }
 
 void

@@ -1,16 +1,24 @@
 /* fm-download-job.h: one file coming down
  *
- * Streamed to "<name>.part" in the chosen folder, resumed with an HTTP
- * Range after an interruption (in this run or a later one), checked
- * against the size the server announced, then renamed to a name that
- * exists nowhere yet ("name (1).ext"): nothing is ever overwritten. The
- * server's file name is never used as a path (fm_download_safe_name).
+ * Streamed to "<name>.<key>.part" in the chosen folder (the key: a hash of
+ * the transfer and file ids, so two transfers' "report.pdf" never share
+ * one), opened relative to the folder's descriptor without following
+ * links and locked while written; resumed with an HTTP Range after an
+ * interruption (in this run or a later one); never written past the size
+ * the server announced; checked on disk, then renamed with
+ * RENAME_NOREPLACE to a name that exists nowhere yet ("name (1).ext"):
+ * nothing is ever overwritten, and no link planted in the folder is ever
+ * followed. The server's file name is never used as a path
+ * (fm_download_safe_name). Redirects are followed only to addresses that
+ * pass fm_client_check_url(). An unknown size (-1) downloads to the end of
+ * the stream.
  */
 #pragma once
 
 #include <libsoup/soup.h>
 
 #include "fm-retry-policy.h"
+#include "fm-transfer-file.h"
 
 G_BEGIN_DECLS
 
@@ -31,11 +39,17 @@ G_DECLARE_FINAL_TYPE (FmDownloadJob, fm_download_job, FM, DOWNLOAD_JOB, GObject)
 char          *fm_download_safe_name          (const char    *server_name);
 char          *fm_download_unique_path        (const char    *directory,
                                                const char    *name);
+char          *fm_download_candidate_name     (const char    *name,
+                                               guint          n);
 
 FmDownloadJob *fm_download_job_new            (SoupSession   *session,
                                                const char    *url,
                                                const char    *server_name,
                                                gint64         expected_size,
+                                               const char    *directory,
+                                               const char    *part_key);
+FmDownloadJob *fm_download_job_new_for_file   (SoupSession   *session,
+                                               FmTransferFile *file,
                                                const char    *directory);
 void           fm_download_job_set_retry_policy (FmDownloadJob *self,
                                                FmRetryPolicy *policy);

@@ -101,6 +101,9 @@ static const FmErrorEntry error_table[] = {
   { FM_ERROR_UPLOAD_FAILED, "UploadFailed", N_("The upload failed after several attempts.") },
   { FM_ERROR_CANCELLED, "Cancelled", N_("The operation was cancelled.") },
   { FM_ERROR_DOWNLOAD_FAILED, "DownloadFailed", N_("The download failed.") },
+  { FM_ERROR_TLS, "Certificate", N_("The server's security certificate is not valid, so the connection was refused.") },
+  { FM_ERROR_TIMED_OUT, "TimedOut", N_("The server took too long to answer.") },
+  { FM_ERROR_BUSY, "Busy", N_("Another Filemail program on this computer is working on this right now.") },
 };
 
 static const FmErrorEntry *

@@ -108,6 +108,9 @@ typedef enum {
   FM_ERROR_UPLOAD_FAILED = 9009,
   FM_ERROR_CANCELLED = 9010,
   FM_ERROR_DOWNLOAD_FAILED = 9011,
+  FM_ERROR_TLS = 9012,          /* the server's certificate was refused: never retried */
+  FM_ERROR_TIMED_OUT = 9013,    /* no whole answer within the call's deadline */
+  FM_ERROR_BUSY = 9014,         /* another process is working on the same upload or file */
 } FmError;
 
 GQuark       fm_error_quark             (void);

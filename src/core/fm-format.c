@@ -57,14 +57,25 @@ fm_format_display_text (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c == '\n' || c == '\r' || c == '\t')
+      if (c == '\n' || c == '\r' || c == '\t' || c == 0x2028 || c == 0x2029)
         g_string_append_c (out, ' ');
       else if (g_unichar_iscntrl (c))
         g_string_append_unichar (out, 0xFFFD);
+      else if (fm_unichar_is_bidi_control (c))
+        g_string_append_printf (out, "[U+%04X]", c);   /* seen, never obeyed */
       else
         g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
+}
+
+/* Characters that reorder the text around them: "invoice\u202Efdp.exe"
+ * shows as "invoiceexe.pdf". */
+gboolean
+fm_unichar_is_bidi_control (gunichar c)
+{
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
 }
 
 /* Deliberately simple: one @, something before it, a dot in the domain,

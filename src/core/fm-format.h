@@ -11,6 +11,7 @@ char     *fm_format_progress        (gint64       sent,
                                      double       speed,
                                      gint64       eta);
 char     *fm_format_display_text    (const char  *text);
+gboolean  fm_unichar_is_bidi_control (gunichar     c);
 gboolean  fm_email_is_valid         (const char  *address);
 gboolean  fm_email_list_validate    (const char  *list,
                                      char       **first_bad);

@@ -9,6 +9,17 @@
 
 G_BEGIN_DECLS
 
+/* Deeper than any answer the reference shows (4 levels) by far, and far
+ * shallower than what overflows json-glib's recursive parser. */
+#define FM_JSON_MAX_DEPTH 64
+
+gboolean    fm_json_check_depth   (const char *data,
+                                   gsize       size,
+                                   guint       max_depth);
+JsonNode   *fm_json_parse_bounded (const char *data,
+                                   gsize       size,
+                                   GError    **error);
+
 const char *fm_json_get_string    (JsonObject *object,
                                    const char *member);
 gboolean    fm_json_get_int64     (JsonObject *object,

@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "fm-config.h"
+#include "fm-json.h"
 #include "fm-queue-store.h"
 
 struct _FmQueueStore
@@ -77,31 +79,77 @@ fm_queue_store_get_directory (FmQueueStore *self)
 
 /* Ids are our own UUIDs; anything else in a file name is refused so a
  * hand-edited file cannot make us write outside the folder. */
+static gboolean
+id_is_valid (const char *id)
+{
+  return id != NULL && *id != '\0' && strlen (id) <= 64 && strspn (id, "0123456789abcdef-") == strlen (id);
+}
+
 static char *
 job_path (FmQueueStore *self,
           const char   *id)
 {
   g_autofree char *name = NULL;
 
-  if (id == NULL || *id == '\0' || strspn (id, "0123456789abcdef-") != strlen (id))
+  if (!id_is_valid (id))
     return NULL;
   name = g_strconcat (id, ".json", NULL);
   return g_build_filename (self->directory, name, NULL);
 }
 
+/* A saved job is a few kilobytes; a thousand files in one transfer make
+ * it a few hundred. Anything larger was not written by this program. */
+#define MAX_JOB_FILE_SIZE (16 * 1024 * 1024)
+
 static JsonObject *
 load_one (const char  *path,
+          const char  *id,
           GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize size = 0;
+  GStatBuf st;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_JOB_FILE_SIZE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a regular file of at most 16 MiB");
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &text, &size, error))
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON object"), NULL;
+  root = fm_json_parse_bounded (text, size, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON object");
+      return NULL;
+    }
+  if (g_strcmp0 (fm_json_get_string (json_node_get_object (root), "id"), id) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "its id is not its file name");
+      return NULL;
+    }
   return json_object_ref (json_node_get_object (root));
+}
+
+/* A damaged saved job is kept for a person to look at, as <id>.json.bad,
+ * and never read again: one bad file must not stop every start. */
+void
+fm_queue_store_set_aside (FmQueueStore *self,
+                          const char   *id,
+                          const char   *why)
+{
+  g_autofree char *path = job_path (self, id);
+  g_autofree char *bad = NULL;
+
+  if (path == NULL)
+    return;
+  bad = g_strconcat (path, ".bad", NULL);
+  g_warning ("A saved upload is damaged and was set aside as %s: %s", bad, why);
+  if (g_rename (path, bad) != 0)
+    g_unlink (path);
 }
 
 /* A process killed while saving leaves g_file_set_contents()'s temporary
@@ -114,7 +162,7 @@ remove_stale_temporary (FmQueueStore *self,
   g_autofree char *path = NULL;
   GStatBuf st;
 
-  if (strstr (name, ".json.") == NULL)
+  if (strstr (name, ".json.") == NULL || g_str_has_suffix (name, ".bad"))
     return;
   path = g_build_filename (self->directory, name, NULL);
   if (g_stat (path, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60)
@@ -149,11 +197,15 @@ fm_queue_store_load (FmQueueStore  *self,
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = g_build_filename (self->directory, names->pdata[i], NULL);
-      JsonObject *job = load_one (path, &local_error);
+      g_autofree char *id = g_strndup (names->pdata[i], strlen (names->pdata[i]) - strlen (".json"));
+      JsonObject *job = id_is_valid (id) ? load_one (path, id, &local_error) : NULL;
 
       if (job == NULL)
         {
-          g_warning ("Skipping saved upload %s: %s", path, local_error->message);
+          if (local_error == NULL)
+            g_warning ("Skipping %s: not a saved upload's name", path);
+          else
+            fm_queue_store_set_aside (self, id, local_error->message);
           g_clear_error (&local_error);
           continue;
         }

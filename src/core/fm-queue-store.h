@@ -27,6 +27,9 @@ void          fm_queue_store_save         (FmQueueStore  *self,
                                            JsonObject    *job);
 void          fm_queue_store_remove       (FmQueueStore  *self,
                                            const char    *id);
+void          fm_queue_store_set_aside    (FmQueueStore  *self,
+                                           const char    *id,
+                                           const char    *why);
 gboolean      fm_queue_store_is_idle      (FmQueueStore  *self);
 void          fm_queue_store_flush_async  (FmQueueStore        *self,
                                            GCancellable        *cancellable,

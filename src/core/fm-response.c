@@ -112,43 +112,55 @@ strip_comments (const char *data,
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-load_json (JsonParser *parser,
-           const char *data,
+static JsonNode *
+load_json (const char *data,
            gsize       size)
 {
   g_autofree char *stripped = NULL;
+  JsonNode *root = fm_json_parse_bounded (data, size, NULL);
 
-  if (json_parser_load_from_data (parser, data, size, NULL))
-    return TRUE;
-  if (memchr (data, '/', size) == NULL)
-    return FALSE;
+  if (root != NULL || memchr (data, '/', size) == NULL)
+    return root;
   stripped = strip_comments (data, size);
-  return json_parser_load_from_data (parser, stripped, -1, NULL);
+  return fm_json_parse_bounded (stripped, strlen (stripped), NULL);
 }
 
 /* Returns the root object of a successful answer. Anything else, a non-JSON
- * body, an HTML error page, truncated JSON, a root that is not an object, a
- * missing status, becomes FM_ERROR_PROTOCOL; a documented error answer
- * becomes its FM_ERROR code. */
+ * body, an HTML error page, truncated JSON, nesting deeper than any answer
+ * (FM_JSON_MAX_DEPTH), a root that is not an object, a missing status,
+ * becomes FM_ERROR_PROTOCOL; a documented error answer becomes its
+ * FM_ERROR code. */
 JsonObject *
 fm_response_parse (GBytes  *body,
                    GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
-  JsonNode *root;
   JsonObject *object;
   const char *status;
 
   if (size == 0)
-    return g_propagate_error (error, protocol_error ("empty answer")), NULL;
-  if (!load_json (parser, data, size))
-    return g_propagate_error (error, protocol_error ("not JSON")), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return g_propagate_error (error, protocol_error ("not a JSON object")), NULL;
+    {
+      g_propagate_error (error, protocol_error ("empty answer"));
+      return NULL;
+    }
+  if (size > FM_RESPONSE_MAX_SIZE)
+    {
+      g_propagate_error (error, protocol_error ("answer too large"));
+      return NULL;
+    }
+  root = load_json (data, size);
+  if (root == NULL)
+    {
+      g_propagate_error (error, protocol_error ("not JSON"));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_propagate_error (error, protocol_error ("not a JSON object"));
+      return NULL;
+    }
   object = json_node_get_object (root);
 
   status = fm_json_get_string (object, "responsestatus");
@@ -157,8 +169,10 @@ fm_response_parse (GBytes  *body,
   if (is_ok (status) && !json_object_has_member (object, "errorcode"))
     return json_object_ref (object);
   if (status != NULL || json_object_has_member (object, "errorcode"))
-    return g_propagate_error (error, server_error (object)), NULL;
-  return g_propagate_error (error, protocol_error ("no responsestatus")), NULL;
+    g_propagate_error (error, server_error (object));
+  else
+    g_propagate_error (error, protocol_error ("no responsestatus"));
+  return NULL;
 }
 
 FmTransfer *

@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* The largest API answer accepted. A list of 10,000 transfers in the
+ * reference's shape is about 3 MB; 32 MiB leaves room and still stops a
+ * hostile or broken server from filling memory. */
+#define FM_RESPONSE_MAX_SIZE (32 * 1024 * 1024)
+
 /* What /api/transfer/initialize hands back: where and how to upload. */
 typedef struct {
   char *id;

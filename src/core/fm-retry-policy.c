@@ -140,9 +140,12 @@ fm_retry_policy_classify (guint         http_status,
     {
       if (error->domain == FM_ERROR)
         return error->code == FM_ERROR_NETWORK || error->code == FM_ERROR_SERVICE_INTERRUPTION ||
-               error->code == FM_ERROR_ALL_FILESERVERS_BUSY
+               error->code == FM_ERROR_ALL_FILESERVERS_BUSY || error->code == FM_ERROR_TIMED_OUT
                ? FM_RETRY_TRANSIENT : FM_RETRY_PERMANENT;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return FM_RETRY_PERMANENT;
+      /* a certificate does not get better by asking again */
+      if (error->domain == G_TLS_ERROR)
         return FM_RETRY_PERMANENT;
       /* I/O, resolver, TLS and socket errors: the network, not the request */
       return FM_RETRY_TRANSIENT;

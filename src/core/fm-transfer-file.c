@@ -12,7 +12,8 @@ struct _FmTransferFile
 
   char   *id;
   char   *filename;
-  gint64  filesize;
+  gint64  filesize;     /* -1: unknown */
+  char   *transfer_id;
   char   *download_url;
   char   *small_preview;
   char   *large_preview;
@@ -43,6 +44,7 @@ fm_transfer_file_finalize (GObject *object)
   g_free (self->download_url);
   g_free (self->small_preview);
   g_free (self->large_preview);
+  g_free (self->transfer_id);
   G_OBJECT_CLASS (fm_transfer_file_parent_class)->finalize (object);
 }
 
@@ -106,7 +108,7 @@ fm_transfer_file_class_init (FmTransferFileClass *klass)
   properties[PROP_ID] = string_prop ("id");
   properties[PROP_FILENAME] = string_prop ("filename");
   properties[PROP_FILESIZE] =
-    g_param_spec_int64 ("filesize", NULL, NULL, 0, G_MAXINT64, 0,
+    g_param_spec_int64 ("filesize", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   properties[PROP_DOWNLOAD_URL] = string_prop ("download-url");
   properties[PROP_SMALL_PREVIEW] = string_prop ("small-preview");
@@ -126,7 +128,7 @@ fm_transfer_file_new_from_json (JsonObject  *object,
                                 GError     **error)
 {
   const char *id = fm_json_get_string (object, "fileid");
-  gint64 size = 0;
+  gint64 size = -1;
 
   if (id == NULL || *id == '\0')
     {
@@ -134,8 +136,10 @@ fm_transfer_file_new_from_json (JsonObject  *object,
                            "The server sent a file without a \"fileid\"");
       return NULL;
     }
-  if (fm_json_get_int64 (object, "filesize", &size) && size < 0)
-    size = 0;
+  /* A missing or negative size is unknown (-1), not 0: the file is still
+   * downloadable, its end is where the stream ends. */
+  if (!fm_json_get_int64 (object, "filesize", &size) || size < 0)
+    size = -1;
   return g_object_new (FM_TYPE_TRANSFER_FILE,
                        "id", id,
                        "filename", fm_json_get_string (object, "filename"),
@@ -144,6 +148,23 @@ fm_transfer_file_new_from_json (JsonObject  *object,
                        "small-preview", fm_json_get_string (object, "smallpreview"),
                        "large-preview", fm_json_get_string (object, "largepreview"),
                        NULL);
+}
+
+/* The transfer this file belongs to, set by the transfer that parsed it. */
+const char *
+fm_transfer_file_get_transfer_id (FmTransferFile *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER_FILE (self), NULL);
+  return self->transfer_id;
+}
+
+void
+fm_transfer_file_set_transfer_id (FmTransferFile *self,
+                                  const char     *transfer_id)
+{
+  g_return_if_fail (FM_IS_TRANSFER_FILE (self));
+  g_free (self->transfer_id);
+  self->transfer_id = g_strdup (transfer_id);
 }
 
 const char *

@@ -11,6 +11,9 @@ G_DECLARE_FINAL_TYPE (FmTransferFile, fm_transfer_file, FM, TRANSFER_FILE, GObje
 FmTransferFile *fm_transfer_file_new_from_json   (JsonObject     *object,
                                                   GError        **error);
 const char     *fm_transfer_file_get_id          (FmTransferFile *self);
+const char     *fm_transfer_file_get_transfer_id (FmTransferFile *self);
+void            fm_transfer_file_set_transfer_id (FmTransferFile *self,
+                                                  const char     *transfer_id);
 const char     *fm_transfer_file_get_filename    (FmTransferFile *self);
 void            fm_transfer_file_set_filename    (FmTransferFile *self,
                                                   const char     *filename);

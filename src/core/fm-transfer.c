@@ -214,7 +214,9 @@ parse_files (FmTransfer  *self,
       file = fm_transfer_file_new_from_json (json_node_get_object (node), error);
       if (file == NULL)
         return FALSE;
-      sum += fm_transfer_file_get_filesize (file);
+      fm_transfer_file_set_transfer_id (file, self->id);
+      if (fm_transfer_file_get_filesize (file) > 0)
+        sum += fm_transfer_file_get_filesize (file);
       g_list_store_append (self->files, file);
     }
   if (self->size <= 0)

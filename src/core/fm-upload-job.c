@@ -9,11 +9,19 @@
  */
 #define G_LOG_DOMAIN "fm-upload-job"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "fm-chunk-io.h"
 #include "fm-chunk-plan.h"
 #include "fm-error.h"
+#include "fm-http.h"
 #include "fm-json.h"
 #include "fm-upload-job.h"
 #include "fm-upload-scan.h"
@@ -22,6 +30,7 @@
 #define READ_AHEAD         1      /* reading + hashing 8 MiB takes ~15 ms, sending it ~30 ms */
 #define MAX_READING        2      /* more hashing threads than cores only queue up */
 #define TICK_MS            100     /* progress notifications: at most 10 per second */
+#define CHUNK_ANSWER_MAX   (64 * 1024)
 #define SPEED_ALPHA        0.15
 #define SPEED_WARMUP_US    G_USEC_PER_SEC   /* no speed or ETA before a second of data */
 
@@ -73,6 +82,10 @@ struct _FmUploadJob
   gint64             shown_bytes;
   const char        *current_file;
   guint              tick_id;
+
+  /* one process at a time: a lock on <lock_dir>/<id>.lock while this one owns it */
+  char              *lock_dir;
+  int                lock_fd;
 
   GPtrArray         *run_tasks;
 };
@@ -255,6 +268,83 @@ stop_ticking (FmUploadJob *self)
 
 /* --------------------------------------------------------------- states */
 
+/* ---------------------------------------------------------- ownership */
+
+static char *
+lock_path (FmUploadJob *self)
+{
+  g_autofree char *name = g_strconcat (self->id, ".lock", NULL);
+
+  return g_build_filename (self->lock_dir, name, NULL);
+}
+
+static void
+release_claim (FmUploadJob *self,
+               gboolean     remove)
+{
+  if (self->lock_fd < 0)
+    return;
+  if (remove)
+    {
+      g_autofree char *path = lock_path (self);
+      g_unlink (path);
+    }
+  close (self->lock_fd);
+  self->lock_fd = -1;
+}
+
+/* Two processes (the app and `filemail resume`, or two `resume`s) must not
+ * run the same saved upload: both would send every chunk, and the loser's
+ * complete would fail and leave a failed job behind. Whoever holds the
+ * job's lock owns it until the job is done or the process ends (the kernel
+ * drops a dead process's lock, so a crash never leaves a job stuck). */
+gboolean
+fm_upload_job_claim (FmUploadJob  *self,
+                     GError      **error)
+{
+  g_autofree char *path = NULL;
+  int fd;
+
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
+  if (self->lock_dir == NULL || self->lock_fd >= 0)
+    return TRUE;
+  g_mkdir_with_parents (self->lock_dir, 0700);
+  path = lock_path (self);
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, "%s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error (error, FM_ERROR, FM_ERROR_BUSY,
+                   _("Another Filemail program on this computer is sending this upload right now."));
+      return FALSE;
+    }
+  self->lock_fd = fd;
+  return TRUE;
+}
+
+/* Whether this process may write the job's state: it owns it, or no
+ * lock directory is in use (no store). */
+gboolean
+fm_upload_job_holds_claim (FmUploadJob *self)
+{
+  return self->lock_dir == NULL || self->lock_fd >= 0;
+}
+
+void
+fm_upload_job_set_lock_directory (FmUploadJob *self,
+                                  const char  *directory)
+{
+  g_return_if_fail (self->lock_fd < 0);
+  g_free (self->lock_dir);
+  self->lock_dir = g_strdup (directory);
+}
+
 static void
 emit_changed (FmUploadJob *self)
 {
@@ -300,6 +390,9 @@ set_state (FmUploadJob   *self,
     stop_ticking (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   emit_changed (self);
+  /* Saved (or removed) above; a finished job's lock goes with it. */
+  if (state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_CANCELLED)
+    release_claim (self, TRUE);
   complete_run_tasks (self);
 }
 
@@ -456,6 +549,17 @@ scan_done_cb (GObject      *source,
 /* ----------------------------------------------------------- initialize */
 
 static void
+forget_password (FmUploadJob *self)
+{
+  char *password = self->options->password;
+
+  if (password == NULL)
+    return;
+  memset (password, 0, strlen (password));
+  g_clear_pointer (&self->options->password, g_free);
+}
+
+static void
 initialize_done_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -463,13 +567,17 @@ initialize_done_cb (GObject      *source,
   g_autoptr(FmUploadJob) self = user_data;
   GError *error = NULL;
   g_autoptr(FmTransferTicket) ticket = fm_client_transfer_initialize_finish (FM_CLIENT (source), result, &error);
+  g_autofree char *upgraded = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_free (error);
   if (ticket == NULL)
     return api_failed (self, error);
-  if (!fm_client_check_url (ticket->url, &error))
+  upgraded = fm_client_upgrade_url (ticket->url);
+  if (!fm_client_check_url (upgraded, &error))
     return fail (self, error);
+  g_free (ticket->url);
+  ticket->url = g_steal_pointer (&upgraded);
   self->ticket = g_steal_pointer (&ticket);
   self->api_retry = (FmRetryState) { 0 };
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSFER_ID]);
@@ -490,6 +598,66 @@ initialize (FmUploadJob *self)
 /* ------------------------------------------------------------- complete */
 
 static void
+finish_done (FmUploadJob *self,
+             const char  *url)
+{
+  forget_password (self);
+  g_free (self->download_url);
+  self->download_url = g_strdup (url != NULL ? url : "");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_URL]);
+  set_state (self, FM_UPLOAD_STATE_DONE);
+}
+
+typedef struct {
+  FmUploadJob *job;
+  GError      *complete_error;
+} CheckData;
+
+static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CheckData *data = user_data;
+  g_autoptr(FmUploadJob) self = data->job;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTransfer) transfer = fm_client_transfer_get_finish (FM_CLIENT (source), result, &error);
+  GError *complete_error = data->complete_error;
+
+  g_free (data);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_free (complete_error);
+  if (transfer != NULL && g_strcmp0 (fm_transfer_get_status (transfer), "STATUS_COMPLETE") == 0)
+    {
+      g_debug ("job %s: complete's answer was lost; the transfer is complete", self->id);
+      g_error_free (complete_error);
+      return finish_done (self, fm_transfer_get_url (transfer));
+    }
+  if (error != NULL && fm_retry_policy_classify (0, error) == FM_RETRY_TRANSIENT)
+    {
+      g_error_free (complete_error);
+      return api_failed (self, g_steal_pointer (&error));
+    }
+  fail (self, complete_error);
+}
+
+/* 3100 InvalidTransferState from complete: most often an earlier complete
+ * did reach the server and only its answer was lost (the connection
+ * dropped, the process was killed). transfer/get tells: complete means
+ * done, with the link; anything else is the server's refusal. */
+static void
+check_completed (FmUploadJob *self,
+                 GError      *complete_error)
+{
+  CheckData *data = g_new0 (CheckData, 1);
+
+  data->job = g_object_ref (self);
+  data->complete_error = complete_error;
+  fm_client_transfer_get_async (self->client, self->ticket->id, self->options->password,
+                                self->cancellable, check_done_cb, data);
+}
+
+static void
 complete_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -500,11 +668,11 @@ complete_done_cb (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_free (error);
+  if (g_error_matches (error, FM_ERROR, FM_ERROR_INVALID_TRANSFER_STATE))
+    return check_completed (self, error);
   if (url == NULL)
     return api_failed (self, error);
-  self->download_url = g_steal_pointer (&url);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_URL]);
-  set_state (self, FM_UPLOAD_STATE_DONE);
+  finish_done (self, url);
 }
 
 static void
@@ -731,9 +899,9 @@ send_done_cb (GObject      *source,
 {
   Chunk *chunk = user_data;
   FmUploadJob *self = chunk->job;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  SoupMessage *msg = fm_http_get_message (result);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(GBytes) body = fm_http_send_and_read_finish (result, &error);
   guint status = soup_message_get_status (msg);
 
   g_signal_handlers_disconnect_by_func (msg, wrote_body_data_cb, chunk);
@@ -778,8 +946,11 @@ send_chunk (FmUploadJob *self,
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), chunk);
   self->current_file = chunk_file (chunk)->name;
   self->n_sending++;
-  soup_session_send_and_read_async (fm_client_get_session (self->client), msg, G_PRIORITY_DEFAULT,
-                                    self->cancellable, send_done_cb, chunk);
+  /* The reference's answer is an empty body; an error is a small JSON
+   * object. No deadline: a 50 MB chunk on a slow uplink takes minutes, and
+   * the session's idle timeout catches a silent server. */
+  fm_http_send_and_read_async (fm_client_get_session (self->client), msg, CHUNK_ANSWER_MAX, 0,
+                               self->cancellable, send_done_cb, chunk);
 }
 
 /* Keeps `parallel` chunks on the wire and the pool's other buffers filled
@@ -830,6 +1001,8 @@ fm_upload_job_finalize (GObject *object)
 {
   FmUploadJob *self = FM_UPLOAD_JOB (object);
 
+  release_claim (self, FALSE);
+  g_free (self->lock_dir);
   g_free (self->id);
   g_clear_object (&self->client);
   fm_transfer_options_free (self->options);
@@ -907,6 +1080,7 @@ static void
 fm_upload_job_init (FmUploadJob *self)
 {
   self->id = g_uuid_string_random ();
+  self->lock_fd = -1;
   self->created = g_get_real_time () / G_USEC_PER_SEC;
   self->chunk_size = FM_CHUNK_SIZE_DEFAULT;
   self->parallel = DEFAULT_PARALLEL;
@@ -987,6 +1161,8 @@ fm_upload_job_start (FmUploadJob *self)
   g_return_if_fail (FM_IS_UPLOAD_JOB (self));
   if (self->state != FM_UPLOAD_STATE_QUEUED && self->state != FM_UPLOAD_STATE_PAUSED)
     return;
+  if (!fm_upload_job_claim (self, NULL))
+    return;
   ensure_pool (self);
   if (self->files != NULL)
     plan_files (self);
@@ -1065,7 +1241,7 @@ void
 fm_upload_job_retry (FmUploadJob *self)
 {
   g_return_if_fail (FM_IS_UPLOAD_JOB (self));
-  if (self->state != FM_UPLOAD_STATE_FAILED)
+  if (self->state != FM_UPLOAD_STATE_FAILED || !fm_upload_job_claim (self, NULL))
     return;
   g_clear_error (&self->error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
@@ -1235,7 +1411,8 @@ set_string (JsonObject *object,
 }
 
 static JsonObject *
-options_to_json (const FmTransferOptions *o)
+options_to_json (const FmTransferOptions *o,
+                 gboolean                 with_password)
 {
   JsonObject *object = json_object_new ();
 
@@ -1243,7 +1420,12 @@ options_to_json (const FmTransferOptions *o)
   set_string (object, "from", o->from);
   set_string (object, "subject", o->subject);
   set_string (object, "message", o->message);
-  set_string (object, "password", o->password);
+  /* The password is needed by initialize alone (and, in this process, to
+   * ask transfer/get after a lost complete): once the transfer exists the
+   * saved job carries none, so it lies on disk at most until the first
+   * request succeeds. */
+  if (with_password)
+    set_string (object, "password", o->password);
   json_object_set_int_member (object, "days", o->days);
   json_object_set_boolean_member (object, "notify", o->notify);
   json_object_set_boolean_member (object, "confirmation", o->confirmation);
@@ -1274,12 +1456,13 @@ fm_upload_job_to_json (FmUploadJob *self)
 {
   JsonObject *object = json_object_new ();
 
+  json_object_set_int_member (object, "version", FM_UPLOAD_JOB_FORMAT_VERSION);
   set_string (object, "id", self->id);
   set_string (object, "state", fm_upload_state_to_string (self->state));
   json_object_set_int_member (object, "created", self->created);
   json_object_set_int_member (object, "chunksize", self->chunk_size);
   json_object_set_int_member (object, "parallel", self->parallel);
-  json_object_set_object_member (object, "options", options_to_json (self->options));
+  json_object_set_object_member (object, "options", options_to_json (self->options, self->ticket == NULL));
   if (self->ticket != NULL)
     {
       set_string (object, "transferid", self->ticket->id);
@@ -1344,7 +1527,9 @@ file_from_json (JsonObject *object,
   gint64 size = -1, mtime = 0;
   g_autoptr(FmUploadFile) file = NULL;
 
-  if (path == NULL || name == NULL || !fm_json_get_int64 (object, "size", &size) || size < 0 ||
+  if (path == NULL || name == NULL || *name == '\0' || strlen (name) > 4096 ||
+      !fm_json_get_int64 (object, "size", &size) || size < 0 || size > FM_FILE_SIZE_MAX ||
+      fm_chunk_plan_count (size, chunk_size) > FM_CHUNK_COUNT_MAX ||
       !fm_json_get_int64 (object, "mtime", &mtime))
     return NULL;
   file = fm_upload_file_new (path, name, size, mtime);
@@ -1390,6 +1575,20 @@ files_from_json (FmUploadJob *self,
   return TRUE;
 }
 
+static gpointer
+damaged (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("A saved upload is damaged and cannot be resumed."));
+  return NULL;
+}
+
+static gboolean
+ticket_field_is_valid (const char *value)
+{
+  return value != NULL && *value != '\0' && strlen (value) <= 2048;
+}
+
 static FmUploadState
 state_from_string (const char *nick)
 {
@@ -1400,7 +1599,10 @@ state_from_string (const char *nick)
 }
 
 /* A job read back from disk is paused, or failed/done/cancelled as it was:
- * the owner decides whether to resume it. */
+ * the owner decides whether to resume it. Every field is checked, as the
+ * file may have been damaged or written by someone else: a bad one makes
+ * the whole job G_IO_ERROR_INVALID_DATA (the queue sets it aside), a newer
+ * format G_IO_ERROR_NOT_SUPPORTED (left in place for the newer program). */
 FmUploadJob *
 fm_upload_job_new_from_json (FmClient    *client,
                              JsonObject  *object,
@@ -1413,12 +1615,27 @@ fm_upload_job_new_from_json (FmClient    *client,
   const char *url = fm_json_get_string (object, "transferurl");
   const char *message = fm_json_get_string (object, "error");
   JsonObject *options = fm_json_get_object (object, "options");
-  gint64 chunk_size = 0, parallel = DEFAULT_PARALLEL;
+  gint64 chunk_size = 0, parallel = DEFAULT_PARALLEL, version = 0;
+  g_autofree char *upgraded = NULL;
 
-  if (id == NULL || options == NULL || !fm_json_get_int64 (object, "chunksize", &chunk_size) ||
+  if (fm_json_get_int64 (object, "version", &version) && version > FM_UPLOAD_JOB_FORMAT_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("A saved upload was written by a newer version of Filemail; update to resume it."));
+      return NULL;
+    }
+  if (id == NULL || strlen (id) > 64 || options == NULL || version < 0 ||
+      !fm_json_get_int64 (object, "chunksize", &chunk_size) ||
       chunk_size <= 0 || chunk_size > FM_CHUNK_SIZE_MAX)
-    return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                _("A saved upload is damaged and cannot be resumed.")), NULL;
+    return damaged (error);
+  if ((tid != NULL || key != NULL || url != NULL) &&
+      (!ticket_field_is_valid (tid) || !ticket_field_is_valid (key) || !ticket_field_is_valid (url)))
+    return damaged (error);
+  /* The address is checked again as if initialize had just answered it:
+   * the file may come from an older version or from someone else. */
+  upgraded = url != NULL ? fm_client_upgrade_url (url) : NULL;
+  if (upgraded != NULL && !fm_client_check_url (upgraded, NULL))
+    return damaged (error);
   g_free (self->id);
   self->id = g_strdup (id);
   self->client = g_object_ref (client);
@@ -1428,10 +1645,9 @@ fm_upload_job_new_from_json (FmClient    *client,
   fm_json_get_int64 (object, "created", &self->created);
   self->options = options_from_json (options);
   if (!files_from_json (self, object))
-    return g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                                _("A saved upload is damaged and cannot be resumed.")), NULL;
-  if (tid != NULL && key != NULL && url != NULL)
-    self->ticket = fm_transfer_ticket_new (tid, key, url);
+    return damaged (error);
+  if (upgraded != NULL)
+    self->ticket = fm_transfer_ticket_new (tid, key, upgraded);
   self->download_url = g_strdup (fm_json_get_string (object, "downloadurl"));
   self->state = state_from_string (fm_json_get_string (object, "state"));
   if (fm_upload_state_is_active (self->state) || self->state == FM_UPLOAD_STATE_QUEUED)

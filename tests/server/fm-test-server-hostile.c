@@ -1,0 +1,243 @@
+/* fm-test-server-hostile.c: the local server turned against its client
+ *
+ * Switched on with /test/config (or --hostile): hostile=KIND, optionally
+ * hostile_path=/api/… (default: every API and upload path) and
+ * hostile_count=N (default: every answer). Each kind is an attack a real
+ * network or a compromised server can mount; the client must answer each
+ * with a clear error and no crash, hang or runaway memory:
+ *
+ *   nested        a 200 KB answer nested 100,000 deep (stack overflow bait)
+ *   huge          a 64 MiB answer, chunked (no Content-Length to refuse early)
+ *   gzip-bomb     Content-Encoding: gzip, 256 KB that inflate to 256 MiB
+ *   stall         200 OK, then one byte every second, forever (slow loris)
+ *   redirect-http 302 to plain http on another host
+ *   oversize      a download that sends 4 MiB more than the file's size
+ *   drop-answer   the request is carried out, the answer is never sent
+ *   captive       a captive portal: 200 with an HTML page
+ */
+#include <string.h>
+
+#include "fm-test-server-hostile.h"
+
+#define STALL_TICK_MS 1000
+
+/* ------------------------------------------------------------- bodies */
+
+static GBytes *
+nested_body (void)
+{
+  const gsize depth = 100000;
+  GString *s = g_string_sized_new (2 * depth);
+
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (s, '[');
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (s, ']');
+  return g_string_free_to_bytes (s);
+}
+
+/* 256 MiB of zeros, gzipped once per process (about 256 KB). */
+static GBytes *
+gzip_bomb (void)
+{
+  static GBytes *bomb;
+
+  if (g_once_init_enter (&bomb))
+    {
+      g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+      g_autofree guint8 *zeros = g_malloc0 (1 << 20);
+      GByteArray *out = g_byte_array_new ();
+      guint8 buffer[1 << 16];
+
+      for (int i = 0; i <= 256; i++)
+        {
+          const guint8 *in = zeros;
+          gsize left = i < 256 ? (1 << 20) : 0;
+          GConverterFlags flags = i < 256 ? G_CONVERTER_NO_FLAGS : G_CONVERTER_INPUT_AT_END;
+          GConverterResult r;
+
+          do
+            {
+              gsize read = 0, written = 0;
+
+              r = g_converter_convert (G_CONVERTER (z), in, left, buffer, sizeof buffer, flags,
+                                       &read, &written, NULL);
+              g_byte_array_append (out, buffer, (guint) written);
+              in += read;
+              left -= read;
+            }
+          while (r != G_CONVERTER_ERROR && r != G_CONVERTER_FINISHED && (left > 0 || i == 256));
+        }
+      g_once_init_leave (&bomb, g_byte_array_free_to_bytes (out));
+    }
+  return g_bytes_ref (bomb);
+}
+
+/* ------------------------------------------------------------- stall */
+
+typedef struct {
+  SoupServerMessage *msg;
+  guint              timer;
+} Stall;
+
+static void
+stall_stop (Stall *stall)
+{
+  g_clear_handle_id (&stall->timer, g_source_remove);
+}
+
+static gboolean
+stall_tick_cb (gpointer data)
+{
+  Stall *stall = data;
+
+  soup_message_body_append (soup_server_message_get_response_body (stall->msg), SOUP_MEMORY_STATIC, " ", 1);
+  soup_server_message_unpause (stall->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stall_free (gpointer data)
+{
+  Stall *stall = data;
+
+  stall_stop (stall);
+  g_free (stall);
+}
+
+static void
+start_stall (SoupServerMessage *msg)
+{
+  Stall *stall = g_new0 (Stall, 1);
+
+  stall->msg = msg;
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), "application/json", NULL);
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, "{", 1);
+  stall->timer = g_timeout_add (STALL_TICK_MS, stall_tick_cb, stall);
+  /* the message owns the drip: it stops when the client hangs up */
+  g_object_set_data_full (G_OBJECT (msg), "fm-stall", stall, stall_free);
+  g_signal_connect_swapped (msg, "disconnected", G_CALLBACK (stall_stop), stall);
+  g_signal_connect_swapped (msg, "finished", G_CALLBACK (stall_stop), stall);
+}
+
+/* -------------------------------------------------------------- apply */
+
+static void
+replace_answer (SoupServerMessage *msg,
+                const char        *type,
+                GBytes            *body)
+{
+  SoupMessageBody *response = soup_server_message_get_response_body (msg);
+
+  soup_message_body_truncate (response);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg), type, NULL);
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg),
+                                           (goffset) g_bytes_get_size (body));
+  soup_message_body_append_bytes (response, body);
+  soup_message_body_complete (response);
+}
+
+static void
+huge_answer (SoupServerMessage *msg)
+{
+  SoupMessageBody *response = soup_server_message_get_response_body (msg);
+  g_autofree char *block = g_malloc (1 << 20);
+
+  memset (block, 'a', 1 << 20);
+  soup_message_body_truncate (response);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+  soup_message_body_append (response, SOUP_MEMORY_STATIC, "{\"responsestatus\":\"ok\",\"x\":\"", 28);
+  for (int i = 0; i < 64; i++)
+    soup_message_body_append (response, SOUP_MEMORY_COPY, block, 1 << 20);
+  soup_message_body_append (response, SOUP_MEMORY_STATIC, "\"}", 2);
+  soup_message_body_complete (response);
+}
+
+static void
+oversize_answer (SoupServerMessage *msg)
+{
+  SoupMessageBody *response = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) real = soup_message_body_flatten (response);
+  GByteArray *more = g_byte_array_sized_new ((guint) g_bytes_get_size (real) + (4 << 20));
+
+  g_byte_array_append (more, g_bytes_get_data (real, NULL), (guint) g_bytes_get_size (real));
+  g_byte_array_set_size (more, more->len + (4 << 20));
+  memset (more->data + g_bytes_get_size (real), 'X', 4 << 20);
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Content-Range");
+  {
+    g_autoptr(GBytes) body = g_byte_array_free_to_bytes (more);
+    replace_answer (msg, "application/octet-stream", body);
+  }
+}
+
+static gboolean
+drop_cb (gpointer data)
+{
+  GSocket *socket = soup_server_message_get_socket (data);
+
+  if (socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+fm_test_server_hostile_kind_is_known (const char *kind)
+{
+  static const char *kinds[] = { "nested", "huge", "gzip-bomb", "stall", "redirect-http", "oversize",
+                                 "drop-answer", "captive" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_strcmp0 (kind, kinds[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Called after the normal handler: @msg holds the honest answer, which
+ * this replaces or withholds. */
+void
+fm_test_server_hostile_apply (const char        *kind,
+                              SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (g_str_equal (kind, "nested"))
+    {
+      g_autoptr(GBytes) body = nested_body ();
+      replace_answer (msg, "application/json", body);
+    }
+  else if (g_str_equal (kind, "huge"))
+    huge_answer (msg);
+  else if (g_str_equal (kind, "gzip-bomb"))
+    {
+      g_autoptr(GBytes) body = gzip_bomb ();
+      replace_answer (msg, "application/json", body);
+      soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+    }
+  else if (g_str_equal (kind, "stall"))
+    {
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
+      start_stall (msg);
+    }
+  else if (g_str_equal (kind, "redirect-http"))
+    {
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
+      soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, "http://files.example.invalid/stolen");
+    }
+  else if (g_str_equal (kind, "oversize"))
+    oversize_answer (msg);
+  else if (g_str_equal (kind, "captive"))
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static ("<html><body>Log in to the hotel Wi-Fi</body></html>", 51);
+      replace_answer (msg, "text/html", body);
+    }
+  else if (g_str_equal (kind, "drop-answer"))
+    {
+      /* the work is done (a transfer completed); the answer is lost */
+      soup_server_message_pause (msg);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 10, drop_cb, g_object_ref (msg), g_object_unref);
+    }
+}
