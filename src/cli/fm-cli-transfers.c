@@ -213,10 +213,11 @@ get_transfer (FmCli       *cli,
 static int
 password_hint (const GError *error)
 {
-  fm_cli_fail (error);
+  int status = fm_cli_fail (error);
+
   if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
     g_printerr (_("Give the transfer's password with --ask-password or --password-file FILE.\n"));
-  return FM_CLI_EXIT_ERROR;
+  return status;
 }
 
 int

@@ -219,6 +219,26 @@ typedef struct {
   char *text;   /* NULL: delete */
 } WriteOp;
 
+/* A process killed while saving leaves "<id>.json.XXXXXX" (with the
+ * transfer key in it). Once the job is gone, so are they: only the job's
+ * owner deletes it, so no other write of it is under way. */
+static void
+remove_temporaries (const char *job_file)
+{
+  g_autofree char *dir = g_path_get_dirname (job_file);
+  g_autofree char *base = g_path_get_basename (job_file);
+  g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix) && !g_str_has_suffix (name, ".bad"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+}
+
 static void
 write_op_free (WriteOp *op)
 {
@@ -242,6 +262,7 @@ write_thread (GTask        *task,
       if (g_unlink (op->path) != 0 && errno != ENOENT)
         return g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
                                         "%s", g_strerror (errno));
+      remove_temporaries (op->path);
       return g_task_return_boolean (task, TRUE);
     }
   g_mkdir_with_parents (dir, 0700);

@@ -1975,6 +1975,7 @@ add_file_stats (JsonBuilder *b,
 {
   json_builder_begin_object (b);
   add_string (b, "transferid", f->transfer->id);
+  add_string (b, "transferstatus", f->transfer->status);
   add_string (b, "filename", f->name);
   add_string (b, "fileid", f->id);
   add_string (b, "path", f->path);
