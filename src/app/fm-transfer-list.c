@@ -15,6 +15,7 @@
 
 #include "fm-error.h"
 #include "fm-format.h"
+#include "fm-details-loader.h"
 #include "fm-transfer-list.h"
 #include "fm-transfer-view.h"
 #include "fm-upload-row.h"
@@ -54,6 +55,9 @@ struct _FmTransferList
   AdwStatusPage  *empty_page;
   AdwStatusPage  *error_page;
   GtkListView    *list_view;
+  FmDetailsLoader *details;       /* transfer/get for the rows on screen */
+  GHashTable     *bound;          /* GtkListItem: rows that exist (GTK keeps ~200) */
+  guint           visible_id;     /* pending look at which of them are on screen */
 };
 
 G_DEFINE_FINAL_TYPE (FmTransferList, fm_transfer_list, ADW_TYPE_BIN)
@@ -211,6 +215,10 @@ loaded_cb (GObject      *source,
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
+  /* a new list: its rows ask transfer/get again, once each */
+  fm_details_loader_reset (self->details);
+  if (is_sent (self) && fm_upload_queue_get_history (fm_application_get_queue (self->application)) != NULL)
+    fm_sent_history_apply (fm_upload_queue_get_history (fm_application_get_queue (self->application)), list);
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     g_ptr_array_add (items, g_list_model_get_item (list, i));
   replace_keeping_selection (self, items);
@@ -339,6 +347,8 @@ fm_transfer_list_set_application (FmTransferList *self,
                                   FmApplication  *application)
 {
   self->application = application;
+  g_clear_object (&self->details);
+  self->details = fm_details_loader_new (fm_application_get_client (application));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   is_sent (self) ? _("Outbox") : _("Inbox"), -1);
   fm_transfer_view_setup (self->view, application, is_sent (self));
@@ -375,41 +385,86 @@ expiry_text (FmTransfer *t)
                           (int) ((left + 86399) / 86400));
 }
 
+/* NULL when nobody knows: the API never says whom a transfer went to,
+ * only this computer remembers it for what it sent. */
 static char *
 recipients_text (FmTransfer *t)
 {
   const char * const *to = fm_transfer_get_to (t);
-  guint n = to ? g_strv_length ((char **) to) : 0;
+  guint n = g_strv_length ((char **) to);
 
+  if (!fm_transfer_get_recipients_known (t))
+    return NULL;
   if (n == 0)
-    return g_strdup (_("link only"));
+    return g_strdup (_("Link only"));
   if (n == 1)
-    return g_strdup (to[0]);
-  return g_strdup_printf (g_dngettext (NULL, "%s and %u other", "%s and %u others", n - 1), to[0], n - 1);
+    return g_strdup_printf (_("To %s"), to[0]);
+  return g_strdup_printf (g_dngettext (NULL, "To %s and %u other", "To %s and %u others", n - 1), to[0], n - 1);
 }
 
+/* What transfer/get told: size and number of files; "" before it answers
+ * (never a guessed "0 bytes"). */
+static char *
+contents_text (FmTransferList *self,
+               FmTransfer     *t)
+{
+  const GError *error = self->details ? fm_details_loader_get_error (self->details, t) : NULL;
+  guint n = fm_transfer_get_n_files (t);
+  g_autofree char *size = NULL;
+
+  if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
+    return g_strdup (_("protected by a password"));
+  if (!fm_transfer_get_details_loaded (t))
+    return NULL;
+  size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t)) : NULL;
+  if (size == NULL)
+    return g_strdup_printf (g_dngettext (NULL, "%u file", "%u files", n), n);
+  return g_strdup_printf (g_dngettext (NULL, "%s in %u file", "%s in %u files", n), size, n);
+}
+
+static void
+add_part (GPtrArray  *parts,
+          char       *text)
+{
+  if (text != NULL && *text != '\0')
+    g_ptr_array_add (parts, text);
+  else
+    g_free (text);
+}
+
+/* One line of what is known, joined by " · ": the sender (Inbox, once
+ * transfer/get said) or the recipients (Outbox, when sent from here), the
+ * date, the contents, downloads, expiry. */
 static char *
 describe (FmTransferList *self,
           FmTransfer     *t)
 {
   g_autoptr(GDateTime) sent = g_date_time_new_from_unix_local (fm_transfer_get_sent_date (t));
-  g_autofree char *date = sent ? g_date_time_format (sent, "%x") : g_strdup ("");
-  g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
-  g_autofree char *expiry = expiry_text (t);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (is_sent (self))
+    add_part (parts, recipients_text (t));
+  else if (fm_transfer_get_from (t) != NULL && *fm_transfer_get_from (t) != '\0')
+    add_part (parts, g_strdup_printf (_("From %s"), fm_transfer_get_from (t)));
+  add_part (parts, sent ? g_date_time_format (sent, "%x") : NULL);
+  add_part (parts, contents_text (self, t));
   if (is_sent (self))
     {
-      g_autofree char *who = recipients_text (t);
       gint64 n = fm_transfer_get_downloads (t);
-      g_autofree char *downloads = g_strdup_printf (g_dngettext (NULL, "%lld download", "%lld downloads", (gulong) n),
-                                                    (long long) n);
 
       /* an upload that never completed is listed too: say so */
       if (fm_transfer_get_status (t) != NULL && g_ascii_strcasecmp (fm_transfer_get_status (t), "STATUS_COMPLETE") != 0)
-        return g_strdup_printf (_("To %s · %s · %s · not finished"), who, date, size);
-      return g_strdup_printf (_("To %s · %s · %s · %s · %s"), who, date, size, downloads, expiry);
+        {
+          add_part (parts, g_strdup (_("not finished")));
+          g_ptr_array_add (parts, NULL);
+          return g_strjoinv (" · ", (char **) parts->pdata);
+        }
+      add_part (parts, g_strdup_printf (g_dngettext (NULL, "%lld download", "%lld downloads", (gulong) n),
+                                        (long long) n));
     }
-  return g_strdup_printf (_("From %s · %s · %s · %s"),
-                          fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "", date, size, expiry);
+  add_part (parts, expiry_text (t));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
 static void
@@ -443,9 +498,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             FmTransferList           *self)
+update_row (GtkListItem    *item,
+            FmTransferList *self)
 {
   FmTransfer *t = gtk_list_item_get_item (item);
   GtkWidget *box = gtk_list_item_get_child (item);
@@ -465,6 +519,107 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_opacity (box, fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC) ? 0.5 : 1.0);
 }
 
+static void
+transfer_changed_cb (GtkListItem *item)
+{
+  FmTransferList *self = g_object_get_data (G_OBJECT (item), "fm-list");
+
+  if (self != NULL && gtk_list_item_get_item (item) != NULL)
+    update_row (item, self);
+}
+
+/* GtkListView keeps about 200 rows bound, most of them off screen: only
+ * those inside the viewport ask for details, looked at 100 ms after the
+ * list last moved (a fast scroll asks for nothing on the way). */
+static gboolean
+row_is_on_screen (FmTransferList *self,
+                  GtkListItem    *item)
+{
+  GtkWidget *child = gtk_list_item_get_child (item);
+  graphene_rect_t bounds;
+
+  if (child == NULL || !gtk_widget_get_mapped (child) ||
+      !gtk_widget_compute_bounds (child, GTK_WIDGET (self->list_view), &bounds))
+    return FALSE;
+  return bounds.size.height > 0 && bounds.origin.y + bounds.size.height > 0 &&
+         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
+}
+
+static gboolean
+check_visible_cb (gpointer data)
+{
+  FmTransferList *self = data;
+  GHashTableIter iter;
+  gpointer item;
+
+  self->visible_id = 0;
+  if (self->details == NULL)
+    return G_SOURCE_REMOVE;
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      FmTransfer *t = gtk_list_item_get_item (item);
+
+      if (t == NULL)
+        continue;
+      if (row_is_on_screen (self, item))
+        fm_details_loader_want (self->details, t);
+      else
+        fm_details_loader_unwant (self->details, t);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_visible_check (FmTransferList *self)
+{
+  g_clear_handle_id (&self->visible_id, g_source_remove);
+  self->visible_id = g_timeout_add (100, check_visible_cb, self);
+}
+
+/* A row shows its transfer, and shows it again when it changes: details
+ * arriving, an edit, the recipients. */
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             FmTransferList           *self)
+{
+  FmTransfer *t = gtk_list_item_get_item (item);
+
+  g_object_set_data (G_OBJECT (item), "fm-list", self);
+  g_signal_connect_swapped (t, "notify", G_CALLBACK (transfer_changed_cb), item);
+  update_row (item, self);
+  g_hash_table_add (self->bound, item);
+  schedule_visible_check (self);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               FmTransferList           *self)
+{
+  FmTransfer *t = gtk_list_item_get_item (item);
+
+  g_signal_handlers_disconnect_by_func (t, transfer_changed_cb, item);
+  g_hash_table_remove (self->bound, item);
+  if (self->details != NULL)
+    fm_details_loader_unwant (self->details, t);
+}
+
+/* No look at the screen pending and no transfer/get under way. */
+gboolean
+fm_transfer_list_details_settled (FmTransferList *self)
+{
+  return self->visible_id == 0 && (self->details == NULL || fm_details_loader_is_idle (self->details));
+}
+
+/* For tests and benchmarks: the transfer/get calls the rows caused. */
+FmDetailsLoader *
+fm_transfer_list_get_details_loader (FmTransferList *self)
+{
+  return self->details;
+}
+
 /* ------------------------------------------- search, sort, selection */
 
 static gboolean
@@ -476,7 +631,8 @@ contains_casefolded (const char *haystack,
   return folded != NULL && strstr (folded, needle) != NULL;
 }
 
-/* The search matches the sender, a recipient or the subject. */
+/* The search matches the subject and what is known of the sender, the
+ * recipients and the files. */
 static gboolean
 filter_func (gpointer item,
              gpointer user_data)
@@ -493,6 +649,14 @@ filter_func (gpointer item,
   for (guint i = 0; to != NULL && to[i] != NULL; i++)
     if (contains_casefolded (to[i], self->search))
       return TRUE;
+  /* and, once transfer/get answered, the file names */
+  for (guint i = 0; i < fm_transfer_get_n_files (t); i++)
+    {
+      g_autoptr(FmTransferFile) f = g_list_model_get_item (fm_transfer_get_files (t), i);
+
+      if (contains_casefolded (fm_transfer_file_get_filename (f), self->search))
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -586,6 +750,10 @@ fm_transfer_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->details != NULL)
+    fm_details_loader_reset (self->details);
+  g_clear_object (&self->details);
+  g_clear_handle_id (&self->visible_id, g_source_remove);
   if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
     g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)), first_frame_cb, self);
   g_clear_object (&self->selection);
@@ -600,6 +768,7 @@ fm_transfer_list_finalize (GObject *object)
 {
   g_free (FM_TRANSFER_LIST (object)->kind);
   g_free (FM_TRANSFER_LIST (object)->search);
+  g_clear_pointer (&FM_TRANSFER_LIST (object)->bound, g_hash_table_unref);
   G_OBJECT_CLASS (fm_transfer_list_parent_class)->finalize (object);
 }
 
@@ -622,7 +791,6 @@ fm_transfer_list_set_property (GObject *object, guint prop_id, const GValue *val
     {
     case PROP_KIND:
       g_free (FM_TRANSFER_LIST (object)->kind);
-  g_free (FM_TRANSFER_LIST (object)->search);
       FM_TRANSFER_LIST (object)->kind = g_value_dup_string (value);
       break;
     case PROP_INCLUDE_EXPIRED:
@@ -706,6 +874,12 @@ fm_transfer_list_init (FmTransferList *self)
   g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selected_cb), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  self->bound = g_hash_table_new (NULL, NULL);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), "value-changed",
+                           G_CALLBACK (schedule_visible_check), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), "changed",
+                           G_CALLBACK (schedule_visible_check), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (g_object_ref (self->selection)));

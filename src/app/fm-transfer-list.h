@@ -1,6 +1,8 @@
 /* fm-transfer-list.h: the Inbox (received) or Outbox (sent) list */
 #pragma once
 
+#include "fm-details-loader.h"
+
 #include <adwaita.h>
 
 #include "fm-application.h"
@@ -26,5 +28,8 @@ void        fm_transfer_list_select          (FmTransferList *self,
 void        fm_transfer_list_set_search      (FmTransferList *self,
                                               const char     *text);
 gint64      fm_transfer_list_get_show_time   (FmTransferList *self);
+
+FmDetailsLoader *fm_transfer_list_get_details_loader (FmTransferList *self);
+gboolean         fm_transfer_list_details_settled (FmTransferList *self);
 
 G_END_DECLS

@@ -165,9 +165,14 @@ people_text (FmTransferView *self,
   g_autofree char *list = joined ? fm_format_display_text (joined) : NULL;
   g_autofree char *from = fm_transfer_get_from (t) ? fm_format_display_text (fm_transfer_get_from (t)) : NULL;
 
+  /* The API never says whom a transfer went to: only what this computer
+   * sent is known, and nothing is said of the rest. */
+  if (self->sent && !fm_transfer_get_recipients_known (t))
+    return g_strdup ("");
   if (self->sent)
-    return list ? g_strdup_printf (_("To %s"), list) : g_strdup (_("A link to share, sent to nobody"));
-  return g_strdup_printf (_("From %s"), from ? from : _("unknown sender"));
+    return list ? g_strdup_printf (_("To %s"), list) : g_strdup (_("Sent as a link only, to nobody"));
+  /* received: the sender comes with transfer/get */
+  return from != NULL && *from != '\0' ? g_strdup_printf (_("From %s"), from) : g_strdup ("");
 }
 
 /* A message keeps its lines; each line is shown as fm_format_display_text()
@@ -196,13 +201,15 @@ show_header (FmTransferView *self,
   g_autofree char *people = people_text (self, t);
   g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
   g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-  g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
+  g_autofree char *size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t))
+                                                       : g_strdup (fm_transfer_get_details_loaded (t) ? _("Unknown") : "");
   g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
   gboolean expired = fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *expiry = expired ? g_strdup_printf (_("%s (expired)"), expires) : g_strdup (expires);
 
   gtk_label_set_text (self->subject_label, *subject ? subject : _("No subject"));
   gtk_label_set_text (self->people_label, people);
+  gtk_widget_set_visible (GTK_WIDGET (self->people_label), *people != '\0');
   gtk_label_set_text (self->message_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), *message != '\0');
   set_subtitle (self->sent_row, sent);
@@ -275,7 +282,10 @@ loaded_cb (GObject      *source,
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
-  show_transfer (self, transfer);
+  /* transfer/get completes the list's item (its answer has no subject):
+   * the row in the list learns the size and sender too */
+  fm_transfer_merge_details (self->summary, transfer);
+  show_transfer (self, self->summary);
 }
 
 void
@@ -301,10 +311,22 @@ void
 fm_transfer_view_show (FmTransferView *self,
                        FmTransfer     *summary)
 {
-  /* the same transfer from a refreshed list: keep what is shown */
+  /* the same transfer from a refreshed list: the new item learns what
+   * transfer/get said (files, size, sender), and the header shows the
+   * list's word on the rest (a subject edited meanwhile) */
   if (summary != NULL && self->summary != NULL &&
       g_strcmp0 (fm_transfer_get_id (summary), fm_transfer_get_id (self->summary)) == 0)
     {
+      if (summary != self->summary && self->transfer != NULL && fm_transfer_get_details_loaded (self->transfer))
+        {
+          g_autofree char *subject = g_strdup (fm_transfer_get_subject (summary));
+
+          fm_transfer_merge_details (summary, self->transfer);
+          fm_transfer_set_subject (summary, subject);
+          g_set_object (&self->summary, summary);
+          show_transfer (self, summary);
+          return;
+        }
       g_set_object (&self->summary, summary);
       return;
     }
@@ -347,6 +369,8 @@ typedef struct {
   FinishFunc      finish;
   char           *done_message;
   gboolean        deleted;
+  char           *forwarded_to;   /* a forward: whom to add to what this computer knows */
+  char           *new_subject;    /* an edit: the subject the server accepted */
 } Operation;
 
 static void
@@ -355,6 +379,8 @@ operation_free (Operation *op)
   g_object_unref (op->view);
   g_object_unref (op->transfer);
   g_free (op->done_message);
+  g_free (op->forwarded_to);
+  g_free (op->new_subject);
   g_free (op);
 }
 
@@ -387,6 +413,27 @@ showing (FmTransferView *self,
   return self->summary != NULL && g_strcmp0 (fm_transfer_get_id (self->summary), fm_transfer_get_id (t)) == 0;
 }
 
+/* A transfer sent from this computer gains the forwarded recipients (the
+ * server adds them too, and never says so); one sent from elsewhere stays
+ * unknown. */
+static void
+remember_forward (FmTransferView *self,
+                  FmTransfer     *transfer,
+                  const char     *to)
+{
+  FmSentHistory *history = fm_upload_queue_get_history (fm_application_get_queue (self->application));
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) known = NULL;
+
+  if (history == NULL)
+    return;
+  if (!fm_sent_history_add_recipients (history, fm_transfer_get_id (transfer), to, &error))
+    g_warning ("%s", error->message);
+  known = fm_sent_history_lookup (history, fm_transfer_get_id (transfer));
+  if (known != NULL)
+    fm_transfer_set_recipients (transfer, (const char * const *) known);
+}
+
 static void
 operation_done_cb (GObject      *source,
                    GAsyncResult *result,
@@ -404,6 +451,10 @@ operation_done_cb (GObject      *source,
     }
   set_error (self, NULL);
   toast (self, op->done_message);
+  if (op->forwarded_to != NULL)
+    remember_forward (self, op->transfer, op->forwarded_to);
+  if (op->new_subject != NULL)
+    fm_transfer_set_subject (op->transfer, op->new_subject);
   if (op->deleted)
     {
       if (showing (self, op->transfer))
@@ -421,9 +472,11 @@ fm_transfer_view_forward (FmTransferView *self,
                           const char     *to)
 {
   g_autofree char *message = g_strdup_printf (_("Forwarded to %s"), to);
+  Operation *op = operation_start (self, fm_client_transfer_forward_finish, message, FALSE);
 
+  op->forwarded_to = g_strdup (to);
   fm_client_transfer_forward_async (client (self), fm_transfer_get_id (self->summary), to, NULL,
-                                    operation_done_cb, operation_start (self, fm_client_transfer_forward_finish, message, FALSE));
+                                    operation_done_cb, op);
 }
 
 /* ------------------------------------------------------------ dialogs */
@@ -505,7 +558,21 @@ typedef struct {
   GtkSpinButton *days;
   AdwActionRow  *days_row;
   GtkSwitch     *notify;
+  /* as the dialog opened: only what the user changed is sent (a new
+   * subject must not send "days" and so reset the expiry) */
+  char          *was_subject;
+  char          *was_message;
+  int            was_days;
+  gboolean       was_notify;
 } EditForm;
+
+static void
+edit_form_free (EditForm *form)
+{
+  g_free (form->was_subject);
+  g_free (form->was_message);
+  g_free (form);
+}
 
 static void
 days_changed_cb (GtkSpinButton *spin,
@@ -574,6 +641,10 @@ edit_form_new (FmTransferView *self,
 
   gtk_box_append (GTK_BOX (box), list);
   gtk_box_append (GTK_BOX (box), message_frame);
+  form->was_subject = g_strdup (gtk_editable_get_text (form->subject));
+  form->was_message = g_strdup (fm_transfer_get_message (t) ? fm_transfer_get_message (t) : "");
+  form->was_days = days;
+  form->was_notify = fm_transfer_get_notify (t);
   return box;
 }
 
@@ -586,17 +657,30 @@ edit_response_cb (AdwMessageDialog *dialog,
   FmTransferUpdate update = FM_TRANSFER_UPDATE_INIT;
   GtkTextIter start, end;
   g_autofree char *message = NULL;
+  const char *subject = gtk_editable_get_text (form->subject);
+  int days = gtk_spin_button_get_value_as_int (form->days);
+  gboolean notify = gtk_switch_get_active (form->notify);
+  Operation *op;
 
   if (!g_str_equal (response, "save"))
     return;
   gtk_text_buffer_get_bounds (form->message, &start, &end);
   message = gtk_text_buffer_get_text (form->message, &start, &end, FALSE);
-  update.subject = gtk_editable_get_text (form->subject);
-  update.message = message;
-  update.days = gtk_spin_button_get_value_as_int (form->days);
-  update.notify = gtk_switch_get_active (form->notify);
+  if (g_strcmp0 (subject, form->was_subject) != 0)
+    update.subject = subject;
+  if (g_strcmp0 (message, form->was_message) != 0)
+    update.message = message;
+  if (days != form->was_days)
+    update.days = days;
+  if (notify != form->was_notify)
+    update.notify = notify;
+  if (update.subject == NULL && update.message == NULL && update.days < 0 && update.notify < 0)
+    return toast (self, _("Nothing was changed"));
+  op = operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE);
+  /* transfer/get's answer has no subject: the accepted one is shown */
+  op->new_subject = g_strdup (update.subject);
   fm_client_transfer_update_async (client (self), fm_transfer_get_id (self->summary), &update, NULL,
-                                   operation_done_cb, operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE));
+                                   operation_done_cb, op);
 }
 
 static void
@@ -618,7 +702,7 @@ edit_action (GtkWidget  *widget,
   EditForm *form = g_new0 (EditForm, 1);
 
   adw_message_dialog_set_extra_child (dialog, edit_form_new (self, form));
-  g_object_set_data_full (G_OBJECT (dialog), "fm-form", form, g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "fm-form", form, (GDestroyNotify) edit_form_free);
   g_signal_connect (form->subject, "changed", G_CALLBACK (subject_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (edit_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

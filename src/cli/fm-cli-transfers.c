@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "fm-account.h"
+#include "fm-details-loader.h"
+#include "fm-sent-history.h"
 #include "fm-cli.h"
 #include "fm-error.h"
 #include "fm-format.h"
@@ -108,20 +110,38 @@ add_int (JsonBuilder *b, const char *name, gint64 value)
 }
 
 static void
+add_optional_int (JsonBuilder *b, const char *name, gint64 value, gboolean known)
+{
+  json_builder_set_member_name (b, name);
+  if (known)
+    json_builder_add_int_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* The list's fields and, once transfer/get answered, its own; what nobody
+ * said is null: "to" is known only for transfers sent from this computer. */
+static void
 build_transfer_json (JsonBuilder *b,
                      FmTransfer  *t,
                      gboolean     with_files)
 {
   GListModel *files = fm_transfer_get_files (t);
+  gboolean details = fm_transfer_get_details_loaded (t);
 
   json_builder_begin_object (b);
   add_string (b, "id", fm_transfer_get_id (t));
   add_string (b, "from", fm_transfer_get_from (t));
   json_builder_set_member_name (b, "to");
-  json_builder_begin_array (b);
-  for (const char * const *to = fm_transfer_get_to (t); *to; to++)
-    json_builder_add_string_value (b, *to);
-  json_builder_end_array (b);
+  if (fm_transfer_get_recipients_known (t))
+    {
+      json_builder_begin_array (b);
+      for (const char * const *to = fm_transfer_get_to (t); *to; to++)
+        json_builder_add_string_value (b, *to);
+      json_builder_end_array (b);
+    }
+  else
+    json_builder_add_null_value (b);
   add_string (b, "subject", fm_transfer_get_subject (t));
   add_string (b, "message", fm_transfer_get_message (t));
   add_int (b, "sentdate", fm_transfer_get_sent_date (t));
@@ -129,7 +149,8 @@ build_transfer_json (JsonBuilder *b,
   add_int (b, "downloads", fm_transfer_get_downloads (t));
   add_string (b, "status", fm_transfer_get_status (t));
   add_string (b, "url", fm_transfer_get_url (t));
-  add_int (b, "size", fm_transfer_get_size (t));
+  add_optional_int (b, "size", fm_transfer_get_size (t), fm_transfer_get_size (t) >= 0);
+  add_optional_int (b, "filecount", fm_transfer_get_n_files (t), details);
   if (with_files)
     {
       json_builder_set_member_name (b, "files");
@@ -141,7 +162,7 @@ build_transfer_json (JsonBuilder *b,
           json_builder_begin_object (b);
           add_string (b, "fileid", fm_transfer_file_get_id (f));
           add_string (b, "filename", fm_transfer_file_get_filename (f));
-          add_int (b, "filesize", fm_transfer_file_get_filesize (f));
+          add_optional_int (b, "filesize", fm_transfer_file_get_filesize (f), fm_transfer_file_get_filesize (f) >= 0);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -172,15 +193,22 @@ print_transfer (FmTransfer *t)
 {
   g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
   g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-  g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
-  g_autofree char *to = g_strjoinv (", ", (char **) fm_transfer_get_to (t));
+  g_autofree char *size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t))
+                                                       : g_strdup (_("unknown"));
   g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
   GListModel *files = fm_transfer_get_files (t);
 
   print_field (_("Transfer  "), fm_transfer_get_id (t));
-  print_field (_("Subject   "), fm_transfer_get_subject (t));
+  /* transfer/get's answer has no subject and never says who it went to:
+   * a line only for what is known */
+  if (fm_transfer_get_subject (t) != NULL)
+    print_field (_("Subject   "), fm_transfer_get_subject (t));
   print_field (_("From      "), fm_transfer_get_from (t));
-  print_field (_("To        "), to);
+  if (fm_transfer_get_recipients_known (t))
+    {
+      g_autofree char *to = g_strjoinv (", ", (char **) fm_transfer_get_to (t));
+      print_field (_("To        "), *to ? to : _("nobody (a link only)"));
+    }
   print_field (_("Sent      "), sent);
   print_field (_("Expires   "), expires);
   print_field (_("Downloads "), downloads);
@@ -208,6 +236,41 @@ get_transfer (FmCli       *cli,
 
   fm_client_transfer_get_async (cli->client, id, password, cli->cancellable, fm_cli_async_cb, &result);
   return fm_client_transfer_get_finish (cli->client, fm_cli_await (&result), error);
+}
+
+/* transfer/get's answer has no subject: the lists have it. Logged in, the
+ * transfer is looked up in what was sent, then in what was received, and
+ * transfer/get's answer merged into that item. */
+static FmTransfer *
+with_list_item (FmCli      *cli,
+                FmTransfer *details)
+{
+  g_autoptr(FmTransfer) owned = details;
+
+  if (fm_client_get_login_token (cli->client) == NULL)
+    return g_steal_pointer (&owned);
+  for (int sent = 1; sent >= 0; sent--)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GListModel) list = NULL;
+
+      if (sent)
+        fm_client_sent_get_async (cli->client, TRUE, FALSE, cli->cancellable, fm_cli_async_cb, &result);
+      else
+        fm_client_received_get_async (cli->client, FALSE, 0, cli->cancellable, fm_cli_async_cb, &result);
+      list = sent ? fm_client_sent_get_finish (cli->client, fm_cli_await (&result), NULL)
+                  : fm_client_received_get_finish (cli->client, fm_cli_await (&result), NULL);
+      for (guint i = 0; list != NULL && i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(FmTransfer) item = g_list_model_get_item (list, i);
+
+          if (g_strcmp0 (fm_transfer_get_id (item), fm_transfer_get_id (details)) != 0)
+            continue;
+          fm_transfer_merge_details (item, details);
+          return g_steal_pointer (&item);
+        }
+    }
+  return g_steal_pointer (&owned);
 }
 
 static int
@@ -247,6 +310,14 @@ fm_cli_transfer (FmCli  *cli,
   transfer = get_transfer (cli, argv[1], password, &error);
   if (transfer == NULL)
     return password_hint (error);
+  transfer = with_list_item (cli, g_steal_pointer (&transfer));
+  {
+    g_autoptr(FmSentHistory) history = fm_sent_history_new_default ();
+    g_auto(GStrv) to = fm_sent_history_lookup (history, fm_transfer_get_id (transfer));
+
+    if (to != NULL)
+      fm_transfer_set_recipients (transfer, (const char * const *) to);
+  }
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -261,12 +332,57 @@ fm_cli_transfer (FmCli  *cli,
   return FM_CLI_EXIT_OK;
 }
 
+/* transfer/get for every item, at most FM_DETAILS_MAX_IN_FLIGHT at once:
+ * the lists carry no size, files or (received) sender. Ctrl-C stops it. */
+static gboolean
+load_details (FmCli       *cli,
+              GListModel  *list,
+              GError     **error)
+{
+  g_autoptr(FmDetailsLoader) loader = fm_details_loader_new (cli->client);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+      fm_details_loader_want (loader, t);
+    }
+  while (!fm_details_loader_is_idle (loader) && !g_cancellable_is_cancelled (cli->cancellable))
+    g_main_context_iteration (NULL, TRUE);
+  fm_details_loader_reset (loader);
+  return !g_cancellable_set_error_if_cancelled (cli->cancellable, error);
+}
+
+static char *
+recipients_column (FmTransfer *t)
+{
+  const char * const *to = fm_transfer_get_to (t);
+  guint n = g_strv_length ((char **) to);
+
+  if (!fm_transfer_get_recipients_known (t))
+    return g_strdup ("-");       /* sent from elsewhere: the API does not say */
+  if (n == 0)
+    return g_strdup (_("link only"));
+  if (n == 1)
+    return g_strdup (to[0]);
+  return g_strdup_printf (g_dngettext (NULL, "%s and %u other", "%s and %u others", n - 1), to[0], n - 1);
+}
+
 static int
-print_list (GListModel *list,
+print_list (FmCli      *cli,
+            GListModel *list,
+            gboolean    sent,
             gboolean    json)
 {
+  g_autoptr(GError) error = NULL;
   guint n = g_list_model_get_n_items (list);
 
+  if (sent)
+    {
+      g_autoptr(FmSentHistory) history = fm_sent_history_new_default ();
+      fm_sent_history_apply (history, list);
+    }
+  if (!load_details (cli, list, &error))
+    return fm_cli_fail (error);
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -284,18 +400,29 @@ print_list (GListModel *list,
       return FM_CLI_EXIT_OK;
     }
   if (n == 0)
-    g_print (_("No transfers.\n"));
+    {
+      g_print (_("No transfers.\n"));
+      return FM_CLI_EXIT_OK;
+    }
+  g_print ("%-16s %-16s  %-16s  %9s  %5s  %4s  %-24s %s\n", _("ID"), _("SENT"), _("EXPIRES"), _("SIZE"),
+           _("FILES"), _("DL"), sent ? _("TO") : _("FROM"), _("SUBJECT"));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
-      g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
+      g_autofree char *date = format_date (fm_transfer_get_sent_date (t));
       g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-      g_autofree char *size = g_format_size ((guint64) MAX (fm_transfer_get_size (t), 0));
+      g_autofree char *size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t))
+                                                           : g_strdup ("-");
+      g_autofree char *files = fm_transfer_get_details_loaded (t)
+                               ? g_strdup_printf ("%u", fm_transfer_get_n_files (t)) : g_strdup ("-");
+      g_autofree char *people = sent ? recipients_column (t) : g_strdup (fm_transfer_get_from (t)
+                                                                          ? fm_transfer_get_from (t) : "-");
       g_autofree char *id = fm_format_display_text (fm_transfer_get_id (t));
+      g_autofree char *who = fm_format_display_text (people);
       g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
 
-      g_print ("%-16s %s  %s  %9s  %3" G_GINT64_FORMAT "  %s\n", id, sent, expires,
-               size, fm_transfer_get_downloads (t), subject);
+      g_print ("%-16s %-16s  %-16s  %9s  %5s  %4" G_GINT64_FORMAT "  %-24s %s\n", id, date, expires,
+               size, files, fm_transfer_get_downloads (t), who, subject);
     }
   return FM_CLI_EXIT_OK;
 }
@@ -313,7 +440,8 @@ fm_cli_sent (FmCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = fm_cli_option_context ("sent", NULL,
-    _("List the transfers you sent: id, sent, expires, size, downloads, subject."), entries);
+    _("List the transfers you sent: id, sent, expires, size, files, downloads, recipients (when sent "
+      "from this computer), subject."), entries);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) list = NULL;
@@ -323,7 +451,7 @@ fm_cli_sent (FmCli  *cli,
     return status;
   fm_client_sent_get_async (cli->client, expired, all, cli->cancellable, fm_cli_async_cb, &result);
   list = fm_client_sent_get_finish (cli->client, fm_cli_await (&result), &error);
-  return list != NULL ? print_list (list, json) : fm_cli_fail (error);
+  return list != NULL ? print_list (cli, list, TRUE, json) : fm_cli_fail (error);
 }
 
 int
@@ -338,7 +466,7 @@ fm_cli_received (FmCli  *cli,
     { NULL }
   };
   g_autoptr(GOptionContext) context = fm_cli_option_context ("received", NULL,
-    _("List the transfers you received: id, sent, expires, size, downloads, subject."), entries);
+    _("List the transfers you received: id, sent, expires, size, files, downloads, sender, subject."), entries);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) list = NULL;
@@ -348,7 +476,7 @@ fm_cli_received (FmCli  *cli,
     return status;
   fm_client_received_get_async (cli->client, all, 0, cli->cancellable, fm_cli_async_cb, &result);
   list = fm_client_received_get_finish (cli->client, fm_cli_await (&result), &error);
-  return list != NULL ? print_list (list, json) : fm_cli_fail (error);
+  return list != NULL ? print_list (cli, list, FALSE, json) : fm_cli_fail (error);
 }
 
 /* -------------------------------------------------------------- changes */
@@ -392,6 +520,14 @@ fm_cli_forward (FmCli  *cli,
     return status;
   fm_client_transfer_forward_async (cli->client, argv[1], to, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_forward_finish (cli->client, fm_cli_await (&result), &error);
+  if (ok)
+    {
+      g_autoptr(FmSentHistory) history = fm_sent_history_new_default ();
+      g_autoptr(GError) history_error = NULL;
+
+      if (!fm_sent_history_add_recipients (history, argv[1], to, &history_error))
+        g_printerr (_("filemail: warning: %s\n"), history_error->message);
+    }
   return finish_simple (ok, error, _("Forwarded."));
 }
 

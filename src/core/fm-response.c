@@ -179,11 +179,18 @@ FmTransfer *
 fm_response_parse_transfer (JsonObject  *root,
                             GError     **error)
 {
-  JsonObject *transfer = fm_json_get_object (root, "transfer");
+  JsonObject *object = fm_json_get_object (root, "transfer");
+  FmTransfer *transfer;
 
-  if (transfer == NULL)
-    return g_propagate_error (error, protocol_error ("no \"transfer\" object")), NULL;
-  return fm_transfer_new_from_json (transfer, error);
+  if (object == NULL)
+    {
+      g_propagate_error (error, protocol_error ("no \"transfer\" object"));
+      return NULL;
+    }
+  transfer = fm_transfer_new_from_json (object, error);
+  if (transfer != NULL)
+    fm_transfer_set_details_loaded (transfer);
+  return transfer;
 }
 
 GListStore *

@@ -21,8 +21,10 @@ struct _FmTransfer
   gboolean    notify;
   char       *status;
   char       *url;
-  gint64      size;
+  gint64      size;            /* -1: not known (a list item) */
   GListStore *files;
+  gboolean    details_loaded;  /* transfer/get's answer is in */
+  gboolean    recipients_known; /* "to" came from this computer's history */
 };
 
 G_DEFINE_FINAL_TYPE (FmTransfer, fm_transfer, G_TYPE_OBJECT)
@@ -42,6 +44,7 @@ enum {
   PROP_URL,
   PROP_SIZE,
   PROP_FILES,
+  PROP_DETAILS_LOADED,
   N_PROPS
 };
 
@@ -86,6 +89,7 @@ fm_transfer_get_property (GObject    *object,
     case PROP_URL: g_value_set_string (value, self->url); break;
     case PROP_SIZE: g_value_set_int64 (value, self->size); break;
     case PROP_FILES: g_value_set_object (value, self->files); break;
+    case PROP_DETAILS_LOADED: g_value_set_boolean (value, self->details_loaded); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -154,10 +158,15 @@ fm_transfer_class_init (FmTransferClass *klass)
   properties[PROP_NOTIFY] = g_param_spec_boolean ("notify", NULL, NULL, FALSE, RW_FLAGS);
   properties[PROP_STATUS] = string_prop ("status");
   properties[PROP_URL] = string_prop ("url");
-  properties[PROP_SIZE] = int64_prop ("size");
+  properties[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, -1, G_MAXINT64, -1, RW_FLAGS);
   properties[PROP_FILES] =
     g_param_spec_object ("files", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The lists carry no size, files, link or (received) sender: those
+   * arrive with transfer/get, merged in by fm_transfer_merge_details(). */
+  properties[PROP_DETAILS_LOADED] =
+    g_param_spec_boolean ("details-loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -165,34 +174,7 @@ static void
 fm_transfer_init (FmTransfer *self)
 {
   self->files = g_list_store_new (FM_TYPE_TRANSFER_FILE);
-}
-
-/* "to" is not in the reference's examples; accept a comma-separated string
- * or an array of strings, as other Filemail clients see both. */
-static GStrv
-parse_recipients (JsonObject *object)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonArray *array = fm_json_get_array (object, "to");
-  const char *list = fm_json_get_string (object, "to");
-
-  if (array != NULL)
-    for (guint i = 0; i < json_array_get_length (array); i++)
-      {
-        JsonNode *node = json_array_get_element (array, i);
-
-        if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-          g_strv_builder_add (builder, json_node_get_string (node));
-      }
-  else if (list != NULL)
-    {
-      g_auto(GStrv) parts = g_strsplit (list, ",", -1);
-
-      for (guint i = 0; parts[i] != NULL; i++)
-        if (*g_strstrip (parts[i]) != '\0')
-          g_strv_builder_add (builder, parts[i]);
-    }
-  return g_strv_builder_end (builder);
+  self->size = -1;
 }
 
 static gboolean
@@ -202,6 +184,7 @@ parse_files (FmTransfer  *self,
 {
   JsonArray *files = fm_json_get_array (object, "files");
   gint64 sum = 0;
+  gboolean all_known = TRUE;
 
   for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
     {
@@ -215,11 +198,15 @@ parse_files (FmTransfer  *self,
       if (file == NULL)
         return FALSE;
       fm_transfer_file_set_transfer_id (file, self->id);
-      if (fm_transfer_file_get_filesize (file) > 0)
+      if (fm_transfer_file_get_filesize (file) >= 0)
         sum += fm_transfer_file_get_filesize (file);
+      else
+        all_known = FALSE;
       g_list_store_append (self->files, file);
     }
-  if (self->size <= 0)
+  /* The sum stands in for a missing "size" only when there are files to
+   * add up: a list item's "files": [] says nothing about the size. */
+  if (self->size < 0 && g_list_model_get_n_items (G_LIST_MODEL (self->files)) > 0 && all_known)
     self->size = sum;
   return TRUE;
 }
@@ -259,7 +246,9 @@ fm_transfer_new_from_json (JsonObject  *object,
   self = g_object_new (FM_TYPE_TRANSFER, NULL);
   self->id = g_strdup (id);
   self->from = g_strdup (fm_json_get_string (object, "from"));
-  self->to = parse_recipients (object);
+  /* No "to": the API never tells who a transfer went to (the reference's
+   * examples carry no recipients); fm_transfer_set_recipients() gives what
+   * this computer remembers. */
   self->subject = g_strdup (fm_json_get_string (object, "subject"));
   self->message = g_strdup (fm_json_get_string (object, "message"));
   self->sent_date = parse_date (object, "sentdate");
@@ -268,7 +257,8 @@ fm_transfer_new_from_json (JsonObject  *object,
   self->notify = fm_json_get_boolean (object, "notify", FALSE);
   self->status = g_strdup (status);
   self->url = g_strdup (fm_json_get_string (object, "url"));
-  fm_json_get_int64 (object, "size", &self->size);
+  if (!fm_json_get_int64 (object, "size", &self->size) || self->size < 0)
+    self->size = -1;
   if (!parse_files (self, object, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -414,4 +404,109 @@ fm_transfer_get_files (FmTransfer *self)
 {
   g_return_val_if_fail (FM_IS_TRANSFER (self), NULL);
   return G_LIST_MODEL (self->files);
+}
+
+gboolean
+fm_transfer_get_details_loaded (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), FALSE);
+  return self->details_loaded;
+}
+
+/* For the parser of transfer/get: this object is the full answer. */
+void
+fm_transfer_set_details_loaded (FmTransfer *self)
+{
+  g_return_if_fail (FM_IS_TRANSFER (self));
+  if (self->details_loaded)
+    return;
+  self->details_loaded = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAILS_LOADED]);
+}
+
+static void
+take_string (FmTransfer  *self,
+             char       **field,
+             const char  *value,
+             int          prop)
+{
+  if (value != NULL && fm_set_str (field, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+take_int64 (FmTransfer *self,
+            gint64     *field,
+            gint64      value,
+            int         prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* A list item learns what transfer/get said (@details): sender, files,
+ * size, link, state and the counters. Its subject stays (transfer/get's
+ * example has none); rows bound to it update through notify. */
+void
+fm_transfer_merge_details (FmTransfer *self,
+                           FmTransfer *details)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *model = G_LIST_MODEL (details->files);
+
+  g_return_if_fail (FM_IS_TRANSFER (self) && FM_IS_TRANSFER (details));
+  if (self == details)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  take_string (self, &self->from, details->from, PROP_FROM);
+  take_string (self, &self->message, details->message, PROP_MESSAGE);
+  take_string (self, &self->status, details->status, PROP_STATUS);
+  take_string (self, &self->url, details->url, PROP_URL);
+  if (details->subject != NULL)
+    take_string (self, &self->subject, details->subject, PROP_SUBJECT);
+  take_int64 (self, &self->size, details->size, PROP_SIZE);
+  take_int64 (self, &self->downloads, details->downloads, PROP_DOWNLOADS);
+  if (details->expire_date > 0)
+    take_int64 (self, &self->expire_date, details->expire_date, PROP_EXPIRE_DATE);
+  if (details->sent_date > 0)
+    take_int64 (self, &self->sent_date, details->sent_date, PROP_SENT_DATE);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (files, g_list_model_get_item (model, i));
+  g_list_store_splice (self->files, 0, g_list_model_get_n_items (G_LIST_MODEL (self->files)),
+                       files->pdata, files->len);
+  if (!self->details_loaded)
+    {
+      self->details_loaded = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DETAILS_LOADED]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Who the transfer went to, as this computer remembers it (the API never
+ * says): an empty list means it was sent as a link only. */
+void
+fm_transfer_set_recipients (FmTransfer         *self,
+                            const char * const *to)
+{
+  g_return_if_fail (FM_IS_TRANSFER (self));
+  g_strfreev (self->to);
+  self->to = g_strdupv ((char **) to);
+  self->recipients_known = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TO]);
+}
+
+gboolean
+fm_transfer_get_recipients_known (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), FALSE);
+  return self->recipients_known;
+}
+
+guint
+fm_transfer_get_n_files (FmTransfer *self)
+{
+  g_return_val_if_fail (FM_IS_TRANSFER (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->files));
 }

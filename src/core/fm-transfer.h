@@ -16,6 +16,7 @@ FmTransfer   *fm_transfer_new_from_json  (JsonObject  *object,
                                           GError     **error);
 const char   *fm_transfer_get_id         (FmTransfer  *self);
 const char   *fm_transfer_get_from       (FmTransfer  *self);
+/* Empty unless fm_transfer_get_recipients_known(): the API never says. */
 const char * const *fm_transfer_get_to   (FmTransfer  *self);
 const char   *fm_transfer_get_subject    (FmTransfer  *self);
 void          fm_transfer_set_subject    (FmTransfer  *self,
@@ -35,7 +36,16 @@ void          fm_transfer_set_notify     (FmTransfer  *self,
                                           gboolean     notify);
 const char   *fm_transfer_get_status     (FmTransfer  *self);
 const char   *fm_transfer_get_url        (FmTransfer  *self);
+/* -1 until known: list items carry no size. */
 gint64        fm_transfer_get_size       (FmTransfer  *self);
 GListModel   *fm_transfer_get_files      (FmTransfer  *self);
+guint         fm_transfer_get_n_files    (FmTransfer  *self);
+gboolean      fm_transfer_get_details_loaded (FmTransfer *self);
+void          fm_transfer_set_details_loaded (FmTransfer *self);
+void          fm_transfer_merge_details  (FmTransfer  *self,
+                                          FmTransfer  *details);
+void          fm_transfer_set_recipients (FmTransfer  *self,
+                                          const char * const *to);
+gboolean      fm_transfer_get_recipients_known (FmTransfer *self);
 
 G_END_DECLS

@@ -268,6 +268,14 @@ stop_ticking (FmUploadJob *self)
 
 /* --------------------------------------------------------------- states */
 
+/* What the user asked for: recipients, subject… (never NULL). */
+const FmTransferOptions *
+fm_upload_job_get_options (FmUploadJob *self)
+{
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), NULL);
+  return self->options;
+}
+
 /* ---------------------------------------------------------- ownership */
 
 static char *

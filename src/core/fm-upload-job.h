@@ -93,6 +93,7 @@ const char    *fm_upload_job_get_transfer_id (FmUploadJob    *self);
 const char    *fm_upload_job_get_download_url (FmUploadJob   *self);
 guint          fm_upload_job_get_retry_wait (FmUploadJob     *self);
 
+const FmTransferOptions *fm_upload_job_get_options (FmUploadJob *self);
 gboolean       fm_upload_job_claim            (FmUploadJob   *self,
                                                GError       **error);
 gboolean       fm_upload_job_holds_claim      (FmUploadJob   *self);

@@ -12,6 +12,7 @@ struct _FmUploadQueue
 
   FmClient        *client;
   FmQueueStore    *store;
+  FmSentHistory   *history;   /* beside the store: whom each transfer went to */
   GListStore      *jobs;
   GNetworkMonitor *monitor;
   guint            max_running;
@@ -144,6 +145,7 @@ fm_upload_queue_dispose (GObject *object)
       }
   g_clear_object (&self->jobs);
   g_clear_object (&self->store);
+  g_clear_object (&self->history);
   g_clear_object (&self->client);
   g_clear_object (&self->monitor);
   G_OBJECT_CLASS (fm_upload_queue_parent_class)->dispose (object);
@@ -174,6 +176,13 @@ fm_upload_queue_new (FmClient     *client,
 
   self->client = g_object_ref (client);
   self->store = store != NULL ? g_object_ref (store) : NULL;
+  if (store != NULL)
+    {
+      g_autofree char *parent = g_path_get_dirname (fm_queue_store_get_directory (store));
+      g_autofree char *path = g_build_filename (parent, "sent-history.json", NULL);
+
+      self->history = fm_sent_history_new (path);
+    }
   if (!fm_client_url_is_loopback (fm_client_get_base_url (client)))
     self->monitor = g_object_ref (g_network_monitor_get_default ());
   return self;
@@ -206,10 +215,34 @@ fm_upload_queue_set_network_monitor (FmUploadQueue   *self,
   g_set_object (&self->monitor, monitor);
 }
 
+/* The moment a transfer exists on the server, whom it goes to is
+ * remembered: the API will never say. */
+static void
+transfer_id_cb (FmUploadJob   *job,
+                GParamSpec    *pspec,
+                FmUploadQueue *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *id = fm_upload_job_get_transfer_id (job);
+
+  if (self->history == NULL || id == NULL || !fm_upload_job_holds_claim (job))
+    return;
+  if (!fm_sent_history_add (self->history, id, fm_upload_job_get_options (job)->to, &error))
+    g_warning ("Cannot remember the recipients of %s: %s", id, error->message);
+}
+
+/* NULL without a store. */
+FmSentHistory *
+fm_upload_queue_get_history (FmUploadQueue *self)
+{
+  return self->history;
+}
+
 static void
 append_job (FmUploadQueue *self,
             FmUploadJob   *job)
 {
+  g_signal_connect (job, "notify::transfer-id", G_CALLBACK (transfer_id_cb), self);
   fm_upload_job_set_network_monitor (job, self->monitor);
   if (self->store != NULL)
     fm_upload_job_set_lock_directory (job, fm_queue_store_get_directory (self->store));

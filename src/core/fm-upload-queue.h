@@ -6,6 +6,7 @@
 
 #include "fm-client.h"
 #include "fm-queue-store.h"
+#include "fm-sent-history.h"
 #include "fm-upload-job.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,7 @@ void           fm_upload_queue_remove           (FmUploadQueue  *self,
 FmUploadJob   *fm_upload_queue_find             (FmUploadQueue  *self,
                                                  const char     *id);
 guint          fm_upload_queue_get_n_active     (FmUploadQueue  *self);
+
+FmSentHistory *fm_upload_queue_get_history   (FmUploadQueue *self);
 
 G_END_DECLS

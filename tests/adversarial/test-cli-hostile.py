@@ -104,7 +104,7 @@ def test_nested_and_huge_answers_fail_cleanly(env):
 def test_nested_upload_answer_then_resume(env):
     env.login()
     f = env.make_file("n.bin", 2 * CHUNK)
-    hostile(env, "nested", path="/fs/savefile.ashx")
+    hostile(env, "nested", path="/api/file/add")
     p = env.cli("send", "--chunk-size", str(CHUNK), f, timeout=60)
     assert p.returncode == 1, (p.returncode, p.stderr)
     assert "does not understand" in p.stderr, p.stderr

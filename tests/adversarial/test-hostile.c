@@ -528,7 +528,7 @@ test_nested_upload_answer (FmTestFixture *f,
   g_autoptr(GError) error = NULL;
 
   fm_test_config (f, "min_chunk_size", "1");
-  fm_test_config (f, "hostile_path", "/fs/savefile.ashx");
+  fm_test_config (f, "hostile_path", "/api/file/add");
   fm_test_config (f, "hostile", "nested");
   fm_upload_job_set_chunk_size (job, CHUNK);
   fm_upload_job_set_retry_policy (job, policy);

@@ -21,7 +21,11 @@
 #include "fm-test-server.h"
 #include "fm-test-server-hostile.h"
 
-#define UPLOAD_PATH     "/fs/savefile.ashx"
+/* The reference's initialize example answers "transferurl":
+ * "http://sl21.filemail.com/api/file/add": another host, another path than
+ * the API's. Uploads are served on a second listener (its own port) under
+ * the name "localhost", and nowhere else. */
+#define UPLOAD_PATH     "/api/file/add"
 #define DOWNLOAD_PATH   "/api/file/get"
 #define MAX_CHUNK_SIZE  G_GINT64_CONSTANT (50000000)
 #define MIN_CHUNK_SIZE  G_GINT64_CONSTANT (5000000)
@@ -86,8 +90,10 @@ struct _FmTestServer
   GObject      parent_instance;
 
   SoupServer  *server;
+  SoupServer  *upload_server;   /* the transferurl's host: UPLOAD_PATH only */
   char        *root;
   guint        port;
+  guint        upload_port;
   GHashTable  *tokens;        /* token -> e-mail */
   GHashTable  *transfers;     /* id -> Transfer */
   GHashTable  *files;         /* file id -> File */
@@ -101,6 +107,7 @@ struct _FmTestServer
   gint64       min_chunk_size;
   char        *upload_host;
   char        *api_key;
+  char        *last_update;      /* the fields of the last transfer/update */
   char        *hostile;          /* fm-test-server-hostile.c: NULL, or a kind */
   char        *hostile_path;     /* NULL: every API and upload path */
   gint64       hostile_count;    /* answers left to spoil; -1: all */
@@ -116,6 +123,12 @@ struct _FmTestServer
 G_DEFINE_FINAL_TYPE (FmTestServer, fm_test_server, G_TYPE_OBJECT)
 
 /* ------------------------------------------------------------- helpers */
+
+typedef enum {
+  SHAPE_GET,
+  SHAPE_SENT_ITEM,
+  SHAPE_RECEIVED_ITEM,
+} TransferShape;
 
 static char *
 random_id (FmTestServer *self,
@@ -233,6 +246,8 @@ error_name (int code)
     case 4002: return "PasswordRequired";
     case 4003: return "UploadNotComplete";
     case 4004: return "FileIsDeleted";
+    case 4005: return "UploadRecentlyUpdated";
+    case 6008: return "FileOperationError";
     default: return "UnknownError";
     }
 }
@@ -634,7 +649,7 @@ handle_initialize (FmTestServer      *self,
   t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
   g_hash_table_insert (self->transfers, t->id, t);
 
-  upload_url = g_strdup_printf ("http://%s:%u" UPLOAD_PATH, self->upload_host, self->port);
+  upload_url = g_strdup_printf ("http://%s:%u" UPLOAD_PATH, self->upload_host, self->upload_port);
   builder = ok_builder ();
   json_builder_set_member_name (builder, "transferid");
   json_builder_add_string_value (builder, t->id);
@@ -784,28 +799,28 @@ add_file_json (FmTestServer *self,
   json_builder_end_object (b);
 }
 
-/* Two shapes, as in the reference: transfer/get has dates in milliseconds,
- * its status under "status" and the file list; sent/get and received/get
- * have dates in seconds, the status under "responsestatus" and no files. */
+/* Exactly the reference's shapes, no convenience field:
+ * - transfer/get: from, message, expiredate, downloads, sentdate (ms),
+ *   files, notify, status, id, url, size. No subject, no recipients.
+ * - sent/get items: from, subject, message, expiredate, downloads,
+ *   sentdate (seconds), files (always []: "Invoke /api/transfer/get in
+ *   order to get filelist"), notify, responsestatus (the transfer's state),
+ *   id. received/get items: the same without from. No recipients, link,
+ *   size or files. */
 static void
 add_transfer_json (FmTestServer *self,
                    JsonBuilder  *b,
                    Transfer     *t,
-                   gboolean      detailed)
+                   TransferShape shape)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/d/%s", self->port, t->id);
+  gboolean detailed = shape == SHAPE_GET;
   gint64 div = detailed ? 1 : 1000;
-  guint n_files;
-  gint64 size = live_size (t, &n_files);
 
   json_builder_begin_object (b);
-  add_string (b, "from", t->from);
-  json_builder_set_member_name (b, "to");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < t->to->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (t->to, i));
-  json_builder_end_array (b);
-  add_string (b, "subject", t->subject);
+  if (shape != SHAPE_RECEIVED_ITEM)
+    add_string (b, "from", t->from);
+  if (!detailed)
+    add_string (b, "subject", t->subject);
   add_string (b, "message", t->message);
   add_int (b, "expiredate", t->expire_ms / div);
   add_int (b, "downloads", t->downloads);
@@ -824,8 +839,14 @@ add_transfer_json (FmTestServer *self,
   json_builder_add_boolean_value (b, t->notify);
   add_string (b, detailed ? "status" : "responsestatus", t->status);
   add_string (b, "id", t->id);
-  add_string (b, "url", url);
-  add_int (b, "size", size);
+  if (detailed)
+    {
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/d/%s", self->port, t->id);
+      guint n_files;
+
+      add_string (b, "url", url);
+      add_int (b, "size", live_size (t, &n_files));
+    }
   json_builder_end_object (b);
 }
 
@@ -854,7 +875,7 @@ handle_get (FmTestServer      *self,
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "transfer");
-  add_transfer_json (self, builder, t, TRUE);
+  add_transfer_json (self, builder, t, SHAPE_GET);
   /* The reference's transfer/get example answers "OK" in capitals. */
   add_string (builder, "responsestatus", "OK");
   json_builder_end_object (builder);
@@ -921,6 +942,12 @@ handle_update (FmTestServer      *self,
 
   if (t == NULL)
     return;
+  /* which fields the client sent, for tests (/test/stats) */
+  g_free (self->last_update);
+  self->last_update = g_strdup_printf ("%s%s%s%s", param (params, "subject") ? "subject," : "",
+                                       param (params, "message") ? "message," : "",
+                                       param (params, "days") ? "days," : "",
+                                       param (params, "notify") ? "notify," : "");
   subject = param (params, "subject");
   days = param (params, "days");
   notify = t->notify;
@@ -1025,7 +1052,8 @@ compare_sent (gconstpointer a,
 static void
 respond_list (FmTestServer      *self,
               SoupServerMessage *msg,
-              GPtrArray         *list)
+              GPtrArray         *list,
+              TransferShape      shape)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -1034,7 +1062,7 @@ respond_list (FmTestServer      *self,
   json_builder_set_member_name (builder, "transfers");
   json_builder_begin_array (builder);
   for (guint i = 0; i < list->len; i++)
-    add_transfer_json (self, builder, g_ptr_array_index (list, i), FALSE);
+    add_transfer_json (self, builder, g_ptr_array_index (list, i), shape);
   json_builder_end_array (builder);
   add_string (builder, "responsestatus", "OK");
   json_builder_end_object (builder);
@@ -1080,7 +1108,7 @@ handle_sent (FmTestServer      *self,
           (expired || !transfer_is_expired (t)))
         g_ptr_array_add (list, t);
     }
-  respond_list (self, msg, list);
+  respond_list (self, msg, list, SHAPE_SENT_ITEM);
 }
 
 static gboolean
@@ -1117,7 +1145,7 @@ handle_received (FmTestServer      *self,
     if (!t->deleted && g_strcmp0 (t->status, "STATUS_COMPLETE") == 0 &&
         t->sent_ms >= from && !transfer_is_expired (t) && received_by (t, user, all))
       g_ptr_array_add (list, t);
-  respond_list (self, msg, list);
+  respond_list (self, msg, list, SHAPE_RECEIVED_ITEM);
 }
 
 /* -------------------------------------------------------------- uploads */
@@ -1772,7 +1800,10 @@ server_cb (SoupServer        *server,
   g_autoptr(GHashTable) params = NULL;
   gboolean found = FALSE;
 
-  if (g_str_equal (path, UPLOAD_PATH))
+  /* Each listener answers its own paths only, as two real hosts would. */
+  if ((server == self->upload_server) != g_str_equal (path, UPLOAD_PATH))
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  else if (server == self->upload_server)
     handle_upload (self, msg);
   else
     {
@@ -1813,7 +1844,10 @@ fm_test_server_finalize (GObject *object)
 
   if (self->server != NULL)
     soup_server_disconnect (self->server);
+  if (self->upload_server != NULL)
+    soup_server_disconnect (self->upload_server);
   g_clear_object (&self->server);
+  g_clear_object (&self->upload_server);
   g_hash_table_unref (self->files);
   g_hash_table_unref (self->transfers);
   g_hash_table_unref (self->tokens);
@@ -1823,6 +1857,7 @@ fm_test_server_finalize (GObject *object)
   g_free (self->api_key);
   g_free (self->hostile);
   g_free (self->hostile_path);
+  g_free (self->last_update);
   G_OBJECT_CLASS (fm_test_server_parent_class)->finalize (object);
 }
 
@@ -1840,7 +1875,7 @@ fm_test_server_init (FmTestServer *self)
   self->transfers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) transfer_free);
   self->rand = g_rand_new ();
   self->min_chunk_size = MIN_CHUNK_SIZE;
-  self->upload_host = g_strdup ("127.0.0.1");
+  self->upload_host = g_strdup ("localhost");
   self->hostile_count = -1;
   self->fault_406 = self->fault_449 = self->fault_500 = self->fault_drop = TRUE;
 }
@@ -1859,10 +1894,14 @@ fm_test_server_new (const char  *root,
     }
   self->root = g_strdup (root);
   self->server = soup_server_new ("server-header", "filemail-test-server ", NULL);
-  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
-  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
-  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_ended_cb), NULL);
-  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_ended_cb), NULL);
+  self->upload_server = soup_server_new ("server-header", "filemail-test-server ", NULL);
+  for (SoupServer **s = (SoupServer *[]) { self->server, self->upload_server, NULL }; *s; s++)
+    {
+      soup_server_add_handler (*s, NULL, server_cb, self, NULL);
+      g_signal_connect (*s, "request-started", G_CALLBACK (request_started_cb), self);
+      g_signal_connect (*s, "request-aborted", G_CALLBACK (request_ended_cb), NULL);
+      g_signal_connect (*s, "request-finished", G_CALLBACK (request_ended_cb), NULL);
+    }
   return g_steal_pointer (&self);
 }
 
@@ -1878,6 +1917,13 @@ fm_test_server_listen (FmTestServer  *self,
     return FALSE;
   uris = soup_server_get_uris (self->server);
   self->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* "localhost" may resolve to ::1 or 127.0.0.1: the upload host listens
+   * on both, on one port */
+  if (!soup_server_listen_local (self->upload_server, 0, 0, error))
+    return FALSE;
+  uris = soup_server_get_uris (self->upload_server);
+  self->upload_port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return TRUE;
 }
@@ -1996,6 +2042,7 @@ fm_test_server_get_stats (FmTestServer *self)
   g_autoptr(JsonNode) root = NULL;
   GHashTableIter iter;
   File *f;
+  Transfer *t;
 
   json_builder_begin_object (b);
   add_int (b, "upload_requests", (gint64) self->upload_requests);
@@ -2004,12 +2051,31 @@ fm_test_server_get_stats (FmTestServer *self)
   add_int (b, "chunks_without_md5", (gint64) self->chunks_without_md5);
   add_int (b, "bytes_received", (gint64) self->bytes_received);
   add_int (b, "transfers", g_hash_table_size (self->transfers));
+  add_string (b, "last_update", self->last_update);
   json_builder_set_member_name (b, "files");
   json_builder_begin_array (b);
   g_hash_table_iter_init (&iter, self->files);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &f))
     add_file_stats (b, f);
   json_builder_end_array (b);
+  /* what the server knows and the API never tells (tests check it here) */
+  json_builder_set_member_name (b, "transfer_details");
+  json_builder_begin_object (b);
+  g_hash_table_iter_init (&iter, self->transfers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    {
+      json_builder_set_member_name (b, t->id);
+      json_builder_begin_object (b);
+      add_string (b, "subject", t->subject);
+      add_string (b, "status", t->status);
+      json_builder_set_member_name (b, "to");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < t->to->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (t->to, i));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, TRUE);
