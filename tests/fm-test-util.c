@@ -21,6 +21,12 @@ fm_test_fixture_setup (FmTestFixture *fixture,
   fixture->url = fm_test_server_get_url (fixture->server);
   fixture->client = fm_client_new (fixture->url, &error);
   g_assert_no_error (error);
+  {
+    /* idempotent calls retry transient failures: quickly, in tests */
+    g_autoptr(FmRetryPolicy) quick = g_object_new (FM_TYPE_RETRY_POLICY, "max-attempts", 4,
+                                                   "base-delay-ms", 1, "max-delay-ms", 20, NULL);
+    fm_client_set_retry_policy (fixture->client, quick);
+  }
 }
 
 void

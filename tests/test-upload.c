@@ -509,6 +509,55 @@ test_sparse_6gib (FmTestFixture *f, gconstpointer data)
   assert_uploaded (f, job, path, "disk image.raw", 1);
 }
 
+typedef struct {
+  guint   pending;
+  GError *errors[2];
+} Both;
+
+static void
+both_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Both *both = user_data;
+  guint i = GPOINTER_TO_UINT (g_object_get_data (source, "index"));
+
+  fm_upload_job_run_finish (FM_UPLOAD_JOB (source), result, &both->errors[i]);
+  both->pending--;
+}
+
+/* "We recommend to upload not more than 4 chunks in parallel": two
+ * transfers at once, each allowed 4, share the upload host's 4. */
+static void
+test_four_per_host (FmTestFixture *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = make_file (f->root, "a.bin", 40 * SMALL_CHUNK, 1);
+  g_autofree char *b = make_file (f->root, "b.bin", 40 * SMALL_CHUNK, 2);
+  const char *pa[] = { a, NULL }, *pb[] = { b, NULL };
+  g_autoptr(FmUploadJob) ja = NULL, jb = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  Both both = { 2, { NULL, NULL } };
+
+  fm_test_config (f, "min_chunk_size", "1");
+  fm_test_config (f, "slow_ms", "20");
+  ja = new_job (f, pa, SMALL_CHUNK);
+  jb = new_job (f, pb, SMALL_CHUNK);
+  g_object_set_data (G_OBJECT (ja), "index", GUINT_TO_POINTER (0));
+  g_object_set_data (G_OBJECT (jb), "index", GUINT_TO_POINTER (1));
+  fm_upload_job_run_async (ja, NULL, both_done_cb, &both);
+  fm_upload_job_run_async (jb, NULL, both_done_cb, &both);
+  while (both.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (both.errors[0]);
+  g_assert_no_error (both.errors[1]);
+  stats = fm_test_stats (f);
+  g_test_message ("chunk requests at once on the upload host: %" G_GINT64_FORMAT,
+                  json_object_get_int_member (stats, "uploads_in_flight_max"));
+  g_assert_cmpint (json_object_get_int_member (stats, "uploads_in_flight_max"), <=, 4);
+  g_assert_cmpint (json_object_get_int_member (stats, "uploads_in_flight_max"), >=, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -528,5 +577,7 @@ main (int argc, char *argv[])
   if (g_test_slow ())
     ADD ("sparse-6gib", test_sparse_6gib);
 #undef ADD
+  g_test_add ("/upload/four-per-host", FmTestFixture, NULL, fm_test_fixture_setup, test_four_per_host,
+              fm_test_fixture_teardown);
   return g_test_run ();
 }

@@ -73,9 +73,18 @@ test_form_validation (void)
   g_assert_false (fm_send_page_is_valid (page));
   g_assert_cmpstr (fm_send_page_get_hint (page), ==, "Add files or folders to send.");
   add_paths (page, paths);
-  /* logged out: the sender's address is needed */
+  /* logged out: the sender's address may be given (the API does not need
+   * it), and if given it must be one */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fm_send_page_get_from_entry (page))));
+  g_assert_true (fm_send_page_is_valid (page));
+  gtk_editable_set_text (fm_send_page_get_from_entry (page), "alice@");
   g_assert_false (fm_send_page_is_valid (page));
+  /* a contact group needs a login */
+  gtk_editable_set_text (fm_send_page_get_from_entry (page), "");
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "Designers");
+  g_assert_false (fm_send_page_is_valid (page));
+  g_assert_nonnull (strstr (fm_send_page_get_hint (page), "Log in to send to a contact group"));
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "");
   gtk_editable_set_text (fm_send_page_get_from_entry (page), "alice@example.com");
   g_assert_true (fm_send_page_is_valid (page));     /* no recipients: a link only */
   g_assert_nonnull (strstr (fm_send_page_get_hint (page), "link"));
@@ -253,7 +262,9 @@ test_login (void)
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "logout"));
   fm_login_dialog_submit (dialog, "alice@example.com", "wrong");
   fm_test_spin_until (dialog_settled, dialog);
-  g_assert_cmpstr (fm_login_dialog_get_error (dialog), ==, "The e-mail address or password is wrong.");
+  /* the sentence, and the server's own words beside it */
+  g_assert_true (g_str_has_prefix (fm_login_dialog_get_error (dialog), "The e-mail address or password is wrong."));
+  g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "The server said: “Wrong username or password”"));
   fm_login_dialog_submit (dialog, "captcha@example.com", "captcha-password");
   fm_test_spin_until (dialog_settled, dialog);
   g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "captcha"));

@@ -136,7 +136,8 @@ job_state_cb (FmFileRow *self)
     case FM_DOWNLOAD_STATE_FAILED:
     default:
       {
-        g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (fm_download_job_get_error (job)), -1);
+        g_autofree char *described = fm_error_describe (fm_download_job_get_error (job));
+        g_autofree char *escaped = g_markup_escape_text (described, -1);
 
         set_state (self, FM_FILE_ROW_FAILED, escaped);
       }

@@ -87,7 +87,10 @@ login_cb (GObject      *source,
   if (self->token == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, fm_error_human_message (error));
+        {
+          g_autofree char *described = fm_error_describe (error);
+          show_error (self, described);
+        }
       return;
     }
   /* Logged in now; keeping the token may wait for a keyring prompt, which

@@ -87,7 +87,8 @@ server_apply_cb (FmPreferencesWindow *self)
 
   if (*url != '\0' && !fm_client_check_url (url, &error))
     {
-      g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (error), -1);
+      g_autofree char *described = fm_error_describe (error);
+      g_autofree char *escaped = g_markup_escape_text (described, -1);
 
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
       gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");

@@ -295,13 +295,18 @@ validate (FmSendPage *self)
   glong subject_len = g_utf8_strlen (subject, -1);
   g_autofree char *bad = NULL, *to_problem = NULL, *counter = NULL;
   const char *hint = NULL;
-  gboolean from_needed = gtk_widget_get_visible (GTK_WIDGET (self->from_row));
+  gboolean from_shown = gtk_widget_get_visible (GTK_WIDGET (self->from_row));
+  gboolean logged_in = self->application != NULL && fm_application_get_account_email (self->application) != NULL;
   gboolean ok = files_ready (self, &hint);
 
-  if (!fm_email_list_validate (to, &bad))
-    to_problem = g_strdup_printf (_("“%s” is not an e-mail address."), bad);
+  /* logged in, "to" may be one of the sender's contact groups */
+  if (!fm_recipients_validate (to, logged_in, &bad))
+    to_problem = fm_recipients_is_group (to)
+                 ? g_strdup_printf (_("“%s” is not an e-mail address. Log in to send to a contact group."), to)
+                 : g_strdup_printf (_("“%s” is not an e-mail address."), bad);
   mark_row (GTK_WIDGET (self->to_row), to_problem);
-  mark_row (GTK_WIDGET (self->from_row), from_needed && *from && !fm_email_is_valid (from)
+  /* "from" is optional (the API does not need it): checked only if given */
+  mark_row (GTK_WIDGET (self->from_row), from_shown && *from && !fm_email_is_valid (from)
                                          ? _("This is not an e-mail address.") : NULL);
   counter = g_strdup_printf ("%ld/%d", subject_len, SUBJECT_MAX);
   gtk_label_set_label (self->subject_counter, counter);
@@ -309,12 +314,14 @@ validate (FmSendPage *self)
 
   if (ok && to_problem != NULL)
     ok = FALSE, hint = to_problem;
-  else if (ok && from_needed && (*from == '\0' || !fm_email_is_valid (from)))
-    ok = FALSE, hint = _("Give your e-mail address, or log in.");
+  else if (ok && from_shown && *from && !fm_email_is_valid (from))
+    ok = FALSE, hint = _("Your e-mail address is not valid; it may also be left empty.");
   else if (ok && subject_len > SUBJECT_MAX)
     ok = FALSE, hint = _("The subject can have at most 200 characters.");
   else if (ok && *to == '\0')
     hint = _("No recipients: you get a link to share yourself.");
+  else if (ok && logged_in && fm_recipients_is_group (to))
+    hint = _("Sent to everyone in your contact group.");
   g_free (self->hint);
   self->hint = g_strdup (hint);
   gtk_label_set_label (self->hint_label, hint != NULL ? hint : "");
@@ -352,7 +359,8 @@ read_form (FmSendPage *self)
   gboolean logged_in = fm_application_get_account_email (self->application) != NULL;
 
   options->to = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->to_row)));
-  options->from = logged_in ? NULL : g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->from_row)));
+  options->from = logged_in || *gtk_editable_get_text (GTK_EDITABLE (self->from_row)) == '\0'
+                  ? NULL : g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->from_row)));
   options->subject = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)));
   options->message = message_text (self);
   options->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));

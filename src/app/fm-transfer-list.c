@@ -209,7 +209,8 @@ loaded_cb (GObject      *source,
     }
   if (list == NULL)
     {
-      g_autofree char *escaped = g_markup_escape_text (fm_error_human_message (error), -1);
+      g_autofree char *described = fm_error_describe (error);
+      g_autofree char *escaped = g_markup_escape_text (described, -1);
 
       adw_status_page_set_description (self->error_page, escaped);
       gtk_stack_set_visible_child_name (self->stack, "error");

@@ -121,7 +121,7 @@ set_error (FmTransferView *self,
            const GError   *error)
 {
   g_free (self->error);
-  self->error = error ? g_strdup (fm_error_human_message (error)) : NULL;
+  self->error = error ? fm_error_describe (error) : NULL;
 }
 
 /* A failed call: the login ran out → log in again; else the sentence. */

@@ -162,8 +162,11 @@ fm_cli_send (FmCli  *cli,
     return status;
   if (argc < 2)
     return fm_cli_usage_error ("send", _("name at least one file or folder to send"));
-  if (to != NULL && !fm_email_list_validate (to, &bad))
-    return fm_cli_usage_error ("send", _("“%s” is not an e-mail address"), bad);
+  /* logged in, "to" may name one of your contact groups */
+  if (to != NULL && !fm_recipients_validate (to, fm_client_get_login_token (cli->client) != NULL, &bad))
+    return fm_cli_usage_error ("send", fm_recipients_is_group (to)
+                               ? _("“%s” is not an e-mail address (log in to send to a contact group)")
+                               : _("“%s” is not an e-mail address"), bad ? bad : to);
   if (from != NULL && !fm_email_is_valid (from))
     return fm_cli_usage_error ("send", _("“%s” is not an e-mail address"), from);
   if (subject != NULL && g_utf8_strlen (subject, -1) > 200)

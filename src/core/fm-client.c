@@ -6,6 +6,7 @@
 #include "fm-client.h"
 #include "fm-error.h"
 #include "fm-http.h"
+#include "fm-retry-policy.h"
 #include "fm-util.h"
 
 #define USER_AGENT "filemail-desktop/" FM_VERSION " "
@@ -19,6 +20,8 @@ struct _FmClient
   char        *api_key;
   SoupSession *session;
   guint        call_timeout;   /* seconds for a whole API call, 0: none */
+  FmRetryPolicy *retry;        /* for idempotent calls (lists, get, login) */
+  GHashTable  *upload_slots;   /* "scheme://host:port" -> chunks in flight there */
 };
 
 G_DEFINE_FINAL_TYPE (FmClient, fm_client, G_TYPE_OBJECT)
@@ -35,23 +38,46 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_UPLOAD_SLOT_FREED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef gpointer (*FmParseFunc) (JsonObject *root, GError **error);
 
 typedef enum {
   CALL_DEFAULT = 0,
   CALL_NO_TOKEN = 1 << 0,   /* login must not send a stale token */
+  CALL_RETRY = 1 << 1,      /* idempotent: 5xx, timeouts, a captive portal are tried again */
 } CallFlags;
 
 typedef struct {
   FmParseFunc     parse;
   GDestroyNotify  destroy;
   char           *path;
+  char           *url;
+  char           *form;       /* the encoded form: secrets inside, wiped at the end */
+  gboolean        retry;      /* idempotent: a transient failure is tried again */
+  FmRetryState    attempts;
+  guint           timer;
+  GCancellable   *cancellable;
+  gulong          cancel_id;
 } CallData;
 
 static void
 call_data_free (CallData *data)
 {
+  g_clear_handle_id (&data->timer, g_source_remove);
+  if (data->cancel_id != 0)
+    g_cancellable_disconnect (data->cancellable, data->cancel_id);
+  g_clear_object (&data->cancellable);
   g_free (data->path);
+  g_free (data->url);
+  if (data->form != NULL)
+    memset (data->form, 0, strlen (data->form));
+  g_free (data->form);
   g_free (data);
 }
 
@@ -190,6 +216,48 @@ fm_client_redact_uri (const char *uri)
                                           G_URI_HIDE_FRAGMENT);
 }
 
+/* ------------------------------------------------------- upload slots */
+
+/* The reference recommends "not more than 4 chunks in parallel": that
+ * holds per upload host, whatever number of transfers run at once. */
+static char *
+slot_key (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL)
+    return g_strdup (url);
+  return g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (uri), g_uri_get_host (uri), g_uri_get_port (uri));
+}
+
+gboolean
+fm_client_take_upload_slot (FmClient   *self,
+                            const char *url)
+{
+  g_autofree char *key = slot_key (url);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->upload_slots, key));
+
+  if (n >= FM_CLIENT_MAX_CHUNKS_PER_HOST)
+    return FALSE;
+  g_hash_table_replace (self->upload_slots, g_steal_pointer (&key), GUINT_TO_POINTER (n + 1));
+  return TRUE;
+}
+
+void
+fm_client_release_upload_slot (FmClient   *self,
+                               const char *url)
+{
+  g_autofree char *key = slot_key (url);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->upload_slots, key));
+
+  g_return_if_fail (n > 0);
+  if (n == 1)
+    g_hash_table_remove (self->upload_slots, key);
+  else
+    g_hash_table_replace (self->upload_slots, g_steal_pointer (&key), GUINT_TO_POINTER (n - 1));
+  g_signal_emit (self, signals[SIGNAL_UPLOAD_SLOT_FREED], 0);
+}
+
 /* ------------------------------------------------------------- GObject */
 
 static void
@@ -221,6 +289,8 @@ fm_client_finalize (GObject *object)
   g_free (self->login_token);
   g_free (self->api_key);
   g_clear_object (&self->session);
+  g_clear_object (&self->retry);
+  g_hash_table_unref (self->upload_slots);
   G_OBJECT_CLASS (fm_client_parent_class)->finalize (object);
 }
 
@@ -295,6 +365,9 @@ fm_client_class_init (FmClientClass *klass)
     g_param_spec_uint ("call-timeout", NULL, NULL, 0, 24 * 3600, FM_CLIENT_CALL_TIMEOUT_DEFAULT,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* a chunk request ended: a job waiting for a slot on that host may go */
+  signals[SIGNAL_UPLOAD_SLOT_FREED] = g_signal_new ("upload-slot-freed", G_TYPE_FROM_CLASS (klass),
+                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   fm_client_ensure_types ();
 }
 
@@ -323,6 +396,17 @@ fm_client_ensure_types (void)
 static void
 fm_client_init (FmClient *self)
 {
+  self->retry = fm_retry_policy_new ();
+  self->upload_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* The policy for idempotent calls (transfer/get, the lists, login). */
+void
+fm_client_set_retry_policy (FmClient      *self,
+                            FmRetryPolicy *policy)
+{
+  g_return_if_fail (FM_IS_CLIENT (self));
+  g_set_object (&self->retry, policy);
 }
 
 FmClient *
@@ -431,6 +515,69 @@ encode_form (FmClient           *self,
   return g_string_free (form, FALSE);
 }
 
+static void send_attempt (GTask *task);
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  CallData *data = g_task_get_task_data (task);
+
+  data->timer = 0;
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return G_SOURCE_REMOVE;
+    }
+  send_attempt (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled while waiting to try again: end now, not after the wait. */
+static void
+cancelled_cb (GCancellable *cancellable,
+              GTask        *task)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  if (data->timer == 0)
+    return;
+  g_source_remove (data->timer);
+  data->timer = g_idle_add (retry_cb, task);
+}
+
+/* Takes @error; returns it, or NULL when the call goes on (a transient
+ * failure of an idempotent call, with attempts left). */
+static GError *
+maybe_retry (GTask  *task,
+             GError *error)
+{
+  FmClient *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  guint wait;
+
+  if (!data->retry || fm_retry_policy_classify (0, error) != FM_RETRY_TRANSIENT ||
+      !fm_retry_policy_record_failure (self->retry, &data->attempts))
+    return error;
+  wait = fm_retry_policy_wait_ms (self->retry, &data->attempts);
+  g_debug ("POST %s: %s; again in %u ms", data->path, error->message, wait);
+  g_error_free (error);
+  data->timer = g_timeout_add (wait, retry_cb, g_object_ref (task));
+  return NULL;
+}
+
+/* 5xx, 408 and 429 say "not now", everything else a refusal. */
+static GError *
+status_error (guint       status,
+              const char *path)
+{
+  int code = status >= 500 || status == 408 || status == 429 ? FM_ERROR_SERVER_UNAVAILABLE
+                                                             : FM_ERROR_HTTP_STATUS;
+
+  return g_error_new (FM_ERROR, code, "%s (HTTP %u %s, %s)", fm_error_get_message (code), status,
+                      soup_status_get_phrase (status), path);
+}
+
 static void
 send_and_read_cb (GObject      *source,
                   GAsyncResult *result,
@@ -443,26 +590,47 @@ send_and_read_cb (GObject      *source,
   SoupMessage *msg = fm_http_get_message (result);
   g_autoptr(JsonObject) root = NULL;
   gpointer value;
-  guint status;
 
-  if (body == NULL)
-    return g_task_return_error (task, error);
   /* A redirect is not followed: an API call that a server sends elsewhere
    * would carry the form (password, login token) to a host not chosen. */
-  status = soup_message_get_status (msg);
-  if (status != SOUP_STATUS_OK)
-    return g_task_return_new_error (task, FM_ERROR, FM_ERROR_HTTP_STATUS, "%s (HTTP %u %s, %s)",
-                                    fm_error_get_message (FM_ERROR_HTTP_STATUS), status,
-                                    soup_status_get_phrase (status), data->path);
-  root = fm_response_parse (body, &error);
-  if (root == NULL)
-    return g_task_return_error (task, error);
+  if (body != NULL && soup_message_get_status (msg) != SOUP_STATUS_OK)
+    error = status_error (soup_message_get_status (msg), data->path);
+  else if (body != NULL)
+    root = fm_response_parse (body, &error);
+  if (error != NULL)
+    {
+      error = maybe_retry (task, error);
+      if (error != NULL)
+        g_task_return_error (task, error);
+      return;
+    }
   if (data->parse == NULL)
     return g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_object_unref);
   value = data->parse (root, &error);
   if (value == NULL)
     return g_task_return_error (task, error);
   g_task_return_pointer (task, value, data->destroy);
+}
+
+static void
+send_attempt (GTask *task)
+{
+  FmClient *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+
+  /* Only the path is logged: the form body holds the secrets. */
+  g_debug ("POST %s", data->path);
+  msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, data->url, g_strdup (data->form));
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_URL, "%s",
+                               fm_error_get_message (FM_ERROR_INVALID_URL));
+      g_object_unref (task);
+      return;
+    }
+  fm_http_send_and_read_async (self->session, msg, FM_RESPONSE_MAX_SIZE, self->call_timeout,
+                               g_task_get_cancellable (task), send_and_read_cb, task);
 }
 
 static void
@@ -477,25 +645,23 @@ start_call (FmClient           *self,
             GAsyncReadyCallback callback,
             gpointer            user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
-  g_autoptr(SoupMessage) msg = NULL;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   CallData *data = g_new0 (CallData, 1);
 
   data->parse = parse;
   data->destroy = destroy;
   data->path = g_strdup (path);
+  data->url = g_strconcat (self->base_url, path, NULL);
+  data->form = encode_form (self, params, flags);
+  data->retry = (flags & CALL_RETRY) != 0;
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
-
-  /* Only the path is logged: the form body holds the secrets. */
-  g_debug ("POST %s", path);
-  msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, url, encode_form (self, params, flags));
-  if (msg == NULL)
-    return g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_URL, "%s",
-                                    fm_error_get_message (FM_ERROR_INVALID_URL));
-  fm_http_send_and_read_async (self->session, msg, FM_RESPONSE_MAX_SIZE, self->call_timeout,
-                               cancellable, send_and_read_cb, g_steal_pointer (&task));
+  if (cancellable != NULL && data->retry)
+    {
+      data->cancellable = g_object_ref (cancellable);
+      data->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), task, NULL);
+    }
+  send_attempt (task);
 }
 
 static gpointer
@@ -582,6 +748,7 @@ fm_client_login_async (FmClient            *self,
   };
 
   g_return_if_fail (FM_IS_CLIENT (self));
+  /* no retry: a person waits in a dialog, and says when to try again */
   start_call (self, "/api/authentication/login", params, CALL_NO_TOKEN, fm_client_login_async,
               (FmParseFunc) fm_response_parse_login, g_free, cancellable, callback, user_data);
 }
@@ -677,7 +844,7 @@ fm_client_transfer_get_async (FmClient            *self,
   };
 
   g_return_if_fail (FM_IS_CLIENT (self));
-  start_call (self, "/api/transfer/get", params, CALL_DEFAULT, fm_client_transfer_get_async,
+  start_call (self, "/api/transfer/get", params, CALL_RETRY, fm_client_transfer_get_async,
               (FmParseFunc) fm_response_parse_transfer, g_object_unref,
               cancellable, callback, user_data);
 }
@@ -908,7 +1075,7 @@ fm_client_sent_get_async (FmClient            *self,
 
   g_return_if_fail (FM_IS_CLIENT (self));
   if (check_logged_in (self, fm_client_sent_get_async, callback, user_data))
-    start_call (self, "/api/transfer/sent/get", params, CALL_DEFAULT, fm_client_sent_get_async,
+    start_call (self, "/api/transfer/sent/get", params, CALL_RETRY, fm_client_sent_get_async,
                 (FmParseFunc) fm_response_parse_transfers, g_object_unref,
                 cancellable, callback, user_data);
 }
@@ -939,7 +1106,7 @@ fm_client_received_get_async (FmClient            *self,
 
   g_return_if_fail (FM_IS_CLIENT (self));
   if (check_logged_in (self, fm_client_received_get_async, callback, user_data))
-    start_call (self, "/api/transfer/received/get", params, CALL_DEFAULT,
+    start_call (self, "/api/transfer/received/get", params, CALL_RETRY,
                 fm_client_received_get_async, (FmParseFunc) fm_response_parse_transfers,
                 g_object_unref, cancellable, callback, user_data);
 }

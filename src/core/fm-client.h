@@ -11,11 +11,14 @@
 #include <libsoup/soup.h>
 
 #include "fm-response.h"
+#include "fm-retry-policy.h"
 #include "fm-transfer.h"
 
 G_BEGIN_DECLS
 
 #define FM_DEFAULT_API_URL "https://www.filemail.com"
+/* "We recommend to upload not more than 4 chunks in parallel." */
+#define FM_CLIENT_MAX_CHUNKS_PER_HOST 4
 /* A whole API call, answer read to the end: 2 minutes. */
 #define FM_CLIENT_CALL_TIMEOUT_DEFAULT 120
 
@@ -56,7 +59,13 @@ FmClient    *fm_client_new              (const char  *base_url,
                                          GError     **error);
 guint        fm_client_default_call_timeout (void);
 void         fm_client_ensure_types     (void);
+void         fm_client_set_retry_policy (FmClient    *self,
+                                         FmRetryPolicy *policy);
 char        *fm_client_upgrade_url      (const char  *url);
+gboolean     fm_client_take_upload_slot (FmClient    *self,
+                                         const char  *url);
+void         fm_client_release_upload_slot (FmClient *self,
+                                         const char  *url);
 gboolean     fm_client_url_is_safe_to_open (const char *url);
 gboolean     fm_client_check_url        (const char  *url,
                                          GError     **error);

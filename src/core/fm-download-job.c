@@ -564,6 +564,10 @@ send_done_cb (GObject      *source,
         return finish_run (self, error);
       return start_request (self);
     }
+  /* "not now" from the file server: like a dropped connection, again */
+  if (status >= 500 || status == 408 || status == 429)
+    return transfer_failed (self, g_error_new (FM_ERROR, FM_ERROR_SERVER_UNAVAILABLE, "%s (HTTP %u)",
+                                               fm_error_get_message (FM_ERROR_SERVER_UNAVAILABLE), status));
   if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0)
     {
       close_streams (self);

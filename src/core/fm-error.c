@@ -4,8 +4,34 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-error.h"
+#include "fm-format.h"
 
-G_DEFINE_QUARK (fm-error-quark, fm_error)
+/* An FM_ERROR carries the server's own errormessage beside its code, so
+ * a window can show it next to the translated sentence. */
+typedef struct {
+  char *server_message;
+} FmErrorPrivate;
+
+static void
+fm_error_private_init (FmErrorPrivate *priv)
+{
+  priv->server_message = NULL;
+}
+
+static void
+fm_error_private_copy (const FmErrorPrivate *src,
+                       FmErrorPrivate       *dest)
+{
+  dest->server_message = g_strdup (src->server_message);
+}
+
+static void
+fm_error_private_clear (FmErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->server_message, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (FmError, fm_error)
 
 typedef struct {
   int         code;
@@ -104,6 +130,8 @@ static const FmErrorEntry error_table[] = {
   { FM_ERROR_TLS, "Certificate", N_("The server's security certificate is not valid, so the connection was refused.") },
   { FM_ERROR_TIMED_OUT, "TimedOut", N_("The server took too long to answer.") },
   { FM_ERROR_BUSY, "Busy", N_("Another Filemail program on this computer is working on this right now.") },
+  { FM_ERROR_SERVER_UNAVAILABLE, "ServerUnavailable", N_("The server is not available right now; it may be busy or under maintenance.") },
+  { FM_ERROR_NOT_FILEMAIL, "NotFilemail", N_("The answer did not come from Filemail: a Wi-Fi login page or a proxy may be in the way.") },
 };
 
 static const FmErrorEntry *
@@ -161,12 +189,36 @@ fm_error_new_from_server (int         code,
                           const char *errormessage)
 {
   const char *name = errorname != NULL && *errorname ? errorname : fm_error_get_name (code);
+  GError *error;
 
-  if (errormessage != NULL && *errormessage)
-    return g_error_new (FM_ERROR, code, "%s (%s %d: %s)",
-                        fm_error_get_message (code), name, code, errormessage);
-  return g_error_new (FM_ERROR, code, "%s (%s %d)",
-                      fm_error_get_message (code), name, code);
+  if (errormessage == NULL || *errormessage == '\0')
+    return g_error_new (FM_ERROR, code, "%s (%s %d)", fm_error_get_message (code), name, code);
+  error = g_error_new (FM_ERROR, code, "%s (%s %d: %s)", fm_error_get_message (code), name, code, errormessage);
+  fm_error_get_private (error)->server_message = g_strdup (errormessage);
+  return error;
+}
+
+/* The server's errormessage of an error it answered, or NULL. */
+const char *
+fm_error_get_server_message (const GError *error)
+{
+  FmErrorPrivate *priv = error != NULL && error->domain == FM_ERROR ? fm_error_get_private (error) : NULL;
+
+  return priv != NULL ? priv->server_message : NULL;
+}
+
+/* For a window: the sentence, and on a line of its own what the server
+ * said in its own words (shown, never obeyed: control characters cleaned). */
+char *
+fm_error_describe (const GError *error)
+{
+  const char *server = fm_error_get_server_message (error);
+  g_autofree char *clean = NULL;
+
+  if (server == NULL)
+    return g_strdup (fm_error_human_message (error));
+  clean = fm_format_display_text (server);
+  return g_strdup_printf (_("%s\nThe server said: “%s”"), fm_error_human_message (error), clean);
 }
 
 gboolean
@@ -175,6 +227,7 @@ fm_error_is_auth_expired (const GError *error)
   return error != NULL && error->domain == FM_ERROR &&
          (error->code == FM_ERROR_INVALID_OR_EXPIRED_LOGIN_TOKEN ||
           error->code == FM_ERROR_REFRESH_TOKEN_EXPIRED ||
+          error->code == FM_ERROR_REFRESH_TOKEN_ALREADY_USED ||
           error->code == FM_ERROR_SSO_SESSION_EXPIRED);
 }
 

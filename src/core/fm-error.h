@@ -111,6 +111,8 @@ typedef enum {
   FM_ERROR_TLS = 9012,          /* the server's certificate was refused: never retried */
   FM_ERROR_TIMED_OUT = 9013,    /* no whole answer within the call's deadline */
   FM_ERROR_BUSY = 9014,         /* another process is working on the same upload or file */
+  FM_ERROR_SERVER_UNAVAILABLE = 9015, /* HTTP 5xx, 408, 429 from the API: transient */
+  FM_ERROR_NOT_FILEMAIL = 9016, /* an answer that is no JSON at all (a captive portal's page): transient */
 } FmError;
 
 GQuark       fm_error_quark             (void);
@@ -122,6 +124,8 @@ GError      *fm_error_new_from_server   (int         code,
                                          const char *errorname,
                                          const char *errormessage);
 gboolean     fm_error_is_auth_expired   (const GError *error);
+const char  *fm_error_get_server_message (const GError *error);
+char        *fm_error_describe          (const GError *error);
 const char  *fm_error_human_message     (const GError *error);
 
 G_END_DECLS

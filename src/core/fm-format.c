@@ -120,3 +120,30 @@ fm_email_list_validate (const char  *list,
     }
   return TRUE;
 }
+
+/* The reference's initialize takes in "to" a "Comma separated list of
+ * recipients (email addresses). Or name of ContactGroup to send to." A
+ * group is one word without @ (and only a logged-in sender has groups). */
+gboolean
+fm_recipients_is_group (const char *to)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (to != NULL ? to : ""));
+
+  if (*trimmed == '\0' || strchr (trimmed, '@') != NULL || strchr (trimmed, ',') != NULL)
+    return FALSE;
+  for (const char *p = trimmed; *p; p = g_utf8_next_char (p))
+    if (g_unichar_isspace (g_utf8_get_char (p)) || g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Addresses, or (@allow_group) a contact group's name. */
+gboolean
+fm_recipients_validate (const char  *to,
+                        gboolean     allow_group,
+                        char       **first_bad)
+{
+  if (allow_group && fm_recipients_is_group (to))
+    return TRUE;
+  return fm_email_list_validate (to, first_bad);
+}

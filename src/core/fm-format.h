@@ -13,6 +13,10 @@ char     *fm_format_progress        (gint64       sent,
 char     *fm_format_display_text    (const char  *text);
 gboolean  fm_unichar_is_bidi_control (gunichar     c);
 gboolean  fm_email_is_valid         (const char  *address);
+gboolean  fm_recipients_is_group    (const char  *to);
+gboolean  fm_recipients_validate    (const char  *to,
+                                     gboolean     allow_group,
+                                     char       **first_bad);
 gboolean  fm_email_list_validate    (const char  *list,
                                      char       **first_bad);
 

@@ -125,6 +125,17 @@ load_json (const char *data,
   return fm_json_parse_bounded (stripped, strlen (stripped), NULL);
 }
 
+static gboolean
+looks_like_json (const char *data,
+                 gsize       size)
+{
+  gsize i = 0;
+
+  while (i < size && g_ascii_isspace (data[i]))
+    i++;
+  return i < size && (data[i] == '{' || data[i] == '[');
+}
+
 /* Returns the root object of a successful answer. Anything else, a non-JSON
  * body, an HTML error page, truncated JSON, nesting deeper than any answer
  * (FM_JSON_MAX_DEPTH), a root that is not an object, a missing status,
@@ -151,6 +162,12 @@ fm_response_parse (GBytes  *body,
       return NULL;
     }
   root = load_json (data, size);
+  if (root == NULL && !looks_like_json (data, size))
+    {
+      /* an HTML page with 200: a hotel Wi-Fi's login, a proxy's notice */
+      g_set_error (error, FM_ERROR, FM_ERROR_NOT_FILEMAIL, "%s", fm_error_get_message (FM_ERROR_NOT_FILEMAIL));
+      return NULL;
+    }
   if (root == NULL)
     {
       g_propagate_error (error, protocol_error ("not JSON"));

@@ -106,6 +106,18 @@ fm_retry_policy_init (FmRetryPolicy *self)
 FmRetryPolicy *
 fm_retry_policy_new (void)
 {
+  const char *env = g_getenv ("FILEMAIL_RETRY");
+  g_auto(GStrv) parts = env != NULL ? g_strsplit (env, ",", 3) : NULL;
+  guint64 v[3];
+
+  /* FILEMAIL_RETRY=ATTEMPTS,BASE_MS,MAX_MS: scripts and tests that want a
+   * dead server to fail fast */
+  if (parts != NULL && g_strv_length (parts) == 3 &&
+      g_ascii_string_to_unsigned (parts[0], 10, 1, 1000, &v[0], NULL) &&
+      g_ascii_string_to_unsigned (parts[1], 10, 0, 600000, &v[1], NULL) &&
+      g_ascii_string_to_unsigned (parts[2], 10, 0, 3600000, &v[2], NULL))
+    return g_object_new (FM_TYPE_RETRY_POLICY, "max-attempts", (guint) v[0], "base-delay-ms", (guint) v[1],
+                         "max-delay-ms", (guint) v[2], NULL);
   return g_object_new (FM_TYPE_RETRY_POLICY, NULL);
 }
 
@@ -140,7 +152,9 @@ fm_retry_policy_classify (guint         http_status,
     {
       if (error->domain == FM_ERROR)
         return error->code == FM_ERROR_NETWORK || error->code == FM_ERROR_SERVICE_INTERRUPTION ||
-               error->code == FM_ERROR_ALL_FILESERVERS_BUSY || error->code == FM_ERROR_TIMED_OUT
+               error->code == FM_ERROR_ALL_FILESERVERS_BUSY || error->code == FM_ERROR_TIMED_OUT ||
+               error->code == FM_ERROR_SERVER_UNAVAILABLE || error->code == FM_ERROR_NOT_FILEMAIL ||
+               error->code == FM_ERROR_UPLOAD_RECENTLY_UPDATED
                ? FM_RETRY_TRANSIENT : FM_RETRY_PERMANENT;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return FM_RETRY_PERMANENT;

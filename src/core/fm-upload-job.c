@@ -83,6 +83,9 @@ struct _FmUploadJob
   const char        *current_file;
   guint              tick_id;
 
+  gulong             slot_handler;    /* the client's "upload-slot-freed" */
+  guint              slot_idle;
+
   /* one process at a time: a lock on <lock_dir>/<id>.lock while this one owns it */
   char              *lock_dir;
   int                lock_fd;
@@ -101,6 +104,7 @@ typedef struct {
   FmChunkData  *data;
   gint64        sent;
   guint         timer;
+  char         *slot;           /* the upload host's slot this request holds */
 } Chunk;
 
 G_DEFINE_FINAL_TYPE (FmUploadJob, fm_upload_job, G_TYPE_OBJECT)
@@ -184,6 +188,7 @@ chunk_free (Chunk *chunk)
   g_clear_handle_id (&chunk->timer, g_source_remove);
   fm_chunk_data_free (chunk->data);
   g_object_unref (chunk->job);
+  g_free (chunk->slot);
   g_free (chunk);
 }
 
@@ -913,6 +918,8 @@ send_done_cb (GObject      *source,
   guint status = soup_message_get_status (msg);
 
   g_signal_handlers_disconnect_by_func (msg, wrote_body_data_cb, chunk);
+  fm_client_release_upload_slot (self->client, chunk->slot);
+  g_clear_pointer (&chunk->slot, g_free);
   if (chunk_is_stale (chunk))
     return chunk_free (chunk);
   self->n_sending--;
@@ -954,6 +961,7 @@ send_chunk (FmUploadJob *self,
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), chunk);
   self->current_file = chunk_file (chunk)->name;
   self->n_sending++;
+  chunk->slot = g_strdup (self->ticket->url);
   /* The reference's answer is an empty body; an error is a small JSON
    * object. No deadline: a 50 MB chunk on a slow uplink takes minutes, and
    * the session's idle timeout catches a silent server. */
@@ -970,14 +978,40 @@ pump (FmUploadJob *self)
 
   if (self->state != FM_UPLOAD_STATE_UPLOADING)
     return;
-  while (self->n_sending < self->parallel && (chunk = g_queue_pop_head (&self->ready)) != NULL)
-    send_chunk (self, chunk);
+  /* at most `parallel` of this job, and at most 4 to the upload host
+   * across every job of this client */
+  while (self->n_sending < self->parallel && !g_queue_is_empty (&self->ready) &&
+         fm_client_take_upload_slot (self->client, self->ticket->url))
+    {
+      chunk = g_queue_pop_head (&self->ready);
+      send_chunk (self, chunk);
+    }
   while (self->n_reading < MAX_READING && fm_buffer_pool_can_acquire (self->pool) &&
          (chunk = next_chunk (self)) != NULL)
     read_chunk (self, chunk);
   if (self->chunks_acked == self->chunks_total && self->n_sending == 0 && self->n_reading == 0 &&
       self->waiting->len == 0)
     complete (self);
+}
+
+/* Another request to an upload host ended (this job's or another's): a
+ * chunk waiting for a slot may go. From an idle: never inside the
+ * callback that released it. */
+static gboolean
+slot_idle_cb (gpointer data)
+{
+  FmUploadJob *self = data;
+
+  self->slot_idle = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+slot_freed_cb (FmUploadJob *self)
+{
+  if (self->state == FM_UPLOAD_STATE_UPLOADING && !g_queue_is_empty (&self->ready) && self->slot_idle == 0)
+    self->slot_idle = g_idle_add (slot_idle_cb, self);
 }
 
 static gboolean
@@ -1001,6 +1035,9 @@ fm_upload_job_dispose (GObject *object)
     fm_buffer_pool_disconnect (self->pool);
   g_clear_signal_handler (&self->monitor_handler, self->monitor);
   g_clear_object (&self->monitor);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->slot_handler, self->client);
+  g_clear_handle_id (&self->slot_idle, g_source_remove);
   G_OBJECT_CLASS (fm_upload_job_parent_class)->dispose (object);
 }
 
@@ -1171,6 +1208,9 @@ fm_upload_job_start (FmUploadJob *self)
     return;
   if (!fm_upload_job_claim (self, NULL))
     return;
+  if (self->slot_handler == 0)
+    self->slot_handler = g_signal_connect_swapped (self->client, "upload-slot-freed",
+                                                   G_CALLBACK (slot_freed_cb), self);
   ensure_pool (self);
   if (self->files != NULL)
     plan_files (self);

@@ -84,6 +84,8 @@ def test_call_deadline(env):
     env.login()
     hostile(env, "stall")
     env.env["FILEMAIL_CALL_TIMEOUT"] = "2"
+    # a timeout is transient: tried again (3 attempts here), then said
+    env.env["FILEMAIL_RETRY"] = "3,10,50"
     start = time.monotonic()
     p = env.cli("sent", check=1, timeout=60)
     took = time.monotonic() - start
@@ -93,12 +95,32 @@ def test_call_deadline(env):
 
 def test_nested_and_huge_answers_fail_cleanly(env):
     env.login()
-    for kind in ("nested", "huge", "gzip-bomb", "captive"):
+    env.env["FILEMAIL_RETRY"] = "3,10,50"
+    expected = {"nested": "does not understand", "huge": "does not understand",
+                "gzip-bomb": "does not understand", "captive": "did not come from Filemail",
+                "http-503": "not available right now"}
+    for kind, sentence in expected.items():
         hostile(env, kind)
         for args in (("sent",), ("received",), ("transfer", "ABCDEFGHIJ")):
             p = env.cli(*args, timeout=60)
             assert p.returncode == 1, (kind, args, p.returncode, p.stderr)
-            assert "does not understand" in p.stderr, (kind, p.stderr)
+            assert sentence in p.stderr, (kind, p.stderr)
+
+
+def test_a_5xx_storm_passes(env):
+    env.login()
+    f = env.make_file("storm.txt", 2000)
+    env.env["FILEMAIL_RETRY"] = "5,10,50"
+    for path in ("/api/transfer/initialize", "/api/file/add", "/api/transfer/complete"):
+        hostile(env, "http-503", path=path, count="2")
+        sent = env.send_json("--to", "bob@example.com", f)
+        assert sent["url"], sent
+    for path in ("/api/transfer/sent/get", "/api/transfer/get"):
+        hostile(env, "http-503", path=path, count="2")
+        p = env.cli("sent", check=0)
+        assert sent["transferid"] in p.stdout, p.stdout
+    hostile(env, "captive", path="/api/transfer/get", count="2")
+    env.cli("transfer", sent["transferid"], check=0)
 
 
 def test_nested_upload_answer_then_resume(env):
@@ -193,6 +215,7 @@ TESTS = [
     test_sigterm_against_a_stalled_server,
     test_call_deadline,
     test_nested_and_huge_answers_fail_cleanly,
+    test_a_5xx_storm_passes,
     test_nested_upload_answer_then_resume,
     test_password_from_file_and_stdin,
     test_saved_job_keeps_no_password,

@@ -505,7 +505,75 @@ test_captive_portal (FmTestFixture *f,
 
   fm_test_config (f, "hostile", "captive");
   error = call_received (f);
-  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+  /* a page that is not JSON at all: not Filemail's answer; tried again
+   * (4 attempts here), then said plainly */
+  g_assert_error (error, FM_ERROR, FM_ERROR_NOT_FILEMAIL);
+  g_assert_true (fm_retry_policy_classify (0, error) == FM_RETRY_TRANSIENT);
+}
+
+/* A storm of 503s (and a captive portal) on every kind of call passes:
+ * lists, transfer/get, initialize, complete and downloads try again under
+ * the retry policy; a storm that does not pass ends in a plain sentence. */
+static void
+test_5xx_storm (FmTestFixture *f,
+                gconstpointer  data)
+{
+  const char *paths[] = { "/api/transfer/initialize", "/api/file/add", "/api/transfer/complete" };
+  g_autofree char *src = make_file (f->root, "storm.bin", 3 * CHUNK, 's');
+  g_autofree char *dir = g_build_filename (f->root, "dl", NULL);
+  g_autoptr(FmTransfer) transfer = NULL;
+  g_autoptr(FmTransferFile) file = NULL;
+  g_autoptr(FmDownloadJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = fm_test_login (f, "bob@example.com");
+
+  /* uploads through 2 × 503 at initialize, at a chunk, at complete */
+  fm_test_config (f, "hostile_count", "0");
+  fm_test_config (f, "hostile", "http-503");
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(JsonObject) stats = NULL;
+
+      fm_test_config (f, "hostile_path", paths[i]);
+      fm_test_config (f, "hostile_count", "2");
+      g_clear_object (&transfer);
+      transfer = upload (f, src);   /* asserts success */
+      stats = fm_test_stats (f);
+      g_test_message ("503 × 2 at %s: the upload went through", paths[i]);
+    }
+  fm_test_config (f, "hostile_count", "0");
+  file = first_file (transfer);
+
+  /* lists and transfer/get: 2 × 503, then 2 captive-portal pages */
+  for (const char *const *kind = (const char *[]) { "http-503", "captive", NULL }; *kind; kind++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GListModel) list = NULL;
+
+      fm_test_config (f, "hostile_path", "/api/transfer/received/get");
+      fm_test_config (f, "hostile", *kind);
+      fm_test_config (f, "hostile_count", "2");
+      fm_client_received_get_async (f->client, FALSE, 0, NULL, fm_test_async_cb, &result);
+      list = fm_client_received_get_finish (f->client, fm_test_await (&result), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (list);
+    }
+
+  /* a download through 2 × 503 */
+  fm_test_config (f, "hostile_path", "/api/file/get");
+  fm_test_config (f, "hostile", "http-503");
+  fm_test_config (f, "hostile_count", "2");
+  job = new_download (f, file, dir);
+  g_assert_true (run_download (job, &error));
+  g_assert_no_error (error);
+  assert_same_contents (src, fm_download_job_get_path (job));
+
+  /* a storm that never passes: the sentence, after the attempts */
+  fm_test_config (f, "hostile_path", "/api/transfer/received/get");
+  fm_test_config (f, "hostile_count", "-1");
+  error = call_received (f);
+  g_assert_error (error, FM_ERROR, FM_ERROR_SERVER_UNAVAILABLE);
+  g_assert_true (g_str_has_prefix (error->message, "The server is not available right now"));
 }
 
 /* The upload host answering with a nested body: the job fails with a
@@ -816,6 +884,7 @@ main (int   argc,
   ADD ("/hostile/answer/stalled", test_stalled_server);
   ADD ("/hostile/answer/captive-portal", test_captive_portal);
   ADD ("/hostile/upload/nested-answer", test_nested_upload_answer);
+  ADD ("/hostile/answer/5xx-storm", test_5xx_storm);
   ADD ("/hostile/upload/lost-complete-answer", test_lost_complete_answer);
   ADD ("/hostile/state/corrupt-saved-jobs", test_corrupt_saved_jobs);
   ADD ("/hostile/state/one-owner", test_one_owner);

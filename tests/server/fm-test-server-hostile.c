@@ -14,6 +14,7 @@
  *   oversize      a download that sends 4 MiB more than the file's size
  *   drop-answer   the request is carried out, the answer is never sent
  *   captive       a captive portal: 200 with an HTML page
+ *   http-503      503 Service Unavailable (with hostile_count: a storm that passes)
  */
 #include <string.h>
 
@@ -188,7 +189,7 @@ gboolean
 fm_test_server_hostile_kind_is_known (const char *kind)
 {
   static const char *kinds[] = { "nested", "huge", "gzip-bomb", "stall", "redirect-http", "oversize",
-                                 "drop-answer", "captive" };
+                                 "drop-answer", "captive", "http-503" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (g_strcmp0 (kind, kinds[i]) == 0)
@@ -229,6 +230,12 @@ fm_test_server_hostile_apply (const char        *kind,
     }
   else if (g_str_equal (kind, "oversize"))
     oversize_answer (msg);
+  else if (g_str_equal (kind, "http-503"))
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static ("<html><body>Down for maintenance</body></html>", 46);
+      replace_answer (msg, "text/html", body);
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+    }
   else if (g_str_equal (kind, "captive"))
     {
       g_autoptr(GBytes) body = g_bytes_new_static ("<html><body>Log in to the hotel Wi-Fi</body></html>", 51);

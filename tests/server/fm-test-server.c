@@ -114,6 +114,8 @@ struct _FmTestServer
 
   /* Counters for /test/stats */
   guint64      upload_requests;
+  guint        uploads_in_flight;
+  guint        uploads_in_flight_max;   /* the most chunk requests at once */
   guint64      faults_injected;
   guint64      secrets_in_query;
   guint64      chunks_without_md5;
@@ -1377,6 +1379,13 @@ upload_got_chunk_cb (SoupServerMessage *msg,
 }
 
 static void
+upload_finished_cb (FmTestServer *self)
+{
+  if (self->uploads_in_flight > 0)
+    self->uploads_in_flight--;
+}
+
+static void
 upload_got_headers_cb (SoupServerMessage *msg,
                        FmTestServer      *self)
 {
@@ -1387,6 +1396,9 @@ upload_got_headers_cb (SoupServerMessage *msg,
       g_strcmp0 (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
     return;
   self->upload_requests++;
+  self->uploads_in_flight++;
+  self->uploads_in_flight_max = MAX (self->uploads_in_flight_max, self->uploads_in_flight);
+  g_signal_connect_swapped (msg, "finished", G_CALLBACK (upload_finished_cb), self);
   u = g_new0 (Upload, 1);
   u->fd = -1;
   u->md5 = EVP_MD_CTX_new ();
@@ -2046,6 +2058,7 @@ fm_test_server_get_stats (FmTestServer *self)
 
   json_builder_begin_object (b);
   add_int (b, "upload_requests", (gint64) self->upload_requests);
+  add_int (b, "uploads_in_flight_max", (gint64) self->uploads_in_flight_max);
   add_int (b, "faults_injected", (gint64) self->faults_injected);
   add_int (b, "secrets_in_query", (gint64) self->secrets_in_query);
   add_int (b, "chunks_without_md5", (gint64) self->chunks_without_md5);
