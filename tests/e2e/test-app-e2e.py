@@ -241,12 +241,25 @@ def main():
         click(find(dialog, "push button", pred=lambda n: "Forward" in n.name and "…" not in n.name))
         wait_for(lambda: find(outbox, "label", name="To bob@example.com, carol@example.com"),
                  what="carol among the recipients")
+        # the row: recipients this computer remembers (the API never says),
+        # the size and file count from transfer/get (the list has neither)
+        row = wait_for(lambda: find(outbox, "label", pred=lambda n: (n.name or "").startswith("To bob@example.com")
+                                    and "in 1 file" in n.name), what="the Outbox row's recipients and size")
+        print(f"# Outbox row: {row.name}", file=sys.stderr)
+        assert not find(outbox, "label", pred=lambda n: "0 bytes" in (n.name or "")), "a guessed “0 bytes”"
         time.sleep(0.5)
         screenshot("outbox-e2e")
 
     def inbox_downloads_byte_identical():
         log_in_as("bob@example.com", "bob-password")
         inbox = open_page("Inbox")
+        # received/get items carry no sender, size or files: the row learns
+        # them from transfer/get and says nothing it does not know
+        row = wait_for(lambda: find(inbox, "label", pred=lambda n: (n.name or "").startswith("From alice@example.com")
+                                    and "in 1 file" in n.name), what="the Inbox row's sender and size")
+        print(f"# Inbox row: {row.name}", file=sys.stderr)
+        assert not find(inbox, "label", pred=lambda n: "0 bytes" in (n.name or "") or n.name == "From "), \
+            "a guessed size or an empty sender"
         select(inbox, "Plans for Saturday")
         click(find(inbox, "push button", contains="Download All"))
         wait_for(lambda: find(inbox, "label", name="Saved as “notes & plans.txt”"), what="the download")
