@@ -20,6 +20,25 @@ test_display_text (void)
   check_display ("caf\xE9", "caf\xEF\xBF\xBD");           /* Latin-1, not UTF-8 */
   check_display ("Årsrapport", "Årsrapport");
   check_display (NULL, "");
+  /* bidi controls are shown, never obeyed; a line separator is a space */
+  check_display ("invoice\u202Efdp.exe", "invoice[U+202E]fdp.exe");
+  check_display ("a\u2028b", "a b");
+}
+
+/* Recipients: addresses, or (logged in) one contact group's name. */
+static void
+test_recipients (void)
+{
+  g_autofree char *bad = NULL;
+
+  g_assert_true (fm_recipients_is_group ("Designers"));
+  g_assert_false (fm_recipients_is_group ("two words"));
+  g_assert_false (fm_recipients_is_group ("a@b.no"));
+  g_assert_false (fm_recipients_is_group ("a,b"));
+  g_assert_true (fm_recipients_validate ("Designers", TRUE, NULL));
+  g_assert_false (fm_recipients_validate ("Designers", FALSE, &bad));
+  g_assert_cmpstr (bad, ==, "Designers");
+  g_assert_true (fm_recipients_validate ("a@b.no, c@d.no", TRUE, NULL));
 }
 
 static void
@@ -34,6 +53,11 @@ test_progress_and_duration (void)
   g_assert_cmpstr (start, ==, "0 bytes of 1.0\u00a0MB");
   g_assert_cmpstr (running, ==, "500.0\u00a0kB of 1.0\u00a0MB · 250.0\u00a0kB/s · 2 s left");
   g_assert_cmpstr (minutes, ==, "3 min");
+  {
+    /* a file whose size the server did not give */
+    g_autofree char *unknown = fm_format_progress (500000, -1, 0, -1);
+    g_assert_cmpstr (unknown, ==, "500.0\u00a0kB of an unknown size");
+  }
   g_assert_cmpstr (hours, ==, "3 h 05 min");
 }
 
@@ -57,5 +81,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/format/display-text", test_display_text);
   g_test_add_func ("/format/progress-and-duration", test_progress_and_duration);
   g_test_add_func ("/format/email", test_email);
+  g_test_add_func ("/format/recipients", test_recipients);
   return g_test_run ();
 }

@@ -87,7 +87,11 @@ progress_cb (FmFileRow *self)
   g_autofree char *text = fm_format_progress (done, total, speed, eta);
   g_autofree char *escaped = g_markup_escape_text (text, -1);
 
-  gtk_progress_bar_set_fraction (self->progress_bar, fm_download_job_get_fraction (self->job));
+  /* no size from the server: the bar moves, but claims no fraction */
+  if (total < 0 && fm_download_job_get_state (self->job) == FM_DOWNLOAD_STATE_RUNNING)
+    gtk_progress_bar_pulse (self->progress_bar);
+  else
+    gtk_progress_bar_set_fraction (self->progress_bar, fm_download_job_get_fraction (self->job));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), escaped);
 }
 

@@ -27,10 +27,14 @@ fm_format_progress (gint64 sent,
                     gint64 eta)
 {
   g_autofree char *s = g_format_size ((guint64) MAX (sent, 0));
-  g_autofree char *t = g_format_size ((guint64) MAX (total, 0));
+  g_autofree char *t = total >= 0 ? g_format_size ((guint64) total) : NULL;
   GString *out = g_string_new (NULL);
 
-  g_string_append_printf (out, _("%s of %s"), s, t);
+  /* a total of -1: the server did not say how big the file is */
+  if (t != NULL)
+    g_string_append_printf (out, _("%s of %s"), s, t);
+  else
+    g_string_append_printf (out, _("%s of an unknown size"), s);
   if (speed >= 1)
     {
       g_autofree char *rate = g_format_size ((guint64) speed);

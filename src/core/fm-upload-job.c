@@ -595,6 +595,9 @@ initialize_done_cb (GObject      *source,
   self->api_retry = (FmRetryState) { 0 };
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSFER_ID]);
   emit_changed (self);   /* the ticket must be on disk before any chunk goes */
+  /* paused or cancelled by whoever heard of the transfer id: stay so */
+  if (self->state != FM_UPLOAD_STATE_INITIALIZING)
+    return;
   run_phase (self);
 }
 
