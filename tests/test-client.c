@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include "fm-arrivals.h"
 #include "fm-error.h"
 #include "fm-test-util.h"
 
@@ -182,6 +183,49 @@ test_login_errors (FmTestFixture *f, gconstpointer data)
       g_assert_error (error, FM_ERROR, cases[i].code);
       g_assert_null (fm_client_get_login_token (f->client));
     }
+}
+
+static GListModel *
+check_arrivals (FmArrivals *arrivals)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *fresh;
+
+  fm_arrivals_check_async (arrivals, NULL, fm_test_async_cb, &result);
+  fresh = fm_arrivals_check_finish (arrivals, fm_test_await (&result), &error);
+  g_assert_no_error (error);
+  return fresh;
+}
+
+/* received/get's "from" (ms) asks only for what is new: what was there
+ * when the watcher started is not, a transfer sent later is, once. */
+static void
+test_arrivals (FmTestFixture *f, gconstpointer data)
+{
+  g_autofree char *alice = fm_test_login (f, "alice@example.com");
+  g_autoptr(FmTransferTicket) before = send_transfer (f, NULL);
+  g_autoptr(FmTransferTicket) after = NULL;
+  g_autoptr(FmArrivals) arrivals = NULL;
+  g_autoptr(GListModel) none = NULL, one = NULL, again = NULL;
+  g_autoptr(FmTransfer) t = NULL;
+  g_autofree char *bob = NULL;
+
+  g_usleep (G_USEC_PER_SEC + 10000);   /* list dates have a second's grain */
+  bob = fm_test_login (f, "bob@example.com");
+  arrivals = fm_arrivals_new (f->client, g_get_real_time () / 1000);
+  none = check_arrivals (arrivals);
+  g_assert_cmpuint (g_list_model_get_n_items (none), ==, 0);
+
+  g_free (fm_test_login (f, "alice@example.com"));
+  after = send_transfer (f, NULL);
+  g_free (fm_test_login (f, "bob@example.com"));
+  one = check_arrivals (arrivals);
+  g_assert_cmpuint (g_list_model_get_n_items (one), ==, 1);
+  t = g_list_model_get_item (one, 0);
+  g_assert_cmpstr (fm_transfer_get_id (t), ==, after->id);
+  again = check_arrivals (arrivals);
+  g_assert_cmpuint (g_list_model_get_n_items (again), ==, 0);
 }
 
 /* The server's own record of a transfer (test control, not the API). */
@@ -682,6 +726,7 @@ main (int argc, char *argv[])
   ADD ("api-key", test_api_key);
   ADD ("upload-host", test_upload_host);
   ADD ("cancelled", test_cancelled);
+  ADD ("arrivals", test_arrivals);
 #undef ADD
   g_test_add_func ("/client/server-not-there", test_server_not_there);
   g_test_add_func ("/client/malformed-server", test_malformed_server);

@@ -14,6 +14,8 @@
 
 #include "fm-account.h"
 #include "fm-application.h"
+#include "fm-format.h"
+#include "fm-arrivals.h"
 #include "fm-config.h"
 #include "fm-download-job.h"
 #include "fm-error.h"
@@ -32,6 +34,8 @@ struct _FmApplication
   GListStore     *downloads;    /* FmDownloadJob, newest first */
   char           *account_email;
   gboolean        held;
+  FmArrivals     *arrivals;     /* what reaches the Inbox while the app runs */
+  guint           arrivals_id;
 
   /* FILEMAIL_DEBUG_STALLS=1: the longest main-loop stall while uploads run,
  * printed at exit (a 10 ms timer's lateness) */
@@ -360,6 +364,67 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ------------------------------------------------------------ arrivals */
+
+static void
+show_inbox_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmWindow *window = ensure_window (FM_APPLICATION (user_data));
+
+  fm_window_show_page (window, "inbox");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+arrivals_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(FmApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) fresh = fm_arrivals_check_finish (FM_ARRIVALS (source), result, &error);
+
+  if (fresh == NULL)
+    {
+      g_debug ("new arrivals not checked: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (fresh); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (fresh, i);
+      g_autoptr(GNotification) notification = g_notification_new (_("New transfer received"));
+      g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
+      g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (t), NULL);
+
+      g_notification_set_body (notification, *subject ? subject : _("No subject"));
+      g_notification_set_default_action (notification, "app.show-inbox");
+      g_application_send_notification (G_APPLICATION (self), id, notification);
+    }
+}
+
+/* Every few minutes while logged in: received/get with "from", asking
+ * only for what is new (the Inbox itself always asks for everything). */
+static gboolean
+check_arrivals_cb (gpointer data)
+{
+  FmApplication *self = data;
+
+  if (self->account_email != NULL && self->arrivals != NULL)
+    fm_arrivals_check_async (self->arrivals, NULL, arrivals_cb, g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+arrivals_interval_s (void)
+{
+  const char *env = g_getenv ("FILEMAIL_ARRIVALS_INTERVAL");
+  guint64 s = 0;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 86400, &s, NULL))
+    return (guint) s;
+  return 5 * 60;
+}
+
 static const GActionEntry app_actions[] = {
   { "login", login_action },
   { "logout", logout_action },
@@ -367,6 +432,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "activate", activate_action },
   { "new-transfer", new_transfer_action },
+  { "show-inbox", show_inbox_action },
   { "quit", quit_action },
 };
 
@@ -439,6 +505,9 @@ fm_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   update_account_actions (self);
   load_queue (self);
+  /* what was received before the app started is not news */
+  self->arrivals = fm_arrivals_new (self->client, g_get_real_time () / 1000);
+  self->arrivals_id = g_timeout_add_seconds (arrivals_interval_s (), check_arrivals_cb, self);
   fm_account_lookup_async (fm_client_get_base_url (self->client), NULL, lookup_done_cb, g_object_ref (self));
   if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)
     g_timeout_add_full (G_PRIORITY_HIGH, STALL_TICK_US / 1000, stall_tick_cb, self, NULL);
@@ -490,6 +559,8 @@ fm_application_dispose (GObject *object)
 {
   FmApplication *self = FM_APPLICATION (object);
 
+  g_clear_handle_id (&self->arrivals_id, g_source_remove);
+  g_clear_object (&self->arrivals);
   g_clear_object (&self->queue);
   g_clear_object (&self->downloads);
   g_clear_object (&self->client);
