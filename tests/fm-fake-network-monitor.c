@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-fake-network-monitor.c: a GNetworkMonitor tests switch by hand */
 #include "fm-fake-network-monitor.h"
 

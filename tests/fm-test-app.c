@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-app.c: the GTK application under test (see fm-test-app.h) */
 #include "fm-test-app.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-app.h: the GTK application under test, for the in-process UI
  * tests: a private state folder, a local server, the app and its window */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-util.h: shared helpers for the C tests */
 #pragma once
 

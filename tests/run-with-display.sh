@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs a command under its own Xvfb and a private session bus (only the
 # accessibility bus and the keyring; see e2e/session.conf).
 #

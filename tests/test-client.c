@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-client.c: every endpoint of FmClient against the local server,
  * with the error answers the reference documents */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-error.c: the FM_ERROR table against the API reference's own list */
 #include <locale.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-format.c: numbers and server text as people read them */
 #include "fm-format.h"
 

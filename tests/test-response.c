@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-response.c: every response shape of the API reference, its
  * quirks, and malformed answers */
 #include <string.h>

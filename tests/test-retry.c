@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-retry.c: chunk arithmetic and FmRetryPolicy, with a fake clock */
 #include <gio/gio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-transfer-views.c: Inbox and Outbox, in-process under Xvfb
  * (tests/run-with-display.sh), against an in-process local server whose
  * transfers are seeded (fm_test_server_seed) or made by the actions under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-upload.c: FmUploadJob against the local server: chunking edge
  * cases, folders, hostile names, faults, expiry, changed files, the
  * network going away, pause and resume from disk, cancel */

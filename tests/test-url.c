@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-url.c: which server addresses the client accepts, and config */
 #include <string.h>
 

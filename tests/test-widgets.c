@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-widgets.c: the GTK application's widgets, in-process, under Xvfb
  * (tests/run-with-display.sh), against an in-process local server */
 #include <string.h>

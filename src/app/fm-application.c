@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-application.c: the Filemail desktop application
  *
  * One instance per session (GApplication uniqueness): opening files from

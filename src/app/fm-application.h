@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-application.h: the Filemail desktop application */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-file-row.c: one file of a transfer, or one download
  *
  * The row shows the file's download, which the application owns (it goes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-file-row.h: one file of a transfer, or one download */
 #pragma once
 

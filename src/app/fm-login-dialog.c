@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-login-dialog.c: log in to a Filemail account
  *
  * Errors are the FM_ERROR sentences (wrong password, captcha, single

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-login-dialog.h: log in to a Filemail account */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-preferences-window.c: the settings, bound to GSettings */
 #define G_LOG_DOMAIN "fm-preferences-window"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-preferences-window.h: the settings, bound to GSettings */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-send-item.c: a file or folder picked for the next transfer
  *
  * Its size (a folder's: all its files) is counted in a worker by the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-send-item.h: a file or folder picked for the next transfer */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-send-page.c: pick files, fill in the form, send; watch transfers */
 #define G_LOG_DOMAIN "fm-send-page"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-send-page.h: pick files, fill in the form, send; watch transfers */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer-list.c: the Inbox (received) or Outbox (sent)
  *
  * A GtkListView over the transfers the server lists, so thousands of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer-list.h: the Inbox (received) or Outbox (sent) list */
 #pragma once
 

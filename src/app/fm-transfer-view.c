@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer-view.c: one transfer, its files and what can be done with it
  *
  * Shown next to the Inbox or Outbox list. The list's summary (from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer-view.h: one transfer, its files and what can be done with it */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-row.c: one transfer of the queue, live */
 #define G_LOG_DOMAIN "fm-upload-row"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-row.h: one transfer of the queue, live */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-window.c: the main window: Send, Inbox and Outbox */
 #define G_LOG_DOMAIN "fm-window"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-window.h: the main window: Send, Inbox and Outbox */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* filemail.c: the `filemail` command line
  *
  * Errors go to stderr as one sentence, with the server's error name and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-cli-progress.c: a progress bar on a terminal, plain lines elsewhere */
 #include <stdio.h>
 #include <unistd.h>

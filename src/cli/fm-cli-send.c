@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-cli-send.c: send, resume, queue, cancel */
 #include <stdio.h>
 

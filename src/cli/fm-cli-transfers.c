@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-cli-transfers.c: login, logout and managing transfers */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-cli.h: shared parts of the `filemail` command line */
 #pragma once
 

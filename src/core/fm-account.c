@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-account.c: where the login token lives between runs */
 #define G_LOG_DOMAIN "fm-account"
 

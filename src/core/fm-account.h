@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-account.h: where the login token lives between runs
  *
  * In the Secret Service (GNOME Keyring, KWallet) under the schema

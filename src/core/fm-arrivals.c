@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-arrivals.c: transfers received since the last look */
 #define G_LOG_DOMAIN "fm-arrivals"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-arrivals.h: transfers received since the last look
  *
  * received/get takes "from - Number (unixtime in milliseconds since

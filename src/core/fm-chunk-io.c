@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-chunk-io.c: reading and hashing chunks off the main loop */
 #define G_LOG_DOMAIN "fm-chunk-io"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-chunk-io.h: reading and hashing chunks off the main loop, into a
  * bounded set of reusable buffers
  *

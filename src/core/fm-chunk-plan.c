@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-chunk-plan.c: chunk arithmetic and acknowledged-chunk sets */
 #define G_LOG_DOMAIN "fm-chunk-plan"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-chunk-plan.h: chunk arithmetic of the API reference, and the set of
  * chunks the server has acknowledged
  *

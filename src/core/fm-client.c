@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-client.c: the Filemail API as an async GObject service */
 #define G_LOG_DOMAIN "fm-client"
 

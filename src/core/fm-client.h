@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-client.h: the Filemail API as an async GObject service
  *
  * One _async/_finish pair per endpoint of the API reference. Parameters go

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-config.c: where settings come from */
 #define G_LOG_DOMAIN "fm-config"
 

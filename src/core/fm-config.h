@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-config.h: where settings come from, for the app and the CLI alike
  *
  * The environment wins (FILEMAIL_API_URL, FILEMAIL_API_KEY: tests, scripts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-details-loader.c: transfer/get for the list items that are shown */
 #define G_LOG_DOMAIN "fm-details-loader"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-details-loader.h: transfer/get for the list items that are shown
  *
  * The reference's lists carry no size, files, link or (for received

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-download-job.c: one file coming down */
 #define _GNU_SOURCE   /* renameat2, RENAME_NOREPLACE */
 #define G_LOG_DOMAIN "fm-download-job"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-download-job.h: one file coming down
  *
  * Streamed to "<name>.<key>.part" in the chosen folder (the key: a hash of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-error.c: the FM_ERROR domain and its table of human sentences */
 #define G_LOG_DOMAIN "fm-error"
 

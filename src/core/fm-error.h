@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-error.h: the FM_ERROR domain
  *
  * Every error code of the Filemail API reference (1001–6008), with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-format.c: numbers as people read them */
 #define G_LOG_DOMAIN "fm-format"
 

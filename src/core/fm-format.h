@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-format.h: numbers as people read them, for the app and the CLI */
 #pragma once
 

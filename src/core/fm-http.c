@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-http.c: one guarded way to send a request and read its answer */
 #define G_LOG_DOMAIN "fm-http"
 

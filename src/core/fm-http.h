@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-http.h: one guarded way to send a request and read its answer
  *
  * Every answer from outside is hostile until read: its body is read up to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-json.c: type-checked accessors for server JSON */
 #define G_LOG_DOMAIN "fm-json"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-json.h: type-checked accessors for server JSON
  *
  * The server is not trusted to send the types the reference shows: every

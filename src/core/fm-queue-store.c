@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-queue-store.c: unfinished uploads on disk, one file per job */
 #define G_LOG_DOMAIN "fm-queue-store"
 

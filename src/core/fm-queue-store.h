@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-queue-store.h: unfinished uploads on disk
  *
  * One JSON file per job in $XDG_STATE_HOME/filemail/uploads/, mode 0600

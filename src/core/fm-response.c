@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-response.c: turning a Filemail API answer into data or an FM_ERROR */
 #define G_LOG_DOMAIN "fm-response"
 

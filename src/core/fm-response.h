@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-response.h: turning a Filemail API answer into data or an FM_ERROR
  *
  * Kept apart from FmClient so the unit tests and the fuzzer drive it with

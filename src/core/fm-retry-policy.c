@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-retry-policy.c: which upload failures are worth another try, and when */
 #define G_LOG_DOMAIN "fm-retry-policy"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-retry-policy.h: which upload failures are worth another try, and when
  *
  * Transient: network errors, timeouts, HTTP 406 and 449 (the reference:

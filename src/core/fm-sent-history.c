@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-sent-history.c: whom transfers sent from this computer went to */
 #define G_LOG_DOMAIN "fm-sent-history"
 

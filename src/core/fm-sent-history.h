@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-sent-history.h: whom transfers sent from this computer went to
  *
  * The API never says who a transfer was sent to (the reference's lists and

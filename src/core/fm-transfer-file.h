@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer-file.h: one file of a Filemail transfer */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer.c: a Filemail transfer */
 #define G_LOG_DOMAIN "fm-transfer"
 

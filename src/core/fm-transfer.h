@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-transfer.h: a Filemail transfer, as /api/transfer/get and the
  * sent/received lists describe it */
 #pragma once

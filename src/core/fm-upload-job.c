@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-job.c: one transfer on its way up
  *
  * A run is one attempt at moving the job forward: it has a generation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-job.h: one transfer on its way up
  *
  * initialize → upload every chunk of every file → complete, with up to

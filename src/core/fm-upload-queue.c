@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-queue.c: the user's uploads, run a few at a time and saved */
 #define G_LOG_DOMAIN "fm-upload-queue"
 

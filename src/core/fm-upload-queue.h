@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-queue.h: the uploads of this user, as a GListModel of
  * FmUploadJob, run a few at a time and saved to an FmQueueStore after every
  * change so none is lost to a crash or a quit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-scan.c: walking the chosen files and folders in a worker */
 #define G_LOG_DOMAIN "fm-upload-scan"
 

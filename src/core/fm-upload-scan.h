@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-upload-scan.h: turning the files and folders a user picked into the
  * list of files a transfer sends
  */

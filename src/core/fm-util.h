@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-util.h: small helpers GLib 2.74 does not have yet */
 #pragma once
 

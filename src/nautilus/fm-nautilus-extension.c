@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-nautilus-extension.c: "Send via Filemail…" in GNOME Files
  *
  * A menu provider for files and folders. Activating the item hands the

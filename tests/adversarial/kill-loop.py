@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The kill loop: one `filemail send`, then 20 SIGKILLs at random moments
 (during initialize, chunks, state writes and complete), each followed by
 `filemail resume`, then a last resume left to finish. Checks that the

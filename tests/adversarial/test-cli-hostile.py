@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The `filemail` command against the local server in its hostile mode
 (tests/server/fm-test-server-hostile.c): escape sequences in server text,
 a stalled server and Ctrl-C, deadlines, nested answers, passwords kept out

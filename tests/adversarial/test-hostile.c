@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-hostile.c: the client against a hostile server, a hostile download
  * folder and hostile saved state. Every case here was reproduced against
  * the client before it was fixed (the hardening issue lists them); each

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # UI performance targets, run by hand (never by build-aux/test: a timed
 # assertion on a busy 2-core machine is a coin toss):
 #   - the longest main-loop stall while a 1 GiB upload runs (target < 50 ms)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Upload benchmark: `filemail send` against the obvious alternative, a
 # shell loop of curl uploading the same chunks (with their MD5) one after
 # another, and the same loop 4 wide. Everything goes to the local server

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end tests of the `filemail` command line against the real
 filemail-test-server binary. Prints TAP.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The Flatpak manifest: parsed, and held to the permissions the app
 needs (network, Wayland with X11 fallback, DRI, the Downloads folder;
 other files only through portals; notifications and the Secret portal

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """desktop-file-validate on the Dolphin service menu. KDE's format puts
 MimeType and Actions on a Type=Service entry, which the validator only
 knows as an Application's keys: exactly those two complaints are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # D-Bus activation, as a desktop does it: a private session bus that knows
 # the application's D-Bus service file (pointing at the built program) and
 # nothing else; see test-activation.py.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """D-Bus activation and the Norwegian translation, as a desktop sees them.
 
 Run by run-activation.sh inside a private session bus whose service

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-nautilus-extension.c: the GNOME Files extension, loaded as Nautilus
  * loads it (a GTypeModule calling nautilus_module_initialize), asked for
  * its menu items with fake selections, and activated: the files must

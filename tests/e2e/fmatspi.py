@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 """AT-SPI helpers shared by the end-to-end tests: find nodes by role and
 name, click, type, wait, screenshot, and report TAP."""
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The end-to-end test, under its own display and session bus, with an
 # unlocked login keyring as on a desktop (an empty line creates it).
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end test of filemail-desktop, driven through the accessibility
 tree (AT-SPI) under Xvfb, against the local server. Prints TAP.
 

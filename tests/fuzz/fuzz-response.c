@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-response.c: libFuzzer target for the API response parser
  *
  * Built as a real fuzzer with -Dfuzzers=true under clang (see HACKING.md);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-saved-job.c: libFuzzer target for saved upload jobs
  *
  * A saved job is read back at every start of the app and of `filemail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* replay-main.c: runs a libFuzzer target over files, as a TAP test */
 #include <stdint.h>
 #include <stdio.h>

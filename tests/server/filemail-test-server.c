@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* filemail-test-server: a strict Filemail-compatible server on 127.0.0.1
  *
  *   filemail-test-server --port 0 --root /tmp/fm-server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-server-hostile.c: the local server turned against its client
  *
  * Switched on with /test/config (or --hostile): hostile=KIND, optionally

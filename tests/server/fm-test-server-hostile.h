@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-server-hostile.h: the local server turned against its client
  * (see fm-test-server-hostile.c for the kinds) */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-server.c: a strict Filemail-compatible server
  *
  * Answers as the API reference describes: HTTP 200 with a JSON body whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-server.h: a strict Filemail-compatible server for tests,
  * benchmarks and offline use
  *
