@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-storage.c: what the client writes to disk, by itself: safe names for
+ * downloads, the saved-uploads store, the chunk buffer pool */
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-chunk-io.h"
+#include "fm-download-job.h"
+#include "fm-queue-store.h"
+#include "fm-test-util.h"
+
+/* --------------------------------------------------------- safe names */
+
+static void
+check_name (const char *server_name,
+            const char *expected)
+{
+  g_autofree char *safe = fm_download_safe_name (server_name);
+
+  g_test_message ("%s → %s", server_name ? server_name : "(null)", safe);
+  g_assert_cmpstr (safe, ==, expected);
+}
+
+/* Every class of hostile name becomes one plain file name in the folder. */
+static void
+test_safe_names (void)
+{
+  g_autofree char *long_name = NULL;
+  g_autofree char *safe_long = NULL;
+  GString *s = g_string_new (NULL);
+
+  /* paths and traversal */
+  check_name ("../../.bashrc", "_.._.bashrc");
+  check_name ("/etc/passwd", "_etc_passwd");
+  check_name ("a/b", "a_b");
+  check_name ("a\\b", "a_b");
+  check_name ("..", "download");
+  check_name (".", "download");
+  check_name ("", "download");
+  check_name (NULL, "download");
+  /* hidden, and trailing dots or spaces other systems drop */
+  check_name (".hidden", "hidden");
+  check_name ("  spaced  ", "spaced");
+  check_name ("name...", "name");
+  /* control characters, line breaks, invalid UTF-8, bidi controls */
+  check_name ("line\nbreak", "line_break");
+  check_name ("bell\007esc\033", "bell_esc_");
+  check_name ("del\177", "del_");
+  check_name ("caf\xe9.txt", "caf\xef\xbf\xbd.txt");
+  check_name ("invoice\xe2\x80\xae" "fdp.exe", "invoicefdp.exe");
+  check_name ("sep\xe2\x80\xa8" "ara", "sep_ara");
+  /* names other systems reserve */
+  check_name ("CON", "_CON");
+  check_name ("con.txt", "_con.txt");
+  check_name ("LPT1.log", "_LPT1.log");
+  check_name ("CONSOLE.txt", "CONSOLE.txt");
+  /* ordinary names stay */
+  check_name ("Årsrapport 2024.pdf", "Årsrapport 2024.pdf");
+  check_name ("63300102_Østbanebygn_M1etg_MIDL.dwg", "63300102_Østbanebygn_M1etg_MIDL.dwg");
+
+  /* 4 KiB: cut to 200 bytes on a character boundary, extension kept */
+  for (int i = 0; i < 1024; i++)
+    g_string_append (s, "å\xc3\xa6");   /* 4 bytes each */
+  g_string_append (s, ".tar.gz");
+  long_name = g_string_free (s, FALSE);
+  safe_long = fm_download_safe_name (long_name);
+  g_assert_cmpuint (strlen (safe_long), <=, 200);
+  g_assert_true (g_str_has_suffix (safe_long, ".gz"));
+  g_assert_true (g_utf8_validate (safe_long, -1, NULL));
+}
+
+/* Collisions: "name.ext", "name (1).ext", …; a dot at the start is no
+ * extension. */
+static void
+test_candidate_names (void)
+{
+  g_autofree char *a = fm_download_candidate_name ("report.pdf", 0);
+  g_autofree char *b = fm_download_candidate_name ("report.pdf", 1);
+  g_autofree char *c = fm_download_candidate_name ("archive.tar.gz", 12);
+  g_autofree char *d = fm_download_candidate_name ("README", 2);
+
+  g_assert_cmpstr (a, ==, "report.pdf");
+  g_assert_cmpstr (b, ==, "report (1).pdf");
+  g_assert_cmpstr (c, ==, "archive.tar (12).gz");
+  g_assert_cmpstr (d, ==, "README (2)");
+}
+
+/* ------------------------------------------------------------ the store */
+
+static void
+flush (FmQueueStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&result), &error));
+  g_assert_no_error (error);
+}
+
+static JsonObject *
+job (const char *id,
+     gint64      n)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "id", id);
+  json_object_set_int_member (o, "n", n);
+  return o;
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+/* Saves collapse into the last one, land whole and private, and a remove
+ * takes the file (and what a killed save left) away. */
+static void
+test_queue_store (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("fm-store-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "uploads", NULL);
+  g_autofree char *path = g_build_filename (dir, "abcd.json", NULL);
+  g_autofree char *stale = g_build_filename (dir, "abcd.json.Q1W2E3", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  g_autoptr(JsonArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  for (int i = 0; i < 50; i++)
+    {
+      g_autoptr(JsonObject) o = job ("abcd", i);
+      fm_queue_store_save (store, "abcd", o);
+    }
+  flush (store);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  loaded = fm_queue_store_load (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (loaded), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (loaded, 0), "n"), ==, 49);
+
+  /* a temporary a killed save left behind goes with the job */
+  g_assert_true (g_file_set_contents (stale, "{\"id\":\"abcd\"", -1, NULL));
+  fm_queue_store_remove (store, "abcd");
+  flush (store);
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  fm_test_rm_rf (root);
+}
+
+/* Two flushes at once, with writes still coming: both complete once
+ * every write before them is on disk. */
+static void
+test_queue_store_concurrent_flush (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("fm-store-XXXXXX", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (root);
+  g_autoptr(GAsyncResult) first = NULL, second = NULL;
+  g_autoptr(JsonArray) loaded = NULL;
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%04x", i);
+      g_autoptr(JsonObject) o = job (id, i);
+
+      fm_queue_store_save (store, id, o);
+      if (i == 10)
+        fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &first);
+    }
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &second);
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&first), NULL));
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&second), NULL));
+  g_assert_true (fm_queue_store_is_idle (store));
+  loaded = fm_queue_store_load (store, NULL);
+  g_assert_cmpuint (json_array_get_length (loaded), ==, 20);
+  fm_test_rm_rf (root);
+}
+
+/* --------------------------------------------------------- buffer pool */
+
+static gboolean
+count_release_cb (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_REMOVE;
+}
+
+/* The pool never hands out more than its buffers; a buffer comes back when
+ * the last reference to its bytes goes, and the owner hears of it from the
+ * main loop. */
+static void
+test_buffer_pool (void)
+{
+  guint released = 0;
+  FmBufferPool *pool = fm_buffer_pool_new (1024, 2, count_release_cb, &released, NULL);
+  guint8 *a = fm_buffer_pool_acquire (pool);
+  guint8 *b = fm_buffer_pool_acquire (pool);
+  GBytes *bytes;
+
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_false (fm_buffer_pool_can_acquire (pool));
+  g_assert_cmpuint (fm_buffer_pool_get_in_use (pool), ==, 2);
+
+  memset (a, 'x', 1024);
+  bytes = fm_buffer_pool_wrap (pool, a, 100);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 100);
+  g_bytes_unref (bytes);
+  g_assert_true (fm_buffer_pool_can_acquire (pool));
+  while (released == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (released, ==, 1);
+
+  fm_buffer_pool_release (pool, b);
+  g_assert_cmpuint (fm_buffer_pool_get_in_use (pool), ==, 0);
+  /* after disconnect, a release wakes nobody */
+  fm_buffer_pool_disconnect (pool);
+  fm_buffer_pool_release (pool, fm_buffer_pool_acquire (pool));
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (released, <=, 2);
+  fm_buffer_pool_unref (pool);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/storage/safe-names", test_safe_names);
+  g_test_add_func ("/storage/candidate-names", test_candidate_names);
+  g_test_add_func ("/storage/queue-store", test_queue_store);
+  g_test_add_func ("/storage/queue-store-concurrent-flush", test_queue_store_concurrent_flush);
+  g_test_add_func ("/storage/buffer-pool", test_buffer_pool);
+  return g_test_run ();
+}
