@@ -18,8 +18,9 @@ check_name (const char *server_name,
             const char *expected)
 {
   g_autofree char *safe = fm_download_safe_name (server_name);
+  g_autofree char *shown = g_strescape (server_name ? server_name : "(null)", NULL);
 
-  g_test_message ("%s → %s", server_name ? server_name : "(null)", safe);
+  g_test_message ("%s → %s", shown, safe);
   g_assert_cmpstr (safe, ==, expected);
 }
 
