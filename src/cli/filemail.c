@@ -84,6 +84,10 @@ fm_cli_option_context (const char         *command,
                        const GOptionEntry *entries)
 {
   GOptionContext *context = g_option_context_new (parameters);
+  g_autofree char *name = g_strconcat ("filemail ", command, NULL);
+
+  /* "Usage: filemail send [OPTION…] PATH…", not "filemail [OPTION…]" */
+  g_set_prgname (name);
 
   g_option_context_set_summary (context, summary);
   if (entries != NULL)

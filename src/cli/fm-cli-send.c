@@ -89,7 +89,7 @@ run_job (FmCli         *cli,
          gboolean       json)
 {
   g_autofree char *title = fm_upload_job_dup_title (job);
-  g_autoptr(FmCliProgress) progress = fm_cli_progress_new (json ? stderr : stdout, title);
+  g_autoptr(FmCliProgress) progress = fm_cli_progress_new (stderr, title);   /* results on stdout, progress never */
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   Watch watch = { progress, job };
@@ -136,7 +136,7 @@ fm_cli_send (FmCli  *cli,
   g_autofree char *password_file = NULL;
   gboolean ask_password = FALSE;
   g_autofree char *bad = NULL;
-  int days = 0, parallel = fm_config_get_int ("parallel-uploads", 4), status;
+  int days = -1, parallel = fm_config_get_int ("parallel-uploads", 4), status;
   gint64 chunk_size = fm_config_get_int ("chunk-size", (int) FM_CHUNK_SIZE_DEFAULT);
   gboolean notify = FALSE, confirmation = FALSE, json = FALSE;
   GOptionEntry entries[] = {
@@ -176,8 +176,8 @@ fm_cli_send (FmCli  *cli,
     return fm_cli_usage_error ("send", _("--chunk-size must be between 5000000 and 50000000 bytes"));
   if (parallel < 1 || parallel > 4)
     return fm_cli_usage_error ("send", _("--parallel must be between 1 and 4"));
-  if (days < 0)
-    return fm_cli_usage_error ("send", _("--days must be a positive number"));
+  if (days != -1 && (days < 1 || days > FM_CLI_MAX_DAYS))
+    return fm_cli_usage_error ("send", _("--days must be between 1 and %d"), FM_CLI_MAX_DAYS);
   if (!fm_cli_get_password ("send", &password, password_file, ask_password, &status))
     return status;
 
@@ -186,7 +186,7 @@ fm_cli_send (FmCli  *cli,
   options->subject = g_steal_pointer (&subject);
   options->message = g_steal_pointer (&message);
   options->password = g_steal_pointer (&password);
-  options->days = days;
+  options->days = MAX (days, 0);   /* 0: the account's default */
   options->notify = notify;
   options->confirmation = confirmation;
   job = fm_upload_job_new (cli->client, options, (const char * const *) argv + 1);

@@ -213,7 +213,7 @@ print_transfer (FmTransfer *t)
   print_field (_("Sent      "), sent);
   print_field (_("Expires   "), expires);
   print_field (_("Downloads "), downloads);
-  print_field (_("Status    "), fm_transfer_get_status (t));
+  print_field (_("Status    "), fm_format_transfer_state (fm_transfer_get_status (t)));
   print_field (_("Link      "), fm_transfer_get_url (t));
   print_field (_("Size      "), size);
   for (guint i = 0; i < g_list_model_get_n_items (files); i++)
@@ -560,8 +560,8 @@ fm_cli_update (FmCli  *cli,
     return fm_cli_usage_error ("update", _("name one transfer id"));
   if (notify && no_notify)
     return fm_cli_usage_error ("update", _("--notify and --no-notify contradict each other"));
-  if (days == 0 || days < -1)
-    return fm_cli_usage_error ("update", _("--days must be a positive number"));
+  if (days != -1 && (days < 1 || days > FM_CLI_MAX_DAYS))
+    return fm_cli_usage_error ("update", _("--days must be between 1 and %d"), FM_CLI_MAX_DAYS);
   if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
     return fm_cli_usage_error ("update", _("the subject is longer than 200 characters"));
   if (subject == NULL && message == NULL && days < 0 && !notify && !no_notify)

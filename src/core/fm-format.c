@@ -152,3 +152,19 @@ fm_recipients_validate (const char  *to,
     return TRUE;
   return fm_email_list_validate (to, first_bad);
 }
+
+/* A transfer's state as the API names it (responsestatus in the lists,
+ * status in transfer/get), in words. */
+const char *
+fm_format_transfer_state (const char *status)
+{
+  if (status == NULL)
+    return "";
+  if (g_ascii_strcasecmp (status, "STATUS_COMPLETE") == 0)
+    return _("complete");
+  if (g_ascii_strcasecmp (status, "STATUS_INITIALIZED") == 0)
+    return _("not finished: files still being sent");
+  if (g_ascii_strcasecmp (status, "STATUS_CANCELLED") == 0)
+    return _("cancelled");
+  return status;
+}
