@@ -32,5 +32,8 @@ void          fm_test_config           (FmTestFixture *fixture,
 JsonObject   *fm_test_stats            (FmTestFixture *fixture);
 char         *fm_test_source_path      (const char    *name);
 void          fm_test_rm_rf            (const char    *path);
+FmClient     *fm_test_client_new       (FmTestFixture *fixture);
+gboolean      fm_test_make_certificates (const char   *dir,
+                                        const char    *names);
 
 G_END_DECLS

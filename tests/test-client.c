@@ -603,7 +603,8 @@ test_upload_host (FmTestFixture *f, gconstpointer data)
   fm_test_config (f, "upload_host", "localhost");
   ticket = initialize (f, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (ticket->url, "http://localhost:"));
+  g_assert_true (g_str_has_prefix (ticket->url, g_str_has_prefix (f->url, "https") ? "https://localhost:"
+                                                                                 : "http://localhost:"));
   g_assert_false (g_str_has_prefix (ticket->url, f->url));
   upload_raw (f, ticket, "x.bin", "elsewhere");
 }

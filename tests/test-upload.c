@@ -437,7 +437,7 @@ test_pause_and_resume_from_json (FmTestFixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (saved, "state"), ==, "paused");
 
   /* a new process: a new client, the job from its JSON */
-  client = fm_client_new (f->url, &error);
+  client = fm_test_client_new (f);
   resumed = fm_upload_job_new_from_json (client, saved, &error);
   g_assert_no_error (error);
   g_assert_cmpint (fm_upload_job_get_state (resumed), ==, FM_UPLOAD_STATE_PAUSED);

@@ -245,6 +245,7 @@ print_help (void)
     g_print ("  %-12s %s\n", commands[i].name, _(commands[i].summary));
   g_print (_("\nGlobal options:\n"
              "  --server URL   the Filemail server (or FILEMAIL_API_URL); default %s\n"
+             "  --ca-file PEM  also trust this certificate authority (or FILEMAIL_CA_FILE)\n"
              "  --version      print the version\n\n"
              "Environment: FILEMAIL_API_URL, FILEMAIL_API_KEY, FILEMAIL_LOGINTOKEN (overrides the stored login).\n"
              "Run “filemail COMMAND --help” for a command's options.\n"), FM_DEFAULT_API_URL);
@@ -255,6 +256,7 @@ static int
 parse_global (int    argc,
               char **argv,
               char **server,
+              char **ca_file,
               int   *command_index)
 {
   int i = 1;
@@ -269,6 +271,10 @@ parse_global (int    argc,
         *server = g_strdup (argv[++i]);
       else if (g_str_has_prefix (argv[i], "--server="))
         *server = g_strdup (argv[i] + strlen ("--server="));
+      else if (g_str_equal (argv[i], "--ca-file") && i + 1 < argc)
+        *ca_file = g_strdup (argv[++i]);
+      else if (g_str_has_prefix (argv[i], "--ca-file="))
+        *ca_file = g_strdup (argv[i] + strlen ("--ca-file="));
       else
         return g_printerr (_("filemail: unknown option %s\n"), argv[i]), FM_CLI_EXIT_USAGE;
     }
@@ -305,6 +311,7 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *server = NULL;
+  g_autofree char *ca_file = NULL;
   g_autofree char *api_key = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GError) error = NULL;
@@ -318,7 +325,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   fm_client_ensure_types ();
-  status = parse_global (argc, argv, &server, &command_index);
+  status = parse_global (argc, argv, &server, &ca_file, &command_index);
   if (status != FM_CLI_EXIT_OK)
     return status < 0 ? FM_CLI_EXIT_OK : status;
   if (command_index >= argc)
@@ -330,7 +337,7 @@ main (int   argc,
   cli.server = server;
   cli.cancellable = g_cancellable_new ();
   cli.client = fm_client_new (server, &error);
-  if (cli.client == NULL)
+  if (cli.client == NULL || (ca_file != NULL && !fm_client_set_ca_file (cli.client, ca_file, &error)))
     return fm_cli_fail (error);
   if (!help)
     {

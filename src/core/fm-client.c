@@ -8,6 +8,7 @@
 #include "fm-error.h"
 #include "fm-http.h"
 #include "fm-retry-policy.h"
+#include "fm-tls-database.h"
 #include "fm-util.h"
 
 #define USER_AGENT "filemail-desktop/" FM_VERSION " "
@@ -416,10 +417,32 @@ fm_client_new (const char  *base_url,
 {
   if (base_url == NULL || *base_url == '\0')
     base_url = FM_DEFAULT_API_URL;
+  g_autoptr(FmClient) client = NULL;
+
   if (!fm_client_check_url (base_url, error))
     return NULL;
-  return g_object_new (FM_TYPE_CLIENT, "base-url", base_url,
-                       "call-timeout", fm_client_default_call_timeout (), NULL);
+  client = g_object_new (FM_TYPE_CLIENT, "base-url", base_url,
+                         "call-timeout", fm_client_default_call_timeout (), NULL);
+  /* a company's own certificate authority, trusted beside the system's */
+  if (g_getenv ("FILEMAIL_CA_FILE") != NULL && *g_getenv ("FILEMAIL_CA_FILE") != '\0' &&
+      !fm_client_set_ca_file (client, g_getenv ("FILEMAIL_CA_FILE"), error))
+    return NULL;
+  return g_steal_pointer (&client);
+}
+
+/* Trusts the authorities in the PEM file @ca_file too (NULL: the system's
+ * alone). See fm-tls-database.h. */
+gboolean
+fm_client_set_ca_file (FmClient    *self,
+                       const char  *ca_file,
+                       GError     **error)
+{
+  g_autoptr(GTlsDatabase) database = fm_tls_database_new (ca_file, error);
+
+  if (database == NULL)
+    return FALSE;
+  soup_session_set_tls_database (self->session, database);
+  return TRUE;
 }
 
 /* Seconds a whole API call may take; FILEMAIL_CALL_TIMEOUT overrides the

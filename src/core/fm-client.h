@@ -59,6 +59,9 @@ typedef struct {
 FmClient    *fm_client_new              (const char  *base_url,
                                          GError     **error);
 guint        fm_client_default_call_timeout (void);
+gboolean     fm_client_set_ca_file      (FmClient    *self,
+                                         const char  *ca_file,
+                                         GError     **error);
 void         fm_client_ensure_types     (void);
 void         fm_client_set_retry_policy (FmClient    *self,
                                          FmRetryPolicy *policy);

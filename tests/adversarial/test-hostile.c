@@ -713,6 +713,75 @@ test_bad_certificate (void)
   fm_test_rm_rf (dir);
 }
 
+/* A company's own certificate authority: refused until the user trusts
+ * its PEM file (FILEMAIL_CA_FILE, --ca-file), accepted then, and a
+ * certificate for another name is still refused, saying so. */
+static void
+test_company_ca (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("fm-ca-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (root, "good", NULL);
+  g_autofree char *wrong = g_build_filename (root, "wrong", NULL);
+  const char *dirs[] = { good, wrong };
+
+  g_assert_true (fm_test_make_certificates (good, "IP:127.0.0.1,DNS:localhost"));
+  g_assert_true (fm_test_make_certificates (wrong, "DNS:files.example.com"));
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *cert = g_build_filename (dirs[i], "server.pem", NULL);
+      g_autofree char *key = g_build_filename (dirs[i], "server.key", NULL);
+      g_autofree char *ca = g_build_filename (dirs[i], "ca.pem", NULL);
+      g_autofree char *store = g_build_filename (dirs[i], "store", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (cert, key, &error);
+      g_autoptr(FmTestServer) server = fm_test_server_new (store, &error);
+      g_autoptr(FmClient) plain = NULL, trusting = NULL;
+      g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL;
+      g_autofree char *url = NULL, *t1 = NULL, *t2 = NULL;
+
+      g_assert_no_error (error);
+      fm_test_server_set_tls_certificate (server, certificate);
+      g_assert_true (fm_test_server_listen (server, 0, &error));
+      url = fm_test_server_get_url (server);
+      g_assert_true (g_str_has_prefix (url, "https://"));
+
+      plain = fm_client_new (url, &error);
+      fm_client_login_async (plain, "alice@example.com", "alice-password", NULL, fm_test_async_cb, &r1);
+      t1 = fm_client_login_finish (plain, fm_test_await (&r1), &error);
+      g_assert_error (error, FM_ERROR, FM_ERROR_TLS);
+      g_assert_nonnull (strstr (error->message, "not signed by an authority"));
+      g_clear_error (&error);
+
+      trusting = fm_client_new (url, &error);
+      g_assert_true (fm_client_set_ca_file (trusting, ca, &error));
+      fm_client_login_async (trusting, "alice@example.com", "alice-password", NULL, fm_test_async_cb, &r2);
+      t2 = fm_client_login_finish (trusting, fm_test_await (&r2), &error);
+      if (i == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (t2);
+        }
+      else
+        {
+          g_assert_error (error, FM_ERROR, FM_ERROR_TLS);
+          g_test_message ("%s", error->message);
+          g_assert_nonnull (strstr (error->message, "issued for a different server name"));
+        }
+      soup_session_abort (fm_client_get_session (plain));
+      soup_session_abort (fm_client_get_session (trusting));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  {
+    g_autoptr(FmClient) client = fm_client_new ("https://127.0.0.1:1", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (fm_client_set_ca_file (client, "/nonexistent/ca.pem", &error));
+    g_assert_nonnull (strstr (error->message, "cannot be used"));
+  }
+  fm_test_rm_rf (root);
+}
+
 /* ---------------------------------------------------- hostile text */
 
 static void
@@ -931,6 +1000,7 @@ main (int   argc,
   ADD ("/hostile/upload/transfer-url-upgraded", test_job_upgrades_transfer_url);
 #undef ADD
   g_test_add_func ("/hostile/tls/bad-certificate", test_bad_certificate);
+  g_test_add_func ("/hostile/tls/company-ca", test_company_ca);
   g_test_add_func ("/hostile/text", test_display_text);
   g_test_add_func ("/hostile/transfer-url-upgrade", test_transfer_url_upgrade);
   return g_test_run ();

@@ -26,6 +26,7 @@ main (int   argc,
   int port = 0;
   g_autofree char *root = NULL;
   g_autofree char *faults = NULL, *upload_host = NULL, *api_key = NULL, *hostile = NULL, *hostile_path = NULL;
+  g_autofree char *tls_cert = NULL, *tls_key = NULL;
   double fault_rate = 0;
   int slow_ms = 0, min_chunk = 0, seed = -1;
   GOptionEntry entries[] = {
@@ -40,6 +41,8 @@ main (int   argc,
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed for fault injection", "N" },
     { "hostile", 0, 0, G_OPTION_ARG_STRING, &hostile,
       "Attack the client: nested, huge, gzip-bomb, stall, redirect-http, oversize, drop-answer, captive", "KIND" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve https with this PEM certificate", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its PEM private key", "FILE" },
     { "hostile-path", 0, 0, G_OPTION_ARG_STRING, &hostile_path, "Only on this path (default: all)", "PATH" },
     { NULL }
   };
@@ -58,6 +61,17 @@ main (int   argc,
   if (root == NULL)
     root = g_dir_make_tmp ("filemail-server-XXXXXX", NULL);
   server = fm_test_server_new (root, &error);
+  if (server != NULL && tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key ? tls_key : tls_cert,
+                                                                                &error);
+      if (certificate == NULL)
+        {
+          fprintf (stderr, "filemail-test-server: %s\n", error->message);
+          return 1;
+        }
+      fm_test_server_set_tls_certificate (server, certificate);
+    }
   if (server == NULL || !fm_test_server_listen (server, (guint) port, &error))
     {
       fprintf (stderr, "filemail-test-server: %s\n", error->message);

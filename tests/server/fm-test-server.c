@@ -92,6 +92,8 @@ struct _FmTestServer
 
   SoupServer  *server;
   SoupServer  *upload_server;   /* the transferurl's host: UPLOAD_PATH only */
+  gboolean     tls;             /* both listeners serve https */
+  GPtrArray   *sockets;         /* every connection's, shut down before disconnect */
   char        *root;
   guint        port;
   guint        upload_port;
@@ -126,6 +128,12 @@ struct _FmTestServer
 G_DEFINE_FINAL_TYPE (FmTestServer, fm_test_server, G_TYPE_OBJECT)
 
 /* ------------------------------------------------------------- helpers */
+
+static const char *
+scheme (FmTestServer *self)
+{
+  return self->tls ? "https" : "http";
+}
 
 typedef enum {
   SHAPE_GET,
@@ -652,7 +660,7 @@ handle_initialize (FmTestServer      *self,
   t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
   g_hash_table_insert (self->transfers, t->id, t);
 
-  upload_url = g_strdup_printf ("http://%s:%u" UPLOAD_PATH, self->upload_host, self->upload_port);
+  upload_url = g_strdup_printf ("%s://%s:%u" UPLOAD_PATH, scheme (self), self->upload_host, self->upload_port);
   builder = ok_builder ();
   json_builder_set_member_name (builder, "transferid");
   json_builder_add_string_value (builder, t->id);
@@ -739,7 +747,7 @@ handle_complete (FmTestServer      *self,
   t->sent_ms = now_ms ();
   t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
 
-  url = g_strdup_printf ("http://127.0.0.1:%u/d/%s", self->port, t->id);
+  url = g_strdup_printf ("%s://127.0.0.1:%u/d/%s", scheme (self), self->port, t->id);
   builder = ok_builder ();
   json_builder_set_member_name (builder, "downloadurl");
   json_builder_add_string_value (builder, url);
@@ -787,10 +795,10 @@ add_file_json (FmTestServer *self,
                Transfer     *t,
                File         *f)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u" DOWNLOAD_PATH "?fileid=%s&dk=%s",
-                                          self->port, f->id, t->download_key);
-  g_autofree char *preview = g_strdup_printf ("http://127.0.0.1:%u/images/icons/file.png",
-                                              self->port);
+  g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u" DOWNLOAD_PATH "?fileid=%s&dk=%s",
+                                          scheme (self), self->port, f->id, t->download_key);
+  g_autofree char *preview = g_strdup_printf ("%s://127.0.0.1:%u/images/icons/file.png",
+                                              scheme (self), self->port);
 
   json_builder_begin_object (b);
   add_string (b, "filename", f->name);
@@ -844,7 +852,7 @@ add_transfer_json (FmTestServer *self,
   add_string (b, "id", t->id);
   if (detailed)
     {
-      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/d/%s", self->port, t->id);
+      g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u/d/%s", scheme (self), self->port, t->id);
       guint n_files;
 
       add_string (b, "url", url);
@@ -1417,6 +1425,10 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     FmTestServer      *self)
 {
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && !g_ptr_array_find (self->sockets, socket, NULL))
+    g_ptr_array_add (self->sockets, g_object_ref (socket));
   g_signal_connect (msg, "got-headers", G_CALLBACK (upload_got_headers_cb), self);
 }
 
@@ -1855,6 +1867,11 @@ fm_test_server_finalize (GObject *object)
 {
   FmTestServer *self = FM_TEST_SERVER (object);
 
+  /* Over https a connection's close waits for its peer's close_notify;
+   * in a test the peer may be this very thread. Shut the sockets first. */
+  for (guint i = 0; i < self->sockets->len; i++)
+    g_socket_shutdown (self->sockets->pdata[i], TRUE, TRUE, NULL);
+  g_ptr_array_unref (self->sockets);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   if (self->upload_server != NULL)
@@ -1890,6 +1907,7 @@ fm_test_server_init (FmTestServer *self)
   self->min_chunk_size = MIN_CHUNK_SIZE;
   self->upload_host = g_strdup ("localhost");
   self->hostile_count = -1;
+  self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
   self->fault_406 = self->fault_449 = self->fault_500 = self->fault_drop = TRUE;
 }
 
@@ -1918,6 +1936,16 @@ fm_test_server_new (const char  *root,
   return g_steal_pointer (&self);
 }
 
+/* Before listening: both listeners serve https with @certificate. */
+void
+fm_test_server_set_tls_certificate (FmTestServer    *self,
+                                    GTlsCertificate *certificate)
+{
+  g_object_set (self->server, "tls-certificate", certificate, NULL);
+  g_object_set (self->upload_server, "tls-certificate", certificate, NULL);
+  self->tls = TRUE;
+}
+
 gboolean
 fm_test_server_listen (FmTestServer  *self,
                        guint          port,
@@ -1926,14 +1954,16 @@ fm_test_server_listen (FmTestServer  *self,
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
   GSList *uris;
 
-  if (!soup_server_listen (self->server, address, 0, error))
+  SoupServerListenOptions options = self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0;
+
+  if (!soup_server_listen (self->server, address, options, error))
     return FALSE;
   uris = soup_server_get_uris (self->server);
   self->port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   /* "localhost" may resolve to ::1 or 127.0.0.1: the upload host listens
    * on both, on one port */
-  if (!soup_server_listen_local (self->upload_server, 0, 0, error))
+  if (!soup_server_listen_local (self->upload_server, 0, options, error))
     return FALSE;
   uris = soup_server_get_uris (self->upload_server);
   self->upload_port = g_uri_get_port (uris->data);
@@ -1950,7 +1980,7 @@ fm_test_server_get_port (FmTestServer *self)
 char *
 fm_test_server_get_url (FmTestServer *self)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u", scheme (self), self->port);
 }
 
 static gboolean

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (FmTestServer, fm_test_server, FM, TEST_SERVER, GObject)
 
 FmTestServer *fm_test_server_new          (const char    *root,
                                            GError       **error);
+void          fm_test_server_set_tls_certificate (FmTestServer *self,
+                                           GTlsCertificate *certificate);
 gboolean      fm_test_server_listen       (FmTestServer  *self,
                                            guint          port,
                                            GError       **error);
