@@ -361,8 +361,10 @@ back_online_cb (gpointer data)
 {
   Offline *o = data;
 
-  /* nothing was sent while offline */
-  g_assert_cmpint (upload_requests (o->f), ==, o->requests_when_offline);
+  /* nothing new was started while offline: only the requests already on
+   * their way when the network went (at most the job's 4) may have
+   * reached the server since (a TLS handshake under ASan takes a while) */
+  g_assert_cmpint (upload_requests (o->f), <=, o->requests_when_offline + 4);
   fm_fake_network_monitor_set_available (o->monitor, TRUE);
   return G_SOURCE_REMOVE;
 }
