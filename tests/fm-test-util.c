@@ -213,3 +213,15 @@ fm_test_rm_rf (const char *path)
     }
   g_rmdir (path);
 }
+
+/* How many entries a folder holds (0 if it does not exist). */
+guint
+fm_test_count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}

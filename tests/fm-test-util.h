@@ -33,6 +33,7 @@ JsonObject   *fm_test_stats            (FmTestFixture *fixture);
 char         *fm_test_source_path      (const char    *name);
 void          fm_test_rm_rf            (const char    *path);
 FmClient     *fm_test_client_new       (FmTestFixture *fixture);
+guint         fm_test_count_entries    (const char    *dir);
 gboolean      fm_test_make_certificates (const char   *dir,
                                         const char    *names);
 

@@ -42,6 +42,26 @@ test_recipients (void)
   g_assert_true (fm_recipients_validate ("a@b.no, c@d.no", TRUE, NULL));
 }
 
+/* What nobody said is NULL, never a guess. */
+static void
+test_size_and_people (void)
+{
+  const char *none[] = { NULL };
+  const char *one[] = { "bob@example.com", NULL };
+  const char *three[] = { "bob@example.com", "carol@example.com", "dan@example.com", NULL };
+  g_autofree char *unknown = fm_format_size (-1);
+  g_autofree char *zero = fm_format_size (0);
+  g_autofree char *nobody = fm_format_recipients (none);
+  g_autofree char *bob = fm_format_recipients (one);
+  g_autofree char *group = fm_format_recipients (three);
+
+  g_assert_null (unknown);
+  g_assert_cmpstr (zero, ==, "0 bytes");   /* a size the server gave as 0 is one */
+  g_assert_null (nobody);
+  g_assert_cmpstr (bob, ==, "bob@example.com");
+  g_assert_cmpstr (group, ==, "bob@example.com and 2 others");
+}
+
 static void
 test_progress_and_duration (void)
 {
@@ -83,5 +103,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/format/progress-and-duration", test_progress_and_duration);
   g_test_add_func ("/format/email", test_email);
   g_test_add_func ("/format/recipients", test_recipients);
+  g_test_add_func ("/format/size-and-people", test_size_and_people);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "fm-chunk-io.h"
 #include "fm-download-job.h"
 #include "fm-queue-store.h"
+#include "fm-sent-history.h"
 #include "fm-test-util.h"
 
 /* --------------------------------------------------------- safe names */
@@ -112,17 +113,6 @@ job (const char *id,
   return o;
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 /* Saves collapse into the last one, land whole and private, and a remove
  * takes the file (and what a killed save left) away. */
 static void
@@ -156,7 +146,7 @@ test_queue_store (void)
   g_assert_true (g_file_set_contents (stale, "{\"id\":\"abcd\"", -1, NULL));
   fm_queue_store_remove (store, "abcd");
   flush (store);
-  g_assert_cmpuint (count_entries (dir), ==, 0);
+  g_assert_cmpuint (fm_test_count_entries (dir), ==, 0);
   fm_test_rm_rf (root);
 }
 
@@ -185,6 +175,67 @@ test_queue_store_concurrent_flush (void)
   g_assert_true (fm_queue_store_is_idle (store));
   loaded = fm_queue_store_load (store, NULL);
   g_assert_cmpuint (json_array_get_length (loaded), ==, 20);
+  fm_test_rm_rf (root);
+}
+
+/* --------------------------------------------------------- sent history */
+
+/* Whom transfers went to, remembered here: kept private, extended by a
+ * forward, and a damaged, nested or newer file reads as empty, never as
+ * a failure. */
+static void
+test_sent_history (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("fm-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (root, "filemail", "sent-history.json", NULL);
+  g_autoptr(FmSentHistory) history = fm_sent_history_new (path);
+  g_autoptr(GListStore) list = g_list_store_new (FM_TYPE_TRANSFER);
+  const char *bad[] = { "not json", "[1,2]", "{\"version\":99,\"transfers\":{\"A\":{\"to\":[\"x@y.no\"]}}}",
+                        "{\"transfers\":{\"A\":{\"to\":[1,{},[]]}}}" };
+  g_auto(GStrv) to = NULL, link = NULL, none = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+  GString *deep = g_string_new ("{\"transfers\":");
+
+  g_assert_true (fm_sent_history_add (history, "A", "bob@example.com, carol@example.com", &error));
+  g_assert_true (fm_sent_history_add (history, "L", "", &error));
+  g_assert_true (fm_sent_history_add_recipients (history, "A", "dan@example.com", &error));
+  g_assert_true (fm_sent_history_add_recipients (history, "ELSEWHERE", "dan@example.com", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  to = fm_sent_history_lookup (history, "A");
+  g_assert_cmpuint (g_strv_length (to), ==, 3);
+  g_assert_cmpstr (to[2], ==, "dan@example.com");
+  link = fm_sent_history_lookup (history, "L");
+  g_assert_nonnull (link);
+  g_assert_cmpuint (g_strv_length (link), ==, 0);   /* a link only */
+  none = fm_sent_history_lookup (history, "ELSEWHERE");
+  g_assert_null (none);                            /* not sent from here */
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(FmSentHistory) again = fm_sent_history_new (path);
+      g_auto(GStrv) found = NULL;
+
+      g_assert_true (g_file_set_contents (path, bad[i], -1, NULL));
+      found = fm_sent_history_lookup (again, "A");
+      g_test_message ("%s", bad[i]);
+      if (i < 3)
+        g_assert_null (found);
+      else
+        g_assert_cmpuint (g_strv_length (found), ==, 0);   /* entries of the wrong type are skipped */
+    }
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  g_assert_true (g_file_set_contents (path, deep->str, -1, NULL));
+  {
+    g_autoptr(FmSentHistory) again = fm_sent_history_new (path);
+    g_auto(GStrv) found = fm_sent_history_lookup (again, "A");
+
+    g_assert_null (found);
+  }
+  g_string_free (deep, TRUE);
   fm_test_rm_rf (root);
 }
 
@@ -243,6 +294,7 @@ main (int   argc,
   g_test_add_func ("/storage/candidate-names", test_candidate_names);
   g_test_add_func ("/storage/queue-store", test_queue_store);
   g_test_add_func ("/storage/queue-store-concurrent-flush", test_queue_store_concurrent_flush);
+  g_test_add_func ("/storage/sent-history", test_sent_history);
   g_test_add_func ("/storage/buffer-pool", test_buffer_pool);
   return g_test_run ();
 }

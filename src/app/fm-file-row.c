@@ -102,7 +102,7 @@ size_text (FmFileRow *self)
   gint64 size = self->file != NULL ? fm_transfer_file_get_filesize (self->file) : -1;
 
   /* the server did not say: the download runs to the end of the stream */
-  return size >= 0 ? g_format_size ((guint64) size) : g_strdup (_("Size unknown"));
+  return fm_format_size (size) ?: g_strdup (_("Size unknown"));
 }
 
 /* The job's state, as the row shows it. */

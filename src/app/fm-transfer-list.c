@@ -392,16 +392,11 @@ expiry_text (FmTransfer *t)
 static char *
 recipients_text (FmTransfer *t)
 {
-  const char * const *to = fm_transfer_get_to (t);
-  guint n = g_strv_length ((char **) to);
+  g_autofree char *people = fm_format_recipients (fm_transfer_get_to (t));
 
   if (!fm_transfer_get_recipients_known (t))
     return NULL;
-  if (n == 0)
-    return g_strdup (_("Link only"));
-  if (n == 1)
-    return g_strdup_printf (_("To %s"), to[0]);
-  return g_strdup_printf (g_dngettext (NULL, "To %s and %u other", "To %s and %u others", n - 1), to[0], n - 1);
+  return people != NULL ? g_strdup_printf (_("To %s"), people) : g_strdup (_("Link only"));
 }
 
 /* What transfer/get told: size and number of files; "" before it answers
@@ -418,7 +413,7 @@ contents_text (FmTransferList *self,
     return g_strdup (_("protected by a password"));
   if (!fm_transfer_get_details_loaded (t))
     return NULL;
-  size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t)) : NULL;
+  size = fm_format_size (fm_transfer_get_size (t));
   if (size == NULL)
     return g_strdup_printf (g_dngettext (NULL, "%u file", "%u files", n), n);
   return g_strdup_printf (g_dngettext (NULL, "%s in %u file", "%s in %u files", n), size, n);

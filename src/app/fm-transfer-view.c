@@ -202,8 +202,8 @@ show_header (FmTransferView *self,
   g_autofree char *people = people_text (self, t);
   g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
   g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-  g_autofree char *size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t))
-                                                       : g_strdup (fm_transfer_get_details_loaded (t) ? _("Unknown") : "");
+  g_autofree char *size = fm_format_size (fm_transfer_get_size (t))
+                          ?: g_strdup (fm_transfer_get_details_loaded (t) ? _("Unknown") : "");
   g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
   gboolean expired = fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *expiry = expired ? g_strdup_printf (_("%s (expired)"), expires) : g_strdup (expires);

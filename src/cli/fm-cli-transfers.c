@@ -186,7 +186,7 @@ print_field (const char *label,
 static char *
 format_file_size (gint64 size)
 {
-  return size >= 0 ? g_format_size ((guint64) size) : g_strdup (_("unknown"));
+  return fm_format_size (size) ?: g_strdup (_("unknown"));
 }
 
 static void
@@ -194,8 +194,7 @@ print_transfer (FmTransfer *t)
 {
   g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
   g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-  g_autofree char *size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t))
-                                                       : g_strdup (_("unknown"));
+  g_autofree char *size = format_file_size (fm_transfer_get_size (t));
   g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
   GListModel *files = fm_transfer_get_files (t);
 
@@ -356,16 +355,9 @@ load_details (FmCli       *cli,
 static char *
 recipients_column (FmTransfer *t)
 {
-  const char * const *to = fm_transfer_get_to (t);
-  guint n = g_strv_length ((char **) to);
-
   if (!fm_transfer_get_recipients_known (t))
     return g_strdup ("-");       /* sent from elsewhere: the API does not say */
-  if (n == 0)
-    return g_strdup (_("link only"));
-  if (n == 1)
-    return g_strdup (to[0]);
-  return g_strdup_printf (g_dngettext (NULL, "%s and %u other", "%s and %u others", n - 1), to[0], n - 1);
+  return fm_format_recipients (fm_transfer_get_to (t)) ?: g_strdup (_("link only"));
 }
 
 static int
@@ -412,8 +404,7 @@ print_list (FmCli      *cli,
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
       g_autofree char *date = format_date (fm_transfer_get_sent_date (t));
       g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
-      g_autofree char *size = fm_transfer_get_size (t) >= 0 ? g_format_size ((guint64) fm_transfer_get_size (t))
-                                                           : g_strdup ("-");
+      g_autofree char *size = fm_format_size (fm_transfer_get_size (t)) ?: g_strdup ("-");
       g_autofree char *files = fm_transfer_get_details_loaded (t)
                                ? g_strdup_printf ("%u", fm_transfer_get_n_files (t)) : g_strdup ("-");
       g_autofree char *people = sent ? recipients_column (t) : g_strdup (fm_transfer_get_from (t)

@@ -153,6 +153,27 @@ fm_recipients_validate (const char  *to,
   return fm_email_list_validate (to, first_bad);
 }
 
+/* A size as people read it, or NULL when nobody said (-1): the caller
+ * says what it shows instead, never a guessed "0 bytes". */
+char *
+fm_format_size (gint64 size)
+{
+  return size >= 0 ? g_format_size ((guint64) size) : NULL;
+}
+
+/* "bob@example.com", "bob@example.com and 2 others"; NULL for nobody. */
+char *
+fm_format_recipients (const char * const *to)
+{
+  guint n = to != NULL ? g_strv_length ((char **) to) : 0;
+
+  if (n == 0)
+    return NULL;
+  if (n == 1)
+    return g_strdup (to[0]);
+  return g_strdup_printf (g_dngettext (NULL, "%s and %u other", "%s and %u others", n - 1), to[0], n - 1);
+}
+
 /* A transfer's state as the API names it (responsestatus in the lists,
  * status in transfer/get), in words. */
 const char *

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "fm-sent-history"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -19,7 +20,7 @@ struct _FmSentHistory
 
   char       *path;
   JsonObject *transfers;   /* id -> { "to": [...], "time": n }, as last read */
-  gint64      read_mtime;
+  gint64      read_mtime;   /* the file's mtime (ns) + size when read; -1: read again */
 };
 
 G_DEFINE_FINAL_TYPE (FmSentHistory, fm_sent_history, G_TYPE_OBJECT)
@@ -80,15 +81,17 @@ transfers (FmSentHistory *self)
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object, *list;
   gint64 version = 0;
-  GStatBuf st;
+  struct stat st;
+  gint64 stamp = 0;
 
-  if (g_stat (self->path, &st) != 0 || st.st_size > MAX_FILE_SIZE)
-    st.st_mtime = 0;
-  if (self->transfers != NULL && st.st_mtime == self->read_mtime)
+  /* nanoseconds and size: another process's write in the same second shows */
+  if (stat (self->path, &st) == 0 && st.st_size <= MAX_FILE_SIZE)
+    stamp = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec + st.st_size;
+  if (self->transfers != NULL && stamp == self->read_mtime)
     return self->transfers;
   g_clear_pointer (&self->transfers, json_object_unref);
-  self->read_mtime = st.st_mtime;
-  if (st.st_mtime != 0 && g_file_get_contents (self->path, &text, NULL, NULL))
+  self->read_mtime = stamp;
+  if (stamp != 0 && g_file_get_contents (self->path, &text, NULL, NULL))
     root = fm_json_parse_bounded (text, strlen (text), NULL);
   object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   list = fm_json_get_object (object, "transfers");
@@ -199,13 +202,11 @@ fm_sent_history_add_recipients (FmSentHistory  *self,
   return fm_sent_history_add (self, transfer_id, all, error);
 }
 
-/* The recipients of @transfer_id, or NULL when it was not sent from here
- * (an empty vector: sent as a link only). */
-GStrv
-fm_sent_history_lookup (FmSentHistory *self,
-                        const char    *transfer_id)
+static GStrv
+recipients_of (JsonObject *list,
+               const char *transfer_id)
 {
-  JsonObject *entry = fm_json_get_object (transfers (self), transfer_id);
+  JsonObject *entry = fm_json_get_object (list, transfer_id);
   JsonArray *to = fm_json_get_array (entry, "to");
   g_autoptr(GStrvBuilder) builder = NULL;
 
@@ -222,15 +223,27 @@ fm_sent_history_lookup (FmSentHistory *self,
   return g_strv_builder_end (builder);
 }
 
-/* Gives every transfer of @list that was sent from here its recipients. */
+/* The recipients of @transfer_id, or NULL when it was not sent from here
+ * (an empty vector: sent as a link only). */
+GStrv
+fm_sent_history_lookup (FmSentHistory *self,
+                        const char    *transfer_id)
+{
+  return recipients_of (transfers (self), transfer_id);
+}
+
+/* Gives every transfer of @list that was sent from here its recipients:
+ * the file is looked at once, however long the list. */
 void
 fm_sent_history_apply (FmSentHistory *self,
                        GListModel    *list)
 {
+  JsonObject *known = transfers (self);
+
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
-      g_auto(GStrv) to = fm_sent_history_lookup (self, fm_transfer_get_id (t));
+      g_auto(GStrv) to = recipients_of (known, fm_transfer_get_id (t));
 
       if (to != NULL)
         fm_transfer_set_recipients (t, (const char * const *) to);

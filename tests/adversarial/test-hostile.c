@@ -135,17 +135,6 @@ assert_same_contents (const char *a,
   g_assert_true (memcmp (x, y, nx) == 0);
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (d != NULL && g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 /* -------------------------------------------------- the download folder */
 
 /* A symlink planted under the .part's name must not redirect the bytes:
@@ -302,7 +291,7 @@ test_same_name_at_once (FmTestFixture *f,
   g_assert_cmpstr (fm_download_job_get_path (ja), !=, fm_download_job_get_path (jb));
   assert_same_contents (a, fm_download_job_get_path (ja));
   assert_same_contents (b, fm_download_job_get_path (jb));
-  g_assert_cmpuint (count_entries (dir), ==, 2);
+  g_assert_cmpuint (fm_test_count_entries (dir), ==, 2);
 }
 
 /* The same file twice at once: one downloads, the other is told it is
@@ -324,7 +313,7 @@ test_same_file_twice (FmTestFixture *f,
   g_assert_error (pair.errors[1], FM_ERROR, FM_ERROR_BUSY);
   g_clear_error (&pair.errors[1]);
   assert_same_contents (src, fm_download_job_get_path (one));
-  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (fm_test_count_entries (dir), ==, 1);
 }
 
 /* A server that sends more than the size it announced is stopped at that
@@ -345,7 +334,7 @@ test_oversize_download (FmTestFixture *f,
   g_assert_false (run_download (job, &error));
   g_assert_error (error, FM_ERROR, FM_ERROR_DOWNLOAD_FAILED);
   g_assert_nonnull (strstr (error->message, "more than the 10 bytes"));
-  g_assert_cmpuint (count_entries (dir), ==, 0);
+  g_assert_cmpuint (fm_test_count_entries (dir), ==, 0);
   g_assert_cmpint (fm_download_job_get_bytes_received (job), <=, 10);
 }
 
