@@ -114,7 +114,7 @@ gboolean
 fm_cli_require_login (FmCli *cli,
                       int   *exit_code)
 {
-  if (fm_client_get_login_token (cli->client) != NULL)
+  if (fm_session_is_logged_in (cli->session))
     return TRUE;
   g_printerr (_("filemail: You are not logged in. Run “filemail login --username EMAIL” first.\n"));
   *exit_code = FM_CLI_EXIT_ERROR;
@@ -313,7 +313,7 @@ main (int   argc,
   g_autofree char *server = NULL;
   g_autofree char *ca_file = NULL;
   g_autofree char *api_key = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(GAsyncResult) restored = NULL;
   g_autoptr(GError) error = NULL;
   FmCli cli = { 0 };
   int command_index = 0, status;
@@ -336,15 +336,19 @@ main (int   argc,
     server = help ? g_strdup (FM_DEFAULT_API_URL) : fm_config_get_api_url ();
   cli.server = server;
   cli.cancellable = g_cancellable_new ();
-  cli.client = fm_client_new (server, &error);
-  if (cli.client == NULL || (ca_file != NULL && !fm_client_set_ca_file (cli.client, ca_file, &error)))
+  cli.session = fm_session_new_for_url (server, &error);
+  if (cli.session == NULL)
+    return fm_cli_fail (error);
+  cli.client = fm_session_get_client (cli.session);
+  if (ca_file != NULL && !fm_client_set_ca_file (cli.client, ca_file, &error))
     return fm_cli_fail (error);
   if (!help)
     {
       api_key = fm_config_get_api_key ();
       fm_client_set_api_key (cli.client, api_key);
-      token = fm_account_lookup (fm_client_get_base_url (cli.client), NULL, NULL);
-      fm_client_set_login_token (cli.client, token);
+      /* a login that cannot be read is no login: commands say so */
+      fm_session_restore_login_async (cli.session, NULL, fm_cli_async_cb, &restored);
+      fm_session_restore_login_finish (cli.session, fm_cli_await (&restored), NULL);
     }
   g_unix_signal_add (SIGINT, interrupt_cb, &cli);
   g_unix_signal_add (SIGTERM, interrupt_cb, &cli);
@@ -353,11 +357,11 @@ main (int   argc,
     if (g_str_equal (argv[command_index], commands[i].name))
       {
         status = commands[i].run (&cli, argc - command_index, argv + command_index);
-        g_clear_object (&cli.client);
+        g_clear_object (&cli.session);
         g_clear_object (&cli.cancellable);
         return status;
       }
   g_printerr (_("filemail: unknown command “%s”. Run “filemail --help” for the list.\n"), argv[command_index]);
-  g_clear_object (&cli.client);
+  g_clear_object (&cli.session);
   return FM_CLI_EXIT_USAGE;
 }

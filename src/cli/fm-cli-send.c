@@ -122,9 +122,7 @@ run_job (FmCli         *cli,
 static FmUploadQueue *
 open_queue (FmCli *cli)
 {
-  g_autoptr(FmQueueStore) store = fm_queue_store_new_default ();
-
-  return fm_upload_queue_new (cli->client, store);
+  return g_object_ref (fm_session_get_queue (cli->session));
 }
 
 int

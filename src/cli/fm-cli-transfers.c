@@ -20,7 +20,7 @@ fm_cli_login (FmCli  *cli,
               int     argc,
               char  **argv)
 {
-  g_autofree char *username = NULL, *password = NULL, *token = NULL;
+  g_autofree char *username = NULL, *password = NULL;
   gboolean password_stdin = FALSE;
   GOptionEntry entries[] = {
     { "username", 'u', 0, G_OPTION_ARG_STRING, &username, N_("Your e-mail address"), N_("EMAIL") },
@@ -41,13 +41,13 @@ fm_cli_login (FmCli  *cli,
   password = password_stdin ? fm_cli_read_line (stdin) : fm_cli_prompt_password (_("Password: "));
   if (password == NULL)
     return fm_cli_usage_error ("login", _("no terminal to ask for the password on: use --password-stdin"));
-  fm_client_set_login_token (cli->client, NULL);
-  fm_client_login_async (cli->client, username, password, cli->cancellable, fm_cli_async_cb, &result);
+  fm_session_login_async (cli->session, username, password, cli->cancellable, fm_cli_async_cb, &result);
   memset (password, 0, strlen (password));
-  token = fm_client_login_finish (cli->client, fm_cli_await (&result), &error);
-  if (token == NULL)
+  if (!fm_session_login_finish (cli->session, fm_cli_await (&result), &error))
     return fm_cli_fail (error);
-  if (!fm_account_store (fm_client_get_base_url (cli->client), username, token, &storage, &error))
+  g_clear_object (&result);
+  fm_session_keep_login_async (cli->session, cli->cancellable, fm_cli_async_cb, &result);
+  if (!fm_session_keep_login_finish (cli->session, fm_cli_await (&result), &storage, &error))
     return fm_cli_fail (error);
   if (storage == FM_ACCOUNT_STORED_FILE)
     g_printerr (_("filemail: warning: no keyring (Secret Service) is running; the login is kept in a "
@@ -64,20 +64,23 @@ fm_cli_logout (FmCli  *cli,
   g_autoptr(GOptionContext) context = fm_cli_option_context ("logout", NULL,
     _("Log out and forget the stored login."), NULL);
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) server_error = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean ok;
   int status;
 
   if (!fm_cli_parse (context, "logout", &argc, &argv, &status))
     return status;
-  if (fm_client_get_login_token (cli->client) == NULL)
-    return g_print (_("Not logged in.\n")), FM_CLI_EXIT_OK;
-  fm_client_logout_async (cli->client, cli->cancellable, fm_cli_async_cb, &result);
-  /* an expired token is logged out already: forget it all the same */
-  if (!fm_client_logout_finish (cli->client, fm_cli_await (&result), &error) &&
-      !fm_error_is_auth_expired (error))
-    g_printerr (_("filemail: the server did not confirm the logout: %s\n"), error->message);
-  g_clear_error (&error);
-  if (!fm_account_clear (fm_client_get_base_url (cli->client), &error))
+  if (!fm_session_is_logged_in (cli->session))
+    {
+      g_print (_("Not logged in.\n"));
+      return FM_CLI_EXIT_OK;
+    }
+  fm_session_logout_async (cli->session, cli->cancellable, fm_cli_async_cb, &result);
+  ok = fm_session_logout_finish (cli->session, fm_cli_await (&result), &server_error, &error);
+  if (server_error != NULL)
+    g_printerr (_("filemail: the server did not confirm the logout: %s\n"), server_error->message);
+  if (!ok)
     return fm_cli_fail (error);
   g_print (_("Logged out.\n"));
   return FM_CLI_EXIT_OK;
@@ -247,7 +250,7 @@ with_list_item (FmCli      *cli,
 {
   g_autoptr(FmTransfer) owned = details;
 
-  if (fm_client_get_login_token (cli->client) == NULL)
+  if (!fm_session_is_logged_in (cli->session))
     return g_steal_pointer (&owned);
   for (int sent = 1; sent >= 0; sent--)
     {

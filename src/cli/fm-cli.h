@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "fm-client.h"
+#include "fm-session.h"
 #include "fm-download-job.h"
 #include "fm-upload-job.h"
 #include "fm-upload-queue.h"
@@ -21,7 +22,8 @@ G_BEGIN_DECLS
 
 typedef struct {
   char     *server;
-  FmClient     *client;
+  FmSession    *session;
+  FmClient     *client;       /* the session's */
   GCancellable *cancellable;   /* cancelled by Ctrl-C (SIGINT) or SIGTERM */
 } FmCli;
 

@@ -49,6 +49,8 @@ struct _FmDownloadJob
   guint          retry_id;
   gulong         cancel_id;
 
+  FmTransferFile *file;         /* what is downloaded, when known */
+  GCancellable  *cancellable;   /* of the running run_async (fm_download_job_stop) */
   GTask         *task;          /* the running run_async */
   FmDownloadState state;
   GError        *error;         /* of the last run, if it failed */
@@ -79,6 +81,7 @@ enum {
   PROP_SPEED,
   PROP_PATH,
   PROP_STATE,
+  PROP_FILE,
   N_PROPS
 };
 
@@ -278,8 +281,9 @@ finish_run (FmDownloadJob *self,
   close_files (self);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->cancel_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
+    g_cancellable_disconnect (self->cancellable, self->cancel_id);
   self->cancel_id = 0;
+  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   tick_cb (self);
   g_clear_error (&self->error);
@@ -668,7 +672,9 @@ fm_download_job_run_async (FmDownloadJob       *self,
   GError *error = NULL;
 
   g_return_if_fail (self->task == NULL);
-  self->task = g_task_new (self, cancellable, callback, user_data);
+  /* a cancellable of its own when none is given, so Stop always works */
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  self->task = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (self->task, fm_download_job_run_async);
   self->sample_time = self->run_start = g_get_monotonic_time ();
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
@@ -684,8 +690,7 @@ fm_download_job_run_async (FmDownloadJob       *self,
   self->sample_bytes = self->received;
   g_free (self->current_url);
   self->current_url = g_strdup (self->url);
-  if (cancellable != NULL)
-    self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
+  self->cancel_id = g_cancellable_connect (self->cancellable, G_CALLBACK (cancelled_cb), self, NULL);
   start_request (self);
 }
 
@@ -712,6 +717,8 @@ fm_download_job_finalize (GObject *object)
   g_clear_object (&self->msg);
   g_clear_object (&self->session);
   g_clear_object (&self->retry);
+  g_clear_object (&self->file);
+  g_clear_object (&self->cancellable);
   g_free (self->url);
   g_free (self->current_url);
   g_free (self->name);
@@ -734,6 +741,7 @@ fm_download_job_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_FRACTION: g_value_set_double (value, fm_download_job_get_fraction (self)); break;
     case PROP_SPEED: g_value_set_double (value, self->speed); break;
     case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_FILE: g_value_set_object (value, self->file); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -754,6 +762,8 @@ fm_download_job_class_init (FmDownloadJobClass *klass)
   properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, flags);
   properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, FM_TYPE_DOWNLOAD_STATE,
                                               FM_DOWNLOAD_STATE_IDLE, flags);
+  /* the FmTransferFile given to fm_download_job_new_for_file, else NULL */
+  properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, FM_TYPE_TRANSFER_FILE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -806,9 +816,27 @@ fm_download_job_new_for_file (SoupSession    *session,
                                                     ? fm_transfer_file_get_transfer_id (file) : "",
                                           fm_transfer_file_get_id (file));
 
-  return fm_download_job_new (session, fm_transfer_file_get_download_url (file),
-                              fm_transfer_file_get_filename (file), fm_transfer_file_get_filesize (file),
-                              directory, key);
+  FmDownloadJob *self = fm_download_job_new (session, fm_transfer_file_get_download_url (file),
+                                             fm_transfer_file_get_filename (file),
+                                             fm_transfer_file_get_filesize (file), directory, key);
+
+  self->file = g_object_ref (file);
+  return self;
+}
+
+FmTransferFile *
+fm_download_job_get_file (FmDownloadJob *self)
+{
+  return self->file;
+}
+
+/* Stops the running download (it ends STOPPED; the .part stays for the
+ * next run); nothing happens when none runs. */
+void
+fm_download_job_stop (FmDownloadJob *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
 }
 
 void

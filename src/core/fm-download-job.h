@@ -52,6 +52,8 @@ FmDownloadJob *fm_download_job_new            (SoupSession   *session,
 FmDownloadJob *fm_download_job_new_for_file   (SoupSession   *session,
                                                FmTransferFile *file,
                                                const char    *directory);
+FmTransferFile *fm_download_job_get_file      (FmDownloadJob  *self);
+void           fm_download_job_stop           (FmDownloadJob  *self);
 void           fm_download_job_set_retry_policy (FmDownloadJob *self,
                                                FmRetryPolicy *policy);
 void           fm_download_job_run_async      (FmDownloadJob       *self,

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fm-session.c: a person using Filemail (see fm-session.h) */
+#define G_LOG_DOMAIN "fm-session"
+
+#include <errno.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "fm-config.h"
+#include "fm-error.h"
+#include "fm-session.h"
+
+struct _FmSession
+{
+  GObject        parent_instance;
+
+  FmClient      *client;
+  FmUploadQueue *queue;
+  GListStore    *downloads;        /* FmDownloadJob, newest first */
+  char          *account_email;    /* NULL while logged out */
+  char          *last_email;       /* the address last logged in with */
+  char          *download_folder;  /* as configured; "" or NULL: Downloads */
+  char          *resolved_folder;
+  gboolean       busy;
+};
+
+G_DEFINE_FINAL_TYPE (FmSession, fm_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT_EMAIL,
+  PROP_LAST_EMAIL,
+  PROP_LOGGED_IN,
+  PROP_DOWNLOAD_FOLDER,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_LOGIN_EXPIRED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+FmClient *
+fm_session_get_client (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return self->client;
+}
+
+FmUploadQueue *
+fm_session_get_queue (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return self->queue;
+}
+
+/* ---------------------------------------------------------------- busy */
+
+static void
+update_busy (FmSession *self)
+{
+  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0;
+
+  for (guint i = 0; !busy && i < g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i++)
+    {
+      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
+
+      busy = fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_RUNNING;
+    }
+  if (busy == self->busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Uploads or downloads run: a desktop keeps the program alive for them. */
+gboolean
+fm_session_is_busy (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), FALSE);
+  return self->busy;
+}
+
+/* ------------------------------------------------------------- account */
+
+static void
+set_string (char **slot, const char *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* Jobs that failed because the login expired go again after a login. */
+static void
+retry_auth_failures (FmSession *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED &&
+          fm_error_is_auth_expired (fm_upload_job_get_error (job)))
+        fm_upload_job_retry (job);
+    }
+}
+
+/* @token NULL: logged out (the address stays known as last-email). */
+void
+fm_session_set_account (FmSession  *self,
+                        const char *email,
+                        const char *token)
+{
+  gboolean was_logged_in = self->account_email != NULL;
+
+  g_return_if_fail (FM_IS_SESSION (self));
+  fm_client_set_login_token (self->client, token);
+  set_string (&self->account_email, token != NULL ? (email != NULL ? email : "") : NULL);
+  if (email != NULL && *email != '\0' && g_strcmp0 (email, self->last_email) != 0)
+    {
+      set_string (&self->last_email, email);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_EMAIL]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_EMAIL]);
+  if (was_logged_in != (token != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGGED_IN]);
+  if (token != NULL)
+    retry_auth_failures (self);
+}
+
+const char *
+fm_session_get_account_email (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return self->account_email;
+}
+
+const char *
+fm_session_get_last_email (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return self->last_email;
+}
+
+gboolean
+fm_session_is_logged_in (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), FALSE);
+  return self->account_email != NULL;
+}
+
+static void
+expire_login (FmSession *self)
+{
+  if (self->account_email == NULL && fm_client_get_login_token (self->client) == NULL)
+    return;
+  fm_session_set_account (self, self->last_email, NULL);
+  g_signal_emit (self, signals[SIGNAL_LOGIN_EXPIRED], 0);
+}
+
+/* Any caller that hears "your login expired" from the server says so
+ * here, and the whole program learns it once. */
+void
+fm_session_report_error (FmSession    *self,
+                         const GError *error)
+{
+  g_return_if_fail (FM_IS_SESSION (self));
+  if (fm_error_is_auth_expired (error))
+    expire_login (self);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FmSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autofree char *token = fm_client_login_finish (FM_CLIENT (source), result, &error);
+
+  if (token == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  fm_session_set_account (self, g_task_get_task_data (task), token);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Logs in; the account is set when it finishes (keep it with
+ * fm_session_keep_login_async). */
+void
+fm_session_login_async (FmSession           *self,
+                        const char          *email,
+                        const char          *password,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fm_session_login_async);
+  g_task_set_task_data (task, g_strstrip (g_strdup (email)), g_free);
+  /* an old token must not ride along on the login call */
+  fm_client_set_login_token (self->client, NULL);
+  fm_client_login_async (self->client, g_task_get_task_data (task), password, cancellable, login_cb, task);
+}
+
+gboolean
+fm_session_login_finish (FmSession     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+kept_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FmAccountStorage *storage = g_new0 (FmAccountStorage, 1);
+  GError *error = NULL;
+
+  if (!fm_account_store_finish (result, storage, &error))
+    {
+      g_free (storage);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, storage, g_free);
+}
+
+/* Stores the token of the account logged in now for the next runs. */
+void
+fm_session_keep_login_async (FmSession           *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *token = fm_client_get_login_token (self->client);
+
+  g_task_set_source_tag (task, fm_session_keep_login_async);
+  if (token == NULL)
+    {
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_NOT_LOGGED_IN, _("You are not logged in."));
+      g_object_unref (task);
+      return;
+    }
+  fm_account_store_async (fm_client_get_base_url (self->client), self->account_email, token,
+                          cancellable, kept_cb, task);
+}
+
+gboolean
+fm_session_keep_login_finish (FmSession         *self,
+                              GAsyncResult      *result,
+                              FmAccountStorage  *storage,
+                              GError           **error)
+{
+  g_autofree FmAccountStorage *kept = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  kept = g_task_propagate_pointer (G_TASK (result), error);
+  if (kept != NULL && storage != NULL)
+    *storage = *kept;
+  return kept != NULL;
+}
+
+static void
+restored_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FmSession *self = g_task_get_source_object (task);
+  g_autofree char *email = NULL;
+  GError *error = NULL;
+  g_autofree char *token = fm_account_lookup_finish (result, &email, &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (token != NULL)
+    fm_session_set_account (self, email, token);
+  g_task_return_boolean (task, token != NULL);
+}
+
+/* Brings back a kept login (FILEMAIL_LOGINTOKEN first); finishes TRUE
+ * when there was one. */
+void
+fm_session_restore_login_async (FmSession           *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fm_session_restore_login_async);
+  fm_account_lookup_async (fm_client_get_base_url (self->client), cancellable, restored_cb, task);
+}
+
+gboolean
+fm_session_restore_login_finish (FmSession     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct {
+  GError *server_error;
+} LogoutData;
+
+static void
+logout_data_free (gpointer data)
+{
+  LogoutData *logout = data;
+
+  g_clear_error (&logout->server_error);
+  g_free (logout);
+}
+
+static void
+cleared_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FmSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  /* logged out here whatever the server or the keyring said */
+  fm_session_set_account (self, self->last_email, NULL);
+  if (!fm_account_clear_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+server_logout_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  FmSession *self = g_task_get_source_object (task);
+  LogoutData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  /* an expired token is logged out already: no complaint to pass on */
+  if (!fm_client_logout_finish (FM_CLIENT (source), result, &error) && !fm_error_is_auth_expired (error))
+    data->server_error = error;
+  else
+    g_clear_error (&error);
+  fm_account_clear_async (fm_client_get_base_url (self->client), NULL, cleared_cb, task);
+}
+
+/* Logs out at the server and forgets the kept login. @server_error gets
+ * what the server said when it did not confirm (the login is forgotten
+ * here all the same); @error what kept the stored login from going. */
+void
+fm_session_logout_async (FmSession           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fm_session_logout_async);
+  g_task_set_task_data (task, g_new0 (LogoutData, 1), logout_data_free);
+  if (fm_client_get_login_token (self->client) == NULL)
+    fm_account_clear_async (fm_client_get_base_url (self->client), NULL, cleared_cb, task);
+  else
+    fm_client_logout_async (self->client, cancellable, server_logout_cb, task);
+}
+
+gboolean
+fm_session_logout_finish (FmSession     *self,
+                          GAsyncResult  *result,
+                          GError       **server_error,
+                          GError       **error)
+{
+  LogoutData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  data = g_task_get_task_data (G_TASK (result));
+  if (data->server_error != NULL && server_error != NULL)
+    *server_error = g_error_copy (data->server_error);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* -------------------------------------------------------------- uploads */
+
+static void
+upload_state_cb (FmUploadJob *job,
+                 GParamSpec  *pspec,
+                 FmSession   *self)
+{
+  if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED)
+    fm_session_report_error (self, fm_upload_job_get_error (job));
+  update_busy (self);
+}
+
+static void
+queue_items_changed_cb (GListModel *queue,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        FmSession  *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
+      g_signal_connect_object (job, "notify::state", G_CALLBACK (upload_state_cb), self, 0);
+    }
+  update_busy (self);
+}
+
+/* ------------------------------------------------------------ downloads */
+
+GListModel *
+fm_session_get_downloads (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return G_LIST_MODEL (self->downloads);
+}
+
+/* The folder downloads go to: the configured one, else the desktop's
+ * Downloads folder. */
+const char *
+fm_session_get_download_folder (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  if (self->resolved_folder == NULL)
+    self->resolved_folder = fm_config_resolve_download_folder (self->download_folder);
+  return self->resolved_folder;
+}
+
+/* @folder: a path, "~/…", or "" / NULL for the Downloads folder. */
+void
+fm_session_set_download_folder (FmSession  *self,
+                                const char *folder)
+{
+  g_return_if_fail (FM_IS_SESSION (self));
+  if (g_strcmp0 (folder, self->download_folder) == 0)
+    return;
+  set_string (&self->download_folder, folder);
+  g_clear_pointer (&self->resolved_folder, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_FOLDER]);
+}
+
+/* The newest download of a file (by transfer and file id), or NULL. */
+FmDownloadJob *
+fm_session_find_download (FmSession      *self,
+                          FmTransferFile *file)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i++)
+    {
+      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
+      FmTransferFile *other = fm_download_job_get_file (job);
+
+      if (other != NULL &&
+          g_strcmp0 (fm_transfer_file_get_id (other), fm_transfer_file_get_id (file)) == 0 &&
+          g_strcmp0 (fm_transfer_file_get_transfer_id (other), fm_transfer_file_get_transfer_id (file)) == 0)
+        return job;
+    }
+  return NULL;
+}
+
+static void
+download_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(FmSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* the job's state and error tell the rows */
+  if (!fm_download_job_run_finish (FM_DOWNLOAD_JOB (source), result, &error))
+    {
+      g_debug ("download stopped: %s", error->message);
+      fm_session_report_error (self, error);
+    }
+  update_busy (self);
+}
+
+/* Starts downloading @file into @folder (NULL: the download folder); a
+ * .part left there by an earlier attempt is continued. The job replaces
+ * any earlier entry for the same file. */
+FmDownloadJob *
+fm_session_download (FmSession       *self,
+                     FmTransferFile  *file,
+                     const char      *folder,
+                     GError         **error)
+{
+  g_autoptr(FmDownloadJob) job = NULL;
+  guint position;
+
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  if (folder == NULL)
+    folder = fm_session_get_download_folder (self);
+  if (g_mkdir_with_parents (folder, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create the download folder “%s”: %s"), folder, g_strerror (saved));
+      return NULL;
+    }
+  job = fm_download_job_new_for_file (fm_client_get_session (self->client), file, folder);
+  for (FmDownloadJob *old = fm_session_find_download (self, file); old != NULL;
+       old = fm_session_find_download (self, file))
+    if (g_list_store_find (self->downloads, old, &position))
+      g_list_store_remove (self->downloads, position);
+  g_signal_connect_object (job, "notify::state", G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
+  g_list_store_insert (self->downloads, 0, job);
+  fm_download_job_run_async (job, NULL, download_done_cb, g_object_ref (self));
+  return job;   /* the list keeps it */
+}
+
+/* Forgets downloads that are not running (the files stay). */
+void
+fm_session_clear_downloads (FmSession *self)
+{
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i-- > 0;)
+    {
+      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
+
+      if (fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_RUNNING)
+        g_list_store_remove (self->downloads, i);
+    }
+}
+
+/* -------------------------------------------------------------- GObject */
+
+static void
+fm_session_dispose (GObject *object)
+{
+  FmSession *self = FM_SESSION (object);
+
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->downloads);
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (fm_session_parent_class)->dispose (object);
+}
+
+static void
+fm_session_finalize (GObject *object)
+{
+  FmSession *self = FM_SESSION (object);
+
+  g_free (self->account_email);
+  g_free (self->last_email);
+  g_free (self->download_folder);
+  g_free (self->resolved_folder);
+  G_OBJECT_CLASS (fm_session_parent_class)->finalize (object);
+}
+
+static void
+fm_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FmSession *self = FM_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT_EMAIL: g_value_set_string (value, self->account_email); break;
+    case PROP_LAST_EMAIL: g_value_set_string (value, self->last_email); break;
+    case PROP_LOGGED_IN: g_value_set_boolean (value, self->account_email != NULL); break;
+    case PROP_DOWNLOAD_FOLDER: g_value_set_string (value, self->download_folder); break;
+    case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fm_session_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_DOWNLOAD_FOLDER: fm_session_set_download_folder (FM_SESSION (object), g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fm_session_class_init (FmSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = fm_session_dispose;
+  object_class->finalize = fm_session_finalize;
+  object_class->get_property = fm_session_get_property;
+  object_class->set_property = fm_session_set_property;
+
+  /* the e-mail of the logged-in account, NULL when logged out */
+  properties[PROP_ACCOUNT_EMAIL] = g_param_spec_string ("account-email", NULL, NULL, NULL, flags);
+  /* the address last logged in with, kept after a logout or an expiry */
+  properties[PROP_LAST_EMAIL] = g_param_spec_string ("last-email", NULL, NULL, NULL, flags);
+  properties[PROP_LOGGED_IN] = g_param_spec_boolean ("logged-in", NULL, NULL, FALSE, flags);
+  properties[PROP_DOWNLOAD_FOLDER] = g_param_spec_string ("download-folder", NULL, NULL, NULL,
+                                                          flags | G_PARAM_WRITABLE);
+  properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* the server said the login expired: ask for it again */
+  signals[SIGNAL_LOGIN_EXPIRED] = g_signal_new ("login-expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+fm_session_init (FmSession *self)
+{
+  self->downloads = g_list_store_new (FM_TYPE_DOWNLOAD_JOB);
+}
+
+FmSession *
+fm_session_new (FmClient     *client,
+                FmQueueStore *store)
+{
+  FmSession *self = g_object_new (FM_TYPE_SESSION, NULL);
+
+  self->client = g_object_ref (client);
+  self->queue = fm_upload_queue_new (client, store);
+  g_signal_connect (self->queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);
+  return self;
+}
+
+/* A session for @api_url with the queue in the state folder; reads no
+ * settings (what `filemail COMMAND --help` needs). */
+FmSession *
+fm_session_new_for_url (const char  *api_url,
+                        GError     **error)
+{
+  g_autoptr(FmClient) client = fm_client_new (api_url, error);
+  g_autoptr(FmQueueStore) store = NULL;
+
+  if (client == NULL)
+    return NULL;
+  store = fm_queue_store_new_default ();
+  return fm_session_new (client, store);
+}
+
+/* A session for @api_url (NULL: FILEMAIL_API_URL or the settings, else
+ * Filemail's), with the configured API key. */
+FmSession *
+fm_session_new_from_config (const char  *api_url,
+                            GError     **error)
+{
+  g_autofree char *url = api_url != NULL ? g_strdup (api_url) : fm_config_get_api_url ();
+  g_autofree char *key = NULL;
+  FmSession *self = fm_session_new_for_url (url, error);
+
+  if (self == NULL)
+    return NULL;
+  key = fm_config_get_api_key ();
+  fm_client_set_api_key (self->client, key);
+  return self;
+}
