@@ -44,6 +44,7 @@ fm_test_app_start (FmTestApp   *t,
   t->app = fm_application_new ();
   g_application_register (G_APPLICATION (t->app), NULL, &error);
   g_assert_no_error (error);
-  t->window = fm_window_new (t->app);
+  t->window = fm_window_new (GTK_APPLICATION (t->app), fm_application_get_session (t->app),
+                             fm_application_get_settings (t->app));
   gtk_window_present (GTK_WINDOW (t->window));
 }

@@ -22,7 +22,7 @@ static FmTestApp ui;
 static gboolean
 logged_in_cb (gpointer data)
 {
-  return fm_application_get_account_email (ui.app) != NULL;
+  return fm_session_get_account_email (fm_application_get_session (ui.app)) != NULL;
 }
 
 static void
@@ -33,14 +33,14 @@ login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *token = fm_client_login_finish (FM_CLIENT (source), result, &error);
 
   g_assert_no_error (error);
-  fm_application_set_account (ui.app, email, token);
+  fm_session_set_account (fm_application_get_session (ui.app), email, token);
 }
 
 static void
 log_in_as (const char *email, const char *password)
 {
-  fm_application_set_account (ui.app, NULL, NULL);
-  fm_client_login_async (fm_application_get_client (ui.app), email, password, NULL, login_cb, (gpointer) email);
+  fm_session_set_account (fm_application_get_session (ui.app), NULL, NULL);
+  fm_client_login_async (fm_session_get_client (fm_application_get_session (ui.app)), email, password, NULL, login_cb, (gpointer) email);
   fm_test_spin_until (logged_in_cb, NULL);
 }
 
@@ -349,7 +349,7 @@ test_detail_and_download (void)
   g_assert_cmpstr (contents, ==, "seed 2\n");
   g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
   /* the Downloads list has it, once (the second attempt replaced the first) */
-  g_assert_cmpuint (g_list_model_get_n_items (fm_application_get_downloads (ui.app)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fm_application_get_session (ui.app))), ==, 1);
   screenshot ("inbox.png");
 }
 
@@ -388,7 +388,7 @@ test_download_outlives_the_view (void)
   fm_test_server_configure (ui.server, "slow_ms", "400", NULL);
   fm_file_row_download (file_row (view, 0));
   g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DOWNLOADING);
-  job = g_object_ref (fm_application_find_download (ui.app, file));
+  job = g_object_ref (fm_session_find_download (fm_application_get_session (ui.app), file));
   /* nothing selected: the file rows are gone, the download is not */
   fm_transfer_list_select (inbox, GTK_INVALID_LIST_POSITION);
   g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "none");
@@ -400,7 +400,7 @@ test_download_outlives_the_view (void)
   open_transfer (inbox, "Holiday 2");
   g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
   g_assert_true (g_str_has_suffix (fm_download_job_get_path (job), "/file-1.txt"));
-  g_assert_cmpuint (g_list_model_get_n_items (fm_application_get_downloads (ui.app)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fm_application_get_session (ui.app))), ==, 2);
   open_transfer (inbox, "Holiday 1");
   g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
   g_object_unref (job);
@@ -488,14 +488,14 @@ outbox_shows_unfinished_uploads (FmTransferList *outbox)
   GListModel *uploads = fm_transfer_list_get_uploads (outbox);
 
   g_assert_true (g_file_set_contents (path, "draft", -1, NULL));
-  job = fm_upload_job_new (fm_application_get_client (ui.app), options, paths);
+  job = fm_upload_job_new (fm_session_get_client (fm_application_get_session (ui.app)), options, paths);
   g_assert_cmpuint (g_list_model_get_n_items (uploads), ==, 0);
-  fm_upload_queue_add (fm_application_get_queue (ui.app), job);
+  fm_upload_queue_add (fm_session_get_queue (fm_application_get_session (ui.app)), job);
   fm_upload_job_pause (job);
   g_assert_cmpuint (g_list_model_get_n_items (uploads), ==, 1);
   fm_upload_job_cancel (job);
   g_assert_cmpuint (g_list_model_get_n_items (uploads), ==, 0);
-  fm_upload_queue_remove (fm_application_get_queue (ui.app), job);
+  fm_upload_queue_remove (fm_session_get_queue (fm_application_get_session (ui.app)), job);
 }
 
 static void
@@ -675,9 +675,9 @@ test_outbox_rename_remove_delete (void)
 
     options->to = g_strdup ("bob@example.com");
     options->subject = g_strdup ("Half done");
-    fm_client_transfer_initialize_async (fm_application_get_client (ui.app), options, NULL,
+    fm_client_transfer_initialize_async (fm_session_get_client (fm_application_get_session (ui.app)), options, NULL,
                                          fm_test_async_cb, &result);
-    ticket = fm_client_transfer_initialize_finish (fm_application_get_client (ui.app),
+    ticket = fm_client_transfer_initialize_finish (fm_session_get_client (fm_application_get_session (ui.app)),
                                                    fm_test_await (&result), &error);
     g_assert_no_error (error);
     fm_transfer_list_refresh (outbox);

@@ -175,7 +175,7 @@ test_paste_and_drop (void)
 static gboolean
 queue_has_done_job (gpointer data)
 {
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (ui.app));
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (fm_application_get_session (ui.app)));
   g_autoptr(FmUploadJob) job = g_list_model_get_n_items (queue) > 0 ? g_list_model_get_item (queue, 0) : NULL;
 
   return job != NULL && fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE;
@@ -187,7 +187,7 @@ test_send_adds_a_job (void)
   FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
   g_autofree char *a = make_file ("report.pdf", 5000);
   const char *paths[] = { a, NULL };
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (ui.app));
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (fm_application_get_session (ui.app)));
   g_autoptr(FmUploadJob) job = NULL;
   g_autoptr(FmUploadRow) row = NULL;
 
@@ -204,7 +204,7 @@ test_send_adds_a_job (void)
   fm_test_spin_until (queue_has_done_job, NULL);
   job = g_list_model_get_item (queue, 0);
   g_assert_cmpstr (fm_upload_job_dup_title (job), ==, "The report");
-  row = g_object_ref_sink (fm_upload_row_new (job, fm_application_get_queue (ui.app)));
+  row = g_object_ref_sink (fm_upload_row_new (job, fm_session_get_queue (fm_application_get_session (ui.app))));
   g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent");
   g_assert_true (g_str_has_prefix (fm_upload_job_get_download_url (job), "http://127.0.0.1:"));
 }
@@ -220,7 +220,7 @@ job_settled (gpointer job)
 static void
 test_row_states (void)
 {
-  FmClient *client = fm_application_get_client (ui.app);
+  FmClient *client = fm_session_get_client (fm_application_get_session (ui.app));
   g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
   g_autofree char *missing = g_build_filename (ui.root, "not-there.txt", NULL);
   g_autofree char *a = make_file ("state.bin", 100);
@@ -228,8 +228,8 @@ test_row_states (void)
   const char *good[] = { a, NULL };
   g_autoptr(FmUploadJob) failing = fm_upload_job_new (client, options, bad);
   g_autoptr(FmUploadJob) paused = fm_upload_job_new (client, options, good);
-  g_autoptr(FmUploadRow) row1 = g_object_ref_sink (fm_upload_row_new (failing, fm_application_get_queue (ui.app)));
-  g_autoptr(FmUploadRow) row2 = g_object_ref_sink (fm_upload_row_new (paused, fm_application_get_queue (ui.app)));
+  g_autoptr(FmUploadRow) row1 = g_object_ref_sink (fm_upload_row_new (failing, fm_session_get_queue (fm_application_get_session (ui.app))));
+  g_autoptr(FmUploadRow) row2 = g_object_ref_sink (fm_upload_row_new (paused, fm_session_get_queue (fm_application_get_session (ui.app))));
 
   g_assert_cmpstr (fm_upload_row_get_status (row1), ==, "Waiting to start");
   fm_upload_job_start (failing);
@@ -250,13 +250,13 @@ dialog_settled (gpointer dialog)
 static gboolean
 logged_in (gpointer data)
 {
-  return fm_application_get_account_email (ui.app) != NULL;
+  return fm_session_get_account_email (fm_application_get_session (ui.app)) != NULL;
 }
 
 static void
 test_login (void)
 {
-  FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (ui.app));
+  FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (fm_application_get_session (ui.app)));
 
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "login"));
@@ -271,7 +271,7 @@ test_login (void)
   g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "captcha"));
   fm_login_dialog_submit (dialog, "alice@example.com", "alice-password");
   fm_test_spin_until (logged_in, NULL);
-  g_assert_cmpstr (fm_application_get_account_email (ui.app), ==, "alice@example.com");
+  g_assert_cmpstr (fm_session_get_account_email (fm_application_get_session (ui.app)), ==, "alice@example.com");
   /* the menu now offers Log Out, not Log In */
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "logout"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "login"));

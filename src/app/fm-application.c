@@ -13,7 +13,6 @@
 
 #include <glib/gi18n.h>
 
-#include "fm-account.h"
 #include "fm-application.h"
 #include "fm-format.h"
 #include "fm-arrivals.h"
@@ -30,10 +29,8 @@ struct _FmApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
-  FmClient       *client;
-  FmUploadQueue  *queue;
-  GListStore     *downloads;    /* FmDownloadJob, newest first */
-  char           *account_email;
+  FmSession      *session;      /* the client, the account, uploads, downloads */
+  GtkWindow      *login_dialog; /* the one open, if any */
   gboolean        held;
   FmArrivals     *arrivals;     /* what reaches the Inbox while the app runs */
   guint           arrivals_id;
@@ -45,14 +42,6 @@ struct _FmApplication
 };
 
 G_DEFINE_FINAL_TYPE (FmApplication, fm_application, ADW_TYPE_APPLICATION)
-
-enum {
-  PROP_0,
-  PROP_ACCOUNT_EMAIL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 #define STALL_TICK_US 10000
 
@@ -84,11 +73,12 @@ notify_done (FmApplication *self,
   g_application_send_notification (G_APPLICATION (self), fm_upload_job_get_id (job), notification);
 }
 
-/* Held while uploads run and no window is open, released when done. */
+/* Held while uploads or downloads run and no window is open, released
+ * when done. */
 static void
 update_hold (FmApplication *self)
 {
-  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0;
+  gboolean busy = fm_session_is_busy (self->session);
   gboolean windowless = gtk_application_get_windows (GTK_APPLICATION (self)) == NULL;
 
   if (busy && windowless && !self->held)
@@ -114,17 +104,8 @@ job_state_cb (FmUploadJob   *job,
               GParamSpec    *pspec,
               FmApplication *self)
 {
-  const GError *error = fm_upload_job_get_error (job);
-
   if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE)
     notify_done (self, job);
-  /* an expired login: ask again, then try the job again */
-  if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED && fm_error_is_auth_expired (error))
-    {
-      fm_client_set_login_token (self->client, NULL);
-      fm_application_show_login (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
-    }
-  update_hold (self);
 }
 
 static void
@@ -140,21 +121,6 @@ queue_items_changed_cb (GListModel    *queue,
 
       g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, 0);
     }
-  update_hold (self);
-}
-
-/* Jobs that failed because the login expired go again after a login. */
-static void
-retry_auth_failures (FmApplication *self)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
-    {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
-
-      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED &&
-          fm_error_is_auth_expired (fm_upload_job_get_error (job)))
-        fm_upload_job_retry (job);
-    }
 }
 
 static void
@@ -162,13 +128,14 @@ load_queue (FmApplication *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean resume = g_settings_get_boolean (self->settings, "resume-at-start");
+  FmUploadQueue *queue = fm_session_get_queue (self->session);
 
-  g_signal_connect (self->queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);
-  if (!fm_upload_queue_load (self->queue, &error))
+  g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self, 0);
+  if (!fm_upload_queue_load (queue, &error))
     g_warning ("%s", error->message);
-  for (guint i = 0; resume && i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+  for (guint i = 0; resume && i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
     {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
 
       if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_PAUSED)
         fm_upload_job_resume (job);
@@ -178,63 +145,44 @@ load_queue (FmApplication *self)
 /* ------------------------------------------------------------ account */
 
 static void
-lookup_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+restored_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr(FmApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *email = NULL;
-  g_autofree char *token = fm_account_lookup_finish (result, &email, &error);
 
-  if (error != NULL)
-    g_warning ("Cannot read the stored login: %s", error->message);
-  if (token != NULL)
-    fm_application_set_account (self, email != NULL ? email : "", token);
+  if (!fm_session_restore_login_finish (FM_SESSION (source), result, &error) && error != NULL)
+    g_message ("Cannot read the stored login: %s", error->message);
 }
 
 /* The menu offers Log In or Log Out, whichever applies. */
 static void
 update_account_actions (FmApplication *self)
 {
+  gboolean logged_in = self->session != NULL && fm_session_is_logged_in (self->session);
   GAction *login = g_action_map_lookup_action (G_ACTION_MAP (self), "login");
   GAction *logout = g_action_map_lookup_action (G_ACTION_MAP (self), "logout");
 
   if (login != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (login), self->account_email == NULL);
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (login), !logged_in);
   if (logout != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (logout), self->account_email != NULL);
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (logout), logged_in);
 }
 
-void
-fm_application_set_account (FmApplication *self,
-                            const char    *email,
-                            const char    *token)
+/* One login dialog at a time, over the active window. */
+static void
+show_login (FmApplication *self)
 {
-  fm_client_set_login_token (self->client, token);
-  g_free (self->account_email);
-  self->account_email = token != NULL ? g_strdup (email) : NULL;
-  update_account_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_EMAIL]);
-  if (token != NULL)
-    retry_auth_failures (self);
-}
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-const char *
-fm_application_get_account_email (FmApplication *self)
-{
-  return self->account_email;
-}
-
-void
-fm_application_show_login (FmApplication *self,
-                           GtkWindow     *parent)
-{
-  FmLoginDialog *dialog = fm_login_dialog_new (self);
-
-  if (parent != NULL)
-    gtk_window_set_transient_for (GTK_WINDOW (dialog), parent);
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->login_dialog == NULL)
+    {
+      self->login_dialog = GTK_WINDOW (fm_login_dialog_new (self->session));
+      g_object_add_weak_pointer (G_OBJECT (self->login_dialog), (gpointer *) &self->login_dialog);
+    }
+  if (parent != NULL && parent != self->login_dialog)
+    gtk_window_set_transient_for (self->login_dialog, parent);
+  gtk_window_present (self->login_dialog);
 }
 
 static void
@@ -242,13 +190,14 @@ logout_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(FmApplication) self = user_data;
+  g_autoptr(GError) server_error = NULL;
   g_autoptr(GError) error = NULL;
 
   /* logged out here whatever the server said */
-  fm_client_logout_finish (FM_CLIENT (source), result, &error);
-  fm_account_clear_async (fm_client_get_base_url (self->client), NULL, NULL, NULL);
-  fm_application_set_account (self, NULL, NULL);
+  if (!fm_session_logout_finish (FM_SESSION (source), result, &server_error, &error))
+    g_message ("Cannot forget the stored login: %s", error->message);
+  if (server_error != NULL)
+    g_message ("The server did not confirm the logout: %s", server_error->message);
 }
 
 /* ------------------------------------------------------------ actions */
@@ -256,9 +205,7 @@ logout_done_cb (GObject      *source,
 static void
 login_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
-  FmApplication *self = user_data;
-
-  fm_application_show_login (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  show_login (FM_APPLICATION (user_data));
 }
 
 static void
@@ -266,7 +213,7 @@ logout_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   FmApplication *self = user_data;
 
-  fm_client_logout_async (self->client, NULL, logout_done_cb, g_object_ref (self));
+  fm_session_logout_async (self->session, NULL, logout_done_cb, NULL);
 }
 
 static void
@@ -318,9 +265,12 @@ new_transfer_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 static void
 pause_all (FmApplication *self)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (self->session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
     {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
       fm_upload_job_pause (job);
     }
 }
@@ -352,8 +302,12 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   AdwMessageDialog *dialog;
 
-  if (fm_upload_queue_get_n_active (self->queue) == 0 || window == NULL)
-    return pause_all (self), g_application_quit (G_APPLICATION (self));
+  if (fm_upload_queue_get_n_active (fm_session_get_queue (self->session)) == 0 || window == NULL)
+    {
+      pause_all (self);
+      g_application_quit (G_APPLICATION (self));
+      return;
+    }
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Uploads Are Running"),
     _("They can go on in the background, or stop now and continue the next time Filemail starts.")));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "quit", _("_Quit and Resume Later"),
@@ -410,7 +364,7 @@ check_arrivals_cb (gpointer data)
 {
   FmApplication *self = data;
 
-  if (self->account_email != NULL && self->arrivals != NULL)
+  if (fm_session_is_logged_in (self->session) && self->arrivals != NULL)
     fm_arrivals_check_async (self->arrivals, NULL, arrivals_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
@@ -442,9 +396,11 @@ static const GActionEntry app_actions[] = {
 static gboolean
 any_uploading (FmApplication *self)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (self->session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
     {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
 
       if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_UPLOADING)
         return TRUE;
@@ -459,7 +415,7 @@ stall_tick_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
 
   /* only while bytes move: what the responsiveness target is about */
-  if (self->stall_expected > 0 && self->queue != NULL && any_uploading (self))
+  if (self->stall_expected > 0 && self->session != NULL && any_uploading (self))
     {
       gint64 late = now - self->stall_expected;
 
@@ -471,45 +427,48 @@ stall_tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static FmClient *
-create_client (void)
+/* The configured server; a broken address is said once and Filemail's
+ * used instead. */
+static FmSession *
+create_session (void)
 {
-  g_autofree char *url = fm_config_get_api_url ();
-  g_autofree char *key = fm_config_get_api_key ();
   g_autoptr(GError) error = NULL;
-  FmClient *client = fm_client_new (url, &error);
+  FmSession *session = fm_session_new_from_config (NULL, &error);
 
-  if (client == NULL)
+  if (session == NULL)
     {
       g_warning ("%s; using %s", error->message, FM_DEFAULT_API_URL);
-      client = fm_client_new (FM_DEFAULT_API_URL, NULL);
+      session = fm_session_new_from_config (FM_DEFAULT_API_URL, NULL);
     }
-  fm_client_set_api_key (client, key);
-  return client;
+  return session;
 }
 
 static void
 fm_application_startup (GApplication *application)
 {
   FmApplication *self = FM_APPLICATION (application);
-  g_autoptr(FmQueueStore) store = fm_queue_store_new_default ();
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (fm_application_parent_class)->startup (application);
   gtk_window_set_default_icon_name (FM_APP_ID);
   self->settings = g_settings_new (FM_APP_ID);
-  self->client = create_client ();
-  self->queue = fm_upload_queue_new (self->client, store);
+  self->session = create_session ();
+  g_settings_bind (self->settings, "download-folder", self->session, "download-folder", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->session, "notify::logged-in", G_CALLBACK (update_account_actions), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::busy", G_CALLBACK (update_hold), self, G_CONNECT_SWAPPED);
+  /* an expired login: ask again (the uploads it stopped go again after) */
+  g_signal_connect_object (self->session, "login-expired", G_CALLBACK (show_login), self, G_CONNECT_SWAPPED);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   update_account_actions (self);
   load_queue (self);
   /* what was received before the app started is not news */
-  self->arrivals = fm_arrivals_new (self->client, g_get_real_time () / 1000);
+  self->arrivals = fm_arrivals_new (fm_session_get_client (self->session), g_get_real_time () / 1000);
   self->arrivals_id = g_timeout_add_seconds (arrivals_interval_s (), check_arrivals_cb, self);
-  fm_account_lookup_async (fm_client_get_base_url (self->client), NULL, lookup_done_cb, g_object_ref (self));
+  fm_session_restore_login_async (self->session, NULL, restored_cb, NULL);
   if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)
     g_timeout_add_full (G_PRIORITY_HIGH, STALL_TICK_US / 1000, stall_tick_cb, self, NULL);
 }
@@ -531,7 +490,7 @@ ensure_window (FmApplication *self)
 
   if (window == NULL)
     {
-      window = fm_window_new (self);
+      window = fm_window_new (GTK_APPLICATION (self), self->session, self->settings);
       g_signal_connect_swapped (window, "destroy", G_CALLBACK (update_hold), self);
     }
   return window;
@@ -562,28 +521,9 @@ fm_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->arrivals_id, g_source_remove);
   g_clear_object (&self->arrivals);
-  g_clear_object (&self->queue);
-  g_clear_object (&self->downloads);
-  g_clear_object (&self->client);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (fm_application_parent_class)->dispose (object);
-}
-
-static void
-fm_application_finalize (GObject *object)
-{
-  g_free (FM_APPLICATION (object)->account_email);
-  G_OBJECT_CLASS (fm_application_parent_class)->finalize (object);
-}
-
-static void
-fm_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_ACCOUNT_EMAIL: g_value_set_string (value, FM_APPLICATION (object)->account_email); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -594,18 +534,10 @@ fm_application_class_init (FmApplicationClass *klass)
 
   filemail_register_resource ();
   object_class->dispose = fm_application_dispose;
-  object_class->finalize = fm_application_finalize;
-  object_class->get_property = fm_application_get_property;
   app_class->startup = fm_application_startup;
   app_class->shutdown = fm_application_shutdown;
   app_class->activate = fm_application_activate;
   app_class->open = fm_application_open;
-
-  /* the e-mail of the logged-in account, NULL when logged out */
-  properties[PROP_ACCOUNT_EMAIL] =
-    g_param_spec_string ("account-email", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -616,124 +548,9 @@ fm_application_init (FmApplication *self)
     { NULL }
   };
 
-  self->downloads = g_list_store_new (FM_TYPE_DOWNLOAD_JOB);
   /* "--send FILE…" only says what the files are for: they arrive through
    * open(), in this instance or the one already running. */
   g_application_add_main_option_entries (G_APPLICATION (self), options);
-}
-
-/* -------------------------------------------------------- downloads */
-
-/* Downloads belong to the application, not to the view that started
- * them: they go on while the user looks at another transfer or closes
- * the window (the application holds itself while one runs). */
-
-GListModel *
-fm_application_get_downloads (FmApplication *self)
-{
-  return G_LIST_MODEL (self->downloads);
-}
-
-/* The folder from Preferences, else the desktop's Downloads folder. */
-char *
-fm_application_get_download_folder (FmApplication *self)
-{
-  g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
-
-  return fm_config_resolve_download_folder (folder);
-}
-
-FmTransferFile *
-fm_application_get_download_file (FmDownloadJob *job)
-{
-  return g_object_get_data (G_OBJECT (job), "fm-file");
-}
-
-/* The newest download of a file (by its id), or NULL. */
-FmDownloadJob *
-fm_application_find_download (FmApplication  *self,
-                              FmTransferFile *file)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i++)
-    {
-      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
-
-      if (g_strcmp0 (fm_transfer_file_get_id (fm_application_get_download_file (job)),
-                     fm_transfer_file_get_id (file)) == 0)
-        return job;
-    }
-  return NULL;
-}
-
-static void
-download_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(FmApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* the job's state and error tell the rows; this only lets go */
-  if (!fm_download_job_run_finish (FM_DOWNLOAD_JOB (source), result, &error))
-    g_debug ("download stopped: %s", error->message);
-  g_object_set_data (source, "fm-cancellable", NULL);
-  g_application_release (G_APPLICATION (self));
-}
-
-/* Starts downloading @file into @folder; a .part left there by an
- * earlier attempt is continued. */
-FmDownloadJob *
-fm_application_download (FmApplication   *self,
-                         FmTransferFile  *file,
-                         const char      *folder,
-                         GError         **error)
-{
-  FmDownloadJob *job;
-  GCancellable *cancellable;
-  guint position;
-
-  if (g_mkdir_with_parents (folder, 0755) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot create the download folder “%s”: %s"), folder, g_strerror (saved));
-      return NULL;
-    }
-  job = fm_download_job_new_for_file (fm_client_get_session (self->client), file, folder);
-  g_object_set_data_full (G_OBJECT (job), "fm-file", g_object_ref (file), g_object_unref);
-  cancellable = g_cancellable_new ();
-  g_object_set_data_full (G_OBJECT (job), "fm-cancellable", cancellable, g_object_unref);
-  /* one entry per file: a new attempt replaces the old one */
-  for (FmDownloadJob *old = fm_application_find_download (self, file); old != NULL;
-       old = fm_application_find_download (self, file))
-    if (g_list_store_find (self->downloads, old, &position))
-      g_list_store_remove (self->downloads, position);
-  g_list_store_insert (self->downloads, 0, job);
-  g_application_hold (G_APPLICATION (self));
-  fm_download_job_run_async (job, cancellable, download_done_cb, g_object_ref (self));
-  g_object_unref (job);   /* the store keeps it */
-  return job;
-}
-
-void
-fm_application_stop_download (FmApplication *self,
-                              FmDownloadJob *job)
-{
-  g_cancellable_cancel (g_object_get_data (G_OBJECT (job), "fm-cancellable"));
-}
-
-/* Forgets downloads that are not running (the files stay). */
-void
-fm_application_clear_downloads (FmApplication *self)
-{
-  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i-- > 0;)
-    {
-      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
-
-      if (fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_RUNNING)
-        g_list_store_remove (self->downloads, i);
-    }
 }
 
 FmApplication *
@@ -746,16 +563,12 @@ fm_application_new (void)
                        NULL);
 }
 
-FmClient *
-fm_application_get_client (FmApplication *self)
+/* The one FmSession of the program (for main.c and tests; widgets get it
+ * by property). */
+FmSession *
+fm_application_get_session (FmApplication *self)
 {
-  return self->client;
-}
-
-FmUploadQueue *
-fm_application_get_queue (FmApplication *self)
-{
-  return self->queue;
+  return self->session;
 }
 
 GSettings *

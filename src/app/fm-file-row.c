@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-file-row.c: one file of a transfer, or one download
  *
- * The row shows the file's download, which the application owns (it goes
+ * The row shows the file's download, which the session owns (it goes
  * on when the row goes away): progress, speed and time left in the
  * subtitle and a bar, Stop; when done, Open and Show in Folder. The saved
  * name comes from the job (fm_download_safe_name, never the server's name
@@ -22,9 +22,9 @@ struct _FmFileRow
 {
   AdwActionRow     parent_instance;
 
-  FmApplication   *application;
+  FmSession       *session;
   FmTransferFile  *file;
-  FmDownloadJob   *job;         /* the application's; watched, not owned */
+  FmDownloadJob   *job;         /* the session's; watched, not owned */
   FmFileRowState   state;
   char            *saved_path;
 
@@ -169,14 +169,12 @@ watch_job (FmFileRow     *self,
 void
 fm_file_row_download (FmFileRow *self)
 {
-  g_autofree char *folder = NULL;
   g_autoptr(GError) error = NULL;
   FmDownloadJob *job;
 
   if (self->state == FM_FILE_ROW_DOWNLOADING || self->file == NULL)
     return;
-  folder = fm_application_get_download_folder (self->application);
-  job = fm_application_download (self->application, self->file, folder, &error);
+  job = fm_session_download (self->session, self->file, NULL, &error);
   if (job == NULL)
     {
       g_autofree char *escaped = g_markup_escape_text (error->message, -1);
@@ -191,7 +189,7 @@ void
 fm_file_row_cancel (FmFileRow *self)
 {
   if (self->job != NULL)
-    fm_application_stop_download (self->application, self->job);
+    fm_download_job_stop (self->job);
 }
 
 /* Opens @path (a file or folder) with its default application. */
@@ -243,7 +241,10 @@ show_in_folder_action (GtkWidget  *widget,
   if (self->saved_path == NULL)
     return;
   if (bus == NULL)
-    return show_folder (self);
+    {
+      show_folder (self);
+      return;
+    }
   file = g_file_new_for_path (self->saved_path);
   uri = g_file_get_uri (file);
   uris[0] = uri;
@@ -289,7 +290,7 @@ label_button (GtkWidget *button,
 }
 
 static FmFileRow *
-file_row_new (FmApplication  *application,
+file_row_new (FmSession      *session,
               FmTransferFile *file,
               const char     *shown_name,
               gboolean        editable)
@@ -299,7 +300,7 @@ file_row_new (FmApplication  *application,
   g_autofree char *escaped = g_markup_escape_text (name, -1);
   g_autofree char *size = NULL;
 
-  self->application = application;
+  self->session = g_object_ref (session);
   self->file = file ? g_object_ref (file) : NULL;
   size = size_text (self);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), escaped);
@@ -315,23 +316,23 @@ file_row_new (FmApplication  *application,
 
 /* A file of a transfer; shows its download if one was started. */
 GtkWidget *
-fm_file_row_new (FmApplication  *application,
+fm_file_row_new (FmSession      *session,
                  FmTransferFile *file,
                  gboolean        editable)
 {
-  FmFileRow *self = file_row_new (application, file, fm_transfer_file_get_filename (file), editable);
+  FmFileRow *self = file_row_new (session, file, fm_transfer_file_get_filename (file), editable);
 
-  watch_job (self, fm_application_find_download (application, file));
+  watch_job (self, fm_session_find_download (session, file));
   return GTK_WIDGET (self);
 }
 
 /* A download, for the Downloads list. */
 GtkWidget *
-fm_file_row_new_for_download (FmApplication *application,
+fm_file_row_new_for_download (FmSession     *session,
                               FmDownloadJob *job)
 {
-  FmTransferFile *file = fm_application_get_download_file (job);
-  FmFileRow *self = file_row_new (application, file, fm_transfer_file_get_filename (file), FALSE);
+  FmTransferFile *file = fm_download_job_get_file (job);
+  FmFileRow *self = file_row_new (session, file, fm_transfer_file_get_filename (file), FALSE);
 
   watch_job (self, job);
   return GTK_WIDGET (self);
@@ -344,6 +345,7 @@ fm_file_row_dispose (GObject *object)
 
   watch_job (self, NULL);     /* the download itself goes on */
   g_clear_object (&self->file);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_FILE_ROW);
   G_OBJECT_CLASS (fm_file_row_parent_class)->dispose (object);
 }

@@ -4,7 +4,7 @@
 
 #include <adwaita.h>
 
-#include "fm-application.h"
+#include "fm-session.h"
 
 G_BEGIN_DECLS
 
@@ -18,10 +18,10 @@ typedef enum {
   FM_FILE_ROW_FAILED,
 } FmFileRowState;
 
-GtkWidget      *fm_file_row_new            (FmApplication  *application,
+GtkWidget      *fm_file_row_new            (FmSession      *session,
                                             FmTransferFile *file,
                                             gboolean        editable);
-GtkWidget      *fm_file_row_new_for_download (FmApplication *application,
+GtkWidget      *fm_file_row_new_for_download (FmSession     *session,
                                             FmDownloadJob  *job);
 FmTransferFile *fm_file_row_get_file       (FmFileRow      *self);
 void            fm_file_row_download       (FmFileRow      *self);

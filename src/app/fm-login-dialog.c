@@ -9,7 +9,6 @@
 
 #include <glib/gi18n.h>
 
-#include "fm-account.h"
 #include "fm-error.h"
 #include "fm-login-dialog.h"
 
@@ -17,11 +16,9 @@ struct _FmLoginDialog
 {
   AdwWindow      parent_instance;
 
-  FmApplication *application;
+  FmSession     *session;
   GCancellable  *cancellable;
   char          *error;
-  char          *email;
-  char          *token;
 
   AdwEntryRow   *email_row;
   AdwPasswordEntryRow *password_row;
@@ -37,8 +34,10 @@ set_busy (FmLoginDialog *self,
           gboolean       busy)
 {
   gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  /* read-only, not insensitive, while the server answers: the focus
+   * stays where the user is typing */
+  gtk_editable_set_editable (GTK_EDITABLE (self->email_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.submit", !busy);
 }
 
@@ -51,6 +50,9 @@ show_error (FmLoginDialog *self,
   gtk_label_set_label (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
   set_busy (self, FALSE);
+  /* after a failed try the rows come back: the password is what to fix */
+  if (message != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
 }
 
 const char *
@@ -60,17 +62,16 @@ fm_login_dialog_get_error (FmLoginDialog *self)
 }
 
 static void
-stored_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+kept_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
-  g_autoptr(FmLoginDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   FmAccountStorage storage = FM_ACCOUNT_STORED_KEYRING;
 
   /* A login that is not kept only costs a login at the next start. */
-  if (!fm_account_store_finish (result, &storage, &error))
-    g_warning ("Cannot keep the login: %s", error->message);
+  if (!fm_session_keep_login_finish (FM_SESSION (source), result, &storage, &error))
+    g_message ("Cannot keep the login: %s", error->message);
   else if (storage == FM_ACCOUNT_STORED_FILE)
     g_message ("No keyring (Secret Service): the login is kept in a file only you can read");
 }
@@ -82,23 +83,20 @@ login_cb (GObject      *source,
 {
   g_autoptr(FmLoginDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  FmClient *client = FM_CLIENT (source);
 
-  self->token = fm_client_login_finish (client, result, &error);
-  if (self->token == NULL)
+  if (!fm_session_login_finish (FM_SESSION (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *described = fm_error_describe (error);
+
           show_error (self, described);
         }
       return;
     }
   /* Logged in now; keeping the token may wait for a keyring prompt, which
    * must not keep the dialog open. */
-  fm_application_set_account (self->application, self->email, self->token);
-  fm_account_store_async (fm_client_get_base_url (client), self->email, self->token,
-                          NULL, stored_cb, g_object_ref (self));
+  fm_session_keep_login_async (self->session, NULL, kept_cb, NULL);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -107,15 +105,16 @@ fm_login_dialog_submit (FmLoginDialog *self,
                         const char    *email,
                         const char    *password)
 {
-  FmClient *client = fm_application_get_client (self->application);
-
   if (email == NULL || *email == '\0' || password == NULL || *password == '\0')
-    return show_error (self, _("Give your e-mail address and password."));
-  g_free (self->email);
-  self->email = g_strstrip (g_strdup (email));
+    {
+      show_error (self, _("Give your e-mail address and password."));
+      gtk_widget_grab_focus (GTK_WIDGET (email == NULL || *email == '\0' ? GTK_WIDGET (self->email_row)
+                                                                          : GTK_WIDGET (self->password_row)));
+      return;
+    }
   show_error (self, NULL);
   set_busy (self, TRUE);
-  fm_client_login_async (client, self->email, password, self->cancellable, login_cb, g_object_ref (self));
+  fm_session_login_async (self->session, email, password, self->cancellable, login_cb, g_object_ref (self));
 }
 
 static void
@@ -129,6 +128,18 @@ submit_action (GtkWidget  *widget,
                           gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
 }
 
+/* The focus goes where typing goes once the dialog is on screen (set
+ * earlier, GTK 4.8 gives the window the accessible role "filler"). */
+static void
+fm_login_dialog_map (GtkWidget *widget)
+{
+  FmLoginDialog *self = FM_LOGIN_DIALOG (widget);
+  gboolean known = *gtk_editable_get_text (GTK_EDITABLE (self->email_row)) != '\0';
+
+  GTK_WIDGET_CLASS (fm_login_dialog_parent_class)->map (widget);
+  gtk_widget_grab_focus (known ? GTK_WIDGET (self->password_row) : GTK_WIDGET (self->email_row));
+}
+
 static void
 fm_login_dialog_dispose (GObject *object)
 {
@@ -136,7 +147,7 @@ fm_login_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_LOGIN_DIALOG);
   G_OBJECT_CLASS (fm_login_dialog_parent_class)->dispose (object);
 }
@@ -147,8 +158,6 @@ fm_login_dialog_finalize (GObject *object)
   FmLoginDialog *self = FM_LOGIN_DIALOG (object);
 
   g_free (self->error);
-  g_free (self->email);
-  g_free (self->token);
   G_OBJECT_CLASS (fm_login_dialog_parent_class)->finalize (object);
 }
 
@@ -160,6 +169,7 @@ fm_login_dialog_class_init (FmLoginDialogClass *klass)
 
   object_class->dispose = fm_login_dialog_dispose;
   object_class->finalize = fm_login_dialog_finalize;
+  widget_class->map = fm_login_dialog_map;
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-login-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, email_row);
   gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, password_row);
@@ -178,11 +188,16 @@ fm_login_dialog_init (FmLoginDialog *self)
   gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
 }
 
+/* The address last logged in with is filled in (a login that expired
+ * asks only for the password); the focus is where typing goes. */
 FmLoginDialog *
-fm_login_dialog_new (FmApplication *application)
+fm_login_dialog_new (FmSession *session)
 {
   FmLoginDialog *self = g_object_new (FM_TYPE_LOGIN_DIALOG, NULL);
+  const char *last = fm_session_get_last_email (session);
 
-  self->application = g_object_ref (application);
+  self->session = g_object_ref (session);
+  if (last != NULL && *last != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->email_row), last);
   return self;
 }

@@ -9,7 +9,6 @@
 #include "fm-send-item.h"
 #include "fm-send-page.h"
 #include "fm-upload-row.h"
-#include "fm-window.h"
 
 #define SUBJECT_MAX 200
 
@@ -17,7 +16,8 @@ struct _FmSendPage
 {
   AdwBin          parent_instance;
 
-  FmApplication  *application;
+  FmSession      *session;
+  GSettings      *settings;
   GListStore     *files;
   char           *hint;
   gboolean        valid;
@@ -297,7 +297,7 @@ validate (FmSendPage *self)
   g_autofree char *bad = NULL, *to_problem = NULL, *counter = NULL;
   const char *hint = NULL;
   gboolean from_shown = gtk_widget_get_visible (GTK_WIDGET (self->from_row));
-  gboolean logged_in = self->application != NULL && fm_application_get_account_email (self->application) != NULL;
+  gboolean logged_in = self->session != NULL && fm_session_is_logged_in (self->session);
   gboolean ok = files_ready (self, &hint);
 
   /* logged in, "to" may be one of the sender's contact groups */
@@ -357,7 +357,7 @@ static FmTransferOptions *
 read_form (FmSendPage *self)
 {
   FmTransferOptions *options = fm_transfer_options_new ();
-  gboolean logged_in = fm_application_get_account_email (self->application) != NULL;
+  gboolean logged_in = fm_session_is_logged_in (self->session);
 
   options->to = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->to_row)));
   options->from = logged_in || *gtk_editable_get_text (GTK_EDITABLE (self->from_row)) == '\0'
@@ -374,7 +374,7 @@ read_form (FmSendPage *self)
 static void
 reset_form (FmSendPage *self)
 {
-  GSettings *settings = fm_application_get_settings (self->application);
+  GSettings *settings = self->settings;
 
   g_list_store_remove_all (self->files);
   gtk_editable_set_text (GTK_EDITABLE (self->to_row), "");
@@ -392,12 +392,11 @@ send_action (GtkWidget  *widget,
              GVariant   *param)
 {
   FmSendPage *self = FM_SEND_PAGE (widget);
-  GSettings *settings = fm_application_get_settings (self->application);
+  GSettings *settings = self->settings;
   g_autoptr(FmTransferOptions) options = read_form (self);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(FmUploadJob) job = NULL;
   g_autofree char *title = NULL, *toast = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->files)); i++)
     {
@@ -405,22 +404,21 @@ send_action (GtkWidget  *widget,
       g_ptr_array_add (paths, g_file_get_path (fm_send_item_get_file (item)));
     }
   g_ptr_array_add (paths, NULL);
-  job = fm_upload_job_new (fm_application_get_client (self->application), options,
+  job = fm_upload_job_new (fm_session_get_client (self->session), options,
                            (const char * const *) paths->pdata);
   fm_upload_job_set_chunk_size (job, g_settings_get_int (settings, "chunk-size"));
   fm_upload_job_set_parallel (job, (guint) g_settings_get_int (settings, "parallel-uploads"));
-  fm_upload_queue_add (fm_application_get_queue (self->application), job);
+  fm_upload_queue_add (fm_session_get_queue (self->session), job);
   title = fm_upload_job_dup_title (job);
   toast = g_strdup_printf (_("Sending “%s”"), title);
-  if (FM_IS_WINDOW (root))
-    fm_window_toast (FM_WINDOW (root), toast);
+  gtk_widget_activate_action (widget, "win.toast", "s", toast);
   reset_form (self);
 }
 
 static void
 account_changed_cb (FmSendPage *self)
 {
-  gboolean logged_in = fm_application_get_account_email (self->application) != NULL;
+  gboolean logged_in = fm_session_is_logged_in (self->session);
 
   gtk_widget_set_visible (GTK_WIDGET (self->from_row), !logged_in);
   validate (self);
@@ -430,7 +428,7 @@ static GtkWidget *
 create_upload_row (gpointer item,
                    gpointer user_data)
 {
-  return GTK_WIDGET (fm_upload_row_new (item, fm_application_get_queue (user_data)));
+  return GTK_WIDGET (fm_upload_row_new (item, fm_session_get_queue (user_data)));
 }
 
 static void
@@ -443,17 +441,21 @@ uploads_changed_cb (GListModel *queue,
   gtk_widget_set_visible (GTK_WIDGET (self->uploads_group), g_list_model_get_n_items (queue) > 0);
 }
 
+/* What the page works with: the session (its queue and login) and the
+ * settings (the form's defaults, chunk size and parallel uploads). */
 void
-fm_send_page_set_application (FmSendPage    *self,
-                              FmApplication *application)
+fm_send_page_setup (FmSendPage *self,
+                    FmSession  *session,
+                    GSettings  *settings)
 {
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (application));
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (session));
 
-  g_return_if_fail (self->application == NULL);
-  self->application = application;
-  gtk_list_box_bind_model (self->uploads_list, queue, create_upload_row, application, NULL);
+  g_return_if_fail (self->session == NULL);
+  self->session = g_object_ref (session);
+  self->settings = g_object_ref (settings);
+  gtk_list_box_bind_model (self->uploads_list, queue, create_upload_row, session, NULL);
   g_signal_connect_object (queue, "items-changed", G_CALLBACK (uploads_changed_cb), self, 0);
-  g_signal_connect_object (application, "notify::account-email", G_CALLBACK (account_changed_cb),
+  g_signal_connect_object (session, "notify::logged-in", G_CALLBACK (account_changed_cb),
                            self, G_CONNECT_SWAPPED);
   uploads_changed_cb (queue, 0, 0, 0, self);
   reset_form (self);
@@ -487,6 +489,8 @@ fm_send_page_dispose (GObject *object)
 
   g_clear_object (&self->files);
   g_clear_pointer (&self->hint, g_free);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_SEND_PAGE);
   G_OBJECT_CLASS (fm_send_page_parent_class)->dispose (object);
 }

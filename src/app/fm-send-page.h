@@ -4,15 +4,16 @@
 
 #include <adwaita.h>
 
-#include "fm-application.h"
+#include "fm-session.h"
 
 G_BEGIN_DECLS
 
 #define FM_TYPE_SEND_PAGE (fm_send_page_get_type ())
 G_DECLARE_FINAL_TYPE (FmSendPage, fm_send_page, FM, SEND_PAGE, AdwBin)
 
-void        fm_send_page_set_application (FmSendPage     *self,
-                                          FmApplication  *application);
+void        fm_send_page_setup          (FmSendPage     *self,
+                                         FmSession      *session,
+                                         GSettings      *settings);
 void        fm_send_page_add_files       (FmSendPage     *self,
                                           GFile         **files,
                                           guint           n_files);

@@ -27,7 +27,7 @@ struct _FmTransferList
 {
   AdwBin          parent_instance;
 
-  FmApplication  *application;
+  FmSession      *session;
   char           *kind;          /* "sent" or "received" */
   GListStore     *transfers;
   GtkCustomFilter *filter;
@@ -204,7 +204,8 @@ loaded_cb (GObject      *source,
   self->shown_at = 0;
   if (list == NULL && fm_error_is_auth_expired (error))
     {
-      fm_application_show_login (self->application, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+      /* the session drops the login; the list follows (account_changed_cb) */
+      fm_session_report_error (self->session, error);
       gtk_stack_set_visible_child_name (self->stack, "login");
       return;
     }
@@ -219,8 +220,8 @@ loaded_cb (GObject      *source,
     }
   /* a new list: its rows ask transfer/get again, once each */
   fm_details_loader_reset (self->details);
-  if (is_sent (self) && fm_upload_queue_get_history (fm_application_get_queue (self->application)) != NULL)
-    fm_sent_history_apply (fm_upload_queue_get_history (fm_application_get_queue (self->application)), list);
+  if (is_sent (self) && fm_upload_queue_get_history (fm_session_get_queue (self->session)) != NULL)
+    fm_sent_history_apply (fm_upload_queue_get_history (fm_session_get_queue (self->session)), list);
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     g_ptr_array_add (items, g_list_model_get_item (list, i));
   replace_keeping_selection (self, items);
@@ -236,13 +237,13 @@ fm_transfer_list_refresh (FmTransferList *self)
 {
   FmClient *client;
 
-  if (self->application == NULL)
+  if (self->session == NULL)
     return;
-  client = fm_application_get_client (self->application);
+  client = fm_session_get_client (self->session);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->loading = FALSE;
-  if (fm_application_get_account_email (self->application) == NULL)
+  if (!fm_session_is_logged_in (self->session))
     {
       g_list_store_remove_all (self->transfers);
       gtk_stack_set_visible_child_name (self->stack, "login");
@@ -274,7 +275,7 @@ account_changed_cb (FmTransferList *self)
   self->loaded_at = 0;
   fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);
-  if (fm_application_get_account_email (self->application) == NULL)
+  if (!fm_session_is_logged_in (self->session))
     gtk_stack_set_visible_child_name (self->stack, "login");
   else
     fm_transfer_list_refresh_if_stale (self);
@@ -323,7 +324,7 @@ static GtkWidget *
 create_upload_row (gpointer item,
                    gpointer user_data)
 {
-  return GTK_WIDGET (fm_upload_row_new (item, fm_application_get_queue (user_data)));
+  return GTK_WIDGET (fm_upload_row_new (item, fm_session_get_queue (user_data)));
 }
 
 /* Uploads under way (and failed or paused ones) stand above the sent
@@ -331,7 +332,7 @@ create_upload_row (gpointer item,
 static void
 bind_uploads (FmTransferList *self)
 {
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (self->application));
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (self->session));
 
   self->unfinished_filter = gtk_custom_filter_new (unfinished_func, NULL, NULL);
   self->unfinished = gtk_filter_list_model_new (g_object_ref (queue), GTK_FILTER (self->unfinished_filter));
@@ -340,24 +341,27 @@ bind_uploads (FmTransferList *self)
   g_signal_connect_object (self->unfinished, "items-changed", G_CALLBACK (unfinished_changed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->uploads_list, G_LIST_MODEL (self->unfinished), create_upload_row,
-                           self->application, NULL);
+                           self->session, NULL);
   unfinished_changed_cb (self);
 }
 
+/* The session whose lists this shows (once, right after the window is
+ * built). */
 void
-fm_transfer_list_set_application (FmTransferList *self,
-                                  FmApplication  *application)
+fm_transfer_list_set_session (FmTransferList *self,
+                              FmSession      *session)
 {
-  self->application = application;
+  g_return_if_fail (self->session == NULL);
+  self->session = g_object_ref (session);
   g_clear_object (&self->details);
-  self->details = fm_details_loader_new (fm_application_get_client (application));
+  self->details = fm_details_loader_new (fm_session_get_client (session));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   is_sent (self) ? _("Outbox") : _("Inbox"), -1);
-  fm_transfer_view_setup (self->view, application, is_sent (self));
+  fm_transfer_view_setup (self->view, session, is_sent (self));
   if (is_sent (self))
     bind_uploads (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.show-expired", is_sent (self));
-  g_signal_connect_object (application, "notify::account-email", G_CALLBACK (account_changed_cb),
+  g_signal_connect_object (session, "notify::account-email", G_CALLBACK (account_changed_cb),
                            self, G_CONNECT_SWAPPED);
   adw_status_page_set_description (self->login_page, is_sent (self)
     ? _("Log in to see the transfers you sent, how often they were downloaded, and when they expire.")
@@ -756,6 +760,7 @@ fm_transfer_list_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->transfers);
   g_clear_object (&self->unfinished);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_TRANSFER_LIST);
   G_OBJECT_CLASS (fm_transfer_list_parent_class)->dispose (object);
 }
@@ -805,7 +810,7 @@ fm_transfer_list_set_property (GObject *object, guint prop_id, const GValue *val
 static void
 login_clicked_cb (FmTransferList *self)
 {
-  fm_application_show_login (self->application, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.login", NULL);
 }
 
 static void

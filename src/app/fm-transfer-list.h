@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "fm-application.h"
+#include "fm-session.h"
 #include "fm-transfer-view.h"
 
 G_BEGIN_DECLS
@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 #define FM_TYPE_TRANSFER_LIST (fm_transfer_list_get_type ())
 G_DECLARE_FINAL_TYPE (FmTransferList, fm_transfer_list, FM, TRANSFER_LIST, AdwBin)
 
-void        fm_transfer_list_set_application (FmTransferList *self,
-                                              FmApplication  *application);
+void        fm_transfer_list_set_session (FmTransferList *self,
+                                          FmSession      *session);
 void        fm_transfer_list_refresh         (FmTransferList *self);
 void        fm_transfer_list_refresh_if_stale (FmTransferList *self);
 GListModel *fm_transfer_list_get_model       (FmTransferList *self);

@@ -19,7 +19,6 @@
 #include "fm-format.h"
 #include "fm-transfer-file.h"
 #include "fm-transfer-view.h"
-#include "fm-window.h"
 
 #define MAX_DAYS 365
 
@@ -27,7 +26,7 @@ struct _FmTransferView
 {
   AdwBin          parent_instance;
 
-  FmApplication  *application;
+  FmSession      *session;
   gboolean        sent;
   FmTransfer     *summary;
   FmTransfer     *transfer;     /* with its files, from transfer/get */
@@ -96,7 +95,7 @@ fm_transfer_view_is_busy (FmTransferView *self)
 static FmClient *
 client (FmTransferView *self)
 {
-  return fm_application_get_client (self->application);
+  return fm_session_get_client (self->session);
 }
 
 static GtkWindow *
@@ -111,10 +110,7 @@ static void
 toast (FmTransferView *self,
        const char     *message)
 {
-  GtkWindow *win = window (self);
-
-  if (FM_IS_WINDOW (win))
-    fm_window_toast (FM_WINDOW (win), message);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
 
 static void
@@ -132,7 +128,7 @@ report_failure (FmTransferView *self,
 {
   set_error (self, error);
   if (fm_error_is_auth_expired (error))
-    fm_application_show_login (self->application, window (self));
+    fm_session_report_error (self->session, error);
   else
     toast (self, self->error);
 }
@@ -232,7 +228,7 @@ create_file_row (gpointer item,
                  gpointer user_data)
 {
   FmTransferView *self = user_data;
-  GtkWidget *row = fm_file_row_new (self->application, FM_TRANSFER_FILE (item), self->sent);
+  GtkWidget *row = fm_file_row_new (self->session, FM_TRANSFER_FILE (item), self->sent);
 
   g_signal_connect_object (row, "rename", G_CALLBACK (file_rename_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (file_remove_cb), self, 0);
@@ -277,8 +273,7 @@ loaded_cb (GObject      *source,
     {
       g_autofree char *escaped = g_markup_escape_text (self->error, -1);
 
-      if (fm_error_is_auth_expired (error))
-        fm_application_show_login (self->application, window (self));
+      fm_session_report_error (self->session, error);
       adw_status_page_set_description (self->error_page, escaped);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
@@ -422,7 +417,7 @@ remember_forward (FmTransferView *self,
                   FmTransfer     *transfer,
                   const char     *to)
 {
-  FmSentHistory *history = fm_upload_queue_get_history (fm_application_get_queue (self->application));
+  FmSentHistory *history = fm_upload_queue_get_history (fm_session_get_queue (self->session));
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) known = NULL;
 
@@ -854,10 +849,10 @@ download_all_action (GtkWidget  *widget,
 
 void
 fm_transfer_view_setup (FmTransferView *self,
-                        FmApplication  *application,
+                        FmSession      *session,
                         gboolean        sent)
 {
-  self->application = application;
+  g_set_object (&self->session, session);
   self->sent = sent;
 }
 
@@ -870,6 +865,7 @@ fm_transfer_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->summary);
   g_clear_object (&self->transfer);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_TRANSFER_VIEW);
   G_OBJECT_CLASS (fm_transfer_view_parent_class)->dispose (object);
 }

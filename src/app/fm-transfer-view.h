@@ -4,7 +4,8 @@
 
 #include <adwaita.h>
 
-#include "fm-application.h"
+#include "fm-session.h"
+#include "fm-transfer.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FmTransferView, fm_transfer_view, FM, TRANSFER_VIEW, AdwBin)
 
 void        fm_transfer_view_setup        (FmTransferView *self,
-                                           FmApplication  *application,
+                                           FmSession      *session,
                                            gboolean        sent);
 void        fm_transfer_view_show         (FmTransferView *self,
                                            FmTransfer     *summary);

@@ -7,7 +7,6 @@
 #include "fm-error.h"
 #include "fm-format.h"
 #include "fm-upload-row.h"
-#include "fm-window.h"
 
 struct _FmUploadRow
 {
@@ -95,10 +94,7 @@ static void
 toast (FmUploadRow *self,
        const char  *message)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (FM_IS_WINDOW (root))
-    fm_window_toast (FM_WINDOW (root), message);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
 
 static void
@@ -140,7 +136,10 @@ open_clicked_cb (FmUploadRow *self)
   const char *url = fm_upload_job_get_download_url (self->job);
 
   if (!fm_client_url_is_safe_to_open (url))
-    return toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+    {
+      toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+      return;
+    }
   gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
 }
 

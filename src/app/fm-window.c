@@ -13,6 +13,9 @@ struct _FmWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  FmSession            *session;
+  GSettings            *settings;
+
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
@@ -27,20 +30,17 @@ struct _FmWindow
 
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static FmApplication *
-get_app (FmWindow *self)
-{
-  return FM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-}
-
-void
-fm_window_toast (FmWindow   *self,
-                 const char *message)
+/* win.toast(s): how any widget in the window tells the user something
+ * brief, without knowing the window. */
+static void
+toast_action (GtkWidget  *widget,
+              const char *name,
+              GVariant   *param)
 {
   /* libadwaita 1.2 toasts always parse markup; messages carry file names */
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  g_autofree char *escaped = g_markup_escape_text (g_variant_get_string (param, NULL), -1);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  adw_toast_overlay_add_toast (FM_WINDOW (widget)->toast_overlay, adw_toast_new (escaped));
 }
 
 /* for tests: what a drop of files on the window does */
@@ -100,7 +100,7 @@ fm_window_show_page (FmWindow   *self,
 static void
 update_title (FmWindow *self)
 {
-  FmUploadQueue *queue = fm_application_get_queue (get_app (self));
+  FmUploadQueue *queue = fm_session_get_queue (self->session);
   gint64 sent = 0, total = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
@@ -141,7 +141,7 @@ queue_items_changed_cb (GListModel *queue,
 static void
 account_changed_cb (FmWindow *self)
 {
-  const char *email = fm_application_get_account_email (get_app (self));
+  const char *email = fm_session_get_account_email (self->session);
   g_autofree char *logout = email != NULL ? g_strdup_printf (_("_Log Out (%s)"), email) : NULL;
 
   gtk_label_set_label (self->account_label, email != NULL ? email : "");
@@ -204,36 +204,37 @@ drop_cb (GtkDropTarget *target,
 
 /* ------------------------------------------------------------ GObject */
 
-/* Runs once the window has its application (not a construct property). */
-static void bind_downloads (FmWindow *self, FmApplication *app);
+static void bind_downloads (FmWindow *self);
 static void clear_downloads_cb (FmWindow *self);
 
 static void
 setup (FmWindow *self)
 {
-  FmApplication *app = get_app (self);
-  GSettings *settings = fm_application_get_settings (app);
-  GListModel *queue = G_LIST_MODEL (fm_application_get_queue (app));
+  GSettings *settings = self->settings;
+  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (self->session));
 
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "last-page", self->stack, "visible-child-name", G_SETTINGS_BIND_DEFAULT);
-  fm_send_page_set_application (self->send_page, app);
-  fm_transfer_list_set_application (self->inbox_page, app);
-  fm_transfer_list_set_application (self->outbox_page, app);
-  bind_downloads (self, app);
-  g_signal_connect_object (app, "notify::account-email", G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
+  fm_send_page_setup (self->send_page, self->session, settings);
+  fm_transfer_list_set_session (self->inbox_page, self->session);
+  fm_transfer_list_set_session (self->outbox_page, self->session);
+  bind_downloads (self);
+  g_signal_connect_object (self->session, "notify::account-email", G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self, 0);
   queue_items_changed_cb (queue, 0, 0, g_list_model_get_n_items (queue), self);
   account_changed_cb (self);
 }
+
+static void fm_window_dispose (GObject *object);
 
 static void
 fm_window_class_init (FmWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = fm_window_dispose;
   g_type_ensure (FM_TYPE_SEND_PAGE);
   g_type_ensure (FM_TYPE_TRANSFER_LIST);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-window.ui");
@@ -250,6 +251,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, outbox_page);
 
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.paste-files", NULL, paste_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.page", "s", "send");
@@ -266,33 +268,30 @@ static GtkWidget *
 create_download_row (gpointer item,
                      gpointer user_data)
 {
-  return fm_file_row_new_for_download (user_data, FM_DOWNLOAD_JOB (item));
+  return fm_file_row_new_for_download (FM_SESSION (user_data), FM_DOWNLOAD_JOB (item));
 }
 
 static void
 downloads_changed_cb (FmWindow *self)
 {
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
   gtk_widget_set_visible (self->downloads_button,
-                          g_list_model_get_n_items (fm_application_get_downloads (FM_APPLICATION (app))) > 0);
+                          g_list_model_get_n_items (fm_session_get_downloads (self->session)) > 0);
 }
 
 static void
 clear_downloads_cb (FmWindow *self)
 {
-  fm_application_clear_downloads (FM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+  fm_session_clear_downloads (self->session);
 }
 
 /* Every download of this session, wherever it was started; the button
  * shows once there is one. */
 static void
-bind_downloads (FmWindow      *self,
-                FmApplication *app)
+bind_downloads (FmWindow *self)
 {
-  GListModel *downloads = fm_application_get_downloads (app);
+  GListModel *downloads = fm_session_get_downloads (self->session);
 
-  gtk_list_box_bind_model (self->downloads_list, downloads, create_download_row, app, NULL);
+  gtk_list_box_bind_model (self->downloads_list, downloads, create_download_row, self->session, NULL);
   g_signal_connect_object (downloads, "items-changed", G_CALLBACK (downloads_changed_cb), self, G_CONNECT_SWAPPED);
   downloads_changed_cb (self);
 }
@@ -319,11 +318,27 @@ fm_window_init (FmWindow *self)
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
 }
 
+static void
+fm_window_dispose (GObject *object)
+{
+  FmWindow *self = FM_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (fm_window_parent_class)->dispose (object);
+}
+
+/* @settings: the window's size and page, the Send page's defaults. */
 FmWindow *
-fm_window_new (FmApplication *application)
+fm_window_new (GtkApplication *application,
+               FmSession      *session,
+               GSettings      *settings)
 {
   FmWindow *self = g_object_new (FM_TYPE_WINDOW, "application", application, NULL);
 
+  self->session = g_object_ref (session);
+  self->settings = g_object_ref (settings);
   setup (self);
   return self;
 }

@@ -4,7 +4,7 @@
 
 #include <adwaita.h>
 
-#include "fm-application.h"
+#include "fm-session.h"
 #include "fm-transfer-list.h"
 
 G_BEGIN_DECLS
@@ -12,12 +12,12 @@ G_BEGIN_DECLS
 #define FM_TYPE_WINDOW (fm_window_get_type ())
 G_DECLARE_FINAL_TYPE (FmWindow, fm_window, FM, WINDOW, AdwApplicationWindow)
 
-FmWindow *fm_window_new        (FmApplication  *application);
+FmWindow *fm_window_new        (GtkApplication *application,
+                                FmSession      *session,
+                                GSettings      *settings);
 void      fm_window_add_files  (FmWindow       *self,
                                 GFile         **files,
                                 guint           n_files);
-void      fm_window_toast      (FmWindow       *self,
-                                const char     *message);
 GtkWidget *fm_window_get_send_page (FmWindow   *self);
 FmTransferList *fm_window_get_transfer_list (FmWindow *self,
                                              gboolean  sent);
