@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-session.c: FmSession, the one object the CLI and the app build
+ *
+ * Against the project's server: the login (wrong password, kept, brought
+ * back by a new session, logged out with the address remembered), an
+ * expired login reported once and the upload it stopped going again
+ * after the next login, and the downloads list (one entry per file, Stop,
+ * busy while one runs).
+ */
+#include <glib/gstdio.h>
+
+#include "fm-error.h"
+#include "fm-session.h"
+#include "fm-test-util.h"
+
+typedef struct {
+  FmTestFixture  f;
+  char          *state;
+  FmSession     *session;
+} Fixture;
+
+static FmSession *
+new_session (Fixture *fx)
+{
+  g_autofree char *dir = g_build_filename (fx->state, "uploads", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  g_autoptr(FmClient) client = fm_test_client_new (&fx->f);
+
+  return fm_session_new (client, store);
+}
+
+static void
+setup (Fixture *fx, gconstpointer data)
+{
+  fm_test_fixture_setup (&fx->f, data);
+  fx->state = g_build_filename (fx->f.root, "state", NULL);
+  fx->session = new_session (fx);
+}
+
+static void
+teardown (Fixture *fx, gconstpointer data)
+{
+  g_clear_object (&fx->session);
+  g_free (fx->state);
+  fm_test_fixture_teardown (&fx->f, data);
+}
+
+static gboolean
+log_in (FmSession *session, const char *email, const char *password, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fm_session_login_async (session, email, password, NULL, fm_test_async_cb, &result);
+  return fm_session_login_finish (session, fm_test_await (&result), error);
+}
+
+static void
+count_cb (GObject *object, GParamSpec *pspec, guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_login_keep_restore_logout (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) server_error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FmSession) second = NULL;
+  g_autoptr(FmSession) third = NULL;
+  FmAccountStorage storage = FM_ACCOUNT_STORED_KEYRING;
+  guint changes = 0;
+
+  g_signal_connect (fx->session, "notify::logged-in", G_CALLBACK (count_cb), &changes);
+  g_assert_false (log_in (fx->session, "alice@example.com", "wrong", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_WRONG_USERNAME_PASSWORD);
+  g_assert_false (fm_session_is_logged_in (fx->session));
+  g_assert_cmpuint (changes, ==, 0);
+  g_clear_error (&error);
+
+  /* the address as typed, spaces and all, is stripped */
+  g_assert_true (log_in (fx->session, "  alice@example.com ", "alice-password", &error));
+  g_assert_no_error (error);
+  g_assert_true (fm_session_is_logged_in (fx->session));
+  g_assert_cmpstr (fm_session_get_account_email (fx->session), ==, "alice@example.com");
+  g_assert_nonnull (fm_client_get_login_token (fm_session_get_client (fx->session)));
+  g_assert_cmpuint (changes, ==, 1);
+
+  fm_session_keep_login_async (fx->session, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_session_keep_login_finish (fx->session, fm_test_await (&result), &storage, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (storage, ==, FM_ACCOUNT_STORED_FILE);
+  g_clear_object (&result);
+
+  /* the next run brings it back */
+  second = new_session (fx);
+  fm_session_restore_login_async (second, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_session_restore_login_finish (second, fm_test_await (&result), &error));
+  g_assert_cmpstr (fm_session_get_account_email (second), ==, "alice@example.com");
+  g_assert_cmpstr (fm_client_get_login_token (fm_session_get_client (second)), ==,
+                   fm_client_get_login_token (fm_session_get_client (fx->session)));
+  g_clear_object (&result);
+
+  fm_session_logout_async (second, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_session_logout_finish (second, fm_test_await (&result), &server_error, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (server_error);
+  g_assert_false (fm_session_is_logged_in (second));
+  g_assert_null (fm_client_get_login_token (fm_session_get_client (second)));
+  g_assert_cmpstr (fm_session_get_last_email (second), ==, "alice@example.com");
+  g_clear_object (&result);
+
+  /* and nothing is left to bring back */
+  third = new_session (fx);
+  fm_session_restore_login_async (third, NULL, fm_test_async_cb, &result);
+  g_assert_false (fm_session_restore_login_finish (third, fm_test_await (&result), &error));
+  g_assert_no_error (error);
+  g_assert_false (fm_session_is_logged_in (third));
+}
+
+static void
+expired_cb (FmSession *session, guint *count)
+{
+  (*count)++;
+}
+
+static gboolean
+job_settled (FmUploadJob *job)
+{
+  FmUploadState state = fm_upload_job_get_state (job);
+
+  return state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_FAILED;
+}
+
+static void
+spin_until_settled (FmUploadJob *job)
+{
+  while (!job_settled (job))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Told once, whoever hears it; the upload it stopped goes again after
+ * the next login, by itself. */
+static void
+test_expired_login (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) expired = g_error_new (FM_ERROR, FM_ERROR_INVALID_OR_EXPIRED_LOGIN_TOKEN, "expired");
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *path = g_build_filename (fx->f.root, "note.txt", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  guint count = 0;
+
+  g_assert_true (g_file_set_contents (path, "hello", -1, NULL));
+  g_signal_connect (fx->session, "login-expired", G_CALLBACK (expired_cb), &count);
+  g_assert_true (log_in (fx->session, "alice@example.com", "alice-password", &error));
+
+  fm_test_config (&fx->f, "expire_tokens", "1");
+  job = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+  fm_upload_queue_add (fm_session_get_queue (fx->session), job);
+  spin_until_settled (job);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_FAILED);
+  g_assert_true (fm_error_is_auth_expired (fm_upload_job_get_error (job)));
+  g_assert_cmpuint (count, ==, 1);
+  g_assert_false (fm_session_is_logged_in (fx->session));
+  g_assert_null (fm_client_get_login_token (fm_session_get_client (fx->session)));
+  /* what the login dialog fills in */
+  g_assert_cmpstr (fm_session_get_last_email (fx->session), ==, "alice@example.com");
+
+  /* a list that hears it too adds nothing */
+  fm_session_report_error (fx->session, expired);
+  g_assert_cmpuint (count, ==, 1);
+
+  g_assert_true (log_in (fx->session, "alice@example.com", "alice-password", &error));
+  g_assert_cmpint (fm_upload_job_get_state (job), !=, FM_UPLOAD_STATE_FAILED);
+  spin_until_settled (job);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_DONE);
+  g_assert_false (fm_session_is_busy (fx->session));
+}
+
+static FmTransferFile *
+upload_one (Fixture *fx, const char *name, gsize size)
+{
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *path = g_build_filename (fx->f.root, name, NULL);
+  g_autofree char *data = g_malloc (size);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FmTransfer) transfer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (char) ('a' + i % 26);
+  g_assert_true (g_file_set_contents (path, data, (gssize) size, NULL));
+  job = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+  fm_upload_queue_add (fm_session_get_queue (fx->session), job);
+  spin_until_settled (job);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_DONE);
+  fm_client_transfer_get_async (fm_session_get_client (fx->session), fm_upload_job_get_transfer_id (job),
+                                NULL, NULL, fm_test_async_cb, &result);
+  transfer = fm_client_transfer_get_finish (fm_session_get_client (fx->session), fm_test_await (&result), &error);
+  g_assert_no_error (error);
+  return g_list_model_get_item (fm_transfer_get_files (transfer), 0);
+}
+
+static void
+wait_state (FmDownloadJob *job, FmDownloadState state)
+{
+  while (fm_download_job_get_state (job) != state)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_downloads (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(FmTransferFile) file = upload_one (fx, "report.txt", 4000);
+  g_autofree char *folder = g_build_filename (fx->f.root, "Downloads", "new", NULL);
+  g_autofree char *saved = NULL;
+  g_autoptr(GError) error = NULL;
+  FmDownloadJob *job, *again;
+  guint busy_changes = 0;
+
+  g_signal_connect (fx->session, "notify::busy", G_CALLBACK (count_cb), &busy_changes);
+  fm_session_set_download_folder (fx->session, folder);
+  g_assert_cmpstr (fm_session_get_download_folder (fx->session), ==, folder);
+
+  /* a slow server: Stop catches it running */
+  fm_test_config (&fx->f, "slow_ms", "300");
+  job = fm_session_download (fx->session, file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_download_job_get_file (job) == file);
+  g_assert_true (fm_session_find_download (fx->session, file) == job);
+  g_assert_true (fm_session_is_busy (fx->session));
+  fm_download_job_stop (job);
+  wait_state (job, FM_DOWNLOAD_STATE_STOPPED);
+  g_assert_false (fm_session_is_busy (fx->session));
+  g_assert_cmpuint (busy_changes, ==, 2);
+
+  /* again: one entry per file, continued to the end */
+  fm_test_config (&fx->f, "slow_ms", "0");
+  again = fm_session_download (fx->session, file, NULL, &error);
+  g_assert_true (again != job);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fx->session)), ==, 1);
+  wait_state (again, FM_DOWNLOAD_STATE_DONE);
+  g_assert_true (g_file_get_contents (fm_download_job_get_path (again), &saved, NULL, NULL));
+  g_assert_cmpuint (strlen (saved), ==, 4000);
+  g_assert_false (fm_session_is_busy (fx->session));
+
+  fm_session_clear_downloads (fx->session);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fx->session)), ==, 0);
+}
+
+/* A folder that cannot be made is a sentence, and no entry. */
+static void
+test_download_folder_refused (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(FmTransferFile) file = upload_one (fx, "a.txt", 10);
+  g_autofree char *blocker = g_build_filename (fx->f.root, "blocker", NULL);
+  g_autofree char *folder = g_build_filename (blocker, "inside", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (blocker, "a file, not a folder", -1, NULL));
+  g_assert_null (fm_session_download (fx->session, file, folder, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Cannot create the download folder"));
+  g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fx->session)), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *state = g_dir_make_tmp ("fm-session-XXXXXX", NULL);
+  int status;
+
+  /* no Secret Service: logins are kept in the 0600 file under @state
+   * (GLib reads XDG_STATE_HOME once, so once for all tests; each test's
+   * server has its own port, so its own file) */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/session/login-keep-restore-logout", Fixture, NULL, setup, test_login_keep_restore_logout, teardown);
+  g_test_add ("/session/expired-login", Fixture, NULL, setup, test_expired_login, teardown);
+  g_test_add ("/session/downloads", Fixture, NULL, setup, test_downloads, teardown);
+  g_test_add ("/session/download-folder-refused", Fixture, NULL, setup, test_download_folder_refused, teardown);
+  status = g_test_run ();
+  fm_test_rm_rf (state);
+  return status;
+}
