@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-format.c: numbers and server text as people read them */
 #include "fm-format.h"
+#include "fm-transfer-options.h"
 
 static void
 check_display (const char *in, const char *expected)
@@ -95,6 +96,67 @@ test_email (void)
   g_assert_cmpstr (bad, ==, "nope");
 }
 
+/* The one home of the form's rules (CLI send/update, the Send page, the
+ * Edit dialog): each broken rule is its own code and a sentence. */
+static void
+test_transfer_options (void)
+{
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_subject = g_strnfill (FM_SUBJECT_MAX_CHARS, 'x');
+  g_autofree char *too_long = g_strnfill (FM_SUBJECT_MAX_CHARS + 1, 'x');
+  /* 200 characters of "ø" is 400 bytes: characters count, not bytes */
+  GString *wide = g_string_new (NULL);
+
+  for (int i = 0; i < FM_SUBJECT_MAX_CHARS; i++)
+    g_string_append (wide, "ø");
+  g_assert_true (fm_transfer_options_validate (options, FALSE, &error));   /* a link only */
+  options->to = g_strdup ("bob@example.com, carol@example.com");
+  options->from = g_strdup ("");
+  options->subject = g_strdup (long_subject);
+  options->days = FM_TRANSFER_DAYS_MAX;
+  g_assert_true (fm_transfer_options_validate (options, FALSE, &error));
+  g_assert_true (fm_transfer_check_subject (wide->str, NULL));
+  g_string_append (wide, "ø");
+  g_assert_false (fm_transfer_check_subject (wide->str, NULL));
+  g_string_free (wide, TRUE);
+
+  g_free (options->to);
+  options->to = g_strdup ("bob@example.com, nope");
+  g_assert_false (fm_transfer_options_validate (options, TRUE, &error));
+  g_assert_error (error, FM_OPTIONS_ERROR, FM_OPTIONS_ERROR_TO);
+  g_assert_nonnull (strstr (error->message, "“nope”"));
+  g_clear_error (&error);
+
+  g_free (options->to);
+  options->to = g_strdup ("Designers");
+  g_assert_false (fm_transfer_options_validate (options, FALSE, &error));
+  g_assert_error (error, FM_OPTIONS_ERROR, FM_OPTIONS_ERROR_GROUP_NEEDS_LOGIN);
+  g_clear_error (&error);
+  g_assert_true (fm_transfer_options_validate (options, TRUE, &error));   /* a contact group */
+
+  g_free (options->from);
+  options->from = g_strdup ("me@");
+  g_assert_false (fm_transfer_options_validate (options, TRUE, &error));
+  g_assert_error (error, FM_OPTIONS_ERROR, FM_OPTIONS_ERROR_FROM);
+  g_clear_error (&error);
+  g_clear_pointer (&options->from, g_free);
+
+  g_free (options->subject);
+  options->subject = g_strdup (too_long);
+  g_assert_false (fm_transfer_options_validate (options, TRUE, &error));
+  g_assert_error (error, FM_OPTIONS_ERROR, FM_OPTIONS_ERROR_SUBJECT);
+  g_clear_error (&error);
+  g_clear_pointer (&options->subject, g_free);
+
+  options->days = FM_TRANSFER_DAYS_MAX + 1;
+  g_assert_false (fm_transfer_options_validate (options, TRUE, &error));
+  g_assert_error (error, FM_OPTIONS_ERROR, FM_OPTIONS_ERROR_DAYS);
+  g_clear_error (&error);
+  options->days = -1;
+  g_assert_false (fm_transfer_check_days (options->days, NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -104,5 +166,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/format/email", test_email);
   g_test_add_func ("/format/recipients", test_recipients);
   g_test_add_func ("/format/size-and-people", test_size_and_people);
+  g_test_add_func ("/format/transfer-options", test_transfer_options);
   return g_test_run ();
 }

@@ -10,7 +10,6 @@
 #include "fm-send-page.h"
 #include "fm-upload-row.h"
 
-#define SUBJECT_MAX 200
 
 struct _FmSendPage
 {
@@ -287,38 +286,40 @@ files_ready (FmSendPage  *self,
 
 /* Checks the form as the user types; the Send button and the hint below
  * it say what is missing. */
+/* Each row is marked by its own rule (fm-transfer-options); the hint is
+ * the first problem, in the form's order. */
 static void
 validate (FmSendPage *self)
 {
   const char *to = gtk_editable_get_text (GTK_EDITABLE (self->to_row));
   const char *from = gtk_editable_get_text (GTK_EDITABLE (self->from_row));
   const char *subject = gtk_editable_get_text (GTK_EDITABLE (self->subject_row));
-  glong subject_len = g_utf8_strlen (subject, -1);
-  g_autofree char *bad = NULL, *to_problem = NULL, *counter = NULL;
+  g_autoptr(GError) to_error = NULL, from_error = NULL, subject_error = NULL;
+  g_autofree char *counter = NULL;
   const char *hint = NULL;
   gboolean from_shown = gtk_widget_get_visible (GTK_WIDGET (self->from_row));
   gboolean logged_in = self->session != NULL && fm_session_is_logged_in (self->session);
   gboolean ok = files_ready (self, &hint);
 
   /* logged in, "to" may be one of the sender's contact groups */
-  if (!fm_recipients_validate (to, logged_in, &bad))
-    to_problem = fm_recipients_is_group (to)
-                 ? g_strdup_printf (_("“%s” is not an e-mail address. Log in to send to a contact group."), to)
-                 : g_strdup_printf (_("“%s” is not an e-mail address."), bad);
-  mark_row (GTK_WIDGET (self->to_row), to_problem);
+  fm_transfer_check_recipients (to, logged_in, &to_error);
+  mark_row (GTK_WIDGET (self->to_row), to_error != NULL ? to_error->message : NULL);
   /* "from" is optional (the API does not need it): checked only if given */
-  mark_row (GTK_WIDGET (self->from_row), from_shown && *from && !fm_email_is_valid (from)
-                                         ? _("This is not an e-mail address.") : NULL);
-  counter = g_strdup_printf ("%ld/%d", subject_len, SUBJECT_MAX);
+  if (from_shown)
+    fm_transfer_check_sender (from, &from_error);
+  mark_row (GTK_WIDGET (self->from_row), from_error != NULL ? _("This is not an e-mail address.") : NULL);
+  counter = g_strdup_printf ("%ld/%d", g_utf8_strlen (subject, -1), FM_SUBJECT_MAX_CHARS);
   gtk_label_set_label (self->subject_counter, counter);
-  mark_row (GTK_WIDGET (self->subject_row), subject_len > SUBJECT_MAX ? _("The subject is too long.") : NULL);
+  fm_transfer_check_subject (subject, &subject_error);
+  mark_row (GTK_WIDGET (self->subject_row), subject_error != NULL ? _("The subject is too long.") : NULL);
 
-  if (ok && to_problem != NULL)
-    ok = FALSE, hint = to_problem;
-  else if (ok && from_shown && *from && !fm_email_is_valid (from))
-    ok = FALSE, hint = _("Your e-mail address is not valid; it may also be left empty.");
-  else if (ok && subject_len > SUBJECT_MAX)
-    ok = FALSE, hint = _("The subject can have at most 200 characters.");
+  if (ok && (to_error != NULL || from_error != NULL || subject_error != NULL))
+    {
+      ok = FALSE;
+      hint = to_error != NULL ? to_error->message
+             : from_error != NULL ? _("Your e-mail address is not valid; it may also be left empty.")
+             : subject_error->message;
+    }
   else if (ok && *to == '\0')
     hint = _("No recipients: you get a link to share yourself.");
   else if (ok && logged_in && fm_recipients_is_group (to))

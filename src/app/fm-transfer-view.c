@@ -20,7 +20,6 @@
 #include "fm-transfer-file.h"
 #include "fm-transfer-view.h"
 
-#define MAX_DAYS 365
 
 struct _FmTransferView
 {
@@ -594,7 +593,7 @@ edit_form_new (FmTransferView *self,
   GtkWidget *message_frame = gtk_frame_new (NULL);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   gint64 left = fm_transfer_get_expire_date (t) - g_get_real_time () / G_USEC_PER_SEC;
-  int days = (int) CLAMP ((left + 86399) / 86400, 1, MAX_DAYS);
+  int days = (int) CLAMP ((left + 86399) / 86400, 1, FM_TRANSFER_DAYS_MAX);
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -603,7 +602,7 @@ edit_form_new (FmTransferView *self,
   form->subject = GTK_EDITABLE (subject);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (days_row), _("Days Available From Now"));
-  form->days = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, MAX_DAYS, 1));
+  form->days = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, FM_TRANSFER_DAYS_MAX, 1));
   gtk_spin_button_set_value (form->days, days);
   gtk_widget_set_valign (GTK_WIDGET (form->days), GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (form->days), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -683,8 +682,8 @@ static void
 subject_changed_cb (GtkEditable      *subject,
                     AdwMessageDialog *dialog)
 {
-  /* the reference's limit: 200 characters */
-  adw_message_dialog_set_response_enabled (dialog, "save", g_utf8_strlen (gtk_editable_get_text (subject), -1) <= 200);
+  adw_message_dialog_set_response_enabled (dialog, "save",
+                                           fm_transfer_check_subject (gtk_editable_get_text (subject), NULL));
 }
 
 static void

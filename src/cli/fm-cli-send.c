@@ -133,7 +133,7 @@ fm_cli_send (FmCli  *cli,
   g_autofree char *to = NULL, *from = NULL, *subject = NULL, *message = NULL, *password = NULL;
   g_autofree char *password_file = NULL;
   gboolean ask_password = FALSE;
-  g_autofree char *bad = NULL;
+  g_autoptr(GError) error = NULL;
   int days = -1, parallel = fm_config_get_int ("parallel-uploads", 4), status;
   gint64 chunk_size = fm_config_get_int ("chunk-size", (int) FM_CHUNK_SIZE_DEFAULT);
   gboolean notify = FALSE, confirmation = FALSE, json = FALSE;
@@ -161,32 +161,26 @@ fm_cli_send (FmCli  *cli,
     return status;
   if (argc < 2)
     return fm_cli_usage_error ("send", _("name at least one file or folder to send"));
-  /* logged in, "to" may name one of your contact groups */
-  if (to != NULL && !fm_recipients_validate (to, fm_client_get_login_token (cli->client) != NULL, &bad))
-    return fm_cli_usage_error ("send", fm_recipients_is_group (to)
-                               ? _("“%s” is not an e-mail address (log in to send to a contact group)")
-                               : _("“%s” is not an e-mail address"), bad ? bad : to);
-  if (from != NULL && !fm_email_is_valid (from))
-    return fm_cli_usage_error ("send", _("“%s” is not an e-mail address"), from);
-  if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
-    return fm_cli_usage_error ("send", _("the subject is longer than 200 characters"));
   if (chunk_size < FM_CHUNK_SIZE_MIN || chunk_size > FM_CHUNK_SIZE_MAX)
     return fm_cli_usage_error ("send", _("--chunk-size must be between 5000000 and 50000000 bytes"));
   if (parallel < 1 || parallel > 4)
     return fm_cli_usage_error ("send", _("--parallel must be between 1 and 4"));
-  if (days != -1 && (days < 1 || days > FM_CLI_MAX_DAYS))
-    return fm_cli_usage_error ("send", _("--days must be between 1 and %d"), FM_CLI_MAX_DAYS);
-  if (!fm_cli_get_password ("send", &password, password_file, ask_password, &status))
-    return status;
+  if (days != -1 && (days < 1 || days > FM_TRANSFER_DAYS_MAX))
+    return fm_cli_usage_error ("send", _("--days must be between 1 and %d"), FM_TRANSFER_DAYS_MAX);
 
   options->to = g_steal_pointer (&to);
   options->from = g_steal_pointer (&from);
   options->subject = g_steal_pointer (&subject);
   options->message = g_steal_pointer (&message);
-  options->password = g_steal_pointer (&password);
+  options->password = g_steal_pointer (&password);   /* --password; or asked below */
   options->days = MAX (days, 0);   /* 0: the account's default */
   options->notify = notify;
   options->confirmation = confirmation;
+  /* the rules the app's form keeps too; logged in, "to" may name a group */
+  if (!fm_transfer_options_validate (options, fm_session_is_logged_in (cli->session), &error))
+    return fm_cli_usage_error ("send", "%s", error->message);
+  if (!fm_cli_get_password ("send", &options->password, password_file, ask_password, &status))
+    return status;
   job = fm_upload_job_new (cli->client, options, (const char * const *) argv + 1);
   fm_upload_job_set_chunk_size (job, chunk_size);
   fm_upload_job_set_parallel (job, (guint) parallel);

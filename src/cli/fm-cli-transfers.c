@@ -554,10 +554,10 @@ fm_cli_update (FmCli  *cli,
     return fm_cli_usage_error ("update", _("name one transfer id"));
   if (notify && no_notify)
     return fm_cli_usage_error ("update", _("--notify and --no-notify contradict each other"));
-  if (days != -1 && (days < 1 || days > FM_CLI_MAX_DAYS))
-    return fm_cli_usage_error ("update", _("--days must be between 1 and %d"), FM_CLI_MAX_DAYS);
-  if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
-    return fm_cli_usage_error ("update", _("the subject is longer than 200 characters"));
+  if (days != -1 && (days < 1 || days > FM_TRANSFER_DAYS_MAX))
+    return fm_cli_usage_error ("update", _("--days must be between 1 and %d"), FM_TRANSFER_DAYS_MAX);
+  if (!fm_transfer_check_subject (subject, &error))
+    return fm_cli_usage_error ("update", "%s", error->message);
   if (subject == NULL && message == NULL && days < 0 && !notify && !no_notify)
     return fm_cli_usage_error ("update", _("nothing to change: give --subject, --message, --days or --[no-]notify"));
   if (!fm_cli_require_login (cli, &status))

@@ -17,9 +17,6 @@ G_BEGIN_DECLS
 #define FM_CLI_EXIT_USAGE       2
 #define FM_CLI_EXIT_INTERRUPTED 130
 
-/* the longest expiry the app offers too (a year) */
-#define FM_CLI_MAX_DAYS 365
-
 typedef struct {
   char     *server;
   FmSession    *session;

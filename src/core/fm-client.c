@@ -83,46 +83,6 @@ call_data_free (CallData *data)
   g_free (data);
 }
 
-/* ---------------------------------------------------------------- boxed */
-
-G_DEFINE_BOXED_TYPE (FmTransferOptions, fm_transfer_options,
-                     fm_transfer_options_copy, fm_transfer_options_free)
-
-FmTransferOptions *
-fm_transfer_options_new (void)
-{
-  FmTransferOptions *options = g_new0 (FmTransferOptions, 1);
-
-  options->transfer_size = -1;
-  return options;
-}
-
-FmTransferOptions *
-fm_transfer_options_copy (const FmTransferOptions *options)
-{
-  FmTransferOptions *copy = g_memdup2 (options, sizeof *options);
-
-  copy->to = g_strdup (options->to);
-  copy->from = g_strdup (options->from);
-  copy->subject = g_strdup (options->subject);
-  copy->message = g_strdup (options->message);
-  copy->password = g_strdup (options->password);
-  return copy;
-}
-
-void
-fm_transfer_options_free (FmTransferOptions *options)
-{
-  if (options == NULL)
-    return;
-  g_free (options->to);
-  g_free (options->from);
-  g_free (options->subject);
-  g_free (options->message);
-  g_free (options->password);
-  g_free (options);
-}
-
 /* ------------------------------------------------------------ URL policy */
 
 static gboolean

@@ -14,6 +14,7 @@
 #include "fm-response.h"
 #include "fm-retry-policy.h"
 #include "fm-transfer.h"
+#include "fm-transfer-options.h"
 
 G_BEGIN_DECLS
 
@@ -26,25 +27,6 @@ G_BEGIN_DECLS
 #define FM_TYPE_CLIENT (fm_client_get_type ())
 G_DECLARE_FINAL_TYPE (FmClient, fm_client, FM, CLIENT, GObject)
 
-/* What a new transfer says about itself (/api/transfer/initialize). */
-typedef struct {
-  char     *to;            /* comma-separated; NULL or "" for a link-only transfer */
-  char     *from;
-  char     *subject;
-  char     *message;
-  char     *password;
-  int       days;          /* 0: the account's default */
-  gboolean  notify;
-  gboolean  confirmation;
-  gint64    transfer_size; /* -1: not sent */
-} FmTransferOptions;
-
-#define FM_TYPE_TRANSFER_OPTIONS (fm_transfer_options_get_type ())
-GType              fm_transfer_options_get_type (void) G_GNUC_CONST;
-FmTransferOptions *fm_transfer_options_new      (void);
-FmTransferOptions *fm_transfer_options_copy     (const FmTransferOptions *options);
-void               fm_transfer_options_free     (FmTransferOptions       *options);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmTransferOptions, fm_transfer_options_free)
 
 /* Which fields /api/transfer/update changes; NULL / -1 leave one alone. */
 typedef struct {

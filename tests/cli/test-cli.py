@@ -152,7 +152,7 @@ def test_usage_errors(env):
     # checked before any request: days in 1..365; a contact group needs a login
     assert "between 1 and 365" in env.cli("send", "--days", "0", f, check=2).stderr
     env.cli("send", "--days", "9999", f, check=2)
-    assert "log in" in env.cli("send", "--to", "Designers", f, check=2).stderr
+    assert "log in" in env.cli("send", "--to", "Designers", f, check=2).stderr.lower()
     assert "filemail send [OPTION" in env.cli("send", "--help", check=0).stdout
     # results on stdout, progress on stderr: `send > link.txt` gets the link
     p = env.cli("send", "--days", "3", f, check=0)
