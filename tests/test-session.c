@@ -40,6 +40,12 @@ setup (Fixture *fx, gconstpointer data)
 static void
 teardown (Fixture *fx, gconstpointer data)
 {
+  FmQueueStore *store = fm_upload_queue_get_store (fm_session_get_queue (fx->session));
+  g_autoptr(GAsyncResult) result = NULL;
+
+  /* saved jobs are written by a worker: let it finish before the folder goes */
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &result);
+  fm_queue_store_flush_finish (store, fm_test_await (&result), NULL);
   g_clear_object (&fx->session);
   g_free (fx->state);
   fm_test_fixture_teardown (&fx->f, data);

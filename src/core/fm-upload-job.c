@@ -24,89 +24,8 @@
 #include "fm-error.h"
 #include "fm-http.h"
 #include "fm-json.h"
-#include "fm-upload-job.h"
+#include "fm-upload-job-private.h"
 #include "fm-upload-scan.h"
-
-#define DEFAULT_PARALLEL   4
-#define READ_AHEAD         1      /* reading + hashing 8 MiB takes ~15 ms, sending it ~30 ms */
-#define MAX_READING        2      /* more hashing threads than cores only queue up */
-#define TICK_MS            100     /* progress notifications: at most 10 per second */
-#define CHUNK_ANSWER_MAX   (64 * 1024)
-#define SPEED_ALPHA        0.15
-#define SPEED_WARMUP_US    G_USEC_PER_SEC   /* no speed or ETA before a second of data */
-
-struct _FmUploadJob
-{
-  GObject            parent_instance;
-
-  char              *id;
-  FmClient          *client;
-  FmTransferOptions *options;
-  GStrv              inputs;          /* paths still to scan, or NULL */
-  GPtrArray         *files;           /* FmUploadFile, NULL until scanned */
-  FmTransferTicket  *ticket;
-  char              *download_url;
-  GError            *error;
-  FmUploadState      state;
-  gint64             created;
-
-  gint64             chunk_size;
-  guint              parallel;
-  FmRetryPolicy     *retry;
-  GNetworkMonitor   *monitor;
-  gulong             monitor_handler;
-  FmBufferPool      *pool;
-
-  /* the current run */
-  guint              generation;
-  GCancellable      *cancellable;
-  guint              cursor_file;
-  gint64             cursor_chunk;
-  GQueue             ready;           /* Chunk: read and hashed, waiting to go */
-  GQueue             retry_ready;     /* Chunk: backoff over, to be read again */
-  GPtrArray         *waiting;         /* Chunk: in backoff */
-  guint              n_reading;
-  guint              n_sending;
-  FmRetryState       api_retry;       /* initialize / complete */
-  guint              api_timer;
-
-  /* progress */
-  gint64             bytes_total;
-  gint64             bytes_acked;
-  gint64             bytes_in_flight;
-  gint64             chunks_total;
-  gint64             chunks_acked;
-  double             speed;
-  gint64             sample_bytes;
-  gint64             sample_time;
-  gint64             run_start;
-  gint64             shown_bytes;
-  const char        *current_file;
-  guint              tick_id;
-
-  gulong             slot_handler;    /* the client's "upload-slot-freed" */
-  guint              slot_idle;
-
-  /* one process at a time: a lock on <lock_dir>/<id>.lock while this one owns it */
-  char              *lock_dir;
-  int                lock_fd;
-
-  GPtrArray         *run_tasks;
-};
-
-typedef struct {
-  FmUploadJob  *job;            /* strong: a chunk keeps its job alive */
-  guint         generation;
-  guint         file;
-  gint64        index;
-  gint64        offset;
-  gint64        length;
-  FmRetryState  retry;
-  FmChunkData  *data;
-  gint64        sent;
-  guint         timer;
-  char         *slot;           /* the upload host's slot this request holds */
-} Chunk;
 
 G_DEFINE_FINAL_TYPE (FmUploadJob, fm_upload_job, G_TYPE_OBJECT)
 
@@ -146,7 +65,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void run_phase (FmUploadJob *self);
-static void pump (FmUploadJob *self);
 
 const char *
 fm_upload_state_to_string (FmUploadState state)
@@ -163,46 +81,6 @@ fm_upload_state_is_active (FmUploadState state)
 {
   return state == FM_UPLOAD_STATE_INITIALIZING || state == FM_UPLOAD_STATE_UPLOADING ||
          state == FM_UPLOAD_STATE_COMPLETING || state == FM_UPLOAD_STATE_WAITING_FOR_NETWORK;
-}
-
-/* --------------------------------------------------------------- chunks */
-
-static Chunk *
-chunk_new (FmUploadJob *self,
-           guint        file_index,
-           gint64       index)
-{
-  FmUploadFile *file = g_ptr_array_index (self->files, file_index);
-  Chunk *chunk = g_new0 (Chunk, 1);
-
-  chunk->job = g_object_ref (self);
-  chunk->generation = self->generation;
-  chunk->file = file_index;
-  chunk->index = index;
-  fm_chunk_plan_range (file->size, self->chunk_size, index, &chunk->offset, &chunk->length);
-  return chunk;
-}
-
-static void
-chunk_free (Chunk *chunk)
-{
-  g_clear_handle_id (&chunk->timer, g_source_remove);
-  fm_chunk_data_free (chunk->data);
-  g_object_unref (chunk->job);
-  g_free (chunk->slot);
-  g_free (chunk);
-}
-
-static gboolean
-chunk_is_stale (Chunk *chunk)
-{
-  return chunk->generation != chunk->job->generation;
-}
-
-static FmUploadFile *
-chunk_file (Chunk *chunk)
-{
-  return g_ptr_array_index (chunk->job->files, chunk->file);
 }
 
 /* ------------------------------------------------------------- progress */
@@ -282,85 +160,8 @@ fm_upload_job_get_options (FmUploadJob *self)
   return self->options;
 }
 
-/* ---------------------------------------------------------- ownership */
-
-static char *
-lock_path (FmUploadJob *self)
-{
-  g_autofree char *name = g_strconcat (self->id, ".lock", NULL);
-
-  return g_build_filename (self->lock_dir, name, NULL);
-}
-
-static void
-release_claim (FmUploadJob *self,
-               gboolean     remove)
-{
-  if (self->lock_fd < 0)
-    return;
-  if (remove)
-    {
-      g_autofree char *path = lock_path (self);
-      g_unlink (path);
-    }
-  close (self->lock_fd);
-  self->lock_fd = -1;
-}
-
-/* Two processes (the app and `filemail resume`, or two `resume`s) must not
- * run the same saved upload: both would send every chunk, and the loser's
- * complete would fail and leave a failed job behind. Whoever holds the
- * job's lock owns it until the job is done or the process ends (the kernel
- * drops a dead process's lock, so a crash never leaves a job stuck). */
-gboolean
-fm_upload_job_claim (FmUploadJob  *self,
-                     GError      **error)
-{
-  g_autofree char *path = NULL;
-  int fd;
-
-  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
-  if (self->lock_dir == NULL || self->lock_fd >= 0)
-    return TRUE;
-  g_mkdir_with_parents (self->lock_dir, 0700);
-  path = lock_path (self);
-  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, "%s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      close (fd);
-      g_set_error (error, FM_ERROR, FM_ERROR_BUSY,
-                   _("Another Filemail program on this computer is sending this upload right now."));
-      return FALSE;
-    }
-  self->lock_fd = fd;
-  return TRUE;
-}
-
-/* Whether this process may write the job's state: it owns it, or no
- * lock directory is in use (no store). */
-gboolean
-fm_upload_job_holds_claim (FmUploadJob *self)
-{
-  return self->lock_dir == NULL || self->lock_fd >= 0;
-}
-
 void
-fm_upload_job_set_lock_directory (FmUploadJob *self,
-                                  const char  *directory)
-{
-  g_return_if_fail (self->lock_fd < 0);
-  g_free (self->lock_dir);
-  self->lock_dir = g_strdup (directory);
-}
-
-static void
-emit_changed (FmUploadJob *self)
+_fm_upload_job_emit_changed (FmUploadJob *self)
 {
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
@@ -389,8 +190,8 @@ complete_run_tasks (FmUploadJob *self)
     }
 }
 
-static void
-set_state (FmUploadJob   *self,
+void
+_fm_upload_job_set_state (FmUploadJob   *self,
            FmUploadState  state)
 {
   if (self->state == state)
@@ -403,16 +204,16 @@ set_state (FmUploadJob   *self,
   else
     stop_ticking (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-  emit_changed (self);
+  _fm_upload_job_emit_changed (self);
   /* Saved (or removed) above; a finished job's lock goes with it. */
   if (state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_CANCELLED)
-    release_claim (self, TRUE);
+    _fm_upload_job_release_claim (self, TRUE);
   complete_run_tasks (self);
 }
 
 /* Ends the current run: nothing of it may touch the job after this. */
-static void
-stop_run (FmUploadJob *self)
+void
+_fm_upload_job_stop_run (FmUploadJob *self)
 {
   Chunk *chunk;
 
@@ -421,9 +222,9 @@ stop_run (FmUploadJob *self)
   self->cancellable = g_cancellable_new ();
   self->generation++;
   while ((chunk = g_queue_pop_head (&self->ready)) != NULL)
-    chunk_free (chunk);
+    _fm_upload_job_chunk_free (chunk);
   while ((chunk = g_queue_pop_head (&self->retry_ready)) != NULL)
-    chunk_free (chunk);
+    _fm_upload_job_chunk_free (chunk);
   g_ptr_array_set_size (self->waiting, 0);
   g_clear_handle_id (&self->api_timer, g_source_remove);
   self->n_reading = 0;
@@ -433,20 +234,20 @@ stop_run (FmUploadJob *self)
   self->cursor_chunk = 0;
 }
 
-static void
-fail (FmUploadJob *self,
+void
+_fm_upload_job_fail (FmUploadJob *self,
       GError      *error)
 {
   g_debug ("job %s failed: %s", self->id, error->message);
-  stop_run (self);
+  _fm_upload_job_stop_run (self);
   g_clear_error (&self->error);
   self->error = error;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-  set_state (self, FM_UPLOAD_STATE_FAILED);
+  _fm_upload_job_set_state (self, FM_UPLOAD_STATE_FAILED);
 }
 
-static gboolean
-is_offline (FmUploadJob *self)
+gboolean
+_fm_upload_job_is_offline (FmUploadJob *self)
 {
   return self->monitor != NULL && !g_network_monitor_get_network_available (self->monitor);
 }
@@ -461,8 +262,8 @@ network_changed_cb (GNetworkMonitor *monitor,
       self->state != FM_UPLOAD_STATE_WAITING_FOR_NETWORK)
     {
       /* Requests in flight would only fail and spend attempts: stop them. */
-      stop_run (self);
-      set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+      _fm_upload_job_stop_run (self);
+      _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
     }
   else if (available && self->state == FM_UPLOAD_STATE_WAITING_FOR_NETWORK)
     run_phase (self);
@@ -488,11 +289,11 @@ api_failed (FmUploadJob *self,
 {
   if (fm_retry_policy_classify (0, error) == FM_RETRY_TRANSIENT)
     {
-      if (is_offline (self))
+      if (_fm_upload_job_is_offline (self))
         {
           g_error_free (error);
-          stop_run (self);
-          return set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+          _fm_upload_job_stop_run (self);
+          return _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
         }
       if (fm_retry_policy_record_failure (self->retry, &self->api_retry))
         {
@@ -504,13 +305,13 @@ api_failed (FmUploadJob *self,
           return;
         }
     }
-  fail (self, error);
+  _fm_upload_job_fail (self, error);
 }
 
 /* ----------------------------------------------------------------- scan */
 
-static void
-plan_files (FmUploadJob *self)
+void
+_fm_upload_job_plan_files (FmUploadJob *self)
 {
   self->bytes_total = self->bytes_acked = 0;
   self->chunks_total = self->chunks_acked = 0;
@@ -552,11 +353,11 @@ scan_done_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (files == NULL)
-    return fail (self, g_steal_pointer (&error));
+    return _fm_upload_job_fail (self, g_steal_pointer (&error));
   self->files = g_steal_pointer (&files);
   g_clear_pointer (&self->inputs, g_strfreev);
-  plan_files (self);
-  emit_changed (self);
+  _fm_upload_job_plan_files (self);
+  _fm_upload_job_emit_changed (self);
   run_phase (self);
 }
 
@@ -589,13 +390,13 @@ initialize_done_cb (GObject      *source,
     return api_failed (self, error);
   upgraded = fm_client_upgrade_url (ticket->url);
   if (!fm_client_check_url (upgraded, &error))
-    return fail (self, error);
+    return _fm_upload_job_fail (self, error);
   g_free (ticket->url);
   ticket->url = g_steal_pointer (&upgraded);
   self->ticket = g_steal_pointer (&ticket);
   self->api_retry = (FmRetryState) { 0 };
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSFER_ID]);
-  emit_changed (self);   /* the ticket must be on disk before any chunk goes */
+  _fm_upload_job_emit_changed (self);   /* the ticket must be on disk before any chunk goes */
   /* paused or cancelled by whoever heard of the transfer id: stay so */
   if (self->state != FM_UPLOAD_STATE_INITIALIZING)
     return;
@@ -622,7 +423,7 @@ finish_done (FmUploadJob *self,
   g_free (self->download_url);
   self->download_url = g_strdup (url != NULL ? url : "");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_URL]);
-  set_state (self, FM_UPLOAD_STATE_DONE);
+  _fm_upload_job_set_state (self, FM_UPLOAD_STATE_DONE);
 }
 
 typedef struct {
@@ -655,7 +456,7 @@ check_done_cb (GObject      *source,
       g_error_free (complete_error);
       return api_failed (self, g_steal_pointer (&error));
     }
-  fail (self, complete_error);
+  _fm_upload_job_fail (self, complete_error);
 }
 
 /* 3100 InvalidTransferState from complete: most often an earlier complete
@@ -692,10 +493,10 @@ complete_done_cb (GObject      *source,
   finish_done (self, url);
 }
 
-static void
-complete (FmUploadJob *self)
+void
+_fm_upload_job_complete (FmUploadJob *self)
 {
-  set_state (self, FM_UPLOAD_STATE_COMPLETING);
+  _fm_upload_job_set_state (self, FM_UPLOAD_STATE_COMPLETING);
   fm_client_transfer_complete_async (self->client, self->ticket->id, self->ticket->key,
                                      self->cancellable, complete_done_cb, g_object_ref (self));
 }
@@ -705,324 +506,26 @@ complete (FmUploadJob *self)
 static void
 run_phase (FmUploadJob *self)
 {
-  if (is_offline (self))
-    return set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+  if (_fm_upload_job_is_offline (self))
+    return _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
   if (self->files == NULL)
     {
-      set_state (self, FM_UPLOAD_STATE_INITIALIZING);
+      _fm_upload_job_set_state (self, FM_UPLOAD_STATE_INITIALIZING);
       fm_upload_scan_async ((const char * const *) self->inputs, self->cancellable,
                             scan_done_cb, g_object_ref (self));
     }
   else if (self->ticket == NULL)
     {
-      set_state (self, FM_UPLOAD_STATE_INITIALIZING);
+      _fm_upload_job_set_state (self, FM_UPLOAD_STATE_INITIALIZING);
       initialize (self);
     }
   else if (self->chunks_acked < self->chunks_total)
     {
-      set_state (self, FM_UPLOAD_STATE_UPLOADING);
-      pump (self);
+      _fm_upload_job_set_state (self, FM_UPLOAD_STATE_UPLOADING);
+      _fm_upload_job_pump (self);
     }
   else
-    complete (self);
-}
-
-/* --------------------------------------------------------------- upload */
-
-static Chunk *
-next_chunk (FmUploadJob *self)
-{
-  Chunk *chunk = g_queue_pop_head (&self->retry_ready);
-
-  if (chunk != NULL)
-    return chunk;
-  while (self->cursor_file < self->files->len)
-    {
-      FmUploadFile *file = g_ptr_array_index (self->files, self->cursor_file);
-
-      while (self->cursor_chunk < fm_chunk_set_get_size (file->acked))
-        {
-          gint64 index = self->cursor_chunk++;
-
-          if (!fm_chunk_set_contains (file->acked, index))
-            return chunk_new (self, self->cursor_file, index);
-        }
-      self->cursor_file++;
-      self->cursor_chunk = 0;
-    }
-  return NULL;
-}
-
-static gboolean
-backoff_over_cb (gpointer data)
-{
-  Chunk *chunk = data;
-  FmUploadJob *self = chunk->job;
-
-  guint index;
-
-  chunk->timer = 0;
-  if (g_ptr_array_find (self->waiting, chunk, &index))
-    g_ptr_array_steal_index_fast (self->waiting, index);
-  g_queue_push_tail (&self->retry_ready, chunk);
-  pump (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-chunk_failure_is_retried (FmUploadJob *self,
-                          Chunk       *chunk,
-                          GError      *error)
-{
-  FmUploadFile *file = chunk_file (chunk);
-
-  if (is_offline (self))
-    {
-      /* Not the request's fault: no attempt spent. */
-      g_queue_push_head (&self->retry_ready, chunk);
-      stop_run (self);
-      set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
-      return TRUE;
-    }
-  if (!fm_retry_policy_record_failure (self->retry, &chunk->retry))
-    {
-      fail (self, g_error_new (FM_ERROR, FM_ERROR_UPLOAD_FAILED,
-                               _("Part %lld of “%s” failed %u times; the last error was: %s"),
-                               (long long) (chunk->index + 1), file->name, chunk->retry.attempts, error->message));
-      chunk_free (chunk);
-      return FALSE;
-    }
-  g_debug ("job %s: chunk %" G_GINT64_FORMAT " of %s: %s; attempt %u in %u ms", self->id,
-           chunk->index, file->name, error->message, chunk->retry.attempts + 1,
-           fm_retry_policy_wait_ms (self->retry, &chunk->retry));
-  chunk->timer = g_timeout_add (fm_retry_policy_wait_ms (self->retry, &chunk->retry),
-                                backoff_over_cb, chunk);
-  g_ptr_array_add (self->waiting, chunk);
-  return TRUE;
-}
-
-static void
-read_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Chunk *chunk = user_data;
-  FmUploadJob *self = chunk->job;
-  g_autoptr(GError) error = NULL;
-  FmChunkData *data = fm_chunk_read_finish (result, &error);
-
-  if (chunk_is_stale (chunk))
-    {
-      fm_chunk_data_free (data);
-      return chunk_free (chunk);
-    }
-  self->n_reading--;
-  if (data == NULL)
-    {
-      chunk_free (chunk);
-      return fail (self, g_steal_pointer (&error));
-    }
-  chunk->data = data;
-  g_queue_push_tail (&self->ready, chunk);
-  pump (self);
-}
-
-static void
-read_chunk (FmUploadJob *self,
-            Chunk       *chunk)
-{
-  FmUploadFile *file = chunk_file (chunk);
-
-  self->n_reading++;
-  fm_chunk_read_async (self->pool, file->path, chunk->offset, chunk->length, file->size,
-                       file->mtime_us, self->cancellable, read_done_cb, chunk);
-}
-
-static char *
-upload_uri (FmUploadJob *self,
-            Chunk       *chunk)
-{
-  FmUploadFile *file = chunk_file (chunk);
-  GString *uri = g_string_new (self->ticket->url);
-  g_autofree char *chunk_size = g_strdup_printf ("%" G_GINT64_FORMAT, self->chunk_size);
-  g_autofree char *chunks = g_strdup_printf ("%" G_GINT64_FORMAT, fm_chunk_set_get_size (file->acked));
-  g_autofree char *index = g_strdup_printf ("%" G_GINT64_FORMAT, chunk->index);
-  g_autofree char *retry = g_strdup_printf ("%u", chunk->retry.attempts);
-  const char *params[] = {
-    "transferid", self->ticket->id, "transferkey", self->ticket->key, "thefilename", file->name,
-    "chunksize", chunk_size, "chunks", chunks, "chunk", index, "md5", chunk->data->md5,
-    "retry", retry, NULL
-  };
-
-  /* "Specify upload parameters in the request URL as query string ... POST
-   * body is reserved for file contents." The transferurl may have a query
-   * of its own already. */
-  for (guint i = 0; params[i] != NULL; i += 2)
-    {
-      g_string_append_c (uri, i == 0 && strchr (self->ticket->url, '?') == NULL ? '?' : '&');
-      g_string_append_uri_escaped (uri, params[i], NULL, FALSE);
-      g_string_append_c (uri, '=');
-      g_string_append_uri_escaped (uri, params[i + 1], NULL, FALSE);
-    }
-  return g_string_free (uri, FALSE);
-}
-
-static void
-wrote_body_data_cb (SoupMessage *msg,
-                    guint        n_bytes,
-                    Chunk       *chunk)
-{
-  if (chunk_is_stale (chunk))
-    return;
-  chunk->sent += n_bytes;
-  chunk->job->bytes_in_flight += n_bytes;
-}
-
-/* HTTP 200 with an empty body is the reference's success; a JSON error
- * body (a transfer that expired, a wrong key) is the server refusing. */
-static GError *
-upload_response_error (SoupMessage *msg,
-                       GBytes      *body)
-{
-  guint status = soup_message_get_status (msg);
-  g_autoptr(JsonObject) root = NULL;
-  GError *error = NULL;
-
-  if (status != SOUP_STATUS_OK)
-    return g_error_new (FM_ERROR, FM_ERROR_HTTP_STATUS, "%s (HTTP %u %s)",
-                        fm_error_get_message (FM_ERROR_HTTP_STATUS), status,
-                        soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "");
-  if (g_bytes_get_size (body) == 0)
-    return NULL;
-  root = fm_response_parse (body, &error);
-  return error;
-}
-
-static void
-acknowledge (FmUploadJob *self,
-             Chunk       *chunk)
-{
-  fm_chunk_set_add (chunk_file (chunk)->acked, chunk->index);
-  self->bytes_in_flight -= chunk->sent;
-  self->bytes_acked += chunk->length;
-  self->chunks_acked++;
-  emit_changed (self);
-}
-
-static void
-send_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Chunk *chunk = user_data;
-  FmUploadJob *self = chunk->job;
-  SoupMessage *msg = fm_http_get_message (result);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = fm_http_send_and_read_finish (result, &error);
-  guint status = soup_message_get_status (msg);
-
-  g_signal_handlers_disconnect_by_func (msg, wrote_body_data_cb, chunk);
-  fm_client_release_upload_slot (self->client, chunk->slot);
-  g_clear_pointer (&chunk->slot, g_free);
-  if (chunk_is_stale (chunk))
-    return chunk_free (chunk);
-  self->n_sending--;
-  if (body != NULL)
-    error = upload_response_error (msg, body);
-  if (error == NULL)
-    {
-      acknowledge (self, chunk);
-      chunk_free (chunk);
-      return pump (self);
-    }
-  self->bytes_in_flight -= chunk->sent;
-  chunk->sent = 0;
-  /* An HTTP status decides by itself (406, 449, 5xx: again); otherwise the
-   * error does (the network: again; the server's JSON refusal: stop). */
-  if ((body != NULL && status != SOUP_STATUS_OK
-       ? fm_retry_policy_classify (status, NULL)
-       : fm_retry_policy_classify (0, error)) == FM_RETRY_PERMANENT)
-    {
-      chunk_free (chunk);
-      return fail (self, g_steal_pointer (&error));
-    }
-  if (chunk_failure_is_retried (self, chunk, error))
-    pump (self);
-}
-
-static void
-send_chunk (FmUploadJob *self,
-            Chunk       *chunk)
-{
-  g_autofree char *uri = upload_uri (self, chunk);
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
-  FmChunkData *data = g_steal_pointer (&chunk->data);
-
-  /* The message now holds the only reference to the buffer: it goes back
-   * to the pool when libsoup is done with the request. */
-  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", data->bytes);
-  fm_chunk_data_free (data);
-  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), chunk);
-  self->current_file = chunk_file (chunk)->name;
-  self->n_sending++;
-  chunk->slot = g_strdup (self->ticket->url);
-  /* The reference's answer is an empty body; an error is a small JSON
-   * object. No deadline: a 50 MB chunk on a slow uplink takes minutes, and
-   * the session's idle timeout catches a silent server. */
-  fm_http_send_and_read_async (fm_client_get_session (self->client), msg, CHUNK_ANSWER_MAX, 0,
-                               self->cancellable, send_done_cb, chunk);
-}
-
-/* Keeps `parallel` chunks on the wire and the pool's other buffers filled
- * with the next chunks, read and hashed ahead. */
-static void
-pump (FmUploadJob *self)
-{
-  Chunk *chunk;
-
-  if (self->state != FM_UPLOAD_STATE_UPLOADING)
-    return;
-  /* at most `parallel` of this job, and at most 4 to the upload host
-   * across every job of this client */
-  while (self->n_sending < self->parallel && !g_queue_is_empty (&self->ready) &&
-         fm_client_take_upload_slot (self->client, self->ticket->url))
-    {
-      chunk = g_queue_pop_head (&self->ready);
-      send_chunk (self, chunk);
-    }
-  while (self->n_reading < MAX_READING && fm_buffer_pool_can_acquire (self->pool) &&
-         (chunk = next_chunk (self)) != NULL)
-    read_chunk (self, chunk);
-  if (self->chunks_acked == self->chunks_total && self->n_sending == 0 && self->n_reading == 0 &&
-      self->waiting->len == 0)
-    complete (self);
-}
-
-/* Another request to an upload host ended (this job's or another's): a
- * chunk waiting for a slot may go. From an idle: never inside the
- * callback that released it. */
-static gboolean
-slot_idle_cb (gpointer data)
-{
-  FmUploadJob *self = data;
-
-  self->slot_idle = 0;
-  pump (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-slot_freed_cb (FmUploadJob *self)
-{
-  if (self->state == FM_UPLOAD_STATE_UPLOADING && !g_queue_is_empty (&self->ready) && self->slot_idle == 0)
-    self->slot_idle = g_idle_add (slot_idle_cb, self);
-}
-
-static gboolean
-pool_released_cb (gpointer data)
-{
-  pump (data);
-  return G_SOURCE_REMOVE;
+    _fm_upload_job_complete (self);
 }
 
 /* -------------------------------------------------------------- GObject */
@@ -1033,7 +536,7 @@ fm_upload_job_dispose (GObject *object)
   FmUploadJob *self = FM_UPLOAD_JOB (object);
 
   if (self->cancellable != NULL)
-    stop_run (self);
+    _fm_upload_job_stop_run (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->pool != NULL)
     fm_buffer_pool_disconnect (self->pool);
@@ -1050,7 +553,7 @@ fm_upload_job_finalize (GObject *object)
 {
   FmUploadJob *self = FM_UPLOAD_JOB (object);
 
-  release_claim (self, FALSE);
+  _fm_upload_job_release_claim (self, FALSE);
   g_free (self->lock_dir);
   g_free (self->id);
   g_clear_object (&self->client);
@@ -1135,7 +638,7 @@ fm_upload_job_init (FmUploadJob *self)
   self->parallel = DEFAULT_PARALLEL;
   self->retry = fm_retry_policy_new ();
   self->cancellable = g_cancellable_new ();
-  self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) chunk_free);
+  self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) _fm_upload_job_chunk_free);
   self->run_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_queue_init (&self->ready);
   g_queue_init (&self->retry_ready);
@@ -1162,7 +665,7 @@ ensure_pool (FmUploadJob *self)
   if (self->pool != NULL)
     return;
   self->pool = fm_buffer_pool_new ((gsize) self->chunk_size, self->parallel + READ_AHEAD,
-                                   pool_released_cb, self, NULL);
+                                   _fm_upload_job_pool_released_cb, self, NULL);
 }
 
 void
@@ -1214,10 +717,10 @@ fm_upload_job_start (FmUploadJob *self)
     return;
   if (self->slot_handler == 0)
     self->slot_handler = g_signal_connect_swapped (self->client, "upload-slot-freed",
-                                                   G_CALLBACK (slot_freed_cb), self);
+                                                   G_CALLBACK (_fm_upload_job_slot_freed_cb), self);
   ensure_pool (self);
   if (self->files != NULL)
-    plan_files (self);
+    _fm_upload_job_plan_files (self);
   run_phase (self);
 }
 
@@ -1227,8 +730,8 @@ fm_upload_job_pause (FmUploadJob *self)
   g_return_if_fail (FM_IS_UPLOAD_JOB (self));
   if (!fm_upload_state_is_active (self->state) && self->state != FM_UPLOAD_STATE_QUEUED)
     return;
-  stop_run (self);
-  set_state (self, FM_UPLOAD_STATE_PAUSED);
+  _fm_upload_job_stop_run (self);
+  _fm_upload_job_set_state (self, FM_UPLOAD_STATE_PAUSED);
 }
 
 void
@@ -1265,8 +768,8 @@ fm_upload_job_cancel_async (FmUploadJob         *self,
   g_task_set_source_tag (task, fm_upload_job_cancel_async);
   if (self->state == FM_UPLOAD_STATE_DONE || self->state == FM_UPLOAD_STATE_CANCELLED)
     return g_task_return_boolean (task, TRUE);
-  stop_run (self);
-  set_state (self, FM_UPLOAD_STATE_CANCELLED);
+  _fm_upload_job_stop_run (self);
+  _fm_upload_job_set_state (self, FM_UPLOAD_STATE_CANCELLED);
   if (self->ticket == NULL)
     return g_task_return_boolean (task, TRUE);
   fm_client_transfer_cancel_async (self->client, self->ticket->id, self->ticket->key, cancellable,
@@ -1449,265 +952,4 @@ fm_upload_job_get_retry_wait (FmUploadJob *self)
   if (self->api_timer != 0)
     best = fm_retry_policy_wait_ms (self->retry, &self->api_retry);
   return (best + 999) / 1000;
-}
-
-/* ---------------------------------------------------------------- JSON */
-
-static void
-set_string (JsonObject *object,
-            const char *name,
-            const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, name, value);
-}
-
-static JsonObject *
-options_to_json (const FmTransferOptions *o,
-                 gboolean                 with_password)
-{
-  JsonObject *object = json_object_new ();
-
-  set_string (object, "to", o->to);
-  set_string (object, "from", o->from);
-  set_string (object, "subject", o->subject);
-  set_string (object, "message", o->message);
-  /* The password is needed by initialize alone (and, in this process, to
-   * ask transfer/get after a lost complete): once the transfer exists the
-   * saved job carries none, so it lies on disk at most until the first
-   * request succeeds. */
-  if (with_password)
-    set_string (object, "password", o->password);
-  json_object_set_int_member (object, "days", o->days);
-  json_object_set_boolean_member (object, "notify", o->notify);
-  json_object_set_boolean_member (object, "confirmation", o->confirmation);
-  return object;
-}
-
-static JsonObject *
-file_to_json (FmUploadFile *file)
-{
-  JsonObject *object = json_object_new ();
-  g_autofree char *uri = g_filename_to_uri (file->path, NULL, NULL);
-  g_autofree char *acked = file->acked ? fm_chunk_set_to_string (file->acked) : NULL;
-
-  /* A URI keeps any byte of a non-UTF-8 path intact inside JSON. */
-  set_string (object, "uri", uri);
-  set_string (object, "name", file->name);
-  json_object_set_int_member (object, "size", file->size);
-  json_object_set_int_member (object, "mtime", file->mtime_us);
-  set_string (object, "acked", acked);
-  return object;
-}
-
-/* Everything a later process needs to resume: the ticket (with the
- * transfer key, a secret: the store writes this with mode 0600), the files
- * as they were when queued, and which chunks the server has. */
-JsonObject *
-fm_upload_job_to_json (FmUploadJob *self)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_int_member (object, "version", FM_UPLOAD_JOB_FORMAT_VERSION);
-  set_string (object, "id", self->id);
-  set_string (object, "state", fm_upload_state_to_string (self->state));
-  json_object_set_int_member (object, "created", self->created);
-  json_object_set_int_member (object, "chunksize", self->chunk_size);
-  json_object_set_int_member (object, "parallel", self->parallel);
-  json_object_set_object_member (object, "options", options_to_json (self->options, self->ticket == NULL));
-  if (self->ticket != NULL)
-    {
-      set_string (object, "transferid", self->ticket->id);
-      set_string (object, "transferkey", self->ticket->key);
-      set_string (object, "transferurl", self->ticket->url);
-    }
-  set_string (object, "downloadurl", self->download_url);
-  if (self->error != NULL)
-    set_string (object, "error", self->error->message);
-  if (self->inputs != NULL)
-    {
-      JsonArray *inputs = json_array_new ();
-
-      for (guint i = 0; self->inputs[i] != NULL; i++)
-        {
-          g_autofree char *uri = g_filename_to_uri (self->inputs[i], NULL, NULL);
-          json_array_add_string_element (inputs, uri);
-        }
-      json_object_set_array_member (object, "inputs", inputs);
-    }
-  if (self->files != NULL)
-    {
-      JsonArray *files = json_array_new ();
-
-      for (guint i = 0; i < self->files->len; i++)
-        json_array_add_object_element (files, file_to_json (self->files->pdata[i]));
-      json_object_set_array_member (object, "files", files);
-    }
-  return object;
-}
-
-static FmTransferOptions *
-options_from_json (JsonObject *object)
-{
-  FmTransferOptions *o = fm_transfer_options_new ();
-  gint64 days = 0;
-
-  o->to = g_strdup (fm_json_get_string (object, "to"));
-  o->from = g_strdup (fm_json_get_string (object, "from"));
-  o->subject = g_strdup (fm_json_get_string (object, "subject"));
-  o->message = g_strdup (fm_json_get_string (object, "message"));
-  o->password = g_strdup (fm_json_get_string (object, "password"));
-  if (fm_json_get_int64 (object, "days", &days))
-    o->days = (int) CLAMP (days, 0, 3650);
-  o->notify = fm_json_get_boolean (object, "notify", FALSE);
-  o->confirmation = fm_json_get_boolean (object, "confirmation", FALSE);
-  return o;
-}
-
-static char *
-path_from_uri (const char *uri)
-{
-  return uri != NULL ? g_filename_from_uri (uri, NULL, NULL) : NULL;
-}
-
-static FmUploadFile *
-file_from_json (JsonObject *object,
-                gint64      chunk_size)
-{
-  g_autofree char *path = path_from_uri (fm_json_get_string (object, "uri"));
-  const char *name = fm_json_get_string (object, "name");
-  gint64 size = -1, mtime = 0;
-  g_autoptr(FmUploadFile) file = NULL;
-
-  if (path == NULL || name == NULL || *name == '\0' || strlen (name) > 4096 ||
-      !fm_json_get_int64 (object, "size", &size) || size < 0 || size > FM_FILE_SIZE_MAX ||
-      fm_chunk_plan_count (size, chunk_size) > FM_CHUNK_COUNT_MAX ||
-      !fm_json_get_int64 (object, "mtime", &mtime))
-    return NULL;
-  file = fm_upload_file_new (path, name, size, mtime);
-  file->acked = fm_chunk_set_new_parse (fm_chunk_plan_count (size, chunk_size),
-                                        fm_json_get_string (object, "acked"));
-  return file->acked != NULL ? g_steal_pointer (&file) : NULL;
-}
-
-static gboolean
-files_from_json (FmUploadJob *self,
-                 JsonObject  *object)
-{
-  JsonArray *files = fm_json_get_array (object, "files");
-  JsonArray *inputs = fm_json_get_array (object, "inputs");
-
-  if (files != NULL)
-    {
-      self->files = g_ptr_array_new_with_free_func ((GDestroyNotify) fm_upload_file_free);
-      for (guint i = 0; i < json_array_get_length (files); i++)
-        {
-          JsonNode *node = json_array_get_element (files, i);
-          FmUploadFile *file = JSON_NODE_HOLDS_OBJECT (node)
-                               ? file_from_json (json_node_get_object (node), self->chunk_size) : NULL;
-          if (file == NULL)
-            return FALSE;
-          g_ptr_array_add (self->files, file);
-        }
-      return self->files->len > 0;
-    }
-  if (inputs == NULL)
-    return FALSE;
-  self->inputs = g_new0 (char *, json_array_get_length (inputs) + 1);
-  for (guint i = 0; i < json_array_get_length (inputs); i++)
-    {
-      JsonNode *node = json_array_get_element (inputs, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        return FALSE;
-      self->inputs[i] = path_from_uri (json_node_get_string (node));
-      if (self->inputs[i] == NULL)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gpointer
-damaged (GError **error)
-{
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("A saved upload is damaged and cannot be resumed."));
-  return NULL;
-}
-
-static gboolean
-ticket_field_is_valid (const char *value)
-{
-  return value != NULL && *value != '\0' && strlen (value) <= 2048;
-}
-
-static FmUploadState
-state_from_string (const char *nick)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (FM_TYPE_UPLOAD_STATE);
-  GEnumValue *value = nick != NULL ? g_enum_get_value_by_nick (klass, nick) : NULL;
-
-  return value != NULL ? (FmUploadState) value->value : FM_UPLOAD_STATE_PAUSED;
-}
-
-/* A job read back from disk is paused, or failed/done/cancelled as it was:
- * the owner decides whether to resume it. Every field is checked, as the
- * file may have been damaged or written by someone else: a bad one makes
- * the whole job G_IO_ERROR_INVALID_DATA (the queue sets it aside), a newer
- * format G_IO_ERROR_NOT_SUPPORTED (left in place for the newer program). */
-FmUploadJob *
-fm_upload_job_new_from_json (FmClient    *client,
-                             JsonObject  *object,
-                             GError     **error)
-{
-  g_autoptr(FmUploadJob) self = g_object_new (FM_TYPE_UPLOAD_JOB, NULL);
-  const char *id = fm_json_get_string (object, "id");
-  const char *tid = fm_json_get_string (object, "transferid");
-  const char *key = fm_json_get_string (object, "transferkey");
-  const char *url = fm_json_get_string (object, "transferurl");
-  const char *message = fm_json_get_string (object, "error");
-  JsonObject *options = fm_json_get_object (object, "options");
-  gint64 chunk_size = 0, parallel = DEFAULT_PARALLEL, version = 0;
-  g_autofree char *upgraded = NULL;
-
-  if (fm_json_get_int64 (object, "version", &version) && version > FM_UPLOAD_JOB_FORMAT_VERSION)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("A saved upload was written by a newer version of Filemail; update to resume it."));
-      return NULL;
-    }
-  if (id == NULL || strlen (id) > 64 || options == NULL || version < 0 ||
-      !fm_json_get_int64 (object, "chunksize", &chunk_size) ||
-      chunk_size <= 0 || chunk_size > FM_CHUNK_SIZE_MAX)
-    return damaged (error);
-  if ((tid != NULL || key != NULL || url != NULL) &&
-      (!ticket_field_is_valid (tid) || !ticket_field_is_valid (key) || !ticket_field_is_valid (url)))
-    return damaged (error);
-  /* The address is checked again as if initialize had just answered it:
-   * the file may come from an older version or from someone else. */
-  upgraded = url != NULL ? fm_client_upgrade_url (url) : NULL;
-  if (upgraded != NULL && !fm_client_check_url (upgraded, NULL))
-    return damaged (error);
-  g_free (self->id);
-  self->id = g_strdup (id);
-  self->client = g_object_ref (client);
-  self->chunk_size = chunk_size;
-  fm_json_get_int64 (object, "parallel", &parallel);
-  self->parallel = (guint) CLAMP (parallel, 1, 4);
-  fm_json_get_int64 (object, "created", &self->created);
-  self->options = options_from_json (options);
-  if (!files_from_json (self, object))
-    return damaged (error);
-  if (upgraded != NULL)
-    self->ticket = fm_transfer_ticket_new (tid, key, upgraded);
-  self->download_url = g_strdup (fm_json_get_string (object, "downloadurl"));
-  self->state = state_from_string (fm_json_get_string (object, "state"));
-  if (fm_upload_state_is_active (self->state) || self->state == FM_UPLOAD_STATE_QUEUED)
-    self->state = FM_UPLOAD_STATE_PAUSED;
-  if (self->state == FM_UPLOAD_STATE_FAILED)
-    self->error = g_error_new_literal (FM_ERROR, FM_ERROR_UPLOAD_FAILED,
-                                       message ? message : _("The upload failed."));
-  if (self->files != NULL)
-    plan_files (self);
-  return g_steal_pointer (&self);
 }
