@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "fm-client.h"
+#include "fm-client-private.h"
 #include "fm-error.h"
 #include "fm-http.h"
 #include "fm-retry-policy.h"
@@ -47,13 +47,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef gpointer (*FmParseFunc) (JsonObject *root, GError **error);
-
-typedef enum {
-  CALL_DEFAULT = 0,
-  CALL_NO_TOKEN = 1 << 0,   /* login must not send a stale token */
-  CALL_RETRY = 1 << 1,      /* idempotent: 5xx, timeouts, a captive portal are tried again */
-} CallFlags;
 
 typedef struct {
   FmParseFunc     parse;
@@ -617,8 +610,8 @@ send_attempt (GTask *task)
                                g_task_get_cancellable (task), send_and_read_cb, task);
 }
 
-static void
-start_call (FmClient           *self,
+void
+_fm_client_start_call (FmClient           *self,
             const char         *path,
             const char * const *params,
             CallFlags           flags,
@@ -648,8 +641,8 @@ start_call (FmClient           *self,
   send_attempt (task);
 }
 
-static gpointer
-finish_pointer (FmClient      *self,
+gpointer
+_fm_client_finish_pointer (FmClient      *self,
                 GAsyncResult  *result,
                 gpointer       source_tag,
                 GError       **error)
@@ -659,13 +652,13 @@ finish_pointer (FmClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gboolean
-finish_ok (FmClient      *self,
+gboolean
+_fm_client_finish_ok (FmClient      *self,
            GAsyncResult  *result,
            gpointer       source_tag,
            GError       **error)
 {
-  g_autoptr(JsonObject) root = finish_pointer (self, result, source_tag, error);
+  g_autoptr(JsonObject) root = _fm_client_finish_pointer (self, result, source_tag, error);
 
   return root != NULL;
 }
@@ -680,7 +673,7 @@ fm_client_call_async (FmClient            *self,
 {
   g_return_if_fail (FM_IS_CLIENT (self));
   g_return_if_fail (path != NULL && path[0] == '/');
-  start_call (self, path, params, CALL_DEFAULT, fm_client_call_async, NULL, NULL,
+  _fm_client_start_call (self, path, params, CALL_DEFAULT, fm_client_call_async, NULL, NULL,
               cancellable, callback, user_data);
 }
 
@@ -689,13 +682,13 @@ fm_client_call_finish (FmClient      *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
-  return finish_pointer (self, result, fm_client_call_async, error);
+  return _fm_client_finish_pointer (self, result, fm_client_call_async, error);
 }
 
 /* Calls that need a login fail at once, without a round trip, when there
  * is none. */
-static gboolean
-check_logged_in (FmClient            *self,
+gboolean
+_fm_client_check_logged_in (FmClient            *self,
                  gpointer             source_tag,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
@@ -711,8 +704,8 @@ check_logged_in (FmClient            *self,
   return FALSE;
 }
 
-static const char *
-bool_str (gboolean value)
+const char *
+_fm_client_bool_str (gboolean value)
 {
   return value ? "true" : "false";
 }
@@ -733,7 +726,7 @@ fm_client_login_async (FmClient            *self,
 
   g_return_if_fail (FM_IS_CLIENT (self));
   /* no retry: a person waits in a dialog, and says when to try again */
-  start_call (self, "/api/authentication/login", params, CALL_NO_TOKEN, fm_client_login_async,
+  _fm_client_start_call (self, "/api/authentication/login", params, CALL_NO_TOKEN, fm_client_login_async,
               (FmParseFunc) fm_response_parse_login, g_free, cancellable, callback, user_data);
 }
 
@@ -743,7 +736,7 @@ fm_client_login_finish (FmClient      *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  char *token = finish_pointer (self, result, fm_client_login_async, error);
+  char *token = _fm_client_finish_pointer (self, result, fm_client_login_async, error);
 
   if (token != NULL)
     fm_client_set_login_token (self, token);
@@ -757,8 +750,8 @@ fm_client_logout_async (FmClient            *self,
                         gpointer             user_data)
 {
   g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_logout_async, callback, user_data))
-    start_call (self, "/api/authentication/logout", NULL, CALL_DEFAULT, fm_client_logout_async,
+  if (_fm_client_check_logged_in (self, fm_client_logout_async, callback, user_data))
+    _fm_client_start_call (self, "/api/authentication/logout", NULL, CALL_DEFAULT, fm_client_logout_async,
                 NULL, NULL, cancellable, callback, user_data);
 }
 
@@ -769,337 +762,8 @@ fm_client_logout_finish (FmClient      *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  gboolean ok = finish_ok (self, result, fm_client_logout_async, error);
+  gboolean ok = _fm_client_finish_ok (self, result, fm_client_logout_async, error);
 
   fm_client_set_login_token (self, NULL);
   return ok;
-}
-
-/* ------------------------------------------------------------ transfers */
-
-void
-fm_client_transfer_initialize_async (FmClient                *self,
-                                     const FmTransferOptions *options,
-                                     GCancellable            *cancellable,
-                                     GAsyncReadyCallback      callback,
-                                     gpointer                 user_data)
-{
-  g_autofree char *days = options->days > 0 ? g_strdup_printf ("%d", options->days) : NULL;
-  g_autofree char *size = options->transfer_size >= 0
-                          ? g_strdup_printf ("%" G_GINT64_FORMAT, options->transfer_size) : NULL;
-  const char *params[] = {
-    "to", options->to && *options->to ? options->to : NULL,
-    "from", options->from && *options->from ? options->from : NULL,
-    "subject", options->subject && *options->subject ? options->subject : NULL,
-    "message", options->message && *options->message ? options->message : NULL,
-    "notify", bool_str (options->notify),
-    "confirmation", bool_str (options->confirmation),
-    "days", days,
-    "password", options->password && *options->password ? options->password : NULL,
-    "transfersize", size,
-    "source", "Desktop",
-    NULL
-  };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  start_call (self, "/api/transfer/initialize", params, CALL_DEFAULT,
-              fm_client_transfer_initialize_async, (FmParseFunc) fm_response_parse_ticket,
-              (GDestroyNotify) fm_transfer_ticket_free, cancellable, callback, user_data);
-}
-
-FmTransferTicket *
-fm_client_transfer_initialize_finish (FmClient      *self,
-                                      GAsyncResult  *result,
-                                      GError       **error)
-{
-  return finish_pointer (self, result, fm_client_transfer_initialize_async, error);
-}
-
-void
-fm_client_transfer_get_async (FmClient            *self,
-                              const char          *transfer_id,
-                              const char          *password,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  const char *params[] = {
-    "transferid", transfer_id, "password", password && *password ? password : NULL, NULL
-  };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  start_call (self, "/api/transfer/get", params, CALL_RETRY, fm_client_transfer_get_async,
-              (FmParseFunc) fm_response_parse_transfer, g_object_unref,
-              cancellable, callback, user_data);
-}
-
-FmTransfer *
-fm_client_transfer_get_finish (FmClient      *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return finish_pointer (self, result, fm_client_transfer_get_async, error);
-}
-
-void
-fm_client_transfer_complete_async (FmClient            *self,
-                                   const char          *transfer_id,
-                                   const char          *transfer_key,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  const char *params[] = { "transferid", transfer_id, "transferkey", transfer_key, NULL };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  start_call (self, "/api/transfer/complete", params, CALL_DEFAULT,
-              fm_client_transfer_complete_async, (FmParseFunc) fm_response_parse_complete,
-              g_free, cancellable, callback, user_data);
-}
-
-/* Returns the transfer's download link ("" if the server gave none). */
-char *
-fm_client_transfer_complete_finish (FmClient      *self,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  return finish_pointer (self, result, fm_client_transfer_complete_async, error);
-}
-
-void
-fm_client_transfer_forward_async (FmClient            *self,
-                                  const char          *transfer_id,
-                                  const char          *to,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  const char *params[] = { "transferid", transfer_id, "to", to, NULL };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_transfer_forward_async, callback, user_data))
-    start_call (self, "/api/transfer/forward", params, CALL_DEFAULT,
-                fm_client_transfer_forward_async, NULL, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-fm_client_transfer_forward_finish (FmClient      *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return finish_ok (self, result, fm_client_transfer_forward_async, error);
-}
-
-void
-fm_client_transfer_cancel_async (FmClient            *self,
-                                 const char          *transfer_id,
-                                 const char          *transfer_key,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  const char *params[] = { "transferid", transfer_id, "transferkey", transfer_key, NULL };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  start_call (self, "/api/transfer/cancel", params, CALL_DEFAULT,
-              fm_client_transfer_cancel_async, NULL, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-fm_client_transfer_cancel_finish (FmClient      *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  return finish_ok (self, result, fm_client_transfer_cancel_async, error);
-}
-
-void
-fm_client_transfer_delete_async (FmClient            *self,
-                                 const char          *transfer_id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  const char *params[] = { "transferid", transfer_id, NULL };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_transfer_delete_async, callback, user_data))
-    start_call (self, "/api/transfer/delete", params, CALL_DEFAULT,
-                fm_client_transfer_delete_async, NULL, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-fm_client_transfer_delete_finish (FmClient      *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  return finish_ok (self, result, fm_client_transfer_delete_async, error);
-}
-
-void
-fm_client_transfer_update_async (FmClient               *self,
-                                 const char             *transfer_id,
-                                 const FmTransferUpdate *update,
-                                 GCancellable           *cancellable,
-                                 GAsyncReadyCallback     callback,
-                                 gpointer                user_data)
-{
-  g_autofree char *days = update->days >= 0 ? g_strdup_printf ("%d", update->days) : NULL;
-  const char *params[] = {
-    "transferid", transfer_id,
-    "subject", update->subject,
-    "message", update->message,
-    "days", days,
-    "notify", update->notify >= 0 ? bool_str (update->notify) : NULL,
-    NULL
-  };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_transfer_update_async, callback, user_data))
-    start_call (self, "/api/transfer/update", params, CALL_DEFAULT,
-                fm_client_transfer_update_async, NULL, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-fm_client_transfer_update_finish (FmClient      *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  return finish_ok (self, result, fm_client_transfer_update_async, error);
-}
-
-/* ---------------------------------------------------------------- files */
-
-/* The reference asks to avoid < > : " / \ | ? * in names; control
- * characters and the names "." and ".." are refused too, since they would
- * be unusable on the recipients' file systems. */
-gboolean
-fm_filename_is_valid_for_rename (const char *filename)
-{
-  if (filename == NULL || *filename == '\0' || !g_utf8_validate (filename, -1, NULL))
-    return FALSE;
-  if (strcmp (filename, ".") == 0 || strcmp (filename, "..") == 0)
-    return FALSE;
-  for (const char *p = filename; *p; p++)
-    if (strchr ("<>:\"/\\|?*", *p) != NULL || (guchar) *p < 0x20 || *p == 0x7f)
-      return FALSE;
-  return TRUE;
-}
-
-void
-fm_client_file_rename_async (FmClient            *self,
-                             const char          *file_id,
-                             const char          *filename,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  const char *params[] = { "fileid", file_id, "filename", filename, NULL };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (!fm_filename_is_valid_for_rename (filename))
-    {
-      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-      g_task_set_source_tag (task, fm_client_file_rename_async);
-      return g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_PARAMETER,
-                                      "A file name cannot be empty or contain < > : \" / \\ | ? *");
-    }
-  if (check_logged_in (self, fm_client_file_rename_async, callback, user_data))
-    start_call (self, "/api/transfer/file/rename", params, CALL_DEFAULT,
-                fm_client_file_rename_async, NULL, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-fm_client_file_rename_finish (FmClient      *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return finish_ok (self, result, fm_client_file_rename_async, error);
-}
-
-void
-fm_client_file_delete_async (FmClient            *self,
-                             const char          *file_id,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  const char *params[] = { "fileid", file_id, NULL };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_file_delete_async, callback, user_data))
-    start_call (self, "/api/transfer/file/delete", params, CALL_DEFAULT,
-                fm_client_file_delete_async, NULL, NULL, cancellable, callback, user_data);
-}
-
-gboolean
-fm_client_file_delete_finish (FmClient      *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return finish_ok (self, result, fm_client_file_delete_async, error);
-}
-
-/* ---------------------------------------------------------------- lists */
-
-void
-fm_client_sent_get_async (FmClient            *self,
-                          gboolean             include_expired,
-                          gboolean             for_all_users,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  const char *params[] = {
-    "getexpired", bool_str (include_expired),
-    "getforallusers", bool_str (for_all_users),
-    NULL
-  };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_sent_get_async, callback, user_data))
-    start_call (self, "/api/transfer/sent/get", params, CALL_RETRY, fm_client_sent_get_async,
-                (FmParseFunc) fm_response_parse_transfers, g_object_unref,
-                cancellable, callback, user_data);
-}
-
-/* Returns a GListModel of FmTransfer. */
-GListModel *
-fm_client_sent_get_finish (FmClient      *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  return finish_pointer (self, result, fm_client_sent_get_async, error);
-}
-
-void
-fm_client_received_get_async (FmClient            *self,
-                              gboolean             for_all_users,
-                              gint64               from_unix_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autofree char *from = from_unix_ms > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, from_unix_ms) : NULL;
-  const char *params[] = {
-    "getForAllUsers", bool_str (for_all_users),
-    "from", from,
-    NULL
-  };
-
-  g_return_if_fail (FM_IS_CLIENT (self));
-  if (check_logged_in (self, fm_client_received_get_async, callback, user_data))
-    start_call (self, "/api/transfer/received/get", params, CALL_RETRY,
-                fm_client_received_get_async, (FmParseFunc) fm_response_parse_transfers,
-                g_object_unref, cancellable, callback, user_data);
-}
-
-/* Returns a GListModel of FmTransfer. */
-GListModel *
-fm_client_received_get_finish (FmClient      *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return finish_pointer (self, result, fm_client_received_get_async, error);
 }
