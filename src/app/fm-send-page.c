@@ -273,13 +273,19 @@ files_ready (FmSendPage  *self,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->files));
 
   if (n == 0)
-    return *hint = _("Add files or folders to send."), FALSE;
+    {
+      *hint = _("Add files or folders to send.");
+      return FALSE;
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(FmSendItem) item = g_list_model_get_item (G_LIST_MODEL (self->files), i);
 
       if (fm_send_item_get_problem (item) != NULL)
-        return *hint = _("Remove the items that cannot be sent (marked in red)."), FALSE;
+        {
+          *hint = _("Remove the items that cannot be sent (marked in red).");
+          return FALSE;
+        }
     }
   return TRUE;
 }

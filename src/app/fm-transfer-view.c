@@ -670,7 +670,10 @@ edit_response_cb (AdwMessageDialog *dialog,
   if (notify != form->was_notify)
     update.notify = notify;
   if (update.subject == NULL && update.message == NULL && update.days < 0 && update.notify < 0)
-    return toast (self, _("Nothing was changed"));
+    {
+      toast (self, _("Nothing was changed"));
+      return;
+    }
   op = operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE);
   /* transfer/get's answer has no subject: the accepted one is shown */
   op->new_subject = g_strdup (update.subject);
@@ -827,7 +830,10 @@ open_action (GtkWidget  *widget,
   if (url == NULL)
     return;
   if (!fm_client_url_is_safe_to_open (url))
-    return toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+    {
+      toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+      return;
+    }
   gtk_show_uri (window (self), url, GDK_CURRENT_TIME);
 }
 

@@ -264,9 +264,15 @@ parse_global (int    argc,
   for (; i < argc && argv[i][0] == '-'; i++)
     {
       if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-        return print_help (), -1;
+        {
+          print_help ();
+          return -1;
+        }
       if (g_str_equal (argv[i], "--version"))
-        return g_print ("filemail %s\n", FM_VERSION), -1;
+        {
+          g_print ("filemail %s\n", FM_VERSION);
+          return -1;
+        }
       if (g_str_equal (argv[i], "--server") && i + 1 < argc)
         *server = g_strdup (argv[++i]);
       else if (g_str_has_prefix (argv[i], "--server="))
@@ -276,7 +282,10 @@ parse_global (int    argc,
       else if (g_str_has_prefix (argv[i], "--ca-file="))
         *ca_file = g_strdup (argv[i] + strlen ("--ca-file="));
       else
-        return g_printerr (_("filemail: unknown option %s\n"), argv[i]), FM_CLI_EXIT_USAGE;
+        {
+          g_printerr (_("filemail: unknown option %s\n"), argv[i]);
+          return FM_CLI_EXIT_USAGE;
+        }
     }
   *command_index = i;
   return FM_CLI_EXIT_OK;
@@ -329,7 +338,10 @@ main (int   argc,
   if (status != FM_CLI_EXIT_OK)
     return status < 0 ? FM_CLI_EXIT_OK : status;
   if (command_index >= argc)
-    return print_help (), FM_CLI_EXIT_USAGE;
+    {
+      print_help ();
+      return FM_CLI_EXIT_USAGE;
+    }
   /* "filemail COMMAND --help" reads no settings and no keyring. */
   help = wants_help (argc - command_index, argv + command_index);
   if (server == NULL)

@@ -70,7 +70,10 @@ fm_cli_progress_update (FmCliProgress *progress,
   int tenth = (int) (fraction * 10);
 
   if (progress->tty)
-    return draw_bar (progress, fraction, status != NULL ? status : numbers);
+    {
+      draw_bar (progress, fraction, status != NULL ? status : numbers);
+      return;
+    }
   if (status != NULL && g_strcmp0 (status, progress->last_status) != 0)
     fprintf (progress->stream, "%s: %s\n", progress->title, status);
   else if (status == NULL && tenth != progress->last_tenth)

@@ -72,7 +72,8 @@ print_result (FmUploadJob *job,
       json_builder_add_double_value (b, seconds);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
-      return fm_cli_print_json (root);
+      fm_cli_print_json (root);
+      return;
     }
   g_autofree char *id = fm_format_display_text (fm_upload_job_get_transfer_id (job));
   g_autofree char *link = fm_format_display_text (fm_upload_job_get_download_url (job));
@@ -104,7 +105,10 @@ run_job (FmCli         *cli,
   fm_cli_progress_finish (progress);
   flush_store (queue);
   if (ok)
-    return print_result (job, json, (g_get_monotonic_time () - start) / 1e6), FM_CLI_EXIT_OK;
+    {
+      print_result (job, json, (g_get_monotonic_time () - start) / 1e6);
+      return FM_CLI_EXIT_OK;
+    }
   if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_PAUSED)
     {
       g_printerr (_("Paused. Run “filemail resume” to send the rest.\n"));
@@ -223,15 +227,20 @@ fm_cli_resume (FmCli  *cli,
       FmUploadJob *job = fm_upload_queue_find (queue, argv[1]);
 
       if (job == NULL)
-        return g_printerr (_("filemail: no unfinished upload “%s” (see “filemail queue”)\n"), argv[1]),
-               FM_CLI_EXIT_ERROR;
+        {
+          g_printerr (_("filemail: no unfinished upload “%s” (see “filemail queue”)\n"), argv[1]);
+          return FM_CLI_EXIT_ERROR;
+        }
       g_ptr_array_add (todo, g_object_ref (job));
     }
   else
     for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
       g_ptr_array_add (todo, g_list_model_get_item (G_LIST_MODEL (queue), i));
   if (todo->len == 0)
-    return g_print (_("No unfinished uploads.\n")), FM_CLI_EXIT_OK;
+    {
+      g_print (_("No unfinished uploads.\n"));
+      return FM_CLI_EXIT_OK;
+    }
   for (guint i = 0; i < todo->len && status != FM_CLI_EXIT_INTERRUPTED; i++)
     {
       FmUploadJob *job = todo->pdata[i];
@@ -339,9 +348,11 @@ fm_cli_cancel (FmCli  *cli,
     return fm_cli_fail (error);
   job = fm_upload_queue_find (queue, argv[1]);
   if (job == NULL || !is_unfinished (job))
-    return g_printerr (_("filemail: “%s” is not an unfinished upload of this computer. "
-                         "A sent transfer is removed with “filemail delete”.\n"), argv[1]),
-           FM_CLI_EXIT_ERROR;
+    {
+      g_printerr (_("filemail: “%s” is not an unfinished upload of this computer. "
+                    "A sent transfer is removed with “filemail delete”.\n"), argv[1]);
+      return FM_CLI_EXIT_ERROR;
+    }
   fm_upload_job_cancel_async (job, NULL, fm_cli_async_cb, &result);
   if (!fm_upload_job_cancel_finish (job, fm_cli_await (&result), &error))
     g_printerr (_("filemail: the server was not told (%s); the transfer will expire by itself.\n"),

@@ -730,7 +730,10 @@ fm_cli_download (FmCli  *cli,
         {
           fm_cli_progress_finish (progress);
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            return g_printerr (_("Stopped. Run the same command again to resume.\n")), FM_CLI_EXIT_INTERRUPTED;
+            {
+              g_printerr (_("Stopped. Run the same command again to resume.\n"));
+              return FM_CLI_EXIT_INTERRUPTED;
+            }
           return fm_cli_fail (error);
         }
       watch.base += MAX (fm_transfer_file_get_filesize (file), 0);

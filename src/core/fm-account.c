@@ -128,8 +128,11 @@ fm_account_clear (const char  *server,
 
   secret_password_clear_sync (token_schema (), NULL, &secret_error, "server", server, NULL);
   if (g_unlink (path) != 0 && errno != ENOENT)
-    return g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                        "Cannot remove %s: %s", path, g_strerror (errno)), FALSE;
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Cannot remove %s: %s", path, g_strerror (errno));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -184,7 +187,10 @@ lookup_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   g_free (op->token);
   op->token = fm_account_lookup (op->server, &op->email, &error);
   if (error != NULL)
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -222,7 +228,10 @@ store_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   GError *error = NULL;
 
   if (!fm_account_store (op->server, op->email, op->token, &op->storage, &error))
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -259,7 +268,10 @@ clear_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   GError *error = NULL;
 
   if (!fm_account_clear (op->server, &error))
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 

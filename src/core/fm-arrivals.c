@@ -67,7 +67,10 @@ received_cb (GObject      *source,
   gint64 newest = self->mark_ms;
 
   if (list == NULL)
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);

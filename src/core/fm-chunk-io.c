@@ -283,7 +283,10 @@ check_unchanged (int          fd,
   gint64 mtime;
 
   if (fstat (fd, &st) != 0)
-    return g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, "%s", g_strerror (errno)), FALSE;
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, "%s", g_strerror (errno));
+      return FALSE;
+    }
   /* Queued as a regular file: a FIFO, device or socket put in its place
    * would block a read forever or never end. */
   if (!S_ISREG (st.st_mode))
@@ -315,8 +318,9 @@ read_fully (int          fd,
       if (n < 0)
         {
           g_autofree char *display = g_filename_display_name (data->path);
-          return g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
-                              display, g_strerror (errno)), FALSE;
+          g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
+                       display, g_strerror (errno));
+          return FALSE;
         }
       if (n == 0)   /* shorter than when queued: truncated under us */
         return file_changed_error (data->path, error);
@@ -362,14 +366,16 @@ read_thread (GTask        *task,
   if (fd < 0)
     {
       g_autofree char *display = g_filename_display_name (data->path);
-      return g_task_return_new_error (task, FM_ERROR, FM_ERROR_FILE_UNREADABLE,
-                                      _("Cannot read “%s”: %s"), display, g_strerror (errno));
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_FILE_UNREADABLE,
+                               _("Cannot read “%s”: %s"), display, g_strerror (errno));
+      return;
     }
   if (!check_unchanged (fd, data, &error) || !read_fully (fd, data, &error) ||
       !check_unchanged (fd, data, &error))
     {
       close (fd);
-      return g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
   close (fd);
   if (g_task_return_error_if_cancelled (task))

@@ -242,8 +242,9 @@ fm_client_file_rename_async (FmClient            *self,
       g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
 
       g_task_set_source_tag (task, fm_client_file_rename_async);
-      return g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_PARAMETER,
-                                      "A file name cannot be empty or contain < > : \" / \\ | ? *");
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_PARAMETER,
+                               "A file name cannot be empty or contain < > : \" / \\ | ? *");
+      return;
     }
   if (_fm_client_check_logged_in (self, fm_client_file_rename_async, callback, user_data))
     _fm_client_start_call (self, "/api/transfer/file/rename", params, CALL_DEFAULT,

@@ -110,8 +110,11 @@ fm_client_check_url (const char  *url,
   const char *scheme;
 
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
-                        fm_error_get_message (FM_ERROR_INVALID_URL), url ? url : ""), FALSE;
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
+                   fm_error_get_message (FM_ERROR_INVALID_URL), url ? url : "");
+      return FALSE;
+    }
   scheme = g_uri_get_scheme (uri);
   if (g_ascii_strcasecmp (scheme, "https") == 0)
     return TRUE;
@@ -119,10 +122,14 @@ fm_client_check_url (const char  *url,
     return TRUE;
   g_autofree char *shown = fm_client_redact_uri (url);
   if (g_ascii_strcasecmp (scheme, "http") == 0)
-    return g_set_error (error, FM_ERROR, FM_ERROR_INSECURE_URL, "%s (%s)",
-                        fm_error_get_message (FM_ERROR_INSECURE_URL), shown), FALSE;
-  return g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
-                      fm_error_get_message (FM_ERROR_INVALID_URL), shown), FALSE;
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INSECURE_URL, "%s (%s)",
+                   fm_error_get_message (FM_ERROR_INSECURE_URL), shown);
+      return FALSE;
+    }
+  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
+               fm_error_get_message (FM_ERROR_INVALID_URL), shown);
+  return FALSE;
 }
 
 /* A link from the server is handed to the browser only if it is a web
@@ -582,10 +589,16 @@ send_and_read_cb (GObject      *source,
       return;
     }
   if (data->parse == NULL)
-    return g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_object_unref);
+    {
+      g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_object_unref);
+      return;
+    }
   value = data->parse (root, &error);
   if (value == NULL)
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_pointer (task, value, data->destroy);
 }
 

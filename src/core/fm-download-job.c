@@ -338,7 +338,10 @@ transfer_failed (FmDownloadJob *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       fm_retry_policy_classify (0, error) != FM_RETRY_TRANSIENT ||
       !fm_retry_policy_record_failure (self->retry, &self->retry_state))
-    return finish_run (self, error);
+    {
+      finish_run (self, error);
+      return;
+    }
   g_debug ("download %s: %s; resuming at %" G_GINT64_FORMAT, self->name, error->message, self->received);
   g_error_free (error);
   self->retry_id = g_timeout_add (fm_retry_policy_wait_ms (self->retry, &self->retry_state), retry_cb, self);
@@ -406,13 +409,19 @@ download_complete (FmDownloadJob *self)
   /* What counts is what is on disk, not what this job believes it wrote. */
   if (fstat (self->part_fd, &st) != 0 || st.st_size != self->received ||
       (self->expected >= 0 && st.st_size != self->expected))
-    return finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
-                                                            "it was not kept."), self->name,
-                                                    (long long) st.st_size,
-                                                    (long long) (self->expected >= 0 ? self->expected
-                                                                                     : self->received)));
+    {
+      finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
+                                                       "it was not kept."), self->name,
+                                               (long long) st.st_size,
+                                               (long long) (self->expected >= 0 ? self->expected
+                                                                                : self->received)));
+      return;
+    }
   if (!move_into_place (self, &error))
-    return finish_run (self, error);
+    {
+      finish_run (self, error);
+      return;
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
   finish_run (self, NULL);
 }
@@ -429,7 +438,10 @@ write_done_cb (GObject      *source,
   gsize written = 0;
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
-    return finish_run (self, error);   /* a full disk is not worth retrying */
+    {
+      finish_run (self, error); /* a full disk is not worth retrying */
+      return;
+    }
   self->received += (gint64) written;
   g_clear_pointer (&self->block, g_bytes_unref);
   read_next (self);
@@ -446,12 +458,16 @@ read_done_cb (GObject      *source,
   gsize size;
 
   if (block == NULL)
-    return transfer_failed (self, error);
+    {
+      transfer_failed (self, error);
+      return;
+    }
   size = g_bytes_get_size (block);
   if (size == 0)
     {
       g_bytes_unref (block);
-      return download_complete (self);
+      download_complete (self);
+      return;
     }
   /* Not one byte past the size the server announced: a server that keeps
    * sending is not allowed to fill the disk. */
@@ -459,9 +475,10 @@ read_done_cb (GObject      *source,
     {
       g_bytes_unref (block);
       close_streams (self);
-      return finish_discarding (self, download_error (self, _("The server sent more than the %lld bytes it "
-                                                              "announced for “%s”; the download was stopped."),
-                                                      (long long) self->expected, self->name));
+      finish_discarding (self, download_error (self, _("The server sent more than the %lld bytes it "
+                                                       "announced for “%s”; the download was stopped."),
+                                               (long long) self->expected, self->name));
+      return;
     }
   self->block = block;
   g_output_stream_write_all_async (self->output, g_bytes_get_data (block, NULL), size,
@@ -559,36 +576,56 @@ send_done_cb (GObject      *source,
   guint status;
 
   if (input == NULL)
-    return transfer_failed (self, error);
+    {
+      transfer_failed (self, error);
+      return;
+    }
   self->input = input;
   status = soup_message_get_status (msg);
   if (fm_http_status_is_redirect (status))
     {
       close_streams (self);
       if (!follow_redirect (self, msg, &error))
-        return finish_run (self, error);
-      return start_request (self);
+        {
+          finish_run (self, error);
+          return;
+        }
+      start_request (self);
+      return;
     }
   /* "not now" from the file server: like a dropped connection, again */
   if (status >= 500 || status == 408 || status == 429)
-    return transfer_failed (self, g_error_new (FM_ERROR, FM_ERROR_SERVER_UNAVAILABLE, "%s (HTTP %u)",
-                                               fm_error_get_message (FM_ERROR_SERVER_UNAVAILABLE), status));
+    {
+      transfer_failed (self, g_error_new (FM_ERROR, FM_ERROR_SERVER_UNAVAILABLE, "%s (HTTP %u)",
+                                          fm_error_get_message (FM_ERROR_SERVER_UNAVAILABLE), status));
+      return;
+    }
   if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0)
     {
       close_streams (self);
       if (self->received == self->expected)
-        return download_complete (self);
+        {
+          download_complete (self);
+          return;
+        }
       if (self->restarted)
-        return finish_discarding (self, download_error (self, _("“%s” cannot be resumed."), self->name));
+        {
+          finish_discarding (self, download_error (self, _("“%s” cannot be resumed."), self->name));
+          return;
+        }
       self->restarted = TRUE;
       self->received = 0;
-      return start_request (self);
+      start_request (self);
+      return;
     }
   error = check_response (self, msg);
   if (error == NULL)
     open_output (self, &error);
   if (error != NULL)
-    return finish_run (self, error);
+    {
+      finish_run (self, error);
+      return;
+    }
   read_next (self);
 }
 
@@ -598,8 +635,11 @@ start_request (FmDownloadJob *self)
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, self->current_url);
 
   if (msg == NULL)
-    return finish_run (self, g_error_new (FM_ERROR, FM_ERROR_INVALID_URL, "%s",
-                                          fm_error_get_message (FM_ERROR_INVALID_URL)));
+    {
+      finish_run (self, g_error_new (FM_ERROR, FM_ERROR_INVALID_URL, "%s",
+                                     fm_error_get_message (FM_ERROR_INVALID_URL)));
+      return;
+    }
   fm_http_prepare_message (msg);
   if (self->received > 0)
     soup_message_headers_set_range (soup_message_get_request_headers (msg), self->received, -1);
@@ -683,10 +723,16 @@ fm_download_job_run_async (FmDownloadJob       *self,
   g_clear_error (&self->error);
   set_state (self, FM_DOWNLOAD_STATE_RUNNING);
   if (self->url == NULL || *self->url == '\0')
-    return finish_run (self, download_error (self, _("The server gave no address to download “%s” from."),
-                                             self->name));
+    {
+      finish_run (self, download_error (self, _("The server gave no address to download “%s” from."),
+                                        self->name));
+      return;
+    }
   if (!fm_client_check_url (self->url, &error) || !open_part (self, &error))
-    return finish_run (self, error);
+    {
+      finish_run (self, error);
+      return;
+    }
   self->sample_bytes = self->received;
   g_free (self->current_url);
   self->current_url = g_strdup (self->url);

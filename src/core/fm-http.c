@@ -193,7 +193,10 @@ read_cb (GObject      *source,
   gsize size;
 
   if (block == NULL)
-    return return_error (task, error);
+    {
+      return_error (task, error);
+      return;
+    }
   size = g_bytes_get_size (block);
   if (size == 0)
     {
@@ -202,7 +205,10 @@ read_cb (GObject      *source,
       return;
     }
   if (data->body->len + size > data->max_size)
-    return g_task_return_error (task, too_large_error (data->max_size));
+    {
+      g_task_return_error (task, too_large_error (data->max_size));
+      return;
+    }
   g_byte_array_append (data->body, g_bytes_get_data (block, NULL), (guint) size);
   read_more (g_steal_pointer (&task));
 }
@@ -228,10 +234,16 @@ send_cb (GObject      *source,
 
   data->input = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (data->input == NULL)
-    return return_error (task, error);
+    {
+      return_error (task, error);
+      return;
+    }
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (data->msg));
   if (length > 0 && (guint64) length > data->max_size)
-    return g_task_return_error (task, too_large_error (data->max_size));
+    {
+      g_task_return_error (task, too_large_error (data->max_size));
+      return;
+    }
   read_more (g_steal_pointer (&task));
 }
 

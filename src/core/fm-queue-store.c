@@ -261,15 +261,22 @@ write_thread (GTask        *task,
   if (op->text == NULL)
     {
       if (g_unlink (op->path) != 0 && errno != ENOENT)
-        return g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
-                                        "%s", g_strerror (errno));
+        {
+          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                                   "%s", g_strerror (errno));
+          return;
+        }
       remove_temporaries (op->path);
-      return g_task_return_boolean (task, TRUE);
+      g_task_return_boolean (task, TRUE);
+      return;
     }
   g_mkdir_with_parents (dir, 0700);
   /* CONSISTENT: after a crash the old or the new file, never a mix. */
   if (!g_file_set_contents_full (op->path, op->text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -387,7 +394,10 @@ fm_queue_store_flush_async (FmQueueStore        *self,
 
   g_task_set_source_tag (task, fm_queue_store_flush_async);
   if (fm_queue_store_is_idle (self))
-    return g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   g_ptr_array_add (self->flushes, g_steal_pointer (&task));
 }
 

@@ -220,14 +220,20 @@ fm_response_parse_transfers (JsonObject  *root,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (array == NULL)
-    return g_propagate_error (error, protocol_error ("no \"transfers\" list")), NULL;
+    {
+      g_propagate_error (error, protocol_error ("no \"transfers\" list"));
+      return NULL;
+    }
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
       FmTransfer *transfer;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return g_propagate_error (error, protocol_error ("a transfer that is not an object")), NULL;
+        {
+          g_propagate_error (error, protocol_error ("a transfer that is not an object"));
+          return NULL;
+        }
       transfer = fm_transfer_new_from_json (json_node_get_object (node), error);
       if (transfer == NULL)
         return NULL;

@@ -193,8 +193,11 @@ parse_files (FmTransfer  *self,
       g_autoptr(FmTransferFile) file = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return g_set_error_literal (error, FM_ERROR, FM_ERROR_PROTOCOL,
-                                    "A transfer's file list holds something that is not a file"), FALSE;
+        {
+          g_set_error_literal (error, FM_ERROR, FM_ERROR_PROTOCOL,
+                               "A transfer's file list holds something that is not a file");
+          return FALSE;
+        }
       file = fm_transfer_file_new_from_json (json_node_get_object (node), error);
       if (file == NULL)
         return FALSE;

@@ -153,13 +153,15 @@ read_done_cb (GObject      *source,
   if (chunk_is_stale (chunk))
     {
       fm_chunk_data_free (data);
-      return _fm_upload_job_chunk_free (chunk);
+      _fm_upload_job_chunk_free (chunk);
+      return;
     }
   self->n_reading--;
   if (data == NULL)
     {
       _fm_upload_job_chunk_free (chunk);
-      return _fm_upload_job_fail (self, g_steal_pointer (&error));
+      _fm_upload_job_fail (self, g_steal_pointer (&error));
+      return;
     }
   chunk->data = data;
   g_queue_push_tail (&self->ready, chunk);
@@ -264,7 +266,10 @@ send_done_cb (GObject      *source,
   fm_client_release_upload_slot (self->client, chunk->slot);
   g_clear_pointer (&chunk->slot, g_free);
   if (chunk_is_stale (chunk))
-    return _fm_upload_job_chunk_free (chunk);
+    {
+      _fm_upload_job_chunk_free (chunk);
+      return;
+    }
   self->n_sending--;
   if (body != NULL)
     error = upload_response_error (msg, body);
@@ -272,7 +277,8 @@ send_done_cb (GObject      *source,
     {
       acknowledge (self, chunk);
       _fm_upload_job_chunk_free (chunk);
-      return _fm_upload_job_pump (self);
+      _fm_upload_job_pump (self);
+      return;
     }
   self->bytes_in_flight -= chunk->sent;
   chunk->sent = 0;
@@ -283,7 +289,8 @@ send_done_cb (GObject      *source,
        : fm_retry_policy_classify (0, error)) == FM_RETRY_PERMANENT)
     {
       _fm_upload_job_chunk_free (chunk);
-      return _fm_upload_job_fail (self, g_steal_pointer (&error));
+      _fm_upload_job_fail (self, g_steal_pointer (&error));
+      return;
     }
   if (chunk_failure_is_retried (self, chunk, error))
     _fm_upload_job_pump (self);

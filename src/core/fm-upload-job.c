@@ -293,7 +293,8 @@ api_failed (FmUploadJob *self,
         {
           g_error_free (error);
           _fm_upload_job_stop_run (self);
-          return _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+          _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+          return;
         }
       if (fm_retry_policy_record_failure (self->retry, &self->api_retry))
         {
@@ -353,7 +354,10 @@ scan_done_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (files == NULL)
-    return _fm_upload_job_fail (self, g_steal_pointer (&error));
+    {
+      _fm_upload_job_fail (self, g_steal_pointer (&error));
+      return;
+    }
   self->files = g_steal_pointer (&files);
   g_clear_pointer (&self->inputs, g_strfreev);
   _fm_upload_job_plan_files (self);
@@ -385,12 +389,21 @@ initialize_done_cb (GObject      *source,
   g_autofree char *upgraded = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_free (error);
+    {
+      g_error_free (error);
+      return;
+    }
   if (ticket == NULL)
-    return api_failed (self, error);
+    {
+      api_failed (self, error);
+      return;
+    }
   upgraded = fm_client_upgrade_url (ticket->url);
   if (!fm_client_check_url (upgraded, &error))
-    return _fm_upload_job_fail (self, error);
+    {
+      _fm_upload_job_fail (self, error);
+      return;
+    }
   g_free (ticket->url);
   ticket->url = g_steal_pointer (&upgraded);
   self->ticket = g_steal_pointer (&ticket);
@@ -444,17 +457,22 @@ check_done_cb (GObject      *source,
 
   g_free (data);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_free (complete_error);
+    {
+      g_error_free (complete_error);
+      return;
+    }
   if (transfer != NULL && g_strcmp0 (fm_transfer_get_status (transfer), "STATUS_COMPLETE") == 0)
     {
       g_debug ("job %s: complete's answer was lost; the transfer is complete", self->id);
       g_error_free (complete_error);
-      return finish_done (self, fm_transfer_get_url (transfer));
+      finish_done (self, fm_transfer_get_url (transfer));
+      return;
     }
   if (error != NULL && fm_retry_policy_classify (0, error) == FM_RETRY_TRANSIENT)
     {
       g_error_free (complete_error);
-      return api_failed (self, g_steal_pointer (&error));
+      api_failed (self, g_steal_pointer (&error));
+      return;
     }
   _fm_upload_job_fail (self, complete_error);
 }
@@ -485,11 +503,20 @@ complete_done_cb (GObject      *source,
   g_autofree char *url = fm_client_transfer_complete_finish (FM_CLIENT (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_free (error);
+    {
+      g_error_free (error);
+      return;
+    }
   if (g_error_matches (error, FM_ERROR, FM_ERROR_INVALID_TRANSFER_STATE))
-    return check_completed (self, error);
+    {
+      check_completed (self, error);
+      return;
+    }
   if (url == NULL)
-    return api_failed (self, error);
+    {
+      api_failed (self, error);
+      return;
+    }
   finish_done (self, url);
 }
 
@@ -507,7 +534,10 @@ static void
 run_phase (FmUploadJob *self)
 {
   if (_fm_upload_job_is_offline (self))
-    return _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+    {
+      _fm_upload_job_set_state (self, FM_UPLOAD_STATE_WAITING_FOR_NETWORK);
+      return;
+    }
   if (self->files == NULL)
     {
       _fm_upload_job_set_state (self, FM_UPLOAD_STATE_INITIALIZING);
@@ -751,7 +781,10 @@ cancel_done_cb (GObject      *source,
   /* An unfinished transfer the server did not hear about expires anyway;
    * the caller decides whether to mention it. */
   if (!fm_client_transfer_cancel_finish (FM_CLIENT (source), result, &error))
-    return g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -767,11 +800,17 @@ fm_upload_job_cancel_async (FmUploadJob         *self,
 
   g_task_set_source_tag (task, fm_upload_job_cancel_async);
   if (self->state == FM_UPLOAD_STATE_DONE || self->state == FM_UPLOAD_STATE_CANCELLED)
-    return g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   _fm_upload_job_stop_run (self);
   _fm_upload_job_set_state (self, FM_UPLOAD_STATE_CANCELLED);
   if (self->ticket == NULL)
-    return g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   fm_client_transfer_cancel_async (self->client, self->ticket->id, self->ticket->key, cancellable,
                                    cancel_done_cb, g_steal_pointer (&task));
 }

@@ -77,7 +77,10 @@ save_job (FmUploadQueue *self,
     return;
   /* Done and cancelled jobs are not worth keeping on disk. */
   if (state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_CANCELLED)
-    return fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
+    {
+      fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
+      return;
+    }
   json = fm_upload_job_to_json (job);
   fm_queue_store_save (self->store, fm_upload_job_get_id (job), json);
 }

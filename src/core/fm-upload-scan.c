@@ -99,10 +99,16 @@ scan_dir (Scan         *scan,
   const char *name;
 
   if (g_hash_table_contains (scan->dirs, key))
-    return add_problem (scan, path, _("is a link back to a folder that contains it (a loop)"));
+    {
+      add_problem (scan, path, _("is a link back to a folder that contains it (a loop)"));
+      return;
+    }
   dir = g_dir_open (path, 0, &error);
   if (dir == NULL)
-    return add_problem (scan, path, _("is a folder that cannot be read"));
+    {
+      add_problem (scan, path, _("is a folder that cannot be read"));
+      return;
+    }
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
   /* Sorted, so a folder is sent in the same order every time. */
@@ -127,7 +133,10 @@ scan_file (Scan        *scan,
   g_autofree char *name = NULL;
 
   if (access (path, R_OK) != 0)
-    return add_problem (scan, path, _("cannot be read (permission denied)"));
+    {
+      add_problem (scan, path, _("cannot be read (permission denied)"));
+      return;
+    }
   name = unique_name (scan, relative);
   g_ptr_array_add (scan->files,
                    fm_upload_file_new (path, name, st->st_size,
@@ -148,10 +157,17 @@ scan_path (Scan         *scan,
   if (stat (path, &st) != 0)
     {
       if (errno == ELOOP)
-        return add_problem (scan, path, _("is a link that loops"));
+        {
+          add_problem (scan, path, _("is a link that loops"));
+          return;
+        }
       if (errno == ENOENT && lstat (path, &st) == 0)
-        return add_problem (scan, path, _("is a link to nothing"));
-      return add_problem (scan, path, errno == ENOENT ? _("does not exist") : _("cannot be read"));
+        {
+          add_problem (scan, path, _("is a link to nothing"));
+          return;
+        }
+      add_problem (scan, path, errno == ENOENT ? _("does not exist") : _("cannot be read"));
+      return;
     }
   if (S_ISDIR (st.st_mode))
     scan_dir (scan, path, relative, &st, cancellable);
@@ -200,10 +216,16 @@ fm_upload_scan_sync (const char * const  *paths,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   if (problems->len > 0)
-    return g_propagate_error (error, problems_error (problems)), NULL;
+    {
+      g_propagate_error (error, problems_error (problems));
+      return NULL;
+    }
   if (files->len == 0)
-    return g_set_error_literal (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE,
-                                _("There are no files to send: the chosen folders are empty.")), NULL;
+    {
+      g_set_error_literal (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE,
+                           _("There are no files to send: the chosen folders are empty."));
+      return NULL;
+    }
   return g_steal_pointer (&files);
 }
 

@@ -477,9 +477,15 @@ handle_login (FmTestServer      *self,
     return;
   account = find_account (username);
   if (account == NULL || g_strcmp0 (account->password, password) != 0)
-    return respond_error (msg, 2001, "Wrong username or password");
+    {
+      respond_error (msg, 2001, "Wrong username or password");
+      return;
+    }
   if (account->login_error != 0)
-    return respond_error (msg, account->login_error, "Login refused for this account");
+    {
+      respond_error (msg, account->login_error, "Login refused for this account");
+      return;
+    }
 
   token = random_id (self, "0123456789abcdef", 32);
   g_hash_table_insert (self->tokens, token, g_strdup (account->email));
@@ -601,15 +607,30 @@ parse_initialize_fields (SoupServerMessage *msg,
   const char *size = param (params, "transfersize");
 
   if (from != NULL && !email_is_valid (from))
-    return respond_error (msg, 1004, "Invalid sender address: %s", from), FALSE;
+    {
+      respond_error (msg, 1004, "Invalid sender address: %s", from);
+      return FALSE;
+    }
   if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
-    return respond_error (msg, 1002, "The subject is longer than 200 characters"), FALSE;
+    {
+      respond_error (msg, 1002, "The subject is longer than 200 characters");
+      return FALSE;
+    }
   if (source != NULL && !source_is_valid (source))
-    return respond_error (msg, 1002, "Invalid source: %s", source), FALSE;
+    {
+      respond_error (msg, 1002, "Invalid source: %s", source);
+      return FALSE;
+    }
   if (days != NULL && !parse_int (days, 1, 3650, &t->days))
-    return respond_error (msg, 1002, "\"days\" must be a number of days"), FALSE;
+    {
+      respond_error (msg, 1002, "\"days\" must be a number of days");
+      return FALSE;
+    }
   if (size != NULL && !parse_int (size, 0, G_MAXINT64, &t->transfer_size))
-    return respond_error (msg, 1002, "\"transfersize\" must be a number of bytes"), FALSE;
+    {
+      respond_error (msg, 1002, "\"transfersize\" must be a number of bytes");
+      return FALSE;
+    }
   if (!parse_bool (params, "notify", &t->notify, msg) ||
       !parse_bool (params, "confirmation", &t->confirmation, msg))
     return FALSE;
@@ -649,7 +670,10 @@ handle_initialize (FmTestServer      *self,
     return;
   t = transfer_new ();
   if (!parse_initialize_fields (msg, params, t))
-    return transfer_free (t);
+    {
+      transfer_free (t);
+      return;
+    }
   t->owner = g_strdup (user);
   if (t->from == NULL)
     t->from = g_strdup (user);
@@ -734,15 +758,27 @@ handle_complete (FmTestServer      *self,
   if (t == NULL)
     return;
   if (g_strcmp0 (t->status, "STATUS_INITIALIZED") != 0)
-    return respond_error (msg, 3100, "The transfer is already %s", t->status);
+    {
+      respond_error (msg, 3100, "The transfer is already %s", t->status);
+      return;
+    }
   if (t->files->len == 0)
-    return respond_error (msg, 3100, "The transfer has no files");
+    {
+      respond_error (msg, 3100, "The transfer has no files");
+      return;
+    }
   if (!all_files_complete (t))
-    return respond_error (msg, 4003, "Some chunks have not been uploaded");
+    {
+      respond_error (msg, 4003, "Some chunks have not been uploaded");
+      return;
+    }
   size = live_size (t, &n_files);
   if (t->transfer_size >= 0 && size != t->transfer_size)
-    return respond_error (msg, 1002, "transfersize was %" G_GINT64_FORMAT
-                          " but %" G_GINT64_FORMAT " bytes were uploaded", t->transfer_size, size);
+    {
+      respond_error (msg, 1002, "transfersize was %" G_GINT64_FORMAT
+                     " but %" G_GINT64_FORMAT " bytes were uploaded", t->transfer_size, size);
+      return;
+    }
   t->status = "STATUS_COMPLETE";
   t->sent_ms = now_ms ();
   t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
@@ -764,7 +800,10 @@ handle_cancel (FmTestServer      *self,
   if (t == NULL)
     return;
   if (g_strcmp0 (t->status, "STATUS_INITIALIZED") != 0)
-    return respond_error (msg, 3100, "Only an unfinished transfer can be cancelled");
+    {
+      respond_error (msg, 3100, "Only an unfinished transfer can be cancelled");
+      return;
+    }
   t->status = "STATUS_CANCELLED";
   respond_plain_ok (msg);
 }
@@ -878,10 +917,16 @@ handle_get (FmTestServer      *self,
   if (t == NULL)
     return;
   if (g_strcmp0 (t->status, "STATUS_COMPLETE") != 0 && !is_owner (t, user))
-    return respond_error (msg, 4003, "The upload is not complete");
+    {
+      respond_error (msg, 4003, "The upload is not complete");
+      return;
+    }
   if (t->password != NULL && !is_owner (t, user) &&
       g_strcmp0 (password, t->password) != 0)
-    return respond_error (msg, 4002, password ? "Wrong password" : "This transfer needs a password");
+    {
+      respond_error (msg, 4002, password ? "Wrong password" : "This transfer needs a password");
+      return;
+    }
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -906,7 +951,10 @@ handle_forward (FmTestServer      *self,
   if (to == NULL || !check_recipients (msg, to, added))
     return;
   if (added->len == 0)
-    return respond_error (msg, 1003, "Required parameter missing: \"to\"");
+    {
+      respond_error (msg, 1003, "Required parameter missing: \"to\"");
+      return;
+    }
   for (guint i = 0; i < added->len; i++)
     g_ptr_array_add (t->to, g_strdup (g_ptr_array_index (added, i)));
   respond_plain_ok (msg);
@@ -963,9 +1011,15 @@ handle_update (FmTestServer      *self,
   days = param (params, "days");
   notify = t->notify;
   if (subject != NULL && g_utf8_strlen (subject, -1) > 200)
-    return respond_error (msg, 1002, "The subject is longer than 200 characters");
+    {
+      respond_error (msg, 1002, "The subject is longer than 200 characters");
+      return;
+    }
   if (days != NULL && !parse_int (days, 1, 3650, &n_days))
-    return respond_error (msg, 1002, "\"days\" must be a number of days");
+    {
+      respond_error (msg, 1002, "\"days\" must be a number of days");
+      return;
+    }
   if (!parse_bool (params, "notify", &notify, msg))
     return;
   if (subject != NULL)
@@ -1000,11 +1054,20 @@ lookup_owned_file (FmTestServer      *self,
   if (id == NULL)
     return NULL;
   if (f == NULL || f->transfer->deleted)
-    return respond_error (msg, 1005, "File not found: %s", id), NULL;
+    {
+      respond_error (msg, 1005, "File not found: %s", id);
+      return NULL;
+    }
   if (f->deleted)
-    return respond_error (msg, 4004, "The file is deleted"), NULL;
+    {
+      respond_error (msg, 4004, "The file is deleted");
+      return NULL;
+    }
   if (!is_owner (f->transfer, user))
-    return respond_error (msg, 2008, "Only the sender can change this file"), NULL;
+    {
+      respond_error (msg, 2008, "Only the sender can change this file");
+      return NULL;
+    }
   return f;
 }
 
@@ -1020,7 +1083,10 @@ handle_file_rename (FmTestServer      *self,
   if (name == NULL)
     return;
   if (strpbrk (name, "<>:\"/\\|?*") != NULL)
-    return respond_error (msg, 1002, "The file name contains a character that is not allowed");
+    {
+      respond_error (msg, 1002, "The file name contains a character that is not allowed");
+      return;
+    }
   g_free (f->name);
   f->name = g_strdup (name);
   respond_plain_ok (msg);
@@ -1091,7 +1157,10 @@ check_all_users (SoupServerMessage *msg,
   if (!parse_bool (params, name, all, msg))
     return FALSE;
   if (*all && !find_account (user)->admin)
-    return respond_error (msg, 2008, "Only a company administrator can see all users' transfers"), FALSE;
+    {
+      respond_error (msg, 2008, "Only a company administrator can see all users' transfers");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1150,7 +1219,10 @@ handle_received (FmTestServer      *self,
   if (user == NULL || !check_all_users (msg, params, "getForAllUsers", user, &all))
     return;
   if (param (params, "from") != NULL && !parse_int (param (params, "from"), 0, G_MAXINT64, &from))
-    return respond_error (msg, 1002, "\"from\" must be a time in milliseconds");
+    {
+      respond_error (msg, 1002, "\"from\" must be a time in milliseconds");
+      return;
+    }
   g_hash_table_iter_init (&iter, self->transfers);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
     if (!t->deleted && g_strcmp0 (t->status, "STATUS_COMPLETE") == 0 &&
@@ -1245,7 +1317,10 @@ file_for_upload (FmTestServer *self,
       if (g_strcmp0 (f->name, name) != 0 || f->deleted)
         continue;
       if (f->chunk_size != chunk_size || f->chunks != chunks)
-        return upload_fail (u, 1002, "chunksize and chunks must stay the same for every chunk of a file"), NULL;
+        {
+          upload_fail (u, 1002, "chunksize and chunks must stay the same for every chunk of a file");
+          return NULL;
+        }
       return f;
     }
   f = g_new0 (File, 1);
@@ -1279,19 +1354,31 @@ parse_chunking (FmTestServer *self,
   if (!any)
     {
       if (content_length < 0 || content_length > MAX_CHUNK_SIZE)
-        return upload_fail (u, 1002, "An upload without chunks must have a Content-Length of at most 50 MB"), FALSE;
+        {
+          upload_fail (u, 1002, "An upload without chunks must have a Content-Length of at most 50 MB");
+          return FALSE;
+        }
       *chunk_size = MAX_CHUNK_SIZE;
       *chunks = 1;
       *chunk = 0;
       return TRUE;
     }
   if (!parse_int (param (q, "chunksize"), self->min_chunk_size, MAX_CHUNK_SIZE, chunk_size))
-    return upload_fail (u, 1002, "chunksize must be between %" G_GINT64_FORMAT " and 50000000 bytes",
-                        self->min_chunk_size), FALSE;
+    {
+      upload_fail (u, 1002, "chunksize must be between %" G_GINT64_FORMAT " and 50000000 bytes",
+                   self->min_chunk_size);
+      return FALSE;
+    }
   if (!parse_int (param (q, "chunks"), 1, G_MAXINT64 / *chunk_size, chunks) || *chunks > G_MAXINT32)
-    return upload_fail (u, 1002, "chunks must be a positive number"), FALSE;
+    {
+      upload_fail (u, 1002, "chunks must be a positive number");
+      return FALSE;
+    }
   if (!parse_int (param (q, "chunk"), 0, *chunks - 1, chunk))
-    return upload_fail (u, 1002, "chunk must be between 0 and chunks - 1"), FALSE;
+    {
+      upload_fail (u, 1002, "chunk must be between 0 and chunks - 1");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1305,16 +1392,31 @@ transfer_for_upload (FmTestServer *self,
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     if (param (q, names[i]) == NULL)
-      return upload_fail (u, 1003, "Required parameter missing: \"%s\"", names[i]), NULL;
+      {
+        upload_fail (u, 1003, "Required parameter missing: \"%s\"", names[i]);
+        return NULL;
+      }
   t = g_hash_table_lookup (self->transfers, param (q, "transferid"));
   if (t == NULL || t->deleted)
-    return upload_fail (u, 1005, "Transfer not found"), NULL;
+    {
+      upload_fail (u, 1005, "Transfer not found");
+      return NULL;
+    }
   if (g_strcmp0 (t->key, param (q, "transferkey")) != 0)
-    return upload_fail (u, 2008, "Wrong transfer key"), NULL;
+    {
+      upload_fail (u, 2008, "Wrong transfer key");
+      return NULL;
+    }
   if (transfer_is_expired (t))
-    return upload_fail (u, 4001, "The transfer has expired"), NULL;
+    {
+      upload_fail (u, 4001, "The transfer has expired");
+      return NULL;
+    }
   if (g_strcmp0 (t->status, "STATUS_INITIALIZED") != 0)
-    return upload_fail (u, 3100, "Files can only be added before the transfer is complete"), NULL;
+    {
+      upload_fail (u, 3100, "Files can only be added before the transfer is complete");
+      return NULL;
+    }
   return t;
 }
 
@@ -1364,7 +1466,10 @@ upload_got_chunk_cb (SoupServerMessage *msg,
       return;
     }
   if (u->received + (gint64) len > u->file->chunk_size)
-    return upload_fail (u, 1002, "The chunk is larger than chunksize");
+    {
+      upload_fail (u, 1002, "The chunk is larger than chunksize");
+      return;
+    }
   EVP_DigestUpdate (u->md5, data, len);
   u->received += len;
   if (u->duplicate)
@@ -1380,7 +1485,10 @@ upload_got_chunk_cb (SoupServerMessage *msg,
             if (n < 0 && errno == EINTR)
               continue;
             if (n <= 0)
-              return upload_fail (u, 6008, "Cannot store the file: %s", g_strerror (errno));
+              {
+                upload_fail (u, 6008, "Cannot store the file: %s", g_strerror (errno));
+                return;
+              }
             done += n;
           }
         break;
@@ -1483,7 +1591,10 @@ handle_upload (FmTestServer      *self,
   g_autofree char *md5 = NULL;
 
   if (u == NULL)
-    return soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
   switch (u->fault)
     {
     case FAULT_406: return soup_server_message_set_status (msg, 406, "Not Acceptable");
@@ -1495,12 +1606,18 @@ handle_upload (FmTestServer      *self,
   if (u->error_code == 0)
     check_chunk_length (u);
   if (u->error_code != 0)
-    return respond_error (msg, u->error_code, "%s", u->error_message);
+    {
+      respond_error (msg, u->error_code, "%s", u->error_message);
+      return;
+    }
   md5 = md5_base64 (u->md5);
   if (u->md5_param == NULL)
     self->chunks_without_md5++;
   else if (g_strcmp0 (md5, u->md5_param) != 0)
-    return soup_server_message_set_status (msg, 449, "Retry With");
+    {
+      soup_server_message_set_status (msg, 449, "Retry With");
+      return;
+    }
   accept_chunk (u);
   self->bytes_received += u->received;
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -1516,11 +1633,20 @@ lookup_download (FmTestServer      *self,
   File *f = g_hash_table_lookup (self->files, param (params, "fileid") ? param (params, "fileid") : "");
 
   if (f == NULL || f->transfer->deleted || g_strcmp0 (f->transfer->download_key, param (params, "dk")) != 0)
-    return soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL), NULL;
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return NULL;
+    }
   if (f->deleted)
-    return soup_server_message_set_status (msg, SOUP_STATUS_GONE, NULL), NULL;
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_GONE, NULL);
+      return NULL;
+    }
   if (transfer_is_expired (f->transfer) || g_strcmp0 (f->transfer->status, "STATUS_COMPLETE") != 0)
-    return soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL), NULL;
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return NULL;
+    }
   return f;
 }
 
@@ -1576,7 +1702,10 @@ handle_download (FmTestServer      *self,
     {
       mapped = g_mapped_file_new (f->path, FALSE, NULL);
       if (mapped == NULL)
-        return soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+          return;
+        }
       all = g_mapped_file_get_bytes (mapped);
     }
   if (soup_message_headers_get_ranges (req, f->size, &ranges, &n_ranges))
@@ -1585,12 +1714,18 @@ handle_download (FmTestServer      *self,
       end = ranges[0].end;
       soup_message_headers_free_ranges (req, ranges);
       if (n_ranges != 1 || start > end || end >= f->size)
-        return soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+        {
+          soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+          return;
+        }
       soup_message_headers_set_content_range (resp, start, end, f->size);
       soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
     }
   else if (soup_message_headers_get_one (req, "Range") != NULL && f->size == 0)
-    return soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+      return;
+    }
   else
     soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   if (start == 0)
@@ -1602,7 +1737,10 @@ handle_download (FmTestServer      *self,
   soup_message_headers_set_content_type (resp, "application/octet-stream", NULL);
   soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
   if (all != NULL && end >= start && self->download_drops > 0 && end > start)
-    return cut_download (self, msg, all, start, end);
+    {
+      cut_download (self, msg, all, start, end);
+      return;
+    }
   if (all != NULL && end >= start)
     {
       g_autoptr(GBytes) slice = g_bytes_new_from_bytes (all, start, end - start + 1);
@@ -1625,7 +1763,10 @@ handle_test_config (FmTestServer      *self,
   g_hash_table_iter_init (&iter, params);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!fm_test_server_configure (self, key, value, &error))
-      return respond_error (msg, 1002, "%s", error->message);
+      {
+        respond_error (msg, 1002, "%s", error->message);
+        return;
+      }
   respond_plain_ok (msg);
 }
 
@@ -1651,7 +1792,10 @@ handle_test_expire (FmTestServer      *self,
   if (id == NULL)
     return;
   if (!fm_test_server_expire_transfer (self, id))
-    return respond_error (msg, 1005, "Transfer not found: %s", id);
+    {
+      respond_error (msg, 1005, "Transfer not found: %s", id);
+      return;
+    }
   respond_plain_ok (msg);
 }
 
@@ -1731,10 +1875,16 @@ handle_test_seed (FmTestServer      *self,
   if (to == NULL)
     return;
   if (!parse_int (param (params, "count"), 1, 100000, &count))
-    return respond_error (msg, 1002, "count must be 1 to 100000");
+    {
+      respond_error (msg, 1002, "count must be 1 to 100000");
+      return;
+    }
   if (!fm_test_server_seed (self, from, to, (guint) count, param (params, "subject"),
                             param (params, "password"), param (params, "filename"), &error))
-    return respond_error (msg, 1002, "%s", error->message);
+    {
+      respond_error (msg, 1002, "%s", error->message);
+      return;
+    }
   respond_plain_ok (msg);
 }
 
@@ -1998,8 +2148,11 @@ set_faults (FmTestServer  *self,
       else if (g_str_equal (kinds[i], "500")) self->fault_500 = TRUE;
       else if (g_str_equal (kinds[i], "drop")) self->fault_drop = TRUE;
       else if (*kinds[i] != '\0')
-        return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                            "Unknown fault \"%s\" (406, 449, 500, drop)", kinds[i]), FALSE;
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Unknown fault \"%s\" (406, 449, 500, drop)", kinds[i]);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -2035,8 +2188,11 @@ fm_test_server_configure (FmTestServer  *self,
   else if (g_str_equal (name, "hostile"))
     {
       if (*value != '\0' && !fm_test_server_hostile_kind_is_known (value))
-        return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                            "Unknown hostile kind \"%s\"", value), FALSE;
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Unknown hostile kind \"%s\"", value);
+          return FALSE;
+        }
       g_free (self->hostile);
       self->hostile = *value ? g_strdup (value) : NULL;
     }
@@ -2053,8 +2209,11 @@ fm_test_server_configure (FmTestServer  *self,
       self->api_key = *value ? g_strdup (value) : NULL;
     }
   else
-    return g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "Unknown or invalid setting %s=%s", name, value), FALSE;
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Unknown or invalid setting %s=%s", name, value);
+      return FALSE;
+    }
   return TRUE;
 }
 
