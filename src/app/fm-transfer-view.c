@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-edit-dialog.h"
 #include "fm-error.h"
 #include "fm-file-row.h"
 #include "fm-format.h"
@@ -132,15 +133,6 @@ report_failure (FmTransferView *self,
     toast (self, self->error);
 }
 
-static char *
-format_date (gint64 unix_time)
-{
-  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
-
-  /* TRANSLATORS: a date and time, see g_date_time_format() */
-  return when ? g_date_time_format (when, _("%e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
-}
-
 static void
 set_subtitle (AdwActionRow *row,
               const char   *text)
@@ -195,8 +187,8 @@ show_header (FmTransferView *self,
   g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
   g_autofree char *message = display_message (fm_transfer_get_message (t));
   g_autofree char *people = people_text (self, t);
-  g_autofree char *sent = format_date (fm_transfer_get_sent_date (t));
-  g_autofree char *expires = format_date (fm_transfer_get_expire_date (t));
+  g_autofree char *sent = fm_format_date (fm_transfer_get_sent_date (t));
+  g_autofree char *expires = fm_format_date (fm_transfer_get_expire_date (t));
   g_autofree char *size = fm_format_size (fm_transfer_get_size (t))
                           ?: g_strdup (fm_transfer_get_details_loaded (t) ? _("Unknown") : "");
   g_autofree char *downloads = g_strdup_printf ("%lld", (long long) fm_transfer_get_downloads (t));
@@ -546,130 +538,17 @@ forward_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Edit: subject, message, how many more days, notification. */
-typedef struct {
-  GtkEditable   *subject;
-  GtkTextBuffer *message;
-  GtkSpinButton *days;
-  AdwActionRow  *days_row;
-  GtkSwitch     *notify;
-  /* as the dialog opened: only what the user changed is sent (a new
-   * subject must not send "days" and so reset the expiry) */
-  char          *was_subject;
-  char          *was_message;
-  int            was_days;
-  gboolean       was_notify;
-} EditForm;
-
 static void
-edit_form_free (EditForm *form)
+edit_response_cb (FmEditDialog   *dialog,
+                  const char     *response,
+                  FmTransferView *self)
 {
-  g_free (form->was_subject);
-  g_free (form->was_message);
-  g_free (form);
-}
-
-static void
-days_changed_cb (GtkSpinButton *spin,
-                 AdwActionRow  *row)
-{
-  int days = gtk_spin_button_get_value_as_int (spin);
-  g_autofree char *until = format_date (g_get_real_time () / G_USEC_PER_SEC + (gint64) days * 86400);
-  g_autofree char *text = g_strdup_printf (_("Until %s"), until);
-
-  set_subtitle (row, text);
-}
-
-static GtkWidget *
-edit_form_new (FmTransferView *self,
-               EditForm       *form)
-{
-  FmTransfer *t = self->transfer ? self->transfer : self->summary;
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *subject = adw_entry_row_new ();
-  GtkWidget *days_row = adw_action_row_new ();
-  GtkWidget *notify_row = adw_action_row_new ();
-  GtkWidget *message_view = gtk_text_view_new ();
-  GtkWidget *message_frame = gtk_frame_new (NULL);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gint64 left = fm_transfer_get_expire_date (t) - g_get_real_time () / G_USEC_PER_SEC;
-  int days = (int) CLAMP ((left + 86399) / 86400, 1, FM_TRANSFER_DAYS_MAX);
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (subject), _("Subject"));
-  gtk_editable_set_text (GTK_EDITABLE (subject), fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "");
-  form->subject = GTK_EDITABLE (subject);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (days_row), _("Days Available From Now"));
-  form->days = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, FM_TRANSFER_DAYS_MAX, 1));
-  gtk_spin_button_set_value (form->days, days);
-  gtk_widget_set_valign (GTK_WIDGET (form->days), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (form->days), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Days Available From Now"), -1);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (days_row), GTK_WIDGET (form->days));
-  form->days_row = ADW_ACTION_ROW (days_row);
-  g_signal_connect (form->days, "value-changed", G_CALLBACK (days_changed_cb), days_row);
-  days_changed_cb (form->days, form->days_row);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (notify_row), _("E-mail Me on Every Download"));
-  form->notify = GTK_SWITCH (gtk_switch_new ());
-  gtk_switch_set_active (form->notify, fm_transfer_get_notify (t));
-  gtk_widget_set_valign (GTK_WIDGET (form->notify), GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (notify_row), GTK_WIDGET (form->notify));
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (notify_row), GTK_WIDGET (form->notify));
-
-  gtk_list_box_append (GTK_LIST_BOX (list), subject);
-  gtk_list_box_append (GTK_LIST_BOX (list), days_row);
-  gtk_list_box_append (GTK_LIST_BOX (list), notify_row);
-
-  form->message = gtk_text_view_get_buffer (GTK_TEXT_VIEW (message_view));
-  gtk_text_buffer_set_text (form->message, fm_transfer_get_message (t) ? fm_transfer_get_message (t) : "", -1);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (message_view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (message_view), 6);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (message_view), 6);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (message_view), 6);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (message_view), 6);
-  gtk_widget_set_size_request (message_view, -1, 80);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (message_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Message"), -1);
-  gtk_frame_set_child (GTK_FRAME (message_frame), message_view);
-
-  gtk_box_append (GTK_BOX (box), list);
-  gtk_box_append (GTK_BOX (box), message_frame);
-  form->was_subject = g_strdup (gtk_editable_get_text (form->subject));
-  form->was_message = g_strdup (fm_transfer_get_message (t) ? fm_transfer_get_message (t) : "");
-  form->was_days = days;
-  form->was_notify = fm_transfer_get_notify (t);
-  return box;
-}
-
-static void
-edit_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  FmTransferView   *self)
-{
-  EditForm *form = g_object_get_data (G_OBJECT (dialog), "fm-form");
-  FmTransferUpdate update = FM_TRANSFER_UPDATE_INIT;
-  GtkTextIter start, end;
-  g_autofree char *message = NULL;
-  const char *subject = gtk_editable_get_text (form->subject);
-  int days = gtk_spin_button_get_value_as_int (form->days);
-  gboolean notify = gtk_switch_get_active (form->notify);
+  FmTransferUpdate update;
   Operation *op;
 
   if (!g_str_equal (response, "save"))
     return;
-  gtk_text_buffer_get_bounds (form->message, &start, &end);
-  message = gtk_text_buffer_get_text (form->message, &start, &end, FALSE);
-  if (g_strcmp0 (subject, form->was_subject) != 0)
-    update.subject = subject;
-  if (g_strcmp0 (message, form->was_message) != 0)
-    update.message = message;
-  if (days != form->was_days)
-    update.days = days;
-  if (notify != form->was_notify)
-    update.notify = notify;
-  if (update.subject == NULL && update.message == NULL && update.days < 0 && update.notify < 0)
+  if (!fm_edit_dialog_get_update (dialog, &update))
     {
       toast (self, _("Nothing was changed"));
       return;
@@ -682,26 +561,13 @@ edit_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
-subject_changed_cb (GtkEditable      *subject,
-                    AdwMessageDialog *dialog)
-{
-  adw_message_dialog_set_response_enabled (dialog, "save",
-                                           fm_transfer_check_subject (gtk_editable_get_text (subject), NULL));
-}
-
-static void
 edit_action (GtkWidget  *widget,
              const char *name,
              GVariant   *parameter)
 {
   FmTransferView *self = FM_TRANSFER_VIEW (widget);
-  AdwMessageDialog *dialog = new_dialog (self, _("Edit Transfer"), NULL, "save", _("_Save"),
-                                         ADW_RESPONSE_SUGGESTED);
-  EditForm *form = g_new0 (EditForm, 1);
+  FmEditDialog *dialog = fm_edit_dialog_new (window (self), self->transfer ? self->transfer : self->summary);
 
-  adw_message_dialog_set_extra_child (dialog, edit_form_new (self, form));
-  g_object_set_data_full (G_OBJECT (dialog), "fm-form", form, (GDestroyNotify) edit_form_free);
-  g_signal_connect (form->subject, "changed", G_CALLBACK (subject_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (edit_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

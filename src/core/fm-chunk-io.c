@@ -205,7 +205,7 @@ fm_chunk_data_free (FmChunkData *data)
   g_free (data);
 }
 
-char *
+static char *
 fm_md5_base64 (const void *data,
                gsize       length)
 {

@@ -44,9 +44,6 @@ typedef struct {
 void          fm_chunk_data_free          (FmChunkData   *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmChunkData, fm_chunk_data_free)
 
-char         *fm_md5_base64               (const void    *data,
-                                           gsize          length);
-
 void          fm_chunk_read_async         (FmBufferPool        *pool,
                                            const char          *path,
                                            gint64               offset,

@@ -189,3 +189,14 @@ fm_format_transfer_state (const char *status)
     return _("cancelled");
   return status;
 }
+
+/* A date and time as the app shows them ("30 November 2026, 14:05");
+ * 0 or less: "Unknown". */
+char *
+fm_format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+
+  /* TRANSLATORS: a date and time, see g_date_time_format() */
+  return when != NULL ? g_date_time_format (when, _("%e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
+}
