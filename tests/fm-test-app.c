@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-test-app.c: the GTK application under test (see fm-test-app.h) */
+#include <glib/gi18n.h>
+
 #include "fm-test-app.h"
 
 /* Iterates the main loop until @done says so; fails after a minute. */
@@ -35,6 +37,12 @@ fm_test_app_start (FmTestApp   *t,
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_setenv ("FILEMAIL_LOGINTOKEN", "", TRUE);
   gtk_test_init (argc, argv, NULL);
+  /* LANGUAGE=nb FILEMAIL_LOCALEDIR=_build/po: the widgets in Norwegian */
+  if (g_getenv ("FILEMAIL_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FILEMAIL_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    }
   t->server = fm_test_server_new (t->root, &error);
   g_assert_no_error (error);
   fm_test_server_listen (t->server, 0, &error);

@@ -253,12 +253,25 @@ logged_in (gpointer data)
   return fm_session_get_account_email (fm_application_get_session (ui.app)) != NULL;
 }
 
+/* The focus widget is inside the preferences row titled @title. */
+static gboolean
+focus_is_in (FmLoginDialog *dialog,
+             const char    *title)
+{
+  for (GtkWidget *w = gtk_window_get_focus (GTK_WINDOW (dialog)); w != NULL; w = gtk_widget_get_parent (w))
+    if (ADW_IS_PREFERENCES_ROW (w))
+      return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0;
+  return FALSE;
+}
+
 static void
 test_login (void)
 {
   FmLoginDialog *dialog = g_object_ref_sink (fm_login_dialog_new (fm_application_get_session (ui.app)));
 
   gtk_window_present (GTK_WINDOW (dialog));
+  /* typing goes to the address at once (not to Cancel) */
+  g_assert_true (focus_is_in (dialog, "E-mail Address"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "login"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (ui.app), "logout"));
   fm_login_dialog_submit (dialog, "alice@example.com", "wrong");
@@ -266,6 +279,8 @@ test_login (void)
   /* the sentence, and the server's own words beside it */
   g_assert_true (g_str_has_prefix (fm_login_dialog_get_error (dialog), "The e-mail address or password is wrong."));
   g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "The server said: “Wrong username or password”"));
+  /* and after the error it stays in the dialog, on what to fix */
+  g_assert_true (focus_is_in (dialog, "Password"));
   fm_login_dialog_submit (dialog, "captcha@example.com", "captcha-password");
   fm_test_spin_until (dialog_settled, dialog);
   g_assert_nonnull (strstr (fm_login_dialog_get_error (dialog), "captcha"));
@@ -279,6 +294,63 @@ test_login (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fm_send_page_get_from_entry (
     FM_SEND_PAGE (fm_window_get_send_page (ui.window))))));
   g_object_unref (dialog);
+}
+
+static int
+min_width (GtkWidget *widget)
+{
+  int min = 0, nat = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  return min;
+}
+
+/* Prints the widest branch, to find what holds the window wide. */
+static void
+explain_width (GtkWidget *widget, int depth)
+{
+  GtkWidget *widest = NULL;
+  int best = -1;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (min_width (c) > best)
+      {
+        best = min_width (c);
+        widest = c;
+      }
+  if (g_getenv ("FM_TEST_DUMP_WIDTHS") != NULL)
+    for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+      if (c != widest)
+        g_test_message ("%*s(also %s min %d, %s)", depth, "", G_OBJECT_TYPE_NAME (c), min_width (c),
+                        gtk_widget_get_visible (c) ? "visible" : "hidden");
+  if (widest == NULL || depth > 40)
+    return;
+  g_test_message ("%*s%s (%s) min %d", depth, "", G_OBJECT_TYPE_NAME (widest),
+                  gtk_widget_get_name (widest), best);
+  explain_width (widest, depth + 1);
+}
+
+/* GNOME's phone width: every page fits 360 px. */
+static void
+test_narrow (void)
+{
+  const char *pages[] = { "send", "inbox", "outbox" };
+  g_autofree char *path = fm_test_source_path ("data/api-reference-errors.txt");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  /* with a file listed (its header row and the summary bar shown) */
+  fm_window_add_files (ui.window, &file, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      int width;
+
+      fm_window_show_page (ui.window, pages[i]);
+      width = min_width (GTK_WIDGET (ui.window));
+      g_test_message ("%s: the window can be %d px wide", pages[i], width);
+      if (width > 360)
+        explain_width (GTK_WIDGET (ui.window), 0);
+      g_assert_cmpint (width, <=, 360);
+    }
 }
 
 int
@@ -295,6 +367,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/login", test_login);
+  g_test_add_func ("/widgets/narrow", test_narrow);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);
   return status;

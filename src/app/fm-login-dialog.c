@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-a11y.h"
 #include "fm-error.h"
 #include "fm-login-dialog.h"
 
@@ -184,6 +185,7 @@ static void
 fm_login_dialog_init (FmLoginDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fm_a11y_name_tree (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   gtk_window_set_default_widget (GTK_WINDOW (self), self->login_button);
 }

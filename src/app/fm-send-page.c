@@ -34,6 +34,7 @@ struct _FmSendPage
   GtkSwitch      *confirmation_switch;
   GtkTextView    *message_view;
   GtkLabel       *hint_label;
+  GtkScrolledWindow *scroller;
   AdwPreferencesGroup *uploads_group;
   GtkListBox     *uploads_list;
 };
@@ -292,6 +293,50 @@ files_ready (FmSendPage  *self,
 
 /* Checks the form as the user types; the Send button and the hint below
  * it say what is missing. */
+/* "3 files · 1.2 GB", or NULL while a folder is still being counted or
+ * nothing is there. */
+static char *
+files_summary (FmSendPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->files));
+  guint files = 0;
+  gint64 bytes = 0;
+  g_autofree char *size = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FmSendItem) item = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+
+      if (fm_send_item_get_size (item) < 0)
+        return NULL;
+      files += MAX (fm_send_item_get_n_files (item), 1);
+      bytes += fm_send_item_get_size (item);
+    }
+  if (files == 0)
+    return NULL;
+  size = g_format_size ((guint64) bytes);
+  return g_strdup_printf (g_dngettext (NULL, "%u file · %s", "%u files · %s", files), files, size);
+}
+
+/* The bar under the form: what is about to go and what the form still
+ * needs, always on screen beside Send. */
+static void
+show_summary (FmSendPage *self,
+              gboolean    ok,
+              const char *hint)
+{
+  g_autofree char *summary = ok ? files_summary (self) : NULL;
+  g_autofree char *markup = NULL;
+
+  if (summary != NULL && hint != NULL)
+    markup = g_markup_printf_escaped ("<b>%s</b>\n<small>%s</small>", summary, hint);
+  else if (summary != NULL)
+    markup = g_markup_printf_escaped ("<b>%s</b>", summary);
+  else
+    markup = g_markup_escape_text (hint != NULL ? hint : "", -1);
+  gtk_label_set_markup (self->hint_label, markup);
+}
+
 /* Each row is marked by its own rule (fm-transfer-options); the hint is
  * the first problem, in the form's order. */
 static void
@@ -332,7 +377,7 @@ validate (FmSendPage *self)
     hint = _("Sent to everyone in your contact group.");
   g_free (self->hint);
   self->hint = g_strdup (hint);
-  gtk_label_set_label (self->hint_label, hint != NULL ? hint : "");
+  show_summary (self, ok, hint);
   self->valid = ok;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "send.send", ok);
 }
@@ -393,6 +438,35 @@ reset_form (FmSendPage *self)
   gtk_switch_set_active (self->confirmation_switch, FALSE);
 }
 
+static gboolean
+focus_row_cb (gpointer data)
+{
+  g_autoptr(GtkWidget) row = data;
+  FmSendPage *self = FM_SEND_PAGE (gtk_widget_get_ancestor (row, FM_TYPE_SEND_PAGE));
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+  /* the transfers sit at the top of the page */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  gtk_widget_grab_focus (row);
+  return G_SOURCE_REMOVE;
+}
+
+/* After Send the user sees the new transfer's progress, not a toast over
+ * an empty form: its row, scrolled into view and focused once laid out. */
+static void
+show_new_upload (FmSendPage  *self,
+                 FmUploadJob *job)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->uploads_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (FM_IS_UPLOAD_ROW (row) && fm_upload_row_get_job (FM_UPLOAD_ROW (row)) == job)
+      {
+        g_idle_add_full (G_PRIORITY_LOW, focus_row_cb, g_object_ref (row), NULL);
+        return;
+      }
+}
+
 static void
 send_action (GtkWidget  *widget,
              const char *name,
@@ -420,6 +494,7 @@ send_action (GtkWidget  *widget,
   toast = g_strdup_printf (_("Sending “%s”"), title);
   gtk_widget_activate_action (widget, "win.toast", "s", toast);
   reset_form (self);
+  show_new_upload (self, job);
 }
 
 static void
@@ -523,6 +598,7 @@ fm_send_page_class_init (FmSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, confirmation_switch);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, message_view);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, uploads_group);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, uploads_list);
 

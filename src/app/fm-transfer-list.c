@@ -50,6 +50,9 @@ struct _FmTransferList
   GtkWidget      *search_entry;
   GtkToggleButton *oldest_first_button;
   GtkWidget      *view_pane;
+  GtkWidget      *list_pane;
+  GtkWidget      *toolbar;
+  GtkWidget      *separator;
   FmTransferView *view;
   GtkStack       *stack;
   AdwStatusPage  *login_page;
@@ -269,13 +272,22 @@ fm_transfer_list_refresh_if_stale (FmTransferList *self)
     fm_transfer_list_refresh (self);
 }
 
+/* Logged out, the page is one status page with Log In: no search, sort
+ * or options for a list that is not there, no details pane. A login that
+ * ran out clears what was shown. */
 static void
 account_changed_cb (FmTransferList *self)
 {
+  gboolean logged_in = fm_session_is_logged_in (self->session);
+
   self->loaded_at = 0;
   fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);
-  if (!fm_session_is_logged_in (self->session))
+  gtk_widget_set_visible (self->toolbar, logged_in);
+  gtk_widget_set_visible (self->separator, logged_in);
+  gtk_widget_set_visible (self->view_pane, logged_in);
+  gtk_widget_set_hexpand (self->list_pane, !logged_in);
+  if (!logged_in)
     gtk_stack_set_visible_child_name (self->stack, "login");
   else
     fm_transfer_list_refresh_if_stale (self);
@@ -498,6 +510,21 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, box);
 }
 
+/* The row a screen reader lands on is GTK's list item widget, our box's
+ * parent: it says the row's summary ("Quarterly numbers, From alice@… ·
+ * 12.4 MB in 2 files · …"), not nothing. */
+static void
+name_row (GtkWidget  *box,
+          const char *subject,
+          const char *described)
+{
+  GtkWidget *row = gtk_widget_get_parent (box);
+  g_autofree char *name = g_strdup_printf ("%s, %s", subject, described);
+
+  if (row != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 update_row (GtkListItem    *item,
             FmTransferList *self)
@@ -517,6 +544,7 @@ update_row (GtkListItem    *item,
   gtk_label_set_label (GTK_LABEL (subtitle), text);
   gtk_label_set_label (GTK_LABEL (preview), g_strstrip (message));
   gtk_widget_set_visible (preview, *message != '\0');
+  name_row (box, *subject ? subject : _("No subject"), text);
   gtk_widget_set_opacity (box, fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC) ? 0.5 : 1.0);
 }
 
@@ -840,6 +868,9 @@ fm_transfer_list_class_init (FmTransferListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, oldest_first_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, view_pane);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, separator);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, view);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, stack);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, login_page);

@@ -44,6 +44,7 @@ struct _FmTransferView
   GtkLabel       *people_label;
   GtkLabel       *message_label;
   GtkWidget      *manage_box;
+  GtkWidget      *delete_button;
   AdwActionRow   *sent_row;
   AdwActionRow   *expires_row;
   AdwActionRow   *downloads_row;
@@ -207,6 +208,7 @@ show_header (FmTransferView *self,
   set_subtitle (self->link_row, fm_transfer_get_url (t));
   gtk_widget_set_visible (GTK_WIDGET (self->downloads_row), self->sent);
   gtk_widget_set_visible (self->manage_box, self->sent);
+  gtk_widget_set_visible (self->delete_button, self->sent);
 }
 
 /* -------------------------------------------------------------- files */
@@ -773,6 +775,7 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, people_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, message_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, manage_box);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, delete_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, sent_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, expires_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, downloads_row);

@@ -26,6 +26,7 @@ struct _FmUploadRow
   GtkWidget      *remove_button;
   GtkWidget      *link_box;
   GtkLabel       *link_label;
+  int             named_state;  /* the state the accessible name says; -1: none yet */
 };
 
 G_DEFINE_FINAL_TYPE (FmUploadRow, fm_upload_row, GTK_TYPE_LIST_BOX_ROW)
@@ -56,6 +57,23 @@ status_text (FmUploadJob *job)
     }
 }
 
+/* What a screen reader says on the row: "Holiday photos, Sending". Named
+ * again when the state changes, not on every progress tick (the bar
+ * carries the value). */
+static void
+name_row (FmUploadRow   *self,
+          const char    *title,
+          FmUploadState  state)
+{
+  g_autofree char *name = NULL;
+
+  if ((int) state == self->named_state)
+    return;
+  self->named_state = (int) state;
+  name = g_strdup_printf ("%s, %s", title, state == FM_UPLOAD_STATE_UPLOADING ? _("Sending") : self->status);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 update (FmUploadRow *self)
 {
@@ -82,6 +100,13 @@ update (FmUploadRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  name_row (self, title, state);
+}
+
+FmUploadJob *
+fm_upload_row_get_job (FmUploadRow *self)
+{
+  return self->job;
 }
 
 const char *
@@ -229,6 +254,7 @@ static void
 fm_upload_row_init (FmUploadRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->named_state = -1;
 }
 
 /* The job notifies at most ten times a second: the row redraws no more. */

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-a11y.h"
 #include "fm-send-page.h"
 #include "fm-transfer-list.h"
 #include "fm-file-row.h"
@@ -19,8 +20,8 @@ struct _FmWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
-  GtkLabel             *account_label;
   GtkWidget            *downloads_button;
+  GtkWidget            *menu_button;
   GtkListBox           *downloads_list;
   GMenu                *account_menu;
   FmSendPage           *send_page;
@@ -143,9 +144,14 @@ account_changed_cb (FmWindow *self)
 {
   const char *email = fm_session_get_account_email (self->session);
   g_autofree char *logout = email != NULL ? g_strdup_printf (_("_Log Out (%s)"), email) : NULL;
+  g_autofree char *menu = email != NULL ? g_strdup_printf (_("Main Menu, logged in as %s"), email) : NULL;
 
-  gtk_label_set_label (self->account_label, email != NULL ? email : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->account_label), email != NULL);
+  /* the account lives in the main menu (a label in the header squeezed
+   * the title and held the window wide); the button says whose it is */
+  gtk_widget_set_tooltip_text (self->menu_button, menu != NULL ? menu : _("Main Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  menu != NULL ? menu : _("Main Menu"), -1);
+
   g_menu_remove_all (self->account_menu);
   g_menu_append (self->account_menu, email != NULL ? logout : _("_Log In…"),
                  email != NULL ? "app.logout" : "app.login");
@@ -241,8 +247,8 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, switcher_title);
-  gtk_widget_class_bind_template_child (widget_class, FmWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_button);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_list);
   gtk_widget_class_bind_template_callback (widget_class, clear_downloads_cb);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_menu);
@@ -313,6 +319,7 @@ fm_window_init (FmWindow *self)
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  fm_a11y_name_tree (GTK_WIDGET (self));
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);

@@ -11,9 +11,12 @@ Norwegian (LANGUAGE=nb). Prints TAP."""
 import os
 import subprocess
 import sys
+import time
+
+import pyatspi
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from fmatspi import find, find_app, report, screenshot, tap, wait_for  # noqa: E402
+from fmatspi import click, find, find_app, report, screenshot, tap, wait_for  # noqa: E402
 
 APP_ID = os.environ.get("FM_APP_ID", "com.filemail.Desktop")
 OBJECT_PATH = "/" + APP_ID.replace(".", "/")
@@ -63,6 +66,20 @@ def main():
             "the file list's heading in Norwegian"
         screenshot("send-nb")
 
+    def fits_360_px():
+        app = find_app()
+        # Norwegian words are longer: the window still fits GNOME's phone
+        # width on every page (asked for 360 px; the frame's extents)
+        for tab in ("Innboks", "Utboks", "Send"):
+            node = find(app, "page tab", contains=tab)
+            if node is not None:
+                click(node)
+            time.sleep(0.5)
+            e = app[0].queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+            print(f"# {tab}: the window is {e.width} px wide", file=sys.stderr)
+            assert 0 < e.width <= 380, (tab, e.width)
+        screenshot("send-nb-narrow")
+
     def new_transfer_action():
         app_call("ActivateAction", "new-transfer", "[]", "{}")
 
@@ -74,6 +91,7 @@ def main():
     tap("Open on the session bus starts the application (D-Bus activation)", open_starts_the_application)
     tap("the opened file appears in the Send view", file_appears_in_send_view)
     tap("with LANGUAGE=nb the window is in Norwegian", shows_norwegian)
+    tap("asked for 360 px, in Norwegian, the window is at most 380 px wide on every page", fits_360_px)
     tap("the launcher's New Transfer action is there", new_transfer_action)
     tap("it quits on request", quits)
     return report()

@@ -108,3 +108,59 @@ def report():
             # meson shows a failed test's stderr, not its TAP comments
             print(f"not ok {i} - {name}\n{tb}", file=sys.stderr)
     return 0 if all(ok for ok, _, _ in results) else 1
+
+
+def badly_named(root):
+    """Focusable nodes on screen (GTK 4.8 reports no "showing": a widget
+    that is not mapped has empty extents) whose accessible name a person
+    could not use: empty, a widget class, or doubled ("_Send Send")."""
+    bad = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        try:
+            states = node.getState()
+            if states.contains(pyatspi.STATE_FOCUSABLE):
+                e = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+                name = (node.name or "").strip()
+                half = len(name) // 2
+                doubled = len(name) > 2 and name[:half].strip().replace("_", "") == name[half:].strip()
+                if e.width > 0 and e.height > 0 and (not name or name.startswith(("Gtk", "Adw")) or doubled):
+                    bad.append(f"{node.getRoleName()} {name!r}")
+            stack.extend(c for c in node)
+        except Exception:
+            continue
+    return bad
+
+
+def is_focused(node):
+    return node is not None and node.getState().contains(pyatspi.STATE_FOCUSED)
+
+
+def focus_within(root, name):
+    """Some node named @name, or a node inside it, has the focus (an
+    AdwEntryRow and its GtkText both carry the row's name)."""
+    def focused_below(node):
+        return is_focused(node) or any(focused_below(c) for c in node)
+    return find(root, None, name=name, pred=focused_below) is not None
+
+
+def on_screen(node):
+    """Shown now: GTK 4.8 has no "showing" state; an unmapped widget has
+    empty extents."""
+    if node is None:
+        return False
+    try:
+        e = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        return node.getState().contains(pyatspi.STATE_VISIBLE) and e.width > 0 and e.height > 0
+    except Exception:
+        return False
+
+
+def within(node, outer):
+    """The node's box lies inside the outer node's (on screen, not
+    scrolled out of the window)."""
+    a = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    b = outer.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    return (a.width > 0 and a.height > 0 and a.x >= b.x and a.y >= b.y and
+            a.x + a.width <= b.x + b.width and a.y + a.height <= b.y + b.height)
