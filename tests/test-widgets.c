@@ -330,6 +330,30 @@ explain_width (GtkWidget *widget, int depth)
   explain_width (widest, depth + 1);
 }
 
+/* The shortcut table is true on every page: Ctrl+F from the Send page
+ * lands in the Inbox's search. */
+static gboolean
+inbox_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (fm_window_get_transfer_list (ui.window, FALSE)));
+}
+
+static void
+test_shortcuts (void)
+{
+  GtkWidget *focus;
+
+  fm_window_show_page (ui.window, "send");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.search", NULL));
+  fm_test_spin_until (inbox_shown, NULL);
+  focus = gtk_window_get_focus (GTK_WINDOW (ui.window));
+  g_assert_nonnull (focus);
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+  /* nothing to go back to in a wide window: Escape does nothing */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.back", NULL));
+  g_assert_false (fm_transfer_list_go_back (fm_window_get_transfer_list (ui.window, FALSE)));
+}
+
 /* GNOME's phone width: every page fits 360 px. */
 static void
 test_narrow (void)
@@ -367,6 +391,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/login", test_login);
+  g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/narrow", test_narrow);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);

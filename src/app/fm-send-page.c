@@ -284,7 +284,7 @@ files_ready (FmSendPage  *self,
 
       if (fm_send_item_get_problem (item) != NULL)
         {
-          *hint = _("Remove the items that cannot be sent (marked in red).");
+          *hint = _("Remove the items that cannot be sent; each says why.");
           return FALSE;
         }
     }

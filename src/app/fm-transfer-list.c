@@ -369,6 +369,9 @@ fm_transfer_list_set_session (FmTransferList *self,
   self->details = fm_details_loader_new (fm_session_get_client (session));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   is_sent (self) ? _("Outbox") : _("Inbox"), -1);
+  /* the Outbox's rows name recipients, the Inbox's senders */
+  g_object_set (self->search_entry, "placeholder-text",
+                is_sent (self) ? _("Search subject or recipients") : _("Search sender or subject"), NULL);
   fm_transfer_view_setup (self->view, session, is_sent (self));
   if (is_sent (self))
     bind_uploads (self);
@@ -732,6 +735,29 @@ static void
 back_clicked_cb (FmTransferList *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Alt+Left and Escape in a narrow window: from a transfer back to the
+ * list. FALSE when there is nowhere to go back to. */
+gboolean
+fm_transfer_list_go_back (FmTransferList *self)
+{
+  if (!adw_leaflet_get_folded (self->leaflet) ||
+      adw_leaflet_get_visible_child (self->leaflet) != self->view_pane)
+    return FALSE;
+  back_clicked_cb (self);
+  return TRUE;
+}
+
+/* Ctrl+F: the search field, when there is a list to search. */
+gboolean
+fm_transfer_list_focus_search (FmTransferList *self)
+{
+  if (!gtk_widget_get_visible (self->toolbar))
+    return FALSE;
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 static void

@@ -31,6 +31,8 @@ void        fm_transfer_list_set_search      (FmTransferList *self,
 gint64      fm_transfer_list_get_show_time   (FmTransferList *self);
 
 FmDetailsLoader *fm_transfer_list_get_details_loader (FmTransferList *self);
+gboolean    fm_transfer_list_go_back        (FmTransferList *self);
+gboolean    fm_transfer_list_focus_search   (FmTransferList *self);
 gboolean         fm_transfer_list_details_settled (FmTransferList *self);
 
 G_END_DECLS

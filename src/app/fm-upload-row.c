@@ -96,10 +96,17 @@ update (FmUploadRow *self)
                                                state == FM_UPLOAD_STATE_CANCELLED);
   gtk_widget_set_visible (self->link_box, state == FM_UPLOAD_STATE_DONE);
   gtk_label_set_label (self->link_label, fm_upload_job_get_download_url (self->job));
+  /* a failure in full contrast: red on a dimmed caption was ~2.5:1 */
   if (state == FM_UPLOAD_STATE_FAILED)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+    }
   name_row (self, title, state);
 }
 

@@ -181,6 +181,53 @@ refresh_action (GtkWidget  *widget,
     fm_transfer_list_refresh (self->outbox_page);
 }
 
+/* Ctrl+O / Ctrl+Shift+O on any page: files go to the Send page. */
+static void
+add_action (GtkWidget  *widget,
+            const char *name,
+            GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "send");
+  gtk_widget_activate_action (GTK_WIDGET (self->send_page),
+                              g_str_equal (name, "win.add-folder") ? "send.add-folder" : "send.add-files", NULL);
+}
+
+static FmTransferList *
+visible_list (FmWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->stack);
+
+  return g_strcmp0 (page, "inbox") == 0 ? self->inbox_page
+         : g_strcmp0 (page, "outbox") == 0 ? self->outbox_page : NULL;
+}
+
+/* Ctrl+F: the search of the Inbox or Outbox (the Inbox from Send). */
+static void
+search_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+
+  if (visible_list (self) == NULL)
+    adw_view_stack_set_visible_child_name (self->stack, "inbox");
+  fm_transfer_list_focus_search (visible_list (self));
+}
+
+/* Alt+Left / Escape: back from a transfer to its list in a narrow window. */
+static void
+back_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  FmTransferList *list = visible_list (FM_WINDOW (widget));
+
+  if (list != NULL)
+    fm_transfer_list_go_back (list);
+}
+
 static void
 paste_action (GtkWidget  *widget,
               const char *name,
@@ -260,6 +307,17 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.paste-files", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "win.add-files", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add-files", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.add-folder", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.page", "s", "send");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.page", "s", "inbox");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.page", "s", "outbox");

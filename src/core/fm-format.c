@@ -198,5 +198,5 @@ fm_format_date (gint64 unix_time)
   g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
 
   /* TRANSLATORS: a date and time, see g_date_time_format() */
-  return when != NULL ? g_date_time_format (when, _("%e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
+  return when != NULL ? g_date_time_format (when, _("%-e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
 }

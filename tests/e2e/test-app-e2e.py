@@ -189,8 +189,8 @@ def main():
         type_into(find(dialog, "text", name="E-mail Address"), "alice@example.com")
         type_into(find(dialog, "text", name="Password"), "wrong")
         click(submit)
-        wait_for(lambda: find(dialog, "label", contains="e-mail address or password is wrong"),
-                 what="the wrong-password sentence")
+        wait_for(lambda: find(dialog, "alert", contains="e-mail address or password is wrong"),
+                 what="the wrong-password sentence, as an alert")
         # after the error the focus stays in the dialog, on what to fix
         if active:
             wait_for(lambda: focus_within(dialog, "Password"), what="focus back on Password")
