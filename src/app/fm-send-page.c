@@ -605,9 +605,7 @@ fm_send_page_class_init (FmSendPageClass *klass)
   gtk_widget_class_install_action (widget_class, "send.add-files", NULL, add_files_action);
   gtk_widget_class_install_action (widget_class, "send.add-folder", NULL, add_folder_action);
   gtk_widget_class_install_action (widget_class, "send.send", NULL, send_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "send.add-files", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "send.add-folder", NULL);
+  /* Ctrl+O / Ctrl+Shift+O are the window's (win.add-files), on every page */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "send.send", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "send.send", NULL);
 }
