@@ -7,6 +7,8 @@
  * after the next login, and the downloads list (one entry per file, Stop,
  * busy while one runs).
  */
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 
 #include "fm-error.h"
@@ -252,6 +254,15 @@ test_downloads (Fixture *fx, gconstpointer data)
   wait_state (again, FM_DOWNLOAD_STATE_DONE);
   g_assert_true (g_file_get_contents (fm_download_job_get_path (again), &saved, NULL, NULL));
   g_assert_cmpuint (strlen (saved), ==, 4000);
+  {
+    /* saved as any file the user saves: the umask decides (not 0600) */
+    mode_t mask = umask (022);
+    struct stat st;
+
+    umask (mask);
+    g_assert_cmpint (g_stat (fm_download_job_get_path (again), &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+  }
   g_assert_false (fm_session_is_busy (fx->session));
 
   fm_session_clear_downloads (fx->session);

@@ -662,7 +662,9 @@ open_part (FmDownloadJob  *self,
   struct stat st;
   int saved;
 
-  g_mkdir_with_parents (self->directory, 0700);
+  /* the user's umask decides who may read what they download, as for
+   * any file they save (0600 hid downloads from their other accounts) */
+  g_mkdir_with_parents (self->directory, 0777);
   self->dir_fd = open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (self->dir_fd < 0)
     goto failed;
@@ -670,7 +672,7 @@ open_part (FmDownloadJob  *self,
     {
       self->part_fd = openat (self->dir_fd, self->part_name,
                               O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
-                              (attempt > 0 ? O_EXCL : 0), 0600);
+                              (attempt > 0 ? O_EXCL : 0), 0666);
       if (self->part_fd >= 0 && fstat (self->part_fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_nlink == 1)
         break;
       if (self->part_fd < 0 && errno != ELOOP && errno != ENXIO && errno != EEXIST)
