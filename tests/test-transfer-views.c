@@ -335,6 +335,8 @@ test_detail_and_download (void)
   g_assert_cmpstr (fm_file_row_get_saved_path (row), ==, first);
   g_assert_true (g_file_get_contents (first, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "seed 2\n");
+  /* every file saved: Download All says so and offers nothing more */
+  g_assert_false (gtk_widget_is_sensitive (fm_transfer_view_get_download_all_button (view)));
 
   /* a second download never overwrites the first; the connection drops
    * halfway and the download continues from where it stopped (Range) */

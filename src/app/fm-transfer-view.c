@@ -45,6 +45,7 @@ struct _FmTransferView
   GtkLabel       *message_label;
   GtkWidget      *manage_box;
   GtkWidget      *delete_button;
+  GtkWidget      *download_all_button;
   AdwActionRow   *sent_row;
   AdwActionRow   *expires_row;
   AdwActionRow   *downloads_row;
@@ -85,6 +86,12 @@ GtkListBox *
 fm_transfer_view_get_files_list (FmTransferView *self)
 {
   return self->files_list;
+}
+
+GtkWidget *
+fm_transfer_view_get_download_all_button (FmTransferView *self)
+{
+  return self->download_all_button;
 }
 
 gboolean
@@ -228,6 +235,51 @@ create_file_row (gpointer item,
   return row;
 }
 
+/* Download All says when there is nothing left to download (it used to
+ * stay blue and do nothing): "All Files Saved", insensitive. */
+static void
+update_download_all (FmTransferView *self)
+{
+  GListModel *files = self->transfer != NULL ? fm_transfer_get_files (self->transfer) : NULL;
+  guint n = files != NULL ? g_list_model_get_n_items (files) : 0;
+  guint saved = 0;
+  gboolean all;
+  const char *text;
+
+  for (guint i = 0; i < n && self->session != NULL; i++)
+    {
+      g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
+      FmDownloadJob *job = fm_session_find_download (self->session, file);
+
+      if (job != NULL && fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_DONE)
+        saved++;
+    }
+  all = n > 0 && saved == n;
+  text = all ? _("All Files Saved") : _("Download All");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.download-all", !all);
+  gtk_label_set_text_with_mnemonic (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (self->download_all_button))),
+                                    all ? _("All Files Saved") : _("_Download All"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->download_all_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text, -1);
+}
+
+/* A download of one of the shown transfer's files: follow its state. */
+static void
+downloads_changed_cb (GListModel     *downloads,
+                      guint           position,
+                      guint           removed,
+                      guint           added,
+                      FmTransferView *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FmDownloadJob) job = g_list_model_get_item (downloads, i);
+
+      g_signal_connect_object (job, "notify::state", G_CALLBACK (update_download_all), self, G_CONNECT_SWAPPED);
+    }
+  update_download_all (self);
+}
+
 static void
 show_transfer (FmTransferView *self,
                FmTransfer     *transfer)
@@ -236,6 +288,7 @@ show_transfer (FmTransferView *self,
   show_header (self, transfer);
   gtk_list_box_bind_model (self->files_list, fm_transfer_get_files (transfer), create_file_row, self, NULL);
   gtk_stack_set_visible_child_name (self->stack, "detail");
+  update_download_all (self);
 }
 
 /* ------------------------------------------------------------ loading */
@@ -726,6 +779,8 @@ fm_transfer_view_setup (FmTransferView *self,
                         gboolean        sent)
 {
   g_set_object (&self->session, session);
+  g_signal_connect_object (fm_session_get_downloads (session), "items-changed",
+                           G_CALLBACK (downloads_changed_cb), self, 0);
   self->sent = sent;
 }
 
@@ -776,6 +831,7 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, message_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, manage_box);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, download_all_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, sent_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, expires_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, downloads_row);

@@ -28,4 +28,6 @@ const char *fm_transfer_view_get_error    (FmTransferView *self);
 GtkListBox *fm_transfer_view_get_files_list (FmTransferView *self);
 gboolean    fm_transfer_view_is_busy      (FmTransferView *self);
 
+GtkWidget  *fm_transfer_view_get_download_all_button (FmTransferView *self);
+
 G_END_DECLS

@@ -36,7 +36,13 @@ fm_cli_login (FmCli  *cli,
 
   if (!fm_cli_parse (context, "login", &argc, &argv, &status))
     return status;
-  if (username == NULL)
+  /* at a terminal, asked for like the password; in a script, required */
+  if (username == NULL && !password_stdin && isatty (STDIN_FILENO))
+    {
+      g_printerr (_("E-mail address: "));
+      username = fm_cli_read_line (stdin);
+    }
+  if (username == NULL || *g_strstrip (username) == '\0')
     return fm_cli_usage_error ("login", _("--username is required"));
   password = password_stdin ? fm_cli_read_line (stdin) : fm_cli_prompt_password (_("Password: "));
   if (password == NULL)

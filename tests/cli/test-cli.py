@@ -11,6 +11,8 @@ import base64
 import hashlib
 import json
 import os
+import pty
+import select
 import shutil
 import signal
 import stat
@@ -381,6 +383,40 @@ def test_logout_and_env_token(env):
     env.cli("received", check=0)
 
 
+def test_login_prompts_at_a_terminal(env):
+    """`filemail login` with no -u at a terminal asks for the address, then
+    the password (not echoed), as a person expects."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(CLI, [CLI, "login"], env.env)
+    seen = b""
+
+    def read_until(token):
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while token not in seen:
+            assert time.monotonic() < deadline, (token, seen)
+            ready, _, _ = select.select([fd], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(fd, 1024)
+                except OSError:
+                    break
+        assert token in seen, (token, seen)
+
+    read_until(b"E-mail address: ")
+    os.write(fd, b"alice@example.com\n")
+    read_until(b"Password: ")
+    os.write(fd, b"alice-password\n")
+    read_until(b"Logged in as alice@example.com")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, seen
+    assert b"alice-password" not in seen, "the password was echoed"
+    # in a script (no terminal) the address is required, and said so
+    assert "--username" in env.cli("login", stdin="", check=2).stderr
+
+
 def test_keyring(env):
     if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
         return "SKIP no dbus-run-session or gnome-keyring-daemon"
@@ -423,7 +459,7 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_file_changed_mid_upload, test_manage_transfers,
          test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
-         test_logout_and_env_token, test_keyring]
+         test_logout_and_env_token, test_login_prompts_at_a_terminal, test_keyring]
 
 
 def main():

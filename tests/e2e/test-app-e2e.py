@@ -264,6 +264,8 @@ def main():
         time.sleep(1)
         outbox = open_page("Outbox")
         select(outbox, "Plans for Friday")
+        # logged in, a transfer open: still every focusable thing named
+        assert not badly_named(outbox), badly_named(outbox)
         click(find(outbox, "push button", contains="Edit…"))
         dialog = dialog_named("Edit Transfer")
         subject = wait_for(lambda: find(dialog, "text", pred=lambda n: text_of(n) == "Plans for Friday"),
