@@ -6,8 +6,8 @@
  * named in their .ui files; this names the parts libadwaita builds inside
  * its widgets: the scrolled window of an AdwStatusPage or
  * AdwPreferencesPage (named after the page), the list of an
- * AdwPreferencesGroup (after the group) and the show-password button of
- * an AdwPasswordEntryRow. Run it once on a window's tree after its
+ * AdwPreferencesGroup (after the group), the show-password button of an
+ * AdwPasswordEntryRow and AdwPreferencesWindow's search button. Run it once on a window's tree after its
  * template is built.
  */
 #include <glib/gi18n.h>
@@ -110,6 +110,10 @@ fm_a11y_name_tree (GtkWidget *root)
     name_password_peek (root);
   else if (ADW_IS_PREFERENCES_GROUP (root))
     name_group_list (root);
+  else if (GTK_IS_BUTTON (root) && GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (root))) &&
+           g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (gtk_button_get_child (GTK_BUTTON (root)))),
+                      "edit-find-symbolic") == 0)
+    label (root, _("Search"));   /* AdwPreferencesWindow's search button */
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     fm_a11y_name_tree (child);

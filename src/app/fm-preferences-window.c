@@ -7,6 +7,7 @@
 #include "fm-client.h"
 #include "fm-config.h"
 #include "fm-error.h"
+#include "fm-a11y.h"
 #include "fm-preferences-window.h"
 
 struct _FmPreferencesWindow
@@ -143,6 +144,7 @@ static void
 fm_preferences_window_init (FmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  fm_a11y_name_tree (GTK_WIDGET (self));
 }
 
 FmPreferencesWindow *
