@@ -299,6 +299,24 @@ test_expired_fails_fast (FmTestFixture *f, gconstpointer data)
   /* no retries: at most the first wave of parallel chunks went out */
   stats = fm_test_stats (f);
   g_assert_cmpint (json_object_get_int_member (stats, "upload_requests"), <=, 4);
+
+  /* saved and loaded again by someone reading another language: the
+   * failure is described anew from its code, not shown as saved */
+  {
+    g_autoptr(JsonObject) saved = fm_upload_job_to_json (job);
+    g_autoptr(FmUploadJob) loaded = NULL;
+    g_autoptr(GError) load_error = NULL;
+
+    g_assert_cmpint (json_object_get_int_member (saved, "errorcode"), ==, FM_ERROR_TRANSFER_EXPIRED);
+    json_object_set_string_member (saved, "error", "Die Übertragung ist abgelaufen");
+    loaded = fm_upload_job_new_from_json (f->client, saved, &load_error);
+    g_assert_no_error (load_error);
+    g_assert_cmpint (fm_upload_job_get_state (loaded), ==, FM_UPLOAD_STATE_FAILED);
+    g_assert_error (fm_upload_job_get_error (loaded), FM_ERROR, FM_ERROR_TRANSFER_EXPIRED);
+    g_assert_true (g_str_has_prefix (fm_upload_job_get_error (loaded)->message,
+                                     fm_error_get_message (FM_ERROR_TRANSFER_EXPIRED)));
+    g_assert_null (strstr (fm_upload_job_get_error (loaded)->message, "abgelaufen"));
+  }
 }
 
 typedef struct {

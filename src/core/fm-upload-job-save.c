@@ -173,7 +173,16 @@ fm_upload_job_to_json (FmUploadJob *self)
     }
   set_string (object, "downloadurl", self->download_url);
   if (self->error != NULL)
-    set_string (object, "error", self->error->message);
+    {
+      /* the sentence as it was, and the code: a server's error is shown
+       * again in the reader's language, not in the one it was saved in */
+      set_string (object, "error", self->error->message);
+      if (self->error->domain == FM_ERROR)
+        {
+          json_object_set_int_member (object, "errorcode", self->error->code);
+          set_string (object, "errorserver", fm_error_get_server_message (self->error));
+        }
+    }
   if (self->inputs != NULL)
     {
       JsonArray *inputs = json_array_new ();
@@ -305,6 +314,22 @@ state_from_string (const char *nick)
  * file may have been damaged or written by someone else: a bad one makes
  * the whole job G_IO_ERROR_INVALID_DATA (the queue sets it aside), a newer
  * format G_IO_ERROR_NOT_SUPPORTED (left in place for the newer program). */
+/* A failure as saved. A code the reference lists (a server's answer) is
+ * described anew, in the language of whoever reads it now; our own
+ * failures (9000 and up) keep their saved sentence, which names the file
+ * or the part. */
+static GError *
+saved_error (JsonObject *object,
+             const char *message)
+{
+  gint64 code = 0;
+
+  if (fm_json_get_int64 (object, "errorcode", &code) && code > 0 && code < 9000 &&
+      fm_error_code_is_known ((int) code))
+    return fm_error_new_from_server ((int) code, NULL, fm_json_get_string (object, "errorserver"));
+  return g_error_new_literal (FM_ERROR, FM_ERROR_UPLOAD_FAILED, message ? message : _("The upload failed."));
+}
+
 FmUploadJob *
 fm_upload_job_new_from_json (FmClient    *client,
                              JsonObject  *object,
@@ -355,8 +380,7 @@ fm_upload_job_new_from_json (FmClient    *client,
   if (fm_upload_state_is_active (self->state) || self->state == FM_UPLOAD_STATE_QUEUED)
     self->state = FM_UPLOAD_STATE_PAUSED;
   if (self->state == FM_UPLOAD_STATE_FAILED)
-    self->error = g_error_new_literal (FM_ERROR, FM_ERROR_UPLOAD_FAILED,
-                                       message ? message : _("The upload failed."));
+    self->error = saved_error (object, message);
   if (self->files != NULL)
     _fm_upload_job_plan_files (self);
   return g_steal_pointer (&self);
