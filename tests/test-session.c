@@ -285,6 +285,43 @@ test_download_folder_refused (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fx->session)), ==, 0);
 }
 
+/* A job saved while another server was in use waits on disk: this
+ * session's queue neither shows nor touches it. */
+static void
+test_queue_keeps_to_its_server (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *path = g_build_filename (fx->f.root, "x.txt", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(JsonObject) mine = NULL, theirs = NULL;
+  FmQueueStore *store = fm_upload_queue_get_store (fm_session_get_queue (fx->session));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FmSession) next = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *theirs_path = NULL;
+
+  g_assert_true (g_file_set_contents (path, "x", -1, NULL));
+  job = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+  mine = fm_upload_job_to_json (job);
+  g_assert_cmpstr (json_object_get_string_member (mine, "server"), ==, fx->f.url);
+  theirs = fm_upload_job_to_json (job);
+  json_object_set_string_member (theirs, "id", "00000000-0000-4000-8000-000000000001");
+  json_object_set_string_member (theirs, "server", "https://files.example.com");
+  fm_queue_store_save (store, fm_upload_job_get_id (job), mine);
+  fm_queue_store_save (store, "00000000-0000-4000-8000-000000000001", theirs);
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&result), &error));
+
+  next = new_session (fx);
+  g_assert_true (fm_upload_queue_load (fm_session_get_queue (next), &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fm_session_get_queue (next))), ==, 1);
+  g_assert_nonnull (fm_upload_queue_find (fm_session_get_queue (next), fm_upload_job_get_id (job)));
+  theirs_path = g_build_filename (fm_queue_store_get_directory (store),
+                                  "00000000-0000-4000-8000-000000000001.json", NULL);
+  g_assert_true (g_file_test (theirs_path, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -300,6 +337,7 @@ main (int argc, char *argv[])
   g_test_add ("/session/login-keep-restore-logout", Fixture, NULL, setup, test_login_keep_restore_logout, teardown);
   g_test_add ("/session/expired-login", Fixture, NULL, setup, test_expired_login, teardown);
   g_test_add ("/session/downloads", Fixture, NULL, setup, test_downloads, teardown);
+  g_test_add ("/session/queue-keeps-to-its-server", Fixture, NULL, setup, test_queue_keeps_to_its_server, teardown);
   g_test_add ("/session/download-folder-refused", Fixture, NULL, setup, test_download_folder_refused, teardown);
   status = g_test_run ();
   fm_test_rm_rf (state);

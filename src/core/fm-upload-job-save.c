@@ -172,6 +172,8 @@ fm_upload_job_to_json (FmUploadJob *self)
       set_string (object, "transferurl", self->ticket->url);
     }
   set_string (object, "downloadurl", self->download_url);
+  /* whose it is: a queue opened for another server leaves it alone */
+  set_string (object, "server", fm_client_get_base_url (self->client));
   if (self->error != NULL)
     {
       /* the sentence as it was, and the code: a server's error is shown

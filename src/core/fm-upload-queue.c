@@ -268,6 +268,16 @@ fm_upload_queue_add (FmUploadQueue *self,
 
 /* Saved jobs come back paused; a damaged entry is skipped with a warning
  * rather than losing the others. */
+/* Saved jobs name their server; older ones (no "server") are anyone's. */
+static gboolean
+is_for_this_server (FmUploadQueue *self,
+                    JsonObject    *saved)
+{
+  const char *server = fm_json_get_string (saved, "server");
+
+  return server == NULL || g_strcmp0 (server, fm_client_get_base_url (self->client)) == 0;
+}
+
 gboolean
 fm_upload_queue_load (FmUploadQueue  *self,
                       GError        **error)
@@ -285,6 +295,10 @@ fm_upload_queue_load (FmUploadQueue  *self,
       g_autoptr(GError) local_error = NULL;
       g_autoptr(FmUploadJob) job = NULL;
 
+      /* a job saved for another server (a company server, the local test
+       * server) waits on disk until that server is the one in use */
+      if (JSON_NODE_HOLDS_OBJECT (node) && !is_for_this_server (self, json_node_get_object (node)))
+        continue;
       if (JSON_NODE_HOLDS_OBJECT (node))
         job = fm_upload_job_new_from_json (self->client, json_node_get_object (node), &local_error);
       if (job == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
