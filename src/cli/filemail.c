@@ -179,12 +179,14 @@ fm_cli_prompt_password (const char *prompt)
 
   if (tty == NULL)
     return NULL;
-  fputs (prompt, tty);
-  fflush (tty);
+  /* echo off first, then the prompt: whatever is typed after the prompt
+   * is never shown (nor thrown away by the flush) */
   tcgetattr (fileno (tty), &saved);
   quiet = saved;
   quiet.c_lflag &= ~(tcflag_t) ECHO;
   tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+  fputs (prompt, tty);
+  fflush (tty);
   password = fm_cli_read_line (tty);
   tcsetattr (fileno (tty), TCSAFLUSH, &saved);
   fputc ('\n', tty);
