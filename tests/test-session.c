@@ -8,6 +8,7 @@
  * busy while one runs).
  */
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -269,6 +270,54 @@ test_downloads (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fx->session)), ==, 0);
 }
 
+static FmDownloadJob *
+download_as (Fixture *fx, FmTransferFile *file, const char *server_name, const char *folder)
+{
+  g_autoptr(GError) error = NULL;
+  FmDownloadJob *job;
+
+  fm_transfer_file_set_filename (file, server_name);
+  job = fm_session_download (fx->session, file, folder, &error);
+  g_assert_no_error (error);
+  while (fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_RUNNING)
+    g_main_context_iteration (NULL, TRUE);
+  return job;
+}
+
+/* A folder upload's files come down into the same folders, each one
+ * made safe; a name never leaves the download folder, and a link planted
+ * where a folder goes is not followed. */
+static void
+test_download_keeps_folders (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(FmTransferFile) file = upload_one (fx, "a.txt", 100);
+  g_autofree char *folder = g_build_filename (fx->f.root, "Downloads", NULL);
+  g_autofree char *outside = g_build_filename (fx->f.root, "outside", NULL);
+  g_autofree char *link = g_build_filename (folder, "Linked", NULL);
+  g_autofree char *expected = g_build_filename (folder, "Photos", "2024", "a.txt", NULL);
+  g_autofree char *escaped = g_build_filename (folder, "escape", "b.txt", NULL);
+  g_autofree char *not_escaped = g_build_filename (fx->f.root, "escape", NULL);
+  g_autofree char *through_link = g_build_filename (outside, "d.txt", NULL);
+  FmDownloadJob *job;
+
+  job = download_as (fx, file, "Photos/2024/a.txt", folder);
+  g_assert_cmpint (fm_download_job_get_state (job), ==, FM_DOWNLOAD_STATE_DONE);
+  g_assert_cmpstr (fm_download_job_get_path (job), ==, expected);
+
+  job = download_as (fx, file, "../../escape/./b.txt", folder);
+  g_assert_cmpint (fm_download_job_get_state (job), ==, FM_DOWNLOAD_STATE_DONE);
+  g_assert_cmpstr (fm_download_job_get_path (job), ==, escaped);
+  g_assert_false (g_file_test (not_escaped, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0700), ==, 0);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  job = download_as (fx, file, "Linked\\d.txt", folder);
+  g_assert_cmpint (fm_download_job_get_state (job), ==, FM_DOWNLOAD_STATE_FAILED);
+  g_assert_nonnull (strstr (fm_download_job_get_error (job)->message, "not a folder"));
+  g_assert_false (g_file_test (through_link, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (fm_test_count_entries (outside), ==, 0);
+}
+
 /* A folder that cannot be made is a sentence, and no entry. */
 static void
 test_download_folder_refused (Fixture *fx, gconstpointer data)
@@ -338,6 +387,7 @@ main (int argc, char *argv[])
   g_test_add ("/session/expired-login", Fixture, NULL, setup, test_expired_login, teardown);
   g_test_add ("/session/downloads", Fixture, NULL, setup, test_downloads, teardown);
   g_test_add ("/session/queue-keeps-to-its-server", Fixture, NULL, setup, test_queue_keeps_to_its_server, teardown);
+  g_test_add ("/session/download-keeps-folders", Fixture, NULL, setup, test_download_keeps_folders, teardown);
   g_test_add ("/session/download-folder-refused", Fixture, NULL, setup, test_download_folder_refused, teardown);
   status = g_test_run ();
   fm_test_rm_rf (state);

@@ -37,6 +37,7 @@ struct _FmDownloadJob
   guint          redirects;
   char          *name;          /* safe */
   char          *directory;
+  GStrv          subfolders;    /* the transfer's folders above the file, each safe */
   char          *part_name;     /* "<name>.<key>.part": one per transfer and file */
   int            dir_fd;
   int            part_fd;
@@ -382,7 +383,10 @@ move_into_place (FmDownloadJob  *self,
         }
       if (rc == 0)
         {
-          self->path = g_build_filename (self->directory, candidate, NULL);
+          g_autofree char *below = self->subfolders != NULL ? g_strjoinv (G_DIR_SEPARATOR_S, self->subfolders)
+                                                            : g_strdup ("");
+
+          self->path = g_build_filename (self->directory, below, candidate, NULL);
           return TRUE;
         }
       if (errno != EEXIST)
@@ -654,6 +658,41 @@ start_request (FmDownloadJob *self)
  * removed (the name is this job's, the thing it pointed to is untouched)
  * and a new file made in its place. The lock keeps a second job, in this
  * process or another, from writing the same .part. */
+/* Down the transfer's folders from the download folder's descriptor,
+ * made as needed; one that is a link or a file is refused, never
+ * followed. */
+static gboolean
+enter_subfolders (FmDownloadJob  *self,
+                  GError        **error)
+{
+  for (guint i = 0; self->subfolders != NULL && self->subfolders[i] != NULL; i++)
+    {
+      int fd;
+
+      if (mkdirat (self->dir_fd, self->subfolders[i], 0777) != 0 && errno != EEXIST)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot create the folder “%s”: %s"),
+                       self->subfolders[i], g_strerror (saved));
+          return FALSE;
+        }
+      fd = openat (self->dir_fd, self->subfolders[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("“%s” in the download folder is not a folder (a link or a file): “%s” was not saved."),
+                       self->subfolders[i], self->name);
+          return FALSE;
+        }
+      close (self->dir_fd);
+      self->dir_fd = fd;
+    }
+  return TRUE;
+}
+
 static gboolean
 open_part (FmDownloadJob  *self,
            GError        **error)
@@ -668,6 +707,8 @@ open_part (FmDownloadJob  *self,
   self->dir_fd = open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (self->dir_fd < 0)
     goto failed;
+  if (!enter_subfolders (self, error))
+    return FALSE;
   for (int attempt = 0; attempt < 2; attempt++)
     {
       self->part_fd = openat (self->dir_fd, self->part_name,
@@ -771,6 +812,7 @@ fm_download_job_finalize (GObject *object)
   g_free (self->current_url);
   g_free (self->name);
   g_free (self->directory);
+  g_strfreev (self->subfolders);
   g_free (self->part_name);
   g_free (self->path);
   g_clear_error (&self->error);
@@ -836,6 +878,34 @@ part_name_for (const char *name,
 
 /* @part_key names this download among all others (fm_download_job_new_for_file
  * uses the transfer and file ids); NULL falls back to the address. */
+#define MAX_SUBFOLDERS 32
+
+/* "Photos/2024/a.jpg" from a folder upload keeps its folders: each
+ * component made safe on its own (fm_download_safe_name), "", "." and ".."
+ * dropped, at most MAX_SUBFOLDERS deep. Sets *@name to the file's safe
+ * name; NULL when there are no folders. */
+static GStrv
+split_subfolders (const char  *server_name,
+                  char       **name)
+{
+  g_auto(GStrv) parts = g_regex_split_simple ("[/\\\\]", server_name != NULL ? server_name : "", 0, 0);
+  g_autoptr(GStrvBuilder) folders = g_strv_builder_new ();
+  guint n = g_strv_length (parts), kept = 0;
+
+  *name = fm_download_safe_name (n > 0 ? parts[n - 1] : server_name);
+  for (guint i = 0; i + 1 < n && kept < MAX_SUBFOLDERS; i++)
+    {
+      g_autofree char *safe = NULL;
+
+      if (*parts[i] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+        continue;
+      safe = fm_download_safe_name (parts[i]);
+      g_strv_builder_add (folders, safe);
+      kept++;
+    }
+  return kept > 0 ? g_strv_builder_end (folders) : NULL;
+}
+
 FmDownloadJob *
 fm_download_job_new (SoupSession *session,
                      const char  *url,
@@ -848,7 +918,7 @@ fm_download_job_new (SoupSession *session,
 
   self->session = g_object_ref (session);
   self->url = g_strdup (url);
-  self->name = fm_download_safe_name (server_name);
+  self->subfolders = split_subfolders (server_name, &self->name);
   self->directory = g_strdup (directory);
   self->part_name = part_name_for (self->name, part_key != NULL ? part_key : (url != NULL ? url : self->name));
   self->expected = expected_size >= 0 ? expected_size : -1;
