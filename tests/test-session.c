@@ -266,6 +266,20 @@ test_downloads (Fixture *fx, gconstpointer data)
   }
   g_assert_false (fm_session_is_busy (fx->session));
 
+  /* the next run knows it was saved (and where) while it stays there */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  {
+    g_autoptr(FmSession) next = new_session (fx);
+    g_autofree char *known = fm_session_dup_saved_path (next, file);
+    g_autofree char *after_delete = NULL;
+
+    g_assert_cmpstr (known, ==, fm_download_job_get_path (again));
+    g_assert_cmpint (g_unlink (known), ==, 0);
+    after_delete = fm_session_dup_saved_path (next, file);
+    g_assert_null (after_delete);
+  }
+
   fm_session_clear_downloads (fx->session);
   g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fx->session)), ==, 0);
 }

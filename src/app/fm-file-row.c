@@ -105,6 +105,19 @@ size_text (FmFileRow *self)
   return fm_format_size (size) ?: g_strdup (_("Size unknown"));
 }
 
+static void
+show_saved (FmFileRow  *self,
+            const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *text = g_strdup_printf (_("Saved as “%s”"), name);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  g_free (self->saved_path);
+  self->saved_path = g_strdup (path);
+  set_state (self, FM_FILE_ROW_DONE, escaped);
+}
+
 /* The job's state, as the row shows it. */
 static void
 job_state_cb (FmFileRow *self)
@@ -120,15 +133,7 @@ job_state_cb (FmFileRow *self)
         progress_cb (self);
       break;
     case FM_DOWNLOAD_STATE_DONE:
-      {
-        g_autofree char *name = g_path_get_basename (fm_download_job_get_path (job));
-        g_autofree char *text = g_strdup_printf (_("Saved as “%s”"), name);
-        g_autofree char *escaped = g_markup_escape_text (text, -1);
-
-        g_free (self->saved_path);
-        self->saved_path = g_strdup (fm_download_job_get_path (job));
-        set_state (self, FM_FILE_ROW_DONE, escaped);
-      }
+      show_saved (self, fm_download_job_get_path (job));
       break;
     case FM_DOWNLOAD_STATE_STOPPED:
       {
@@ -321,8 +326,12 @@ fm_file_row_new (FmSession      *session,
                  gboolean        editable)
 {
   FmFileRow *self = file_row_new (session, file, fm_transfer_file_get_filename (file), editable);
+  g_autofree char *saved = NULL;
 
   watch_job (self, fm_session_find_download (session, file));
+  /* saved by an earlier run, and still there: Open and Show in Folder */
+  if (self->job == NULL && (saved = fm_session_dup_saved_path (session, file)) != NULL)
+    show_saved (self, saved);
   return GTK_WIDGET (self);
 }
 

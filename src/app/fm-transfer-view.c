@@ -249,9 +249,9 @@ update_download_all (FmTransferView *self)
   for (guint i = 0; i < n && self->session != NULL; i++)
     {
       g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
-      FmDownloadJob *job = fm_session_find_download (self->session, file);
+      g_autofree char *path = fm_session_dup_saved_path (self->session, file);
 
-      if (job != NULL && fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_DONE)
+      if (path != NULL)
         saved++;
     }
   all = n > 0 && saved == n;

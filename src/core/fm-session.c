@@ -8,6 +8,7 @@
 
 #include "fm-config.h"
 #include "fm-error.h"
+#include "fm-download-record.h"
 #include "fm-session.h"
 
 struct _FmSession
@@ -17,6 +18,7 @@ struct _FmSession
   FmClient      *client;
   FmUploadQueue *queue;
   GListStore    *downloads;        /* FmDownloadJob, newest first */
+  FmDownloadRecord *record;        /* what earlier runs saved where; NULL without a store */
   char          *account_email;    /* NULL while logged out */
   char          *last_email;       /* the address last logged in with */
   char          *download_folder;  /* as configured; "" or NULL: Downloads */
@@ -485,13 +487,19 @@ download_done_cb (GObject      *source,
 {
   g_autoptr(FmSession) self = user_data;
   g_autoptr(GError) error = NULL;
+  FmDownloadJob *job = FM_DOWNLOAD_JOB (source);
+  FmTransferFile *file = fm_download_job_get_file (job);
 
   /* the job's state and error tell the rows */
-  if (!fm_download_job_run_finish (FM_DOWNLOAD_JOB (source), result, &error))
+  if (!fm_download_job_run_finish (job, result, &error))
     {
       g_debug ("download stopped: %s", error->message);
       fm_session_report_error (self, error);
     }
+  else if (self->record != NULL && file != NULL &&
+           !fm_download_record_add (self->record, fm_transfer_file_get_transfer_id (file),
+                                    fm_transfer_file_get_id (file), fm_download_job_get_path (job), &error))
+    g_message ("Cannot remember where “%s” was saved: %s", fm_download_job_get_path (job), error->message);
   update_busy (self);
 }
 
@@ -529,6 +537,24 @@ fm_session_download (FmSession       *self,
   return job;   /* the list keeps it */
 }
 
+/* Where @file was saved, by this run or an earlier one, while it is still
+ * there as saved; NULL otherwise. */
+char *
+fm_session_dup_saved_path (FmSession      *self,
+                           FmTransferFile *file)
+{
+  FmDownloadJob *job;
+
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  job = fm_session_find_download (self, file);
+  if (job != NULL && fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_DONE)
+    return g_strdup (fm_download_job_get_path (job));
+  if (job != NULL || self->record == NULL)
+    return NULL;
+  return fm_download_record_lookup (self->record, fm_transfer_file_get_transfer_id (file),
+                                    fm_transfer_file_get_id (file));
+}
+
 /* Forgets downloads that are not running (the files stay). */
 void
 fm_session_clear_downloads (FmSession *self)
@@ -553,6 +579,7 @@ fm_session_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_clear_object (&self->queue);
   g_clear_object (&self->downloads);
+  g_clear_object (&self->record);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (fm_session_parent_class)->dispose (object);
 }
@@ -635,6 +662,14 @@ fm_session_new (FmClient     *client,
 
   self->client = g_object_ref (client);
   self->queue = fm_upload_queue_new (client, store);
+  if (store != NULL)
+    {
+      /* beside the saved uploads: $XDG_STATE_HOME/filemail/downloads.json */
+      g_autofree char *parent = g_path_get_dirname (fm_queue_store_get_directory (store));
+      g_autofree char *path = g_build_filename (parent, "downloads.json", NULL);
+
+      self->record = fm_download_record_new (path);
+    }
   g_signal_connect (self->queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);
   return self;
 }

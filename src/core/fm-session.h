@@ -92,6 +92,8 @@ FmDownloadJob *fm_session_download            (FmSession      *self,
 FmDownloadJob *fm_session_find_download       (FmSession      *self,
                                                FmTransferFile *file);
 void           fm_session_clear_downloads     (FmSession      *self);
+char          *fm_session_dup_saved_path      (FmSession      *self,
+                                               FmTransferFile *file);
 gboolean       fm_session_is_busy             (FmSession      *self);
 
 G_END_DECLS

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fm-download-record.c: what was saved where (see fm-download-record.h) */
+#define G_LOG_DOMAIN "fm-download-record"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-download-record.h"
+#include "fm-json.h"
+
+#define FORMAT_VERSION 1
+#define MAX_FILE_SIZE  (16 * 1024 * 1024)
+
+struct _FmDownloadRecord
+{
+  GObject     parent_instance;
+
+  char       *path;
+  JsonObject *files;   /* key -> { "path", "size", "time" }, as last read */
+};
+
+G_DEFINE_FINAL_TYPE (FmDownloadRecord, fm_download_record, G_TYPE_OBJECT)
+
+static void
+fm_download_record_finalize (GObject *object)
+{
+  FmDownloadRecord *self = FM_DOWNLOAD_RECORD (object);
+
+  g_free (self->path);
+  g_clear_pointer (&self->files, json_object_unref);
+  G_OBJECT_CLASS (fm_download_record_parent_class)->finalize (object);
+}
+
+static void
+fm_download_record_class_init (FmDownloadRecordClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fm_download_record_finalize;
+}
+
+static void
+fm_download_record_init (FmDownloadRecord *self)
+{
+}
+
+FmDownloadRecord *
+fm_download_record_new (const char *path)
+{
+  FmDownloadRecord *self = g_object_new (FM_TYPE_DOWNLOAD_RECORD, NULL);
+
+  self->path = g_strdup (path);
+  return self;
+}
+
+/* Read once; a missing, damaged, huge or newer file reads as empty: the
+ * record is a convenience, never a reason to fail. */
+static JsonObject *
+files (FmDownloadRecord *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object, *list;
+  gint64 version = 0;
+  struct stat st;
+
+  if (self->files != NULL)
+    return self->files;
+  if (stat (self->path, &st) == 0 && st.st_size <= MAX_FILE_SIZE &&
+      g_file_get_contents (self->path, &text, NULL, NULL))
+    root = fm_json_parse_bounded (text, strlen (text), NULL);
+  object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  list = fm_json_get_object (object, "files");
+  if (list != NULL && (!fm_json_get_int64 (object, "version", &version) || version <= FORMAT_VERSION))
+    self->files = json_object_ref (list);
+  else
+    self->files = json_object_new ();
+  return self->files;
+}
+
+static char *
+key_for (const char *transfer_id,
+         const char *file_id)
+{
+  return g_strdup_printf ("%s/%s", transfer_id != NULL ? transfer_id : "", file_id != NULL ? file_id : "");
+}
+
+/* Keeps the newest FM_DOWNLOAD_RECORD_MAX: drops the oldest one. */
+static void
+trim (JsonObject *list)
+{
+  g_autoptr(GList) keys = json_object_get_members (list);
+  const char *oldest = NULL;
+  gint64 oldest_time = G_MAXINT64;
+
+  if (g_list_length (keys) <= FM_DOWNLOAD_RECORD_MAX)
+    return;
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      gint64 t = 0;
+
+      fm_json_get_int64 (fm_json_get_object (list, l->data), "time", &t);
+      if (t < oldest_time)
+        {
+          oldest_time = t;
+          oldest = l->data;
+        }
+    }
+  if (oldest != NULL)
+    json_object_remove_member (list, oldest);
+}
+
+gboolean
+fm_download_record_add (FmDownloadRecord  *self,
+                        const char        *transfer_id,
+                        const char        *file_id,
+                        const char        *saved_path,
+                        GError           **error)
+{
+  g_autofree char *key = key_for (transfer_id, file_id);
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *list = files (self);
+  JsonObject *entry = json_object_new ();
+  struct stat st;
+
+  if (g_stat (saved_path, &st) != 0)
+    {
+      json_object_unref (entry);
+      return TRUE;   /* nothing there to remember */
+    }
+  json_object_set_string_member (entry, "path", saved_path);
+  json_object_set_int_member (entry, "size", st.st_size);
+  json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
+  json_object_set_object_member (list, key, entry);
+  trim (list);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, FORMAT_VERSION);
+  json_builder_set_member_name (builder, "files");
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), list));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  g_mkdir_with_parents (dir, 0700);
+  return g_file_set_contents_full (self->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+/* Where the file was saved, while it is still there as saved; else NULL. */
+char *
+fm_download_record_lookup (FmDownloadRecord *self,
+                           const char       *transfer_id,
+                           const char       *file_id)
+{
+  g_autofree char *key = key_for (transfer_id, file_id);
+  JsonObject *entry = fm_json_get_object (files (self), key);
+  const char *path = fm_json_get_string (entry, "path");
+  gint64 size = -1;
+  struct stat st;
+
+  if (path == NULL || !g_path_is_absolute (path) || !fm_json_get_int64 (entry, "size", &size) ||
+      lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size != size)
+    return NULL;
+  return g_strdup (path);
+}
