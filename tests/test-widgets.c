@@ -7,6 +7,7 @@
 
 #include "fm-application.h"
 #include "fm-login-dialog.h"
+#include "fm-retry-policy.h"
 #include "fm-send-page.h"
 #include "fm-test-app.h"
 #include "fm-test-util.h"
@@ -242,6 +243,34 @@ test_row_states (void)
 }
 
 static gboolean
+says_retrying (gpointer row)
+{
+  return g_str_has_prefix (fm_upload_row_get_status (row), "Cannot reach the server — retrying in ");
+}
+
+/* A server that cannot be reached: the row says so and counts down to the
+ * next try, instead of "Preparing…" for as long as the retries last. */
+static void
+test_row_retrying (void)
+{
+  g_autoptr(FmClient) dead = fm_client_new ("http://127.0.0.1:9", NULL);
+  g_autoptr(FmRetryPolicy) policy = g_object_new (FM_TYPE_RETRY_POLICY, "max-attempts", 50,
+                                                  "base-delay-ms", 3000, "max-delay-ms", 3000, NULL);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *a = make_file ("retry.bin", 100);
+  const char *paths[] = { a, NULL };
+  g_autoptr(FmUploadJob) job = fm_upload_job_new (dead, options, paths);
+  g_autoptr(FmUploadRow) row = NULL;
+
+  fm_upload_job_set_retry_policy (job, policy);
+  row = g_object_ref_sink (fm_upload_row_new (job, fm_session_get_queue (fm_application_get_session (ui.app))));
+  fm_upload_job_start (job);
+  fm_test_spin_until (says_retrying, row);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_INITIALIZING);
+  fm_upload_job_cancel (job);
+}
+
+static gboolean
 dialog_settled (gpointer dialog)
 {
   return fm_login_dialog_get_error (dialog) != NULL || !gtk_widget_get_visible (dialog);
@@ -390,6 +419,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/paste-and-drop", test_paste_and_drop);
   g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
   g_test_add_func ("/widgets/row-states", test_row_states);
+  g_test_add_func ("/widgets/row-retrying", test_row_retrying);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/narrow", test_narrow);

@@ -27,6 +27,7 @@ struct _FmUploadRow
   GtkWidget      *link_box;
   GtkLabel       *link_label;
   int             named_state;  /* the state the accessible name says; -1: none yet */
+  guint           wait_tick;    /* once a second: a retry's countdown */
 };
 
 G_DEFINE_FINAL_TYPE (FmUploadRow, fm_upload_row, GTK_TYPE_LIST_BOX_ROW)
@@ -40,10 +41,16 @@ status_text (FmUploadJob *job)
   switch (fm_upload_job_get_state (job))
     {
     case FM_UPLOAD_STATE_QUEUED: return g_strdup (_("Waiting to start"));
-    case FM_UPLOAD_STATE_INITIALIZING: return g_strdup (_("Preparing…"));
+    case FM_UPLOAD_STATE_INITIALIZING:
+    case FM_UPLOAD_STATE_COMPLETING:
+      /* a call that failed and waits to go again says so at once, not
+       * "Preparing…" for the minutes the retries take */
+      if (wait > 0)
+        return g_strdup_printf (_("Cannot reach the server — retrying in %u s"), wait);
+      return g_strdup (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_INITIALIZING ? _("Preparing…")
+                                                                                    : _("Finishing…"));
     case FM_UPLOAD_STATE_PAUSED: return g_strdup (_("Paused"));
     case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return g_strdup (_("Waiting for the network…"));
-    case FM_UPLOAD_STATE_COMPLETING: return g_strdup (_("Finishing…"));
     case FM_UPLOAD_STATE_DONE: return g_strdup (_("Sent"));
     case FM_UPLOAD_STATE_CANCELLED: return g_strdup (_("Cancelled"));
     case FM_UPLOAD_STATE_FAILED:
@@ -212,7 +219,7 @@ state_changed_cb (FmUploadRow *self)
   if (state == FM_UPLOAD_STATE_DONE)
     {
       g_autofree char *title = fm_upload_job_dup_title (self->job);
-      g_autofree char *message = g_strdup_printf (_("“%s” is sent"), title);
+      g_autofree char *message = g_strdup_printf (_("Sent “%s”"), title);
       toast (self, message);
     }
 }
@@ -224,6 +231,7 @@ fm_upload_row_dispose (GObject *object)
 
   if (self->job != NULL)
     g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_handle_id (&self->wait_tick, g_source_remove);
   g_clear_object (&self->job);
   g_clear_object (&self->queue);
   g_clear_pointer (&self->status, g_free);
@@ -264,6 +272,16 @@ fm_upload_row_init (FmUploadRow *self)
   self->named_state = -1;
 }
 
+static gboolean
+wait_tick_cb (gpointer data)
+{
+  FmUploadRow *self = data;
+
+  if (self->job != NULL && fm_upload_state_is_active (fm_upload_job_get_state (self->job)))
+    update (self);
+  return G_SOURCE_CONTINUE;
+}
+
 /* The job notifies at most ten times a second: the row redraws no more. */
 FmUploadRow *
 fm_upload_row_new (FmUploadJob   *job,
@@ -276,7 +294,10 @@ fm_upload_row_new (FmUploadJob   *job,
   g_signal_connect_swapped (job, "notify::bytes-sent", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::error", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::n-files", G_CALLBACK (update), self);
+  g_signal_connect_swapped (job, "notify::retry-wait", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::state", G_CALLBACK (state_changed_cb), self);
+  /* a retry's wait changes nothing the job notifies: count it down here */
+  self->wait_tick = g_timeout_add_seconds (1, wait_tick_cb, self);
   update (self);
   return self;
 }

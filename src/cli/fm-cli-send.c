@@ -14,14 +14,20 @@ typedef struct {
   FmUploadJob   *job;
 } Watch;
 
-static const char *
+static char *
 status_text (FmUploadJob *job)
 {
-  switch (fm_upload_job_get_state (job))
+  FmUploadState state = fm_upload_job_get_state (job);
+  guint wait = fm_upload_job_get_retry_wait (job);
+
+  /* a call that failed and waits to go again says so, at once */
+  if (wait > 0 && (state == FM_UPLOAD_STATE_INITIALIZING || state == FM_UPLOAD_STATE_COMPLETING))
+    return g_strdup_printf (_("cannot reach the server, retrying in %u s"), wait);
+  switch (state)
     {
-    case FM_UPLOAD_STATE_INITIALIZING: return _("preparing…");
-    case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return _("waiting for the network…");
-    case FM_UPLOAD_STATE_COMPLETING: return _("finishing…");
+    case FM_UPLOAD_STATE_INITIALIZING: return g_strdup (_("preparing…"));
+    case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return g_strdup (_("waiting for the network…"));
+    case FM_UPLOAD_STATE_COMPLETING: return g_strdup (_("finishing…"));
     default: return NULL;
     }
 }
@@ -31,11 +37,24 @@ job_progress_cb (FmUploadJob *job,
                  GParamSpec  *pspec,
                  Watch       *watch)
 {
+  g_autofree char *status = NULL;
+
   if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
     return;
+  status = status_text (job);
   fm_cli_progress_update (watch->progress, fm_upload_job_get_bytes_sent (job),
                           fm_upload_job_get_bytes_total (job), fm_upload_job_get_speed (job),
-                          fm_upload_job_get_eta (job), status_text (job));
+                          fm_upload_job_get_eta (job), status);
+}
+
+/* A retry's wait changes nothing the job notifies: count it down here. */
+static gboolean
+wait_tick_cb (gpointer data)
+{
+  Watch *watch = data;
+
+  job_progress_cb (watch->job, NULL, watch);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -96,11 +115,15 @@ run_job (FmCli         *cli,
   Watch watch = { progress, job };
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
+  guint tick;
 
   g_signal_connect (job, "notify::bytes-sent", G_CALLBACK (job_progress_cb), &watch);
   g_signal_connect (job, "notify::state", G_CALLBACK (job_progress_cb), &watch);
+  g_signal_connect (job, "notify::retry-wait", G_CALLBACK (job_progress_cb), &watch);
+  tick = g_timeout_add_seconds (1, wait_tick_cb, &watch);
   fm_upload_job_run_async (job, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_upload_job_run_finish (job, fm_cli_await (&result), &error);
+  g_source_remove (tick);
   g_signal_handlers_disconnect_by_data (job, &watch);
   fm_cli_progress_finish (progress);
   flush_store (queue);

@@ -371,3 +371,22 @@ _fm_upload_job_pool_released_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Seconds until the soonest chunk waiting out a backoff, or a failed
+ * initialize or complete, tries again; 0 when nothing waits. */
+guint
+fm_upload_job_get_retry_wait (FmUploadJob *self)
+{
+  guint best = 0;
+
+  for (guint i = 0; i < self->waiting->len; i++)
+    {
+      Chunk *chunk = self->waiting->pdata[i];
+      guint ms = fm_retry_policy_wait_ms (self->retry, &chunk->retry);
+
+      if (i == 0 || ms < best)
+        best = ms;
+    }
+  if (self->api_timer != 0)
+    best = fm_retry_policy_wait_ms (self->retry, &self->api_retry);
+  return (best + 999) / 1000;
+}

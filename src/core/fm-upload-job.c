@@ -53,6 +53,7 @@ enum {
   PROP_ERROR,
   PROP_TRANSFER_ID,
   PROP_DOWNLOAD_URL,
+  PROP_RETRY_WAIT,
   N_PROPS
 };
 
@@ -277,6 +278,7 @@ api_retry_cb (gpointer data)
   FmUploadJob *self = data;
 
   self->api_timer = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_WAIT]);
   run_phase (self);
   return G_SOURCE_REMOVE;
 }
@@ -302,6 +304,7 @@ api_failed (FmUploadJob *self,
                    fm_retry_policy_wait_ms (self->retry, &self->api_retry));
           self->api_timer = g_timeout_add (fm_retry_policy_wait_ms (self->retry, &self->api_retry),
                                            api_retry_cb, self);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_WAIT]);
           g_error_free (error);
           return;
         }
@@ -622,6 +625,7 @@ fm_upload_job_get_property (GObject    *object,
     case PROP_ERROR: g_value_set_boxed (value, self->error); break;
     case PROP_TRANSFER_ID: g_value_set_string (value, fm_upload_job_get_transfer_id (self)); break;
     case PROP_DOWNLOAD_URL: g_value_set_string (value, self->download_url); break;
+    case PROP_RETRY_WAIT: g_value_set_uint (value, fm_upload_job_get_retry_wait (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -650,6 +654,10 @@ fm_upload_job_class_init (FmUploadJobClass *klass)
   properties[PROP_ERROR] = g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, flags);
   properties[PROP_TRANSFER_ID] = g_param_spec_string ("transfer-id", NULL, NULL, NULL, flags);
   properties[PROP_DOWNLOAD_URL] = g_param_spec_string ("download-url", NULL, NULL, NULL, flags);
+  /* seconds until initialize or complete is tried again (0: not
+   * waiting); notified when such a wait starts and ends, so a failure
+   * shows at once */
+  properties[PROP_RETRY_WAIT] = g_param_spec_uint ("retry-wait", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Something worth saving happened: a chunk was acknowledged, the state
@@ -974,21 +982,3 @@ fm_upload_job_get_download_url (FmUploadJob *self)
   return self->download_url;
 }
 
-/* Seconds until the soonest chunk waiting out a backoff tries again. */
-guint
-fm_upload_job_get_retry_wait (FmUploadJob *self)
-{
-  guint best = 0;
-
-  for (guint i = 0; i < self->waiting->len; i++)
-    {
-      Chunk *chunk = self->waiting->pdata[i];
-      guint ms = fm_retry_policy_wait_ms (self->retry, &chunk->retry);
-
-      if (i == 0 || ms < best)
-        best = ms;
-    }
-  if (self->api_timer != 0)
-    best = fm_retry_policy_wait_ms (self->retry, &self->api_retry);
-  return (best + 999) / 1000;
-}

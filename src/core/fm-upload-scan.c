@@ -174,7 +174,7 @@ scan_path (Scan         *scan,
   else if (S_ISREG (st.st_mode))
     scan_file (scan, path, relative, &st);
   else
-    add_problem (scan, path, _("is not a regular file (a device, pipe or socket) and cannot be sent"));
+    add_problem (scan, path, _("is not a regular file (a device, pipe or socket)"));
 }
 
 static GError *

@@ -419,6 +419,16 @@ def test_login_prompts_at_a_terminal(env):
     assert "--username" in env.cli("login", stdin="", check=2).stderr
 
 
+def test_unreachable_server_says_so(env):
+    """No server answers: the progress says so and counts down to the next
+    try, instead of "preparing…" for as long as the retries last."""
+    f = env.make_file("r.bin", 1000, seed=21)
+    e = dict(env.env, FILEMAIL_API_URL="http://127.0.0.1:9", FILEMAIL_RETRY="3,1500,1500")
+    p = subprocess.run([CLI, "send", f], capture_output=True, text=True, env=e, timeout=120)
+    assert p.returncode == 1, (p.returncode, p.stderr)
+    assert "cannot reach the server, retrying in" in p.stderr, p.stderr
+
+
 def test_keyring(env):
     if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
         return "SKIP no dbus-run-session or gnome-keyring-daemon"
@@ -461,7 +471,8 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_file_changed_mid_upload, test_manage_transfers,
          test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
-         test_logout_and_env_token, test_login_prompts_at_a_terminal, test_keyring]
+         test_logout_and_env_token, test_login_prompts_at_a_terminal,
+         test_unreachable_server_says_so, test_keyring]
 
 
 def main():
