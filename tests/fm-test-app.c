@@ -56,3 +56,35 @@ fm_test_app_start (FmTestApp   *t,
                              fm_application_get_settings (t->app));
   gtk_window_present (GTK_WINDOW (t->window));
 }
+
+static gboolean
+keep_going (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+time_passed (gpointer end)
+{
+  return g_get_monotonic_time () >= *(gint64 *) end;
+}
+
+/* The screen as it is, to $FM_SCREENSHOT_DIR (for data/screenshots/). */
+void
+fm_test_screenshot (const char *name)
+{
+  const char *dir = g_getenv ("FM_SCREENSHOT_DIR");
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  g_autofree char *path = NULL, *command = NULL;
+  guint tick;
+
+  if (dir == NULL)
+    return;
+  tick = g_timeout_add (50, keep_going, NULL);
+  fm_test_spin_until (time_passed, &end);   /* drawn */
+  g_source_remove (tick);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root -crop 1100x760+0+0 +repage '%s'", path);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}

@@ -22,5 +22,6 @@ void fm_test_app_start  (FmTestApp   *t,
                          const char  *name);
 void fm_test_spin_until (gboolean   (*done) (gpointer),
                          gpointer     data);
+void fm_test_screenshot (const char  *name);
 
 G_END_DECLS

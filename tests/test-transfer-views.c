@@ -215,38 +215,6 @@ view_subject_is (gpointer data)
   return t != NULL && g_strcmp0 (fm_transfer_get_subject (t), ((gpointer *) data)[1]) == 0;
 }
 
-static gboolean
-keep_going (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-time_passed (gpointer end)
-{
-  return g_get_monotonic_time () >= *(gint64 *) end;
-}
-
-/* The screen as it is, to $FM_SCREENSHOT_DIR (for data/screenshots/). */
-static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("FM_SCREENSHOT_DIR");
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  g_autofree char *path = NULL, *command = NULL;
-  guint tick;
-
-  if (dir == NULL)
-    return;
-  tick = g_timeout_add (50, keep_going, NULL);
-  fm_test_spin_until (time_passed, &end);   /* drawn */
-  g_source_remove (tick);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  command = g_strdup_printf ("import -window root -crop 1100x760+0+0 +repage '%s'", path);
-  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
-}
-
 /* ------------------------------------------------------------------- */
 
 /* received/get answers with dates in seconds and the status under
@@ -352,7 +320,7 @@ test_detail_and_download (void)
   g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
   /* the Downloads list has it, once (the second attempt replaced the first) */
   g_assert_cmpuint (g_list_model_get_n_items (fm_session_get_downloads (fm_application_get_session (ui.app))), ==, 1);
-  screenshot ("inbox.png");
+  fm_test_screenshot ("inbox.png");
 }
 
 static GtkWidget *
@@ -414,7 +382,7 @@ test_download_outlives_the_view (void)
     g_assert_true (GTK_IS_MENU_BUTTON (button));
     g_assert_true (gtk_widget_get_visible (button));
     gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-    screenshot ("downloads.png");
+    fm_test_screenshot ("downloads.png");
     gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
   }
 }
@@ -593,7 +561,7 @@ test_outbox_forward_edit (void)
   data[0] = outbox;
   data[1] = "Meet at the station at nine.";
   fm_test_spin_until (shows_label, data);
-  screenshot ("outbox.png");
+  fm_test_screenshot ("outbox.png");
 
   /* a new subject alone sends the subject alone: no "days" that would
    * reset the expiry */

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-application.h"
+#include "fm-fake-network-monitor.h"
 #include "fm-login-dialog.h"
 #include "fm-retry-policy.h"
 #include "fm-send-page.h"
@@ -383,6 +384,27 @@ test_shortcuts (void)
   g_assert_false (fm_transfer_list_go_back (fm_window_get_transfer_list (ui.window, FALSE)));
 }
 
+/* Offline: the window says so (and why nothing moves); back online, it
+ * stops saying it. */
+static void
+test_offline_banner (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  g_autoptr(FmFakeNetworkMonitor) monitor = fm_fake_network_monitor_new ();
+
+  g_assert_false (fm_window_is_offline_shown (ui.window));
+  fm_session_set_network_monitor (session, G_NETWORK_MONITOR (monitor));
+  g_assert_false (fm_window_is_offline_shown (ui.window));
+  fm_fake_network_monitor_set_available (monitor, FALSE);
+  g_assert_true (fm_window_is_offline_shown (ui.window));
+  fm_test_screenshot ("offline.png");
+  fm_fake_network_monitor_set_available (monitor, TRUE);
+  g_assert_false (fm_window_is_offline_shown (ui.window));
+  /* a server on this computer needs no network: no monitor, no banner */
+  fm_session_set_network_monitor (session, NULL);
+  g_assert_false (fm_window_is_offline_shown (ui.window));
+}
+
 /* GNOME's phone width: every page fits 360 px. */
 static void
 test_narrow (void)
@@ -422,6 +444,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/row-retrying", test_row_retrying);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
+  g_test_add_func ("/widgets/offline-banner", test_offline_banner);
   g_test_add_func ("/widgets/narrow", test_narrow);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);

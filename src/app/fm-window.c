@@ -22,6 +22,8 @@ struct _FmWindow
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *downloads_button;
   GtkWidget            *menu_button;
+  GtkRevealer          *offline_revealer;
+  GNetworkMonitor      *monitor;        /* the session's, watched */
   GtkListBox           *downloads_list;
   GMenu                *account_menu;
   FmSendPage           *send_page;
@@ -157,6 +159,36 @@ account_changed_cb (FmWindow *self)
                  email != NULL ? "app.logout" : "app.login");
 }
 
+/* ------------------------------------------------------------ offline */
+
+static void
+network_changed_cb (FmWindow *self)
+{
+  gboolean offline = self->monitor != NULL && !g_network_monitor_get_network_available (self->monitor);
+
+  gtk_revealer_set_reveal_child (self->offline_revealer, offline);
+}
+
+/* The session's monitor (none for a server on this computer, a fake one
+ * in tests): followed when it is replaced. */
+static void
+monitor_changed_cb (FmWindow *self)
+{
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, fm_session_get_network_monitor (self->session));
+  if (self->monitor != NULL)
+    g_signal_connect_object (self->monitor, "notify::network-available", G_CALLBACK (network_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  network_changed_cb (self);
+}
+
+gboolean
+fm_window_is_offline_shown (FmWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->offline_revealer);
+}
+
 /* ------------------------------------------------------------ actions */
 
 static void
@@ -274,6 +306,9 @@ setup (FmWindow *self)
   fm_transfer_list_set_session (self->inbox_page, self->session);
   fm_transfer_list_set_session (self->outbox_page, self->session);
   bind_downloads (self);
+  g_signal_connect_object (self->session, "notify::network-monitor", G_CALLBACK (monitor_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  monitor_changed_cb (self);
   g_signal_connect_object (self->session, "notify::account-email", G_CALLBACK (account_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self, 0);
   queue_items_changed_cb (queue, 0, 0, g_list_model_get_n_items (queue), self);
@@ -296,6 +331,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_list);
   gtk_widget_class_bind_template_callback (widget_class, clear_downloads_cb);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_menu);
@@ -389,6 +425,9 @@ fm_window_dispose (GObject *object)
   FmWindow *self = FM_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (fm_window_parent_class)->dispose (object);

@@ -23,6 +23,7 @@ FmTransferList *fm_window_get_transfer_list (FmWindow *self,
                                              gboolean  sent);
 void       fm_window_show_page      (FmWindow   *self,
                                      const char *name);
+gboolean   fm_window_is_offline_shown (FmWindow *self);
 gboolean   fm_window_drop_files    (FmWindow   *self,
                                     GSList     *files);
 

@@ -35,6 +35,7 @@ enum {
   PROP_LOGGED_IN,
   PROP_DOWNLOAD_FOLDER,
   PROP_BUSY,
+  PROP_NETWORK_MONITOR,
   N_PROPS
 };
 
@@ -568,6 +569,22 @@ fm_session_clear_downloads (FmSession *self)
     }
 }
 
+GNetworkMonitor *
+fm_session_get_network_monitor (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return fm_upload_queue_get_network_monitor (self->queue);
+}
+
+void
+fm_session_set_network_monitor (FmSession       *self,
+                                GNetworkMonitor *monitor)
+{
+  g_return_if_fail (FM_IS_SESSION (self));
+  fm_upload_queue_set_network_monitor (self->queue, monitor);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_MONITOR]);
+}
+
 /* -------------------------------------------------------------- GObject */
 
 static void
@@ -608,6 +625,7 @@ fm_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_LOGGED_IN: g_value_set_boolean (value, self->account_email != NULL); break;
     case PROP_DOWNLOAD_FOLDER: g_value_set_string (value, self->download_folder); break;
     case PROP_BUSY: g_value_set_boolean (value, self->busy); break;
+    case PROP_NETWORK_MONITOR: g_value_set_object (value, fm_session_get_network_monitor (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -641,6 +659,10 @@ fm_session_class_init (FmSessionClass *klass)
   properties[PROP_DOWNLOAD_FOLDER] = g_param_spec_string ("download-folder", NULL, NULL, NULL,
                                                           flags | G_PARAM_WRITABLE);
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, flags);
+  /* what uploads wait on when the network goes; NULL for a server on this
+   * computer (no network needed) */
+  properties[PROP_NETWORK_MONITOR] = g_param_spec_object ("network-monitor", NULL, NULL,
+                                                          G_TYPE_NETWORK_MONITOR, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* the server said the login expired: ask for it again */

@@ -95,5 +95,8 @@ void           fm_session_clear_downloads     (FmSession      *self);
 char          *fm_session_dup_saved_path      (FmSession      *self,
                                                FmTransferFile *file);
 gboolean       fm_session_is_busy             (FmSession      *self);
+GNetworkMonitor *fm_session_get_network_monitor (FmSession    *self);
+void           fm_session_set_network_monitor (FmSession      *self,
+                                               GNetworkMonitor *monitor);
 
 G_END_DECLS

@@ -212,6 +212,13 @@ fm_upload_queue_set_max_running (FmUploadQueue *self,
   schedule (self);
 }
 
+/* The monitor jobs wait on; NULL for a server on this computer. */
+GNetworkMonitor *
+fm_upload_queue_get_network_monitor (FmUploadQueue *self)
+{
+  return self->monitor;
+}
+
 void
 fm_upload_queue_set_network_monitor (FmUploadQueue   *self,
                                      GNetworkMonitor *monitor)

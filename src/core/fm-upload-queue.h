@@ -23,6 +23,7 @@ void           fm_upload_queue_set_max_running  (FmUploadQueue  *self,
                                                  guint           max_running);
 void           fm_upload_queue_set_network_monitor (FmUploadQueue   *self,
                                                  GNetworkMonitor *monitor);
+GNetworkMonitor *fm_upload_queue_get_network_monitor (FmUploadQueue *self);
 gboolean       fm_upload_queue_load             (FmUploadQueue  *self,
                                                  GError        **error);
 void           fm_upload_queue_add              (FmUploadQueue  *self,
