@@ -231,7 +231,9 @@ def main():
             if find(item, "label", name=subject):
                 assert lv.querySelection().selectChild(i)
                 break
-        wait_for(lambda: find(page, "push button", contains="Download All"), what="the transfer's details")
+        # Download All, or "All Files Saved" once this computer has them all
+        wait_for(lambda: find(page, "push button", pred=lambda n: "Download All" in n.name
+                              or "All Files Saved" in n.name), what="the transfer's details")
 
     def dialog_named(name):
         return wait_for(lambda: find(state["app"], None, name=name,
