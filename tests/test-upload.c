@@ -275,6 +275,32 @@ test_faults (FmTestFixture *f, gconstpointer data)
   assert_uploaded (f, job, path, "big.bin", 1);
 }
 
+/* Every attempt at a part fails: the job fails in plain words, and keeps
+ * which part, how often and the last error as its detail. */
+static void
+test_final_failure_in_plain_words (FmTestFixture *f, gconstpointer data)
+{
+  g_autofree char *path = make_file (f->root, "doomed.bin", 100000, 3);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = new_job (f, paths, SMALL_CHUNK * 10);
+  g_autoptr(FmRetryPolicy) quick = g_object_new (FM_TYPE_RETRY_POLICY, "max-attempts", 3,
+                                                 "base-delay-ms", 1, "max-delay-ms", 5, NULL);
+  g_autoptr(GError) error = NULL;
+
+  fm_upload_job_set_retry_policy (job, quick);
+  fm_test_config (f, "min_chunk_size", "1");
+  fm_test_config (f, "faults", "500");
+  fm_test_config (f, "fault_rate", "1");
+  g_assert_false (run_job (job, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_UPLOAD_FAILED);
+  g_assert_true (g_str_has_prefix (error->message, "“doomed.bin” could not be sent."));
+  g_assert_null (strstr (error->message, "Part "));
+  g_assert_nonnull (fm_error_get_detail (error));
+  g_assert_nonnull (strstr (fm_error_get_detail (error), "failed 3 times"));
+  /* kept when the error is copied, as the job's own is */
+  g_assert_cmpstr (fm_error_get_detail (fm_upload_job_get_error (job)), ==, fm_error_get_detail (error));
+}
+
 static void
 expire_when_initialized_cb (FmUploadJob *job, GParamSpec *pspec, FmTestFixture *f)
 {
@@ -590,6 +616,7 @@ main (int argc, char *argv[])
   ADD ("bad-inputs-reported-first", test_bad_inputs_reported_first);
   ADD ("non-utf8-names", test_non_utf8_names);
   ADD ("faults", test_faults);
+  ADD ("final-failure-in-plain-words", test_final_failure_in_plain_words);
   ADD ("expired-fails-fast", test_expired_fails_fast);
   ADD ("file-changed", test_file_changed);
   ADD ("offline-then-online", test_offline_then_online);

@@ -104,6 +104,10 @@ update (FmUploadRow *self)
   gtk_widget_set_visible (self->link_box, state == FM_UPLOAD_STATE_DONE);
   gtk_label_set_label (self->link_label, fm_upload_job_get_download_url (self->job));
   /* a failure in full contrast: red on a dimmed caption was ~2.5:1 */
+  /* the technical detail of a failure told in plain words: on hover */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
+                               state == FM_UPLOAD_STATE_FAILED ? fm_error_get_detail (fm_upload_job_get_error (self->job))
+                                                               : NULL);
   if (state == FM_UPLOAD_STATE_FAILED)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");

@@ -47,6 +47,8 @@ static const struct {
 
 /* An error's text may hold the server's errormessage: cleaned like any
  * server text. Ctrl-C or SIGTERM is not an error: exit 130. */
+gboolean fm_cli_verbose = FALSE;
+
 int
 fm_cli_fail (const GError *error)
 {
@@ -58,6 +60,13 @@ fm_cli_fail (const GError *error)
       return FM_CLI_EXIT_INTERRUPTED;
     }
   g_printerr ("filemail: %s\n", message);
+  /* a failure told in plain words keeps its technical side for --verbose */
+  if (fm_cli_verbose && fm_error_get_detail (error) != NULL)
+    {
+      g_autofree char *detail = fm_format_display_text (fm_error_get_detail (error));
+
+      g_printerr ("filemail: %s\n", detail);
+    }
   return FM_CLI_EXIT_ERROR;
 }
 
@@ -248,6 +257,7 @@ print_help (void)
   g_print (_("\nGlobal options:\n"
              "  --server URL   the Filemail server (or FILEMAIL_API_URL); default %s\n"
              "  --ca-file PEM  also trust this certificate authority (or FILEMAIL_CA_FILE)\n"
+             "  --verbose      on a failure, also say what went wrong in technical terms\n"
              "  --version      print the version\n\n"
              "Environment: FILEMAIL_API_URL, FILEMAIL_API_KEY, FILEMAIL_LOGINTOKEN (overrides the stored login).\n"
              "Run “filemail COMMAND --help” for a command's options.\n"), FM_DEFAULT_API_URL);
@@ -279,6 +289,8 @@ parse_global (int    argc,
         *server = g_strdup (argv[++i]);
       else if (g_str_has_prefix (argv[i], "--server="))
         *server = g_strdup (argv[i] + strlen ("--server="));
+      else if (g_str_equal (argv[i], "--verbose"))
+        fm_cli_verbose = TRUE;
       else if (g_str_equal (argv[i], "--ca-file") && i + 1 < argc)
         *ca_file = g_strdup (argv[++i]);
       else if (g_str_has_prefix (argv[i], "--ca-file="))

@@ -26,6 +26,8 @@ typedef struct {
 
 typedef int (*FmCliCommand) (FmCli *cli, int argc, char **argv);
 
+extern gboolean fm_cli_verbose;   /* --verbose: failures' technical detail too */
+
 int            fm_cli_fail            (const GError  *error);
 int            fm_cli_usage_error     (const char    *command,
                                        const char    *format,

@@ -8,15 +8,18 @@
 #include "fm-format.h"
 
 /* An FM_ERROR carries the server's own errormessage beside its code, so
- * a window can show it next to the translated sentence. */
+ * a window can show it next to the translated sentence, and the technical
+ * detail of a failure told in plain words (for a tooltip, --verbose). */
 typedef struct {
   char *server_message;
+  char *detail;
 } FmErrorPrivate;
 
 static void
 fm_error_private_init (FmErrorPrivate *priv)
 {
   priv->server_message = NULL;
+  priv->detail = NULL;
 }
 
 static void
@@ -24,12 +27,14 @@ fm_error_private_copy (const FmErrorPrivate *src,
                        FmErrorPrivate       *dest)
 {
   dest->server_message = g_strdup (src->server_message);
+  dest->detail = g_strdup (src->detail);
 }
 
 static void
 fm_error_private_clear (FmErrorPrivate *priv)
 {
   g_clear_pointer (&priv->server_message, g_free);
+  g_clear_pointer (&priv->detail, g_free);
 }
 
 G_DEFINE_EXTENDED_ERROR (FmError, fm_error)
@@ -197,6 +202,29 @@ fm_error_new_from_server (int         code,
   error = g_error_new (FM_ERROR, code, "%s (%s %d: %s)", fm_error_get_message (code), name, code, errormessage);
   fm_error_get_private (error)->server_message = g_strdup (errormessage);
   return error;
+}
+
+/* An FM_ERROR told in plain words, with the technical @detail kept
+ * beside it (fm_error_get_detail). */
+GError *
+fm_error_new_with_detail (int         code,
+                          const char *detail,
+                          const char *message)
+{
+  GError *error = g_error_new_literal (FM_ERROR, code, message);
+
+  fm_error_get_private (error)->detail = g_strdup (detail);
+  return error;
+}
+
+/* What went wrong in technical terms ("Could not connect to …: Connection
+ * refused"), when the message says it in plain words; else NULL. */
+const char *
+fm_error_get_detail (const GError *error)
+{
+  FmErrorPrivate *priv = error != NULL && error->domain == FM_ERROR ? fm_error_get_private (error) : NULL;
+
+  return priv != NULL ? priv->detail : NULL;
 }
 
 /* The server's errormessage of an error it answered, or NULL. */

@@ -126,6 +126,10 @@ GError      *fm_error_new_from_server   (int         code,
                                          const char *errormessage);
 gboolean     fm_error_is_auth_expired   (const GError *error);
 const char  *fm_error_get_server_message (const GError *error);
+GError      *fm_error_new_with_detail   (int         code,
+                                         const char *detail,
+                                         const char *message);
+const char  *fm_error_get_detail        (const GError *error);
 char        *fm_error_describe          (const GError *error);
 const char  *fm_error_human_message     (const GError *error);
 

@@ -125,9 +125,16 @@ chunk_failure_is_retried (FmUploadJob *self,
     }
   if (!fm_retry_policy_record_failure (self->retry, &chunk->retry))
     {
-      _fm_upload_job_fail (self, g_error_new (FM_ERROR, FM_ERROR_UPLOAD_FAILED,
-                               _("Part %lld of “%s” failed %u times; the last error was: %s"),
-                               (long long) (chunk->index + 1), file->name, chunk->retry.attempts, error->message));
+      /* in plain words; which part, how often and the socket's own words
+       * are the detail (a tooltip in the app, --verbose in the CLI) */
+      const char *reason = error->domain == FM_ERROR ? fm_error_human_message (error)
+                                                     : fm_error_get_message (FM_ERROR_NETWORK);
+      g_autofree char *message = g_strdup_printf (_("“%s” could not be sent. %s"), file->name, reason);
+      g_autofree char *detail = g_strdup_printf ("Part %lld of “%s” failed %u times; the last error was: %s",
+                                                 (long long) (chunk->index + 1), file->name,
+                                                 chunk->retry.attempts, error->message);
+
+      _fm_upload_job_fail (self, fm_error_new_with_detail (FM_ERROR_UPLOAD_FAILED, detail, message));
       _fm_upload_job_chunk_free (chunk);
       return FALSE;
     }

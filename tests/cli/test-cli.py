@@ -429,6 +429,19 @@ def test_unreachable_server_says_so(env):
     assert "cannot reach the server, retrying in" in p.stderr, p.stderr
 
 
+def test_failure_in_plain_words_and_verbose(env):
+    """A part that keeps failing ends the send in plain words; --verbose
+    adds which part, how often and the last error."""
+    f = env.make_file("doomed.bin", 1000, seed=22)
+    env.post("/test/config", min_chunk_size="1", faults="500", fault_rate="1")
+    env.env["FILEMAIL_RETRY"] = "2,1,5"
+    p = env.cli("send", f, check=1)
+    assert "“doomed.bin” could not be sent." in p.stderr, p.stderr
+    assert "Part " not in p.stderr, p.stderr
+    p = env.cli("--verbose", "send", f, check=1)
+    assert "Part 1 of “doomed.bin” failed 2 times" in p.stderr, p.stderr
+
+
 def test_keyring(env):
     if not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"):
         return "SKIP no dbus-run-session or gnome-keyring-daemon"
@@ -472,7 +485,7 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_expired_transfer_fails_fast, test_file_changed_mid_upload, test_manage_transfers,
          test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
          test_logout_and_env_token, test_login_prompts_at_a_terminal,
-         test_unreachable_server_says_so, test_keyring]
+         test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring]
 
 
 def main():
