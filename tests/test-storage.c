@@ -8,6 +8,7 @@
 
 #include "fm-chunk-io.h"
 #include "fm-download-job.h"
+#include "fm-download-record.h"
 #include "fm-queue-store.h"
 #include "fm-sent-history.h"
 #include "fm-test-util.h"
@@ -183,6 +184,72 @@ test_queue_store_concurrent_flush (void)
 /* Whom transfers went to, remembered here: kept private, extended by a
  * forward, and a damaged, nested or newer file reads as empty, never as
  * a failure. */
+/* downloads.json is read from disk: a damaged, nested, newer or lying one
+ * answers nothing (never a crash, never a path it did not save), and the
+ * next download writes a good one, 0600. */
+static void
+test_download_record (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("fm-record-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (root, "filemail", "downloads.json", NULL);
+  g_autofree char *saved = g_build_filename (root, "report.pdf", NULL);
+  g_autofree char *link = g_build_filename (root, "link.pdf", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *bad[] = {
+    "not json", "[1,2]", "{\"files\":7}",
+    "{\"version\":99,\"files\":{\"T/F\":{\"path\":\"@PATH@\",\"size\":5}}}",   /* newer format */
+    "{\"files\":{\"T/F\":{\"path\":\"report.pdf\",\"size\":5}}}",              /* relative */
+    "{\"files\":{\"T/F\":{\"path\":\"@PATH@\",\"size\":6}}}",                     /* changed since */
+    "{\"files\":{\"T/F\":{\"path\":7,\"size\":\"5\"}}}",                       /* wrong types */
+    "{\"files\":{\"T/F\":{\"path\":\"@PATH@\",\"size\":5}}}",                     /* a link, not the file */
+  };
+  GString *deep = g_string_new ("{\"files\":");
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  g_assert_true (g_file_set_contents (saved, "12345", -1, NULL));
+  g_assert_cmpint (symlink (saved, link), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(FmDownloadRecord) record = fm_download_record_new (path);
+      g_autoptr(GString) text = g_string_new (bad[i]);
+      g_autofree char *found = NULL;
+
+      g_string_replace (text, "@PATH@", i == G_N_ELEMENTS (bad) - 1 ? link : saved, 0);
+      g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+      found = fm_download_record_lookup (record, "T", "F");
+      g_assert_null (found);
+    }
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  g_assert_true (g_file_set_contents (path, deep->str, -1, NULL));
+  {
+    g_autoptr(FmDownloadRecord) record = fm_download_record_new (path);
+    g_autofree char *found = NULL;
+    g_autofree char *after = NULL;
+
+    found = fm_download_record_lookup (record, "T", "F");
+    g_assert_null (found);
+    /* the next download replaces the damage with a good file */
+    g_assert_true (fm_download_record_add (record, "T", "F", saved, &error));
+    g_assert_no_error (error);
+    after = fm_download_record_lookup (record, "T", "F");
+    g_assert_cmpstr (after, ==, saved);
+  }
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  {
+    /* and a new process reads it back */
+    g_autoptr(FmDownloadRecord) again = fm_download_record_new (path);
+    g_autofree char *found = fm_download_record_lookup (again, "T", "F");
+
+    g_assert_cmpstr (found, ==, saved);
+  }
+  g_string_free (deep, TRUE);
+  fm_test_rm_rf (root);
+}
+
 static void
 test_sent_history (void)
 {
@@ -295,6 +362,7 @@ main (int   argc,
   g_test_add_func ("/storage/queue-store", test_queue_store);
   g_test_add_func ("/storage/queue-store-concurrent-flush", test_queue_store_concurrent_flush);
   g_test_add_func ("/storage/sent-history", test_sent_history);
+  g_test_add_func ("/storage/download-record", test_download_record);
   g_test_add_func ("/storage/buffer-pool", test_buffer_pool);
   return g_test_run ();
 }
