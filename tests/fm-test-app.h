@@ -4,6 +4,7 @@
 #pragma once
 
 #include "fm-application.h"
+#include "fm-fake-notifications.h"
 #include "fm-test-server.h"
 #include "fm-window.h"
 
@@ -14,6 +15,7 @@ typedef struct {
   FmApplication *app;
   FmWindow      *window;
   char          *root;     /* a temporary folder: state, server files */
+  FmFakeNotifications *notifications;   /* what the app showed the shell */
 } FmTestApp;
 
 void fm_test_app_start  (FmTestApp   *t,

@@ -385,6 +385,171 @@ test_queue_keeps_to_its_server (Fixture *fx, gconstpointer data)
   g_assert_true (g_file_test (theirs_path, G_FILE_TEST_IS_REGULAR));
 }
 
+static gboolean
+run_upload (FmUploadJob *job, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fm_upload_job_run_async (job, NULL, fm_test_async_cb, &result);
+  return fm_upload_job_run_finish (job, fm_test_await (&result), error);
+}
+
+static FmTransfer *
+get_transfer (Fixture *fx, const char *id, const char *password, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  FmClient *client = fm_session_get_client (fx->session);
+
+  fm_client_transfer_get_async (client, id, password, NULL, fm_test_async_cb, &result);
+  return fm_client_transfer_get_finish (client, fm_test_await (&result), error);
+}
+
+static void
+expire_when_initialized_cb (FmUploadJob *job, GParamSpec *pspec, Fixture *fx)
+{
+  if (fm_upload_job_get_transfer_id (job) != NULL)
+    fm_test_server_expire_transfer (fx->f.server, fm_upload_job_get_transfer_id (job));
+}
+
+/* A transfer the server no longer knows cannot be retried, only sent
+ * again: the same files (as they are now), recipients and subject, in a
+ * new transfer, in the old one's place. Its password was forgotten once
+ * the first transfer existed, so the caller supplies it again. */
+static void
+test_send_again (Fixture *fx, gconstpointer data)
+{
+  FmUploadQueue *queue = fm_session_get_queue (fx->session);
+  FmQueueStore *store = fm_upload_queue_get_store (queue);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *folder = g_build_filename (fx->f.root, "Photos", NULL);
+  g_autofree char *a = g_build_filename (folder, "a.jpg", NULL);
+  g_autofree char *b = g_build_filename (fx->f.root, "notes.txt", NULL);
+  const char *paths[] = { folder, b, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmUploadJob) loaded = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(FmTransfer) transfer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  FmUploadJob *again;
+  JsonObject *saved_options;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (a, "first photo", -1, NULL));
+  g_assert_true (g_file_set_contents (b, "notes", -1, NULL));
+  options->to = g_strdup ("bob@example.com");
+  options->subject = g_strdup ("Holiday");
+  options->message = g_strdup ("From the trip");
+  options->password = g_strdup ("hunter2");
+  job = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+  fm_upload_queue_add (queue, job);
+  g_signal_connect (job, "notify::transfer-id", G_CALLBACK (expire_when_initialized_cb), fx);
+  g_assert_false (run_upload (job, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_TRANSFER_EXPIRED);
+  g_clear_error (&error);
+  g_assert_true (fm_upload_job_needs_new_transfer (job));
+  g_assert_true (fm_upload_job_had_password (job));
+
+  /* saved: the sources and that it had a password, never the password */
+  saved = fm_upload_job_to_json (job);
+  saved_options = json_object_get_object_member (saved, "options");
+  g_assert_false (json_object_has_member (saved_options, "password"));
+  g_assert_true (json_object_get_boolean_member (saved, "protected"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (saved, "sources")), ==, 2);
+  loaded = fm_upload_job_new_from_json (fm_session_get_client (fx->session), saved, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_upload_job_needs_new_transfer (loaded));
+  g_assert_true (fm_upload_job_had_password (loaded));
+  g_assert_cmpstrv (fm_upload_job_get_sources (loaded), paths);
+
+  /* a retry cannot mend it: the transfer is still gone */
+  fm_upload_job_retry (job);
+  g_assert_false (run_upload (job, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_TRANSFER_EXPIRED);
+  g_clear_error (&error);
+
+  /* the files as they are now go */
+  g_assert_true (g_file_set_contents (a, "the photo, edited since", -1, NULL));
+  g_signal_handlers_disconnect_by_func (job, expire_when_initialized_cb, fx);
+  again = fm_upload_queue_send_again (queue, job, "hunter3");
+  g_assert_nonnull (again);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 1);
+  g_assert_true (fm_upload_queue_find (queue, fm_upload_job_get_id (again)) == again);
+  g_assert_null (fm_upload_queue_find (queue, fm_upload_job_get_id (job)));
+  g_assert_cmpstr (fm_upload_job_get_id (again), !=, fm_upload_job_get_id (job));
+  g_assert_true (fm_upload_job_had_password (again));
+  g_assert_true (run_upload (again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fm_upload_job_get_transfer_id (again), !=, fm_upload_job_get_transfer_id (job));
+
+  /* protected by the new password, with the old message (transfer/get
+   * shows no subject) and today's files */
+  g_assert_null (get_transfer (fx, fm_upload_job_get_transfer_id (again), NULL, &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED);
+  g_clear_error (&error);
+  transfer = get_transfer (fx, fm_upload_job_get_transfer_id (again), "hunter3", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fm_transfer_get_message (transfer), ==, "From the trip");
+  g_assert_cmpstr (fm_upload_job_get_options (again)->subject, ==, "Holiday");
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_get_files (transfer)), ==, 2);
+  g_assert_cmpint (fm_transfer_get_size (transfer), ==, strlen ("the photo, edited since") + strlen ("notes"));
+
+  /* the failed one is gone from the disk too */
+  fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&result), &error));
+  {
+    g_autofree char *name = g_strdup_printf ("%s.json", fm_upload_job_get_id (job));
+    g_autofree char *old = g_build_filename (fm_queue_store_get_directory (store), name, NULL);
+
+    g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* A file that changed under a transfer ends it (its size was announced);
+ * that is also a case for Send Again, and stays one after a restart. */
+static void
+test_changed_file_needs_new_transfer (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *path = g_build_filename (fx->f.root, "x.txt", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmUploadJob) loaded = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "x", -1, NULL));
+  job = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+  saved = fm_upload_job_to_json (job);
+  json_object_set_string_member (saved, "state", "failed");
+  json_object_set_int_member (saved, "errorcode", FM_ERROR_FILE_CHANGED);
+  json_object_set_string_member (saved, "error", "“x.txt” changed while it was being sent.");
+  loaded = fm_upload_job_new_from_json (fm_session_get_client (fx->session), saved, &error);
+  g_assert_no_error (error);
+  g_assert_error (fm_upload_job_get_error (loaded), FM_ERROR, FM_ERROR_FILE_CHANGED);
+  g_assert_true (fm_upload_job_needs_new_transfer (loaded));
+  g_assert_false (fm_upload_job_had_password (loaded));
+  /* a network failure is for Try Again */
+  json_object_set_int_member (saved, "errorcode", FM_ERROR_UPLOAD_FAILED);
+  g_clear_object (&loaded);
+  loaded = fm_upload_job_new_from_json (fm_session_get_client (fx->session), saved, &error);
+  g_assert_no_error (error);
+  g_assert_false (fm_upload_job_needs_new_transfer (loaded));
+  /* a hostile code is nobody's */
+  json_object_set_int_member (saved, "errorcode", G_MAXINT64);
+  g_clear_object (&loaded);
+  loaded = fm_upload_job_new_from_json (fm_session_get_client (fx->session), saved, &error);
+  g_assert_no_error (error);
+  g_assert_error (fm_upload_job_get_error (loaded), FM_ERROR, FM_ERROR_UPLOAD_FAILED);
+  /* sources that are not paths make the file damaged */
+  json_object_set_array_member (saved, "sources", json_array_new ());
+  json_array_add_int_element (json_object_get_array_member (saved, "sources"), 7);
+  g_clear_object (&loaded);
+  loaded = fm_upload_job_new_from_json (fm_session_get_client (fx->session), saved, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -403,6 +568,9 @@ main (int argc, char *argv[])
   g_test_add ("/session/queue-keeps-to-its-server", Fixture, NULL, setup, test_queue_keeps_to_its_server, teardown);
   g_test_add ("/session/download-keeps-folders", Fixture, NULL, setup, test_download_keeps_folders, teardown);
   g_test_add ("/session/download-folder-refused", Fixture, NULL, setup, test_download_folder_refused, teardown);
+  g_test_add ("/session/send-again", Fixture, NULL, setup, test_send_again, teardown);
+  g_test_add ("/session/changed-file-needs-new-transfer", Fixture, NULL, setup,
+              test_changed_file_needs_new_transfer, teardown);
   status = g_test_run ();
   fm_test_rm_rf (state);
   return status;

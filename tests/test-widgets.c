@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-application.h"
+#include "fm-error.h"
 #include "fm-fake-network-monitor.h"
 #include "fm-login-dialog.h"
 #include "fm-retry-policy.h"
@@ -271,6 +272,154 @@ test_row_retrying (void)
   fm_upload_job_cancel (job);
 }
 
+static void
+expire_when_initialized_cb (FmUploadJob *job, GParamSpec *pspec, gpointer data)
+{
+  if (fm_upload_job_get_transfer_id (job) != NULL)
+    fm_test_server_expire_transfer (ui.server, fm_upload_job_get_transfer_id (job));
+}
+
+/* The first mapped button under @root, depth first, whose label (its own
+ * or its child label's) or tooltip is @label. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root))
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (root));
+
+      if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0 ||
+          g_strcmp0 (gtk_widget_get_tooltip_text (root), label) == 0 ||
+          (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), label) == 0))
+        return gtk_widget_get_mapped (root) ? root : NULL;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_row_of (FmUploadJob *job)
+{
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
+
+  for (GtkWidget *w = GTK_WIDGET (page); w != NULL; )
+    {
+      if (FM_IS_UPLOAD_ROW (w) && fm_upload_row_get_job (FM_UPLOAD_ROW (w)) == job)
+        return w;
+      /* depth first through the page */
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != GTK_WIDGET (page) && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = (w == NULL || w == GTK_WIDGET (page)) ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+focus_in_row_of (gpointer job)
+{
+  GtkWidget *row = find_row_of (job);
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (ui.window));
+
+  return row != NULL && focus != NULL && (focus == row || gtk_widget_is_ancestor (focus, row));
+}
+
+/* A transfer the server forgot: the row offers Send Again instead of a
+ * retry that cannot work; Send Again asks for the forgotten password,
+ * puts the new transfer in the old one's place and focuses it. */
+static void
+test_send_again (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmUploadQueue *queue = fm_session_get_queue (session);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *a = make_file ("again.bin", 300);
+  const char *paths[] = { a, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  FmUploadJob *again;
+  AdwMessageDialog *dialog;
+  GtkWidget *row, *button, *entry;
+
+  fm_window_show_page (ui.window, "send");
+  options->password = g_strdup ("hunter2");
+  job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  g_signal_connect (job, "notify::transfer-id", G_CALLBACK (expire_when_initialized_cb), NULL);
+  fm_upload_queue_add (queue, job);
+  fm_test_spin_until (job_settled, job);
+  g_assert_error (fm_upload_job_get_error (job), FM_ERROR, FM_ERROR_TRANSFER_EXPIRED);
+  row = find_row_of (job);
+  g_assert_nonnull (row);
+  /* retrying the same transfer cannot work: not offered */
+  g_assert_null (find_button (row, "Try Again"));
+  button = find_button (row, "Send _Again");
+  g_assert_nonnull (button);
+  fm_test_screenshot ("send-again.png");
+  g_signal_emit_by_name (button, "clicked");
+  fm_test_spin_until (dialog_shown, NULL);
+  dialog = find_message_dialog ();
+  fm_test_screenshot ("send-again-password.png");
+  /* Send Again waits for a password; typing goes to it */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+  entry = adw_message_dialog_get_extra_child (dialog);
+  entry = gtk_widget_get_first_child (entry);
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (entry));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (dialog)), entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "hunter3");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "send"));
+  g_signal_handlers_disconnect_by_func (job, expire_when_initialized_cb, NULL);
+  adw_message_dialog_response (dialog, "send");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_null (fm_upload_queue_find (queue, fm_upload_job_get_id (job)));
+  again = g_list_model_get_n_items (G_LIST_MODEL (queue)) > 0
+          ? fm_upload_queue_find (queue, fm_upload_job_get_transfer_id (job)) : NULL;
+  g_assert_null (again);   /* the old transfer is nobody's now */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    {
+      g_autoptr(FmUploadJob) item = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+      if (fm_upload_job_had_password (item) && fm_upload_job_get_sources (item) != NULL &&
+          g_str_equal (fm_upload_job_get_sources (item)[0], a))
+        again = item;
+    }
+  g_assert_nonnull (again);
+  fm_test_spin_until (focus_in_row_of, again);
+  fm_test_spin_until (job_settled, again);
+  g_assert_cmpint (fm_upload_job_get_state (again), ==, FM_UPLOAD_STATE_DONE);
+  fm_upload_queue_remove (queue, again);
+}
+
 static gboolean
 dialog_settled (gpointer dialog)
 {
@@ -442,6 +591,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/row-retrying", test_row_retrying);
+  g_test_add_func ("/widgets/send-again", test_send_again);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);

@@ -467,6 +467,20 @@ show_new_upload (FmSendPage  *self,
       }
 }
 
+/* "send.show-upload" (a job id): a row that replaced another (Send
+ * Again) is shown and focused like a new one. */
+static void
+show_upload_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  FmSendPage *self = FM_SEND_PAGE (widget);
+  FmUploadJob *job = fm_upload_queue_find (fm_session_get_queue (self->session), g_variant_get_string (param, NULL));
+
+  if (job != NULL)
+    show_new_upload (self, job);
+}
+
 static void
 send_action (GtkWidget  *widget,
              const char *name,
@@ -605,6 +619,7 @@ fm_send_page_class_init (FmSendPageClass *klass)
   gtk_widget_class_install_action (widget_class, "send.add-files", NULL, add_files_action);
   gtk_widget_class_install_action (widget_class, "send.add-folder", NULL, add_folder_action);
   gtk_widget_class_install_action (widget_class, "send.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "send.show-upload", "s", show_upload_action);
   /* Ctrl+O / Ctrl+Shift+O are the window's (win.add-files), on every page */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "send.send", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "send.send", NULL);

@@ -22,6 +22,7 @@ struct _FmUploadRow
   GtkWidget      *pause_button;
   GtkWidget      *resume_button;
   GtkWidget      *retry_button;
+  GtkWidget      *send_again_button;
   GtkWidget      *cancel_button;
   GtkWidget      *remove_button;
   GtkWidget      *link_box;
@@ -93,10 +94,17 @@ update (FmUploadRow *self)
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->status_label, self->status);
   gtk_progress_bar_set_fraction (self->progress_bar, fm_upload_job_get_fraction (self->job));
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state != FM_UPLOAD_STATE_DONE);
+  /* done, or gone for good: no bar to fill */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state != FM_UPLOAD_STATE_DONE &&
+                                                           !fm_upload_job_needs_new_transfer (self->job));
   gtk_widget_set_visible (self->pause_button, active);
   gtk_widget_set_visible (self->resume_button, state == FM_UPLOAD_STATE_PAUSED);
-  gtk_widget_set_visible (self->retry_button, state == FM_UPLOAD_STATE_FAILED);
+  /* a transfer the server no longer knows (or a file that changed under
+   * it) is not retried but sent again, as a new transfer */
+  gtk_widget_set_visible (self->retry_button, state == FM_UPLOAD_STATE_FAILED &&
+                                              !fm_upload_job_needs_new_transfer (self->job));
+  gtk_widget_set_visible (self->send_again_button, fm_upload_job_needs_new_transfer (self->job) &&
+                                                   fm_upload_job_get_sources (self->job) != NULL);
   gtk_widget_set_visible (self->cancel_button, active || state == FM_UPLOAD_STATE_PAUSED ||
                                                state == FM_UPLOAD_STATE_FAILED);
   gtk_widget_set_visible (self->remove_button, state == FM_UPLOAD_STATE_DONE ||
@@ -156,6 +164,91 @@ static void
 retry_clicked_cb (FmUploadRow *self)
 {
   fm_upload_job_retry (self->job);
+}
+
+/* The row leaves the list as the new job takes its place: the toast and
+ * the focus go through the list, which stays. */
+static void
+send_again (FmUploadRow *self,
+            const char  *password)
+{
+  g_autoptr(GtkWidget) list = g_object_ref (gtk_widget_get_parent (GTK_WIDGET (self)));
+  g_autofree char *title = fm_upload_job_dup_title (self->job);
+  g_autofree char *message = g_strdup_printf (_("Sending “%s” again"), title);
+  FmUploadJob *again = fm_upload_queue_send_again (self->queue, self->job, password);
+
+  if (again == NULL)
+    return;
+  gtk_widget_activate_action (list, "win.toast", "s", message);
+  gtk_widget_activate_action (list, "send.show-upload", "s", fm_upload_job_get_id (again));
+}
+
+static void
+password_changed_cb (AdwMessageDialog *dialog,
+                     GParamSpec       *pspec,
+                     GtkEditable      *entry)
+{
+  adw_message_dialog_set_response_enabled (dialog, "send", *gtk_editable_get_text (entry) != '\0');
+}
+
+static void
+password_activated_cb (AdwMessageDialog *dialog,
+                       GtkEditable      *entry)
+{
+  if (*gtk_editable_get_text (entry) != '\0')
+    adw_message_dialog_response (dialog, "send");
+}
+
+static void
+password_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      FmUploadRow      *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "password-row");
+
+  if (g_str_equal (response, "send") && *gtk_editable_get_text (entry) != '\0')
+    send_again (self, gtk_editable_get_text (entry));
+  gtk_editable_set_text (entry, "");
+}
+
+/* The first transfer's password was forgotten the moment it existed (it
+ * never lies on disk longer): the new one asks for it. */
+static void
+ask_password (FmUploadRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *title = fm_upload_job_dup_title (self->job);
+  g_autofree char *body = g_strdup_printf (_("“%s” was protected by a password. Type it again for the new transfer."),
+                                           title);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (root), _("Send Again?"), body));
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *entry = adw_password_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Password"));
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_append (GTK_LIST_BOX (list), entry);
+  adw_message_dialog_set_extra_child (dialog, list);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "send", _("_Send Again"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "send", FALSE);
+  adw_message_dialog_set_default_response (dialog, "send");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "password-row", entry);
+  g_signal_connect_swapped (entry, "notify::text", G_CALLBACK (password_changed_cb), dialog);
+  g_signal_connect_swapped (entry, "entry-activated", G_CALLBACK (password_activated_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (password_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+send_again_clicked_cb (FmUploadRow *self)
+{
+  if (fm_upload_job_had_password (self->job))
+    ask_password (self);
+  else
+    send_again (self, NULL);
 }
 
 static void
@@ -256,6 +349,7 @@ fm_upload_row_class_init (FmUploadRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmUploadRow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, FmUploadRow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, FmUploadRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, FmUploadRow, send_again_button);
   gtk_widget_class_bind_template_child (widget_class, FmUploadRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FmUploadRow, remove_button);
   gtk_widget_class_bind_template_child (widget_class, FmUploadRow, link_box);
@@ -263,6 +357,7 @@ fm_upload_row_class_init (FmUploadRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, resume_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, send_again_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);

@@ -224,13 +224,54 @@ is_unfinished (FmUploadJob *job)
   return state != FM_UPLOAD_STATE_DONE && state != FM_UPLOAD_STATE_CANCELLED;
 }
 
+/* A transfer the server no longer knows (deleted, expired) or a file that
+ * changed under it: retrying cannot mend it. With --again the same files
+ * go as a new transfer, with the same recipients and subject. */
+static int
+send_again (FmCli         *cli,
+            FmUploadQueue *queue,
+            FmUploadJob   *job,
+            gboolean       again,
+            const char    *password,
+            gboolean       json)
+{
+  g_autofree char *raw_title = fm_upload_job_dup_title (job);
+  g_autofree char *title = fm_format_display_text (raw_title);
+  g_autofree char *reason = fm_format_display_text (fm_upload_job_get_error (job)->message);
+  FmUploadJob *new_job;
+
+  if (!again)
+    {
+      g_printerr (_("filemail: %.8s (%s) cannot be resumed: %s\n"
+                    "Run “filemail resume --again %.8s” to send it as a new transfer.\n"),
+                  fm_upload_job_get_id (job), title, reason, fm_upload_job_get_id (job));
+      return FM_CLI_EXIT_ERROR;
+    }
+  if (fm_upload_job_get_sources (job) == NULL)
+    {
+      g_printerr (_("filemail: %.8s (%s) was saved by an older version that did not keep which files "
+                    "were chosen: send them with “filemail send”.\n"), fm_upload_job_get_id (job), title);
+      return FM_CLI_EXIT_ERROR;
+    }
+  if (fm_upload_job_had_password (job) && password == NULL)
+    return fm_cli_usage_error ("resume", _("%.8s (%s) was protected by a password: give it again with "
+                                           "--ask-password or --password-file"), fm_upload_job_get_id (job), title);
+  new_job = fm_upload_queue_send_again (queue, job, password);
+  g_printerr (_("Sending %s again as a new transfer.\n"), title);
+  return run_job (cli, queue, new_job, json);
+}
+
 int
 fm_cli_resume (FmCli  *cli,
                int     argc,
                char  **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, again = FALSE, ask_password = FALSE;
+  g_autofree char *password = NULL, *password_file = NULL;
   GOptionEntry entries[] = {
+    { "again", 0, 0, G_OPTION_ARG_NONE, &again,
+      N_("Send an upload whose transfer the server no longer knows again, as a new transfer"), NULL },
+    FM_CLI_PASSWORD_OPTIONS (password, password_file, ask_password),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print each result as JSON"), NULL },
     { NULL }
   };
@@ -242,6 +283,10 @@ fm_cli_resume (FmCli  *cli,
   int status = FM_CLI_EXIT_OK;
 
   if (!fm_cli_parse (context, "resume", &argc, &argv, &status))
+    return status;
+  if ((password != NULL || password_file != NULL || ask_password) && !again)
+    return fm_cli_usage_error ("resume", _("a password is for --again: a resumed transfer keeps its own"));
+  if (!fm_cli_get_password ("resume", &password, password_file, ask_password, &status))
     return status;
   if (!fm_upload_queue_load (queue, &error))
     return fm_cli_fail (error);
@@ -277,6 +322,12 @@ fm_cli_resume (FmCli  *cli,
 
           g_printerr (_("filemail: skipping %.8s (%s): %s\n"), fm_upload_job_get_id (job), title, error->message);
           g_clear_error (&error);
+          continue;
+        }
+      if (fm_upload_job_needs_new_transfer (job))
+        {
+          one = send_again (cli, queue, job, again, password, json);
+          status = one != FM_CLI_EXIT_OK ? one : status;
           continue;
         }
       if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED)

@@ -30,6 +30,8 @@ struct _FmUploadJob
   FmClient          *client;
   FmTransferOptions *options;
   GStrv              inputs;          /* paths still to scan, or NULL */
+  GStrv              sources;         /* the paths as the user chose them, kept: Send Again */
+  gboolean           had_password;    /* the password itself is forgotten after initialize */
   GPtrArray         *files;           /* FmUploadFile, NULL until scanned */
   FmTransferTicket  *ticket;
   char              *download_url;

@@ -150,6 +150,21 @@ file_to_json (FmUploadFile *file)
   return object;
 }
 
+static JsonArray *
+paths_to_json (GStrv paths)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *uri = g_filename_to_uri (paths[i], NULL, NULL);
+
+      if (uri != NULL)
+        json_array_add_string_element (array, uri);
+    }
+  return array;
+}
+
 /* Everything a later process needs to resume: the ticket (with the
  * transfer key, a secret: the store writes this with mode 0600), the files
  * as they were when queued, and which chunks the server has. */
@@ -186,16 +201,10 @@ fm_upload_job_to_json (FmUploadJob *self)
         }
     }
   if (self->inputs != NULL)
-    {
-      JsonArray *inputs = json_array_new ();
-
-      for (guint i = 0; self->inputs[i] != NULL; i++)
-        {
-          g_autofree char *uri = g_filename_to_uri (self->inputs[i], NULL, NULL);
-          json_array_add_string_element (inputs, uri);
-        }
-      json_object_set_array_member (object, "inputs", inputs);
-    }
+    json_object_set_array_member (object, "inputs", paths_to_json (self->inputs));
+  if (self->sources != NULL)
+    json_object_set_array_member (object, "sources", paths_to_json (self->sources));
+  json_object_set_boolean_member (object, "protected", self->had_password);
   if (self->files != NULL)
     {
       JsonArray *files = json_array_new ();
@@ -251,6 +260,29 @@ file_from_json (JsonObject *object,
   return file->acked != NULL ? g_steal_pointer (&file) : NULL;
 }
 
+/* An array of file URIs, each a path; NULL if anything else is in it. */
+static GStrv
+paths_from_json (JsonArray *array)
+{
+  guint n = json_array_get_length (array);
+  g_auto(GStrv) paths = NULL;
+
+  if (n == 0 || n > 100000)
+    return NULL;
+  paths = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return NULL;
+      paths[i] = path_from_uri (json_node_get_string (node));
+      if (paths[i] == NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&paths);
+}
+
 static gboolean
 files_from_json (FmUploadJob *self,
                  JsonObject  *object)
@@ -274,18 +306,8 @@ files_from_json (FmUploadJob *self,
     }
   if (inputs == NULL)
     return FALSE;
-  self->inputs = g_new0 (char *, json_array_get_length (inputs) + 1);
-  for (guint i = 0; i < json_array_get_length (inputs); i++)
-    {
-      JsonNode *node = json_array_get_element (inputs, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        return FALSE;
-      self->inputs[i] = path_from_uri (json_node_get_string (node));
-      if (self->inputs[i] == NULL)
-        return FALSE;
-    }
-  return TRUE;
+  self->inputs = paths_from_json (inputs);
+  return self->inputs != NULL;
 }
 
 static gpointer
@@ -329,7 +351,11 @@ saved_error (JsonObject *object,
   if (fm_json_get_int64 (object, "errorcode", &code) && code > 0 && code < 9000 &&
       fm_error_code_is_known ((int) code))
     return fm_error_new_from_server ((int) code, NULL, fm_json_get_string (object, "errorserver"));
-  return g_error_new_literal (FM_ERROR, FM_ERROR_UPLOAD_FAILED, message ? message : _("The upload failed."));
+  /* ours keep their code too: what the row offers (Send Again for a file
+   * that changed) depends on it */
+  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_NOT_FILEMAIL)
+    code = FM_ERROR_UPLOAD_FAILED;
+  return g_error_new_literal (FM_ERROR, (int) code, message ? message : _("The upload failed."));
 }
 
 FmUploadJob *
@@ -375,6 +401,17 @@ fm_upload_job_new_from_json (FmClient    *client,
   self->options = options_from_json (options);
   if (!files_from_json (self, object))
     return damaged (error);
+  /* older files keep no sources: their inputs, while not yet scanned */
+  if (fm_json_get_array (object, "sources") != NULL)
+    {
+      self->sources = paths_from_json (fm_json_get_array (object, "sources"));
+      if (self->sources == NULL)
+        return damaged (error);
+    }
+  else if (self->inputs != NULL)
+    self->sources = g_strdupv (self->inputs);
+  self->had_password = fm_json_get_boolean (object, "protected", FALSE) ||
+                       self->options->password != NULL;
   if (upgraded != NULL)
     self->ticket = fm_transfer_ticket_new (tid, key, upgraded);
   self->download_url = g_strdup (fm_json_get_string (object, "downloadurl"));

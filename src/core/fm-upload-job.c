@@ -592,6 +592,7 @@ fm_upload_job_finalize (GObject *object)
   g_clear_object (&self->client);
   fm_transfer_options_free (self->options);
   g_strfreev (self->inputs);
+  g_strfreev (self->sources);
   g_clear_pointer (&self->files, g_ptr_array_unref);
   fm_transfer_ticket_free (self->ticket);
   g_free (self->download_url);
@@ -692,7 +693,72 @@ fm_upload_job_new (FmClient                *client,
   self->client = g_object_ref (client);
   self->options = fm_transfer_options_copy (options);
   self->inputs = g_strdupv ((char **) paths);
+  self->sources = g_strdupv ((char **) paths);
+  self->had_password = options->password != NULL && *options->password != '\0';
   return self;
+}
+
+/* ---------------------------------------------------------- send again */
+
+/* A failure that retrying the same transfer cannot mend: the server no
+ * longer knows it (deleted, expired, in a state that takes no files), or a
+ * file is no longer what the transfer announced. A new transfer of the
+ * same files, as they are now, can. */
+gboolean
+fm_upload_job_needs_new_transfer (FmUploadJob *self)
+{
+  static const int codes[] = {
+    FM_ERROR_NOT_FOUND, FM_ERROR_TRANSFER_EXPIRED, FM_ERROR_INVALID_TRANSFER_STATE,
+    FM_ERROR_FILE_IS_DELETED, FM_ERROR_FILE_CHANGED,
+  };
+
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
+  if (self->state != FM_UPLOAD_STATE_FAILED || self->error == NULL || self->error->domain != FM_ERROR)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
+    if (self->error->code == codes[i])
+      return TRUE;
+  return FALSE;
+}
+
+/* What Send Again works from: the files and folders as the user chose
+ * them (NULL for a job saved by a version that did not keep them). */
+const char * const *
+fm_upload_job_get_sources (FmUploadJob *self)
+{
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), NULL);
+  return (const char * const *) self->sources;
+}
+
+/* Whether the transfer was protected by a password. The password itself
+ * is gone once the transfer exists: Send Again must ask for it. */
+gboolean
+fm_upload_job_had_password (FmUploadJob *self)
+{
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
+  return self->had_password;
+}
+
+/* A new job for the same files (scanned again, as they are now), the same
+ * recipients, subject, message, expiry and notifications, and @password
+ * (the caller asks for it when fm_upload_job_had_password()). */
+FmUploadJob *
+fm_upload_job_new_again (FmUploadJob *self,
+                         const char  *password)
+{
+  g_autoptr(FmTransferOptions) options = NULL;
+  FmUploadJob *again;
+
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), NULL);
+  g_return_val_if_fail (self->sources != NULL, NULL);
+  options = fm_transfer_options_copy (self->options);
+  g_free (options->password);
+  options->password = password != NULL && *password != '\0' ? g_strdup (password) : NULL;
+  again = fm_upload_job_new (self->client, options, (const char * const *) self->sources);
+  again->chunk_size = self->chunk_size;
+  again->parallel = self->parallel;
+  g_set_object (&again->retry, self->retry);
+  return again;
 }
 
 /* ------------------------------------------------------------ controls */

@@ -95,6 +95,12 @@ const char    *fm_upload_job_get_download_url (FmUploadJob   *self);
 guint          fm_upload_job_get_retry_wait (FmUploadJob     *self);
 
 const FmTransferOptions *fm_upload_job_get_options (FmUploadJob *self);
+
+gboolean       fm_upload_job_needs_new_transfer (FmUploadJob *self);
+const char * const *fm_upload_job_get_sources (FmUploadJob   *self);
+gboolean       fm_upload_job_had_password     (FmUploadJob   *self);
+FmUploadJob   *fm_upload_job_new_again        (FmUploadJob   *self,
+                                               const char    *password);
 gboolean       fm_upload_job_claim            (FmUploadJob   *self,
                                                GError       **error);
 gboolean       fm_upload_job_holds_claim      (FmUploadJob   *self);

@@ -249,15 +249,23 @@ fm_upload_queue_get_history (FmUploadQueue *self)
   return self->history;
 }
 
+/* The queue watches and saves each job it holds. */
 static void
-append_job (FmUploadQueue *self,
-            FmUploadJob   *job)
+adopt_job (FmUploadQueue *self,
+           FmUploadJob   *job)
 {
   g_signal_connect (job, "notify::transfer-id", G_CALLBACK (transfer_id_cb), self);
   fm_upload_job_set_network_monitor (job, self->monitor);
   if (self->store != NULL)
     fm_upload_job_set_lock_directory (job, fm_queue_store_get_directory (self->store));
   g_signal_connect (job, "changed", G_CALLBACK (job_changed_cb), self);
+}
+
+static void
+append_job (FmUploadQueue *self,
+            FmUploadJob   *job)
+{
+  adopt_job (self, job);
   g_list_store_append (self->jobs, job);
 }
 
@@ -334,6 +342,35 @@ fm_upload_queue_remove (FmUploadQueue *self,
   if (self->store != NULL)
     fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
   schedule (self);
+}
+
+/* Send Again: a new transfer of @job's files, in @job's place in the
+ * list; @job (failed, its transfer gone) leaves the queue and the disk.
+ * Returns the new job, owned by the queue. */
+FmUploadJob *
+fm_upload_queue_send_again (FmUploadQueue *self,
+                            FmUploadJob   *job,
+                            const char    *password)
+{
+  g_autoptr(FmUploadJob) again = NULL;
+  guint position;
+
+  g_return_val_if_fail (FM_IS_UPLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (fm_upload_job_get_sources (job) != NULL, NULL);
+  if (!g_list_store_find (self->jobs, job, &position))
+    return NULL;
+  again = fm_upload_job_new_again (job, password);
+  adopt_job (self, again);
+  /* in the old one's place: the row the user pressed becomes the new one */
+  g_list_store_splice (self->jobs, position, 1, (gpointer *) &again, 1);
+  g_signal_handlers_disconnect_by_data (job, self);
+  if (self->store != NULL)
+    fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
+  /* a new job's id is new: nobody else can hold it */
+  fm_upload_job_claim (again, NULL);
+  save_job (self, again);
+  schedule (self);
+  return again;   /* the store holds it */
 }
 
 /* By local id, by transfer id, or by a unique prefix of the local id. */

@@ -30,6 +30,9 @@ void           fm_upload_queue_add              (FmUploadQueue  *self,
                                                  FmUploadJob    *job);
 void           fm_upload_queue_remove           (FmUploadQueue  *self,
                                                  FmUploadJob    *job);
+FmUploadJob   *fm_upload_queue_send_again       (FmUploadQueue  *self,
+                                                 FmUploadJob    *job,
+                                                 const char     *password);
 FmUploadJob   *fm_upload_queue_find             (FmUploadQueue  *self,
                                                  const char     *id);
 guint          fm_upload_queue_get_n_active     (FmUploadQueue  *self);

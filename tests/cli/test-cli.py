@@ -257,6 +257,41 @@ def test_expired_transfer_fails_fast(env):
     assert time.monotonic() - start < 10
 
 
+def test_send_again_after_expiry(env):
+    """A transfer the server no longer knows is not retried forever: resume
+    says so, and `resume --again` sends the same files as a new transfer,
+    asking again for the password that was forgotten once the first one
+    existed."""
+    env.login()
+    big = env.make_file("again.bin", 20 * CHUNK, seed=10)
+    pw = os.path.join(env.dir, "pw")
+    with open(pw, "w") as f:
+        f.write("hunter2\n")
+    env.post("/test/config", slow_ms="500")
+    proc = env.spawn("send", "--password-file", pw, "--subject", "Again", big)
+    wait_for(lambda: env.stats()["files"], what="the first chunk")
+    tid = env.stats()["files"][0]["transferid"]
+    env.post("/test/expire", transferid=tid)
+    env.post("/test/config", slow_ms="0")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    saved = env.cli("queue", "--json", check=0).stdout
+    assert "hunter2" not in saved, saved
+    p = env.cli("resume", check=1)
+    assert "cannot be resumed" in p.stderr and "resume --again" in p.stderr, p.stderr
+    p = env.cli("resume", "--again", check=2)
+    assert "protected by a password" in p.stderr, p.stderr
+    p = env.cli("resume", "--password-file", pw, check=2)
+    assert "--again" in p.stderr, p.stderr
+    p = env.cli("resume", "--again", "--password-file", pw, "--json", check=0)
+    new = json.loads(p.stdout)["transferid"]
+    assert new != tid
+    assert_uploaded(env, new, big, "again.bin")
+    assert env.post("/api/transfer/get", transferid=new).get("errorcode") == 4002
+    assert env.post("/api/transfer/get", transferid=new, password="hunter2")["transfer"]
+    assert "No unfinished uploads" in env.cli("queue", check=0).stdout
+
+
 def test_file_changed_mid_upload(env):
     env.login()
     big = env.make_file("draft.bin", 20 * CHUNK, seed=9)
@@ -482,7 +517,8 @@ def test_keyring(env):
 
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
-         test_expired_transfer_fails_fast, test_file_changed_mid_upload, test_manage_transfers,
+         test_expired_transfer_fails_fast, test_send_again_after_expiry, test_file_changed_mid_upload,
+         test_manage_transfers,
          test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
          test_logout_and_env_token, test_login_prompts_at_a_terminal,
          test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring]
