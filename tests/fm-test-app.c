@@ -50,6 +50,7 @@ fm_test_app_start (FmTestApp   *t,
   url = fm_test_server_get_url (t->server);
   g_setenv ("FILEMAIL_API_URL", url, TRUE);
   t->notifications = fm_fake_notifications_start ();
+  t->session_manager = fm_fake_session_manager_start ();
   t->app = fm_application_new ();
   g_application_register (G_APPLICATION (t->app), NULL, &error);
   g_assert_no_error (error);

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "fm-application.h"
-#include "fm-fake-notifications.h"
+#include "fm-fake-services.h"
 #include "fm-test-server.h"
 #include "fm-window.h"
 
@@ -15,7 +15,8 @@ typedef struct {
   FmApplication *app;
   FmWindow      *window;
   char          *root;     /* a temporary folder: state, server files */
-  FmFakeNotifications *notifications;   /* what the app showed the shell */
+  FmFakeNotifications  *notifications;    /* what the app showed the shell */
+  FmFakeSessionManager *session_manager;  /* what it kept awake */
 } FmTestApp;
 
 void fm_test_app_start  (FmTestApp   *t,

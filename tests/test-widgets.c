@@ -421,6 +421,133 @@ test_send_again (void)
 }
 
 static gboolean
+awake (gpointer data)
+{
+  return fm_fake_session_manager_get_n_held (ui.session_manager) > 0;
+}
+
+static gboolean
+reason_is (gpointer reason)
+{
+  const FmFakeInhibitor *held = fm_fake_session_manager_get_held (ui.session_manager);
+
+  return held != NULL && g_strcmp0 (held->reason, reason) == 0;
+}
+
+static gboolean
+asleep (gpointer data)
+{
+  return fm_fake_session_manager_get_n_held (ui.session_manager) == 0;
+}
+
+static gboolean
+notified (gpointer summary)
+{
+  return fm_fake_notifications_find (ui.notifications, summary) != NULL;
+}
+
+static void
+clipboard_read_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(char **) data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*(char **) data == NULL)
+    *(char **) data = g_strdup ("");
+}
+
+static char *
+clipboard_text (void)
+{
+  char *text = NULL;
+  GdkClipboard *clipboard = gdk_display_get_clipboard (gdk_display_get_default ());
+
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &text);
+  while (text == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return text;
+}
+
+/* While files go up the computer does not sleep or log out, and the
+ * session is told why; paused, done or failed, it may again. Nobody
+ * looking (no window in front), "Transfer sent" comes with Copy Link and
+ * a failure with Retry, and both buttons work. */
+static void
+test_stay_awake_and_notify (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmUploadQueue *queue = fm_session_get_queue (session);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *folder = g_build_filename (ui.root, "awake", NULL);
+  g_autofree char *missing = g_build_filename (ui.root, "later.txt", NULL);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *copied = NULL;
+  const char *paths[] = { folder, NULL };
+  const char *later[] = { missing, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmUploadJob) failing = NULL;
+  const FmFakeInhibitor *held;
+  const FmFakeNotification *n;
+  const char *key;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  a = make_file ("awake/a.bin", 100);
+  b = make_file ("awake/b.bin", 100);
+  c = make_file ("awake/c.bin", 100);
+  fm_test_spin_until (asleep, NULL);   /* the last test's uploads */
+  fm_test_server_configure (ui.server, "slow_ms", "400", NULL);
+  job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  fm_upload_queue_add (queue, job);
+  fm_test_spin_until (awake, NULL);
+  held = fm_fake_session_manager_get_held (ui.session_manager);
+  g_assert_cmpstr (held->app_id, ==, "com.filemail.Desktop");
+  g_assert_cmpuint (held->flags & 4, ==, 4);   /* suspend */
+  g_assert_cmpuint (held->flags & 1, ==, 1);   /* logout */
+  /* "Sending 3 files" once the folder is scanned ("1 file" before) */
+  fm_test_spin_until (reason_is, (gpointer) "Sending 3 files");
+  fm_upload_job_pause (job);
+  fm_test_spin_until (asleep, NULL);
+  fm_upload_job_resume (job);
+  fm_test_spin_until (awake, NULL);
+  fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
+  fm_test_spin_until (job_settled, job);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_DONE);
+  fm_test_spin_until (asleep, NULL);
+
+  /* sent: Copy Link puts the link on the clipboard, no window needed */
+  fm_test_spin_until (notified, (gpointer) "Transfer sent");
+  n = fm_fake_notifications_find (ui.notifications, "Transfer sent");
+  key = fm_fake_notification_find_action (n, "Copy Link");
+  g_assert_nonnull (key);
+  fm_fake_notifications_invoke (ui.notifications, n, key);
+  for (;;)
+    {
+      g_free (copied);
+      copied = clipboard_text ();
+      if (g_str_equal (copied, fm_upload_job_get_download_url (job)))
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* failed: Retry tries again (the file is there now) */
+  failing = fm_upload_job_new (fm_session_get_client (session), options, later);
+  fm_upload_queue_add (queue, failing);
+  fm_test_spin_until (job_settled, failing);
+  g_assert_cmpint (fm_upload_job_get_state (failing), ==, FM_UPLOAD_STATE_FAILED);
+  fm_test_spin_until (asleep, NULL);
+  fm_test_spin_until (notified, (gpointer) "Transfer not sent");
+  n = fm_fake_notifications_find (ui.notifications, "Transfer not sent");
+  g_assert_nonnull (strstr (n->body, "later.txt"));
+  key = fm_fake_notification_find_action (n, "Retry");
+  g_assert_nonnull (key);
+  g_assert_true (g_file_set_contents (missing, "here now", -1, NULL));
+  fm_fake_notifications_invoke (ui.notifications, n, key);
+  while (fm_upload_job_get_state (failing) == FM_UPLOAD_STATE_FAILED)
+    g_main_context_iteration (NULL, TRUE);
+  fm_test_spin_until (job_settled, failing);
+  g_assert_cmpint (fm_upload_job_get_state (failing), ==, FM_UPLOAD_STATE_DONE);
+  fm_upload_queue_remove (queue, job);
+  fm_upload_queue_remove (queue, failing);
+}
+
+static gboolean
 dialog_settled (gpointer dialog)
 {
   return fm_login_dialog_get_error (dialog) != NULL || !gtk_widget_get_visible (dialog);
@@ -592,6 +719,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/row-retrying", test_row_retrying);
   g_test_add_func ("/widgets/send-again", test_send_again);
+  g_test_add_func ("/widgets/stay-awake-and-notify", test_stay_awake_and_notify);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);

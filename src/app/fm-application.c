@@ -19,6 +19,8 @@
 #include "fm-config.h"
 #include "fm-download-job.h"
 #include "fm-error.h"
+#include "fm-inhibitor.h"
+#include "fm-notifier.h"
 #include "filemail-resources.h"
 #include "fm-login-dialog.h"
 #include "fm-preferences-window.h"
@@ -32,6 +34,8 @@ struct _FmApplication
   FmSession      *session;      /* the client, the account, uploads, downloads */
   GtkWindow      *login_dialog; /* the one open, if any */
   gboolean        held;
+  FmInhibitor    *inhibitor;    /* awake while files move */
+  FmNotifier     *notifier;     /* sent, failed: told to the desktop */
   FmArrivals     *arrivals;     /* what reaches the Inbox while the app runs */
   guint           arrivals_id;
 
@@ -53,24 +57,6 @@ get_window (FmApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   return window != NULL && FM_IS_WINDOW (window) ? FM_WINDOW (window) : NULL;
-}
-
-static void
-notify_done (FmApplication *self,
-             FmUploadJob   *job)
-{
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *title = fm_upload_job_dup_title (job);
-  g_autofree char *body = NULL;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window != NULL && gtk_window_is_active (window))
-    return;
-  body = g_strdup_printf (_("“%s” is sent. Its link: %s"), title, fm_upload_job_get_download_url (job));
-  notification = g_notification_new (_("Transfer sent"));
-  g_notification_set_body (notification, body);
-  g_notification_set_default_action (notification, "app.activate");
-  g_application_send_notification (G_APPLICATION (self), fm_upload_job_get_id (job), notification);
 }
 
 /* Held while uploads or downloads run and no window is open, released
@@ -100,37 +86,12 @@ update_hold (FmApplication *self)
 }
 
 static void
-job_state_cb (FmUploadJob   *job,
-              GParamSpec    *pspec,
-              FmApplication *self)
-{
-  if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE)
-    notify_done (self, job);
-}
-
-static void
-queue_items_changed_cb (GListModel    *queue,
-                        guint          position,
-                        guint          removed,
-                        guint          added,
-                        FmApplication *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
-
-      g_signal_connect_object (job, "notify::state", G_CALLBACK (job_state_cb), self, 0);
-    }
-}
-
-static void
 load_queue (FmApplication *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean resume = g_settings_get_boolean (self->settings, "resume-at-start");
   FmUploadQueue *queue = fm_session_get_queue (self->session);
 
-  g_signal_connect_object (queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self, 0);
   if (!fm_upload_queue_load (queue, &error))
     g_warning ("%s", error->message);
   for (guint i = 0; resume && i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
@@ -464,6 +425,8 @@ fm_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   update_account_actions (self);
+  self->notifier = fm_notifier_new (GTK_APPLICATION (self), self->session);
+  self->inhibitor = fm_inhibitor_new (GTK_APPLICATION (self), self->session);
   load_queue (self);
   /* what was received before the app started is not news */
   self->arrivals = fm_arrivals_new (fm_session_get_client (self->session), g_get_real_time () / 1000);
@@ -480,6 +443,9 @@ fm_application_shutdown (GApplication *application)
 
   if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)
     g_printerr ("filemail-desktop: longest main-loop stall while uploading: %.1f ms\n", self->stall_max / 1000.0);
+  /* released while GTK can still talk to the session manager */
+  g_clear_object (&self->inhibitor);
+  g_clear_object (&self->notifier);
   G_APPLICATION_CLASS (fm_application_parent_class)->shutdown (application);
 }
 

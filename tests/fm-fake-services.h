@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fm-fake-notifications.h: org.freedesktop.Notifications on the test bus
+/* fm-fake-services.h: the desktop's services, faked on the test bus
  *
- * The UI tests run on a private session bus with no notification server;
- * GLib then falls back to the freedesktop backend and warns (fatally, in
- * tests) on every notification. This one records what the app shows and
- * can press an action's button, as a person would in the shell.
+ * The UI tests run on a private session bus. There is no notification
+ * server (GLib then falls back to the freedesktop backend and warns,
+ * fatally in tests, on every notification) and no session manager (so
+ * gtk_application_inhibit() would do nothing). These stand in for them,
+ * record what the app asked, and press a notification's button as a
+ * person would in the shell. Start them before the application registers:
+ * GTK looks for the session manager once, at startup.
  */
 #pragma once
 
@@ -33,5 +36,21 @@ const char          *fm_fake_notification_find_action (const FmFakeNotification 
 void                 fm_fake_notifications_invoke (FmFakeNotifications      *self,
                                                    const FmFakeNotification *notification,
                                                    const char               *action_key);
+
+typedef struct {
+  guint32  cookie;
+  char    *app_id;
+  char    *reason;
+  guint32  flags;      /* 1 logout, 2 switch user, 4 suspend, 8 idle */
+  gboolean released;
+} FmFakeInhibitor;
+
+typedef struct _FmFakeSessionManager FmFakeSessionManager;
+
+FmFakeSessionManager  *fm_fake_session_manager_start (void);
+/* the inhibitions not released yet, newest last */
+guint                  fm_fake_session_manager_get_n_held (FmFakeSessionManager *self);
+const FmFakeInhibitor *fm_fake_session_manager_get_held   (FmFakeSessionManager *self);
+guint                  fm_fake_session_manager_get_n_calls (FmFakeSessionManager *self);
 
 G_END_DECLS
