@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-format.c: numbers and server text as people read them */
 #include "fm-format.h"
+#include "fm-rate-limiter.h"
 #include "fm-transfer-options.h"
 
 static void
@@ -157,6 +158,50 @@ test_transfer_options (void)
   g_assert_false (fm_transfer_check_days (options->days, NULL));
 }
 
+/* --limit-rate and the limiter under it */
+static void
+test_rate (void)
+{
+  g_autoptr(FmRateLimiter) limit = fm_rate_limiter_new ();
+  guint64 rate = 0;
+  gint64 wait;
+
+  g_assert_true (fm_rate_parse ("5M", &rate));
+  g_assert_cmpuint (rate, ==, 5000000);
+  g_assert_true (fm_rate_parse ("500k", &rate));
+  g_assert_cmpuint (rate, ==, 500000);
+  g_assert_true (fm_rate_parse ("1.5MB/s", &rate));
+  g_assert_cmpuint (rate, ==, 1500000);
+  g_assert_true (fm_rate_parse ("2000000", &rate));
+  g_assert_cmpuint (rate, ==, 2000000);
+  g_assert_true (fm_rate_parse ("0", &rate));
+  g_assert_cmpuint (rate, ==, 0);
+  g_assert_false (fm_rate_parse ("", &rate));
+  g_assert_false (fm_rate_parse ("-5M", &rate));
+  g_assert_false (fm_rate_parse ("5Q", &rate));
+  g_assert_false (fm_rate_parse ("5 M", &rate));
+  g_assert_false (fm_rate_parse (" 5M", &rate));
+  g_assert_false (fm_rate_parse ("1e30", &rate));
+  g_assert_false (fm_rate_parse ("nan", &rate));
+  g_assert_false (fm_rate_parse (NULL, &rate));
+
+  /* no limit: never a wait */
+  g_assert_cmpint (fm_rate_limiter_reserve (limit, 1 << 30), ==, 0);
+  /* 1 MB/s: 2 MB take about two seconds, whoever asks */
+  fm_rate_limiter_set_rate (limit, 1000000);
+  wait = fm_rate_limiter_reserve (limit, 1000000);
+  wait = fm_rate_limiter_reserve (limit, 1000000);
+  g_assert_cmpint (wait, >=, 1900000);
+  g_assert_cmpint (wait, <=, 2100000);
+  /* a new rate starts clean: no debt from the old one */
+  fm_rate_limiter_set_rate (limit, 10000000);
+  wait = fm_rate_limiter_reserve (limit, 1000000);
+  g_assert_cmpint (wait, >=, 90000);
+  g_assert_cmpint (wait, <=, 110000);
+  fm_rate_limiter_set_rate (limit, 0);
+  g_assert_cmpint (fm_rate_limiter_reserve (limit, 1000000), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -164,6 +209,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/format/display-text", test_display_text);
   g_test_add_func ("/format/progress-and-duration", test_progress_and_duration);
   g_test_add_func ("/format/email", test_email);
+  g_test_add_func ("/format/rate", test_rate);
   g_test_add_func ("/format/recipients", test_recipients);
   g_test_add_func ("/format/size-and-people", test_size_and_people);
   g_test_add_func ("/format/transfer-options", test_transfer_options);

@@ -605,6 +605,64 @@ test_four_per_host (FmTestFixture *f,
   g_assert_cmpint (json_object_get_int_member (stats, "uploads_in_flight_max"), >=, 2);
 }
 
+typedef struct {
+  FmUploadJob   *job;
+  FmRateLimiter *limit;
+  gint64         at_1s;
+  gint64         at_3s;
+} Paced;
+
+static gboolean
+slow_down_cb (gpointer data)
+{
+  Paced *p = data;
+
+  p->at_1s = fm_upload_job_get_bytes_sent (p->job);
+  fm_rate_limiter_set_rate (p->limit, 2000000);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+lift_cb (gpointer data)
+{
+  Paced *p = data;
+
+  p->at_3s = fm_upload_job_get_bytes_sent (p->job);
+  fm_rate_limiter_set_rate (p->limit, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* A speed limit holds across the four chunks in flight and changes while
+ * the upload runs: 10 MB/s for a second, 2 MB/s for two, then none. Only
+ * upper bounds are asserted (a limit can only slow things down): how fast
+ * this machine is does not matter. */
+static void
+test_speed_limit_live (FmTestFixture *f, gconstpointer data)
+{
+  g_autofree char *path = make_file (f->root, "paced.bin", 30 * 1000 * 1000, 3);
+  const char *paths[] = { path, NULL };
+  g_autoptr(FmUploadJob) job = new_job (f, paths, 5 * 1000 * 1000);
+  g_autoptr(GError) error = NULL;
+  Paced p = { job, fm_client_get_upload_limit (f->client), -1, -1 };
+  /* the slack: the first burst (a tenth of a second), and the last read of
+   * each of four streams, which may start just before a change */
+  const gint64 slack = 1000000 + 4 * 65536;
+
+  fm_upload_job_set_parallel (job, 4);
+  fm_rate_limiter_set_rate (p.limit, 10000000);
+  g_timeout_add (1000, slow_down_cb, &p);
+  g_timeout_add (3000, lift_cb, &p);
+  g_assert_true (run_job (job, &error));
+  g_assert_no_error (error);
+  g_test_message ("sent %" G_GINT64_FORMAT " bytes in the first second, %" G_GINT64_FORMAT
+                  " in the next two", p.at_1s, p.at_3s - p.at_1s);
+  g_assert_cmpint (p.at_1s, >=, 0);
+  g_assert_cmpint (p.at_1s, <=, 10000000 + slack);
+  g_assert_cmpint (p.at_3s - p.at_1s, <=, 2 * 2000000 + slack);
+  assert_uploaded (f, job, path, "paced.bin", 1);
+  fm_rate_limiter_set_rate (p.limit, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -622,6 +680,7 @@ main (int argc, char *argv[])
   ADD ("offline-then-online", test_offline_then_online);
   ADD ("pause-and-resume-from-json", test_pause_and_resume_from_json);
   ADD ("cancel", test_cancel);
+  ADD ("speed-limit-live", test_speed_limit_live);
   if (g_test_slow ())
     ADD ("sparse-6gib", test_sparse_6gib);
 #undef ADD

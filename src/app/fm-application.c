@@ -404,6 +404,20 @@ create_session (void)
   return session;
 }
 
+/* The settings' limits, for everything the session moves, at once. */
+static void
+apply_speed_limits (FmApplication *self)
+{
+  FmClient *client = fm_session_get_client (self->session);
+  guint64 up = g_settings_get_boolean (self->settings, "limit-upload")
+               ? (guint64) g_settings_get_int (self->settings, "upload-limit") * 1000 : 0;
+  guint64 down = g_settings_get_boolean (self->settings, "limit-download")
+                 ? (guint64) g_settings_get_int (self->settings, "download-limit") * 1000 : 0;
+
+  fm_rate_limiter_set_rate (fm_client_get_upload_limit (client), up);
+  fm_rate_limiter_set_rate (fm_client_get_download_limit (client), down);
+}
+
 static void
 fm_application_startup (GApplication *application)
 {
@@ -416,6 +430,8 @@ fm_application_startup (GApplication *application)
   self->settings = g_settings_new (FM_APP_ID);
   self->session = create_session ();
   g_settings_bind (self->settings, "download-folder", self->session, "download-folder", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (apply_speed_limits), self, G_CONNECT_SWAPPED);
+  apply_speed_limits (self);
   g_signal_connect_object (self->session, "notify::logged-in", G_CALLBACK (update_account_actions), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::busy", G_CALLBACK (update_hold), self, G_CONNECT_SWAPPED);

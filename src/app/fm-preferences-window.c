@@ -20,6 +20,10 @@ struct _FmPreferencesWindow
   GtkSpinButton  *parallel_spin;
   GtkAdjustment  *chunk_adjustment;
   GtkSwitch      *resume_switch;
+  AdwExpanderRow *upload_limit_row;
+  GtkAdjustment  *upload_limit_adjustment;
+  AdwExpanderRow *download_limit_row;
+  GtkAdjustment  *download_limit_adjustment;
   AdwActionRow   *folder_row;
   AdwEntryRow    *server_row;
   AdwPasswordEntryRow *api_key_row;
@@ -39,6 +43,20 @@ static GVariant *
 mb_to_bytes (const GValue *value, const GVariantType *type, gpointer user_data)
 {
   return g_variant_new_int32 ((gint32) (g_value_get_double (value) * 1000000.0));
+}
+
+/* Speed limits are kept in kB/s, shown in MB/s. */
+static gboolean
+kb_to_mb (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_double (value, g_variant_get_int32 (variant) / 1000.0);
+  return TRUE;
+}
+
+static GVariant *
+mb_to_kb (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  return g_variant_new_int32 ((gint32) (g_value_get_double (value) * 1000.0 + 0.5));
 }
 
 static void
@@ -132,6 +150,10 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, chunk_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, resume_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, upload_limit_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, upload_limit_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, api_key_row);
@@ -161,6 +183,13 @@ fm_preferences_window_new (GSettings *settings)
   g_settings_bind_with_mapping (settings, "chunk-size", self->chunk_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, bytes_to_mb, mb_to_bytes, NULL, NULL);
   g_settings_bind (settings, "resume-at-start", self->resume_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "limit-upload", self->upload_limit_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "limit-download", self->download_limit_row, "enable-expansion",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "upload-limit", self->upload_limit_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, kb_to_mb, mb_to_kb, NULL, NULL);
+  g_settings_bind_with_mapping (settings, "download-limit", self->download_limit_adjustment, "value",
+                                G_SETTINGS_BIND_DEFAULT, kb_to_mb, mb_to_kb, NULL, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
   gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key);
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (update_folder_subtitle),

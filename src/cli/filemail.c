@@ -257,6 +257,7 @@ print_help (void)
   g_print (_("\nGlobal options:\n"
              "  --server URL   the Filemail server (or FILEMAIL_API_URL); default %s\n"
              "  --ca-file PEM  also trust this certificate authority (or FILEMAIL_CA_FILE)\n"
+             "  --limit-rate SPEED  send and download no faster than SPEED bytes a second (5M, 500k)\n"
              "  --verbose      on a failure, also say what went wrong in technical terms\n"
              "  --version      print the version\n\n"
              "Environment: FILEMAIL_API_URL, FILEMAIL_API_KEY, FILEMAIL_LOGINTOKEN (overrides the stored login).\n"
@@ -269,6 +270,7 @@ parse_global (int    argc,
               char **argv,
               char **server,
               char **ca_file,
+              guint64 *limit_rate,
               int   *command_index)
 {
   int i = 1;
@@ -295,6 +297,17 @@ parse_global (int    argc,
         *ca_file = g_strdup (argv[++i]);
       else if (g_str_has_prefix (argv[i], "--ca-file="))
         *ca_file = g_strdup (argv[i] + strlen ("--ca-file="));
+      else if (g_str_equal (argv[i], "--limit-rate") || g_str_has_prefix (argv[i], "--limit-rate="))
+        {
+          const char *value = argv[i][strlen ("--limit-rate")] == '=' ? argv[i] + strlen ("--limit-rate=")
+                              : i + 1 < argc ? argv[++i] : NULL;
+
+          if (!fm_rate_parse (value, limit_rate))
+            {
+              g_printerr (_("filemail: --limit-rate takes a speed in bytes per second, such as 5M or 500k\n"));
+              return FM_CLI_EXIT_USAGE;
+            }
+        }
       else
         {
           g_printerr (_("filemail: unknown option %s\n"), argv[i]);
@@ -340,6 +353,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   FmCli cli = { 0 };
   int command_index = 0, status;
+  guint64 limit_rate = 0;
   gboolean help;
 
   setlocale (LC_ALL, "");
@@ -348,7 +362,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   fm_client_ensure_types ();
-  status = parse_global (argc, argv, &server, &ca_file, &command_index);
+  status = parse_global (argc, argv, &server, &ca_file, &limit_rate, &command_index);
   if (status != FM_CLI_EXIT_OK)
     return status < 0 ? FM_CLI_EXIT_OK : status;
   if (command_index >= argc)
@@ -368,6 +382,9 @@ main (int   argc,
   cli.client = fm_session_get_client (cli.session);
   if (ca_file != NULL && !fm_client_set_ca_file (cli.client, ca_file, &error))
     return fm_cli_fail (error);
+  /* like curl's: one speed for each direction */
+  fm_rate_limiter_set_rate (fm_client_get_upload_limit (cli.client), limit_rate);
+  fm_rate_limiter_set_rate (fm_client_get_download_limit (cli.client), limit_rate);
   if (!help)
     {
       api_key = fm_config_get_api_key ();

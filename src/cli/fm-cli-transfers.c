@@ -681,6 +681,7 @@ download_one (FmCli          *cli,
   g_autoptr(GAsyncResult) result = NULL;
   gboolean ok;
 
+  fm_download_job_set_rate_limiter (job, fm_client_get_download_limit (cli->client));
   g_signal_connect (job, "notify::bytes-received", G_CALLBACK (download_progress_cb), watch);
   fm_download_job_run_async (job, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_download_job_run_finish (job, fm_cli_await (&result), error);

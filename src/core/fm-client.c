@@ -24,6 +24,8 @@ struct _FmClient
   guint        call_timeout;   /* seconds for a whole API call, 0: none */
   FmRetryPolicy *retry;        /* for idempotent calls (lists, get, login) */
   GHashTable  *upload_slots;   /* "scheme://host:port" -> chunks in flight there */
+  FmRateLimiter *upload_limit;   /* shared by every chunk of every upload */
+  FmRateLimiter *download_limit; /* and every download */
 };
 
 G_DEFINE_FINAL_TYPE (FmClient, fm_client, G_TYPE_OBJECT)
@@ -253,6 +255,8 @@ fm_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->retry);
   g_hash_table_unref (self->upload_slots);
+  g_clear_object (&self->upload_limit);
+  g_clear_object (&self->download_limit);
   G_OBJECT_CLASS (fm_client_parent_class)->finalize (object);
 }
 
@@ -360,6 +364,24 @@ fm_client_init (FmClient *self)
 {
   self->retry = fm_retry_policy_new ();
   self->upload_slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->upload_limit = fm_rate_limiter_new ();
+  self->download_limit = fm_rate_limiter_new ();
+}
+
+/* The speed limits of everything this client moves (0: none); set them
+ * with fm_rate_limiter_set_rate(), at any time. */
+FmRateLimiter *
+fm_client_get_upload_limit (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->upload_limit;
+}
+
+FmRateLimiter *
+fm_client_get_download_limit (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->download_limit;
 }
 
 /* The policy for idempotent calls (transfer/get, the lists, login). */

@@ -49,6 +49,8 @@ struct _FmDownloadJob
   FmRetryState   retry_state;
   guint          retry_id;
   gulong         cancel_id;
+  FmRateLimiter *limit;         /* the client's download limit, if set */
+  guint          pace_id;       /* waiting for the limit before the next read */
 
   FmTransferFile *file;         /* what is downloaded, when known */
   GCancellable  *cancellable;   /* of the running run_async (fm_download_job_stop) */
@@ -281,6 +283,7 @@ finish_run (FmDownloadJob *self,
   close_streams (self);
   close_files (self);
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->pace_id, g_source_remove);
   if (self->cancel_id != 0)
     g_cancellable_disconnect (self->cancellable, self->cancel_id);
   self->cancel_id = 0;
@@ -319,10 +322,28 @@ retry_cb (gpointer data)
 }
 
 /* Stop during a retry wait stops now, not when the wait is over. */
+static void read_next (FmDownloadJob *self);
+
+static gboolean
+pace_cb (gpointer data)
+{
+  FmDownloadJob *self = data;
+
+  self->pace_id = 0;
+  read_next (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 cancelled_cb (GCancellable  *cancellable,
               FmDownloadJob *self)
 {
+  /* the next read sees the cancel at once */
+  if (self->pace_id != 0)
+    {
+      g_source_remove (self->pace_id);
+      self->pace_id = g_idle_add (pace_cb, self);
+    }
   if (self->retry_id == 0)
     return;
   g_source_remove (self->retry_id);
@@ -430,8 +451,6 @@ download_complete (FmDownloadJob *self)
   finish_run (self, NULL);
 }
 
-static void read_next (FmDownloadJob *self);
-
 static void
 write_done_cb (GObject      *source,
                GAsyncResult *result,
@@ -440,6 +459,7 @@ write_done_cb (GObject      *source,
   FmDownloadJob *self = user_data;
   GError *error = NULL;
   gsize written = 0;
+  gint64 wait_us;
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
     {
@@ -448,6 +468,12 @@ write_done_cb (GObject      *source,
     }
   self->received += (gint64) written;
   g_clear_pointer (&self->block, g_bytes_unref);
+  wait_us = self->limit != NULL ? fm_rate_limiter_reserve (self->limit, written) : 0;
+  if (wait_us > 0)
+    {
+      self->pace_id = g_timeout_add ((guint) (wait_us / 1000 + 1), pace_cb, self);
+      return;
+    }
   read_next (self);
 }
 
@@ -807,6 +833,7 @@ fm_download_job_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->retry);
   g_clear_object (&self->file);
+  g_clear_object (&self->limit);
   g_clear_object (&self->cancellable);
   g_free (self->url);
   g_free (self->current_url);
@@ -940,6 +967,16 @@ fm_download_job_new_for_file (SoupSession    *session,
 
   self->file = g_object_ref (file);
   return self;
+}
+
+/* Reads no faster than @limit lets them (shared with other jobs; its
+ * rate may change while this one runs). NULL: no limit. */
+void
+fm_download_job_set_rate_limiter (FmDownloadJob *self,
+                                  FmRateLimiter *limit)
+{
+  g_return_if_fail (FM_IS_DOWNLOAD_JOB (self));
+  g_set_object (&self->limit, limit);
 }
 
 FmTransferFile *

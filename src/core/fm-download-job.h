@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "fm-retry-policy.h"
+#include "fm-rate-limiter.h"
 #include "fm-transfer-file.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,8 @@ gboolean       fm_download_job_run_finish     (FmDownloadJob  *self,
                                                GError        **error);
 const char    *fm_download_job_get_name       (FmDownloadJob  *self);
 FmDownloadState fm_download_job_get_state     (FmDownloadJob  *self);
+void            fm_download_job_set_rate_limiter (FmDownloadJob *self,
+                                               FmRateLimiter  *limit);
 const GError  *fm_download_job_get_error      (FmDownloadJob  *self);
 const char    *fm_download_job_get_path       (FmDownloadJob  *self);
 gint64         fm_download_job_get_bytes_total (FmDownloadJob *self);

@@ -528,6 +528,7 @@ fm_session_download (FmSession       *self,
       return NULL;
     }
   job = fm_download_job_new_for_file (fm_client_get_session (self->client), file, folder);
+  fm_download_job_set_rate_limiter (job, fm_client_get_download_limit (self->client));
   for (FmDownloadJob *old = fm_session_find_download (self, file); old != NULL;
        old = fm_session_find_download (self, file))
     if (g_list_store_find (self->downloads, old, &position))
