@@ -71,22 +71,35 @@ time_passed (gpointer end)
   return g_get_monotonic_time () >= *(gint64 *) end;
 }
 
+/* The screen as it is now, drawn, to @path. */
+void
+fm_test_screenshot_to (const char *path)
+{
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  guint tick;
+
+  tick = g_timeout_add (50, keep_going, NULL);
+  fm_test_spin_until (time_passed, &end);   /* drawn */
+  g_source_remove (tick);
+  command = g_strdup_printf ("import -window root -crop 1100x760+0+0 +repage '%s'", path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+}
+
 /* The screen as it is, to $FM_SCREENSHOT_DIR (for data/screenshots/). */
 void
 fm_test_screenshot (const char *name)
 {
   const char *dir = g_getenv ("FM_SCREENSHOT_DIR");
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  g_autofree char *path = NULL, *command = NULL;
-  guint tick;
+  g_autofree char *path = NULL;
 
   if (dir == NULL)
     return;
-  tick = g_timeout_add (50, keep_going, NULL);
-  fm_test_spin_until (time_passed, &end);   /* drawn */
-  g_source_remove (tick);
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
-  command = g_strdup_printf ("import -window root -crop 1100x760+0+0 +repage '%s'", path);
-  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  fm_test_screenshot_to (path);
 }

@@ -26,5 +26,6 @@ void fm_test_app_start  (FmTestApp   *t,
 void fm_test_spin_until (gboolean   (*done) (gpointer),
                          gpointer     data);
 void fm_test_screenshot (const char  *name);
+void fm_test_screenshot_to (const char *path);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include "fm-error.h"
 #include "fm-fake-network-monitor.h"
 #include "fm-login-dialog.h"
+#include "fm-qr-code.h"
+#include "fm-qr-dialog.h"
 #include "fm-retry-policy.h"
 #include "fm-send-page.h"
 #include "fm-test-app.h"
@@ -547,6 +549,57 @@ test_stay_awake_and_notify (void)
   fm_upload_queue_remove (queue, failing);
 }
 
+static char *
+scan_screen (void)
+{
+  g_autofree char *png = g_build_filename (ui.root, "screen.png", NULL);
+  g_autofree char *command = g_strdup_printf ("zbarimg --raw -q '%s'", png);
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  fm_test_screenshot_to (png);
+  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_strchomp (out);
+  return out;
+}
+
+/* "Show QR Code": what a phone reads off the screen is exactly the link,
+ * at the dialog's size and at twice that. */
+static void
+test_qr_code (void)
+{
+  const char *url = "https://www.filemail.com/d/ISITHBVAKUYBPNG?lang=nb&x=%C3%A6";
+  AdwMessageDialog *dialog = fm_qr_dialog_new (GTK_WINDOW (ui.window), url);
+  GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *code = gtk_widget_get_first_child (box);
+  GtkWidget *link = gtk_widget_get_next_sibling (code);
+  g_autofree char *read = NULL, *read_big = NULL;
+
+  g_assert_true (FM_IS_QR_CODE (code));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (link)), ==, url);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (link)));
+  gtk_window_present (GTK_WINDOW (dialog));
+  fm_test_screenshot ("qr-code.png");
+  read = scan_screen ();
+  g_assert_cmpstr (read, ==, url);
+  gtk_widget_set_size_request (code, 480, 480);
+  read_big = scan_screen ();
+  g_assert_cmpstr (read_big, ==, url);
+  /* Copy Link */
+  adw_message_dialog_response (dialog, "copy");
+  {
+    g_autofree char *copied = clipboard_text ();
+    g_assert_cmpstr (copied, ==, url);
+  }
+  /* nothing to encode: nothing drawn, no size */
+  g_assert_cmpint (fm_qr_code_get_modules (FM_QR_CODE (code)), >, 20);
+  fm_qr_code_set_text (FM_QR_CODE (code), NULL);
+  g_assert_cmpint (fm_qr_code_get_modules (FM_QR_CODE (code)), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static gboolean
 dialog_settled (gpointer dialog)
 {
@@ -720,6 +773,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/row-retrying", test_row_retrying);
   g_test_add_func ("/widgets/send-again", test_send_again);
   g_test_add_func ("/widgets/stay-awake-and-notify", test_stay_awake_and_notify);
+  g_test_add_func ("/widgets/qr-code", test_qr_code);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);

@@ -19,6 +19,7 @@
 #include "fm-file-row.h"
 #include "fm-format.h"
 #include "fm-transfer-file.h"
+#include "fm-qr-dialog.h"
 #include "fm-transfer-view.h"
 
 
@@ -740,6 +741,20 @@ copy_link_action (GtkWidget  *widget,
 }
 
 static void
+show_qr_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->summary == NULL || fm_transfer_get_url (self->summary) == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (fm_qr_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                    fm_transfer_get_url (self->summary))));
+}
+
+static void
 open_action (GtkWidget  *widget,
              const char *name,
              GVariant   *parameter)
@@ -842,6 +857,7 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, fm_transfer_view_reload);
   gtk_widget_class_install_action (widget_class, "view.copy-link", NULL, copy_link_action);
   gtk_widget_class_install_action (widget_class, "view.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "view.show-qr", NULL, show_qr_action);
   gtk_widget_class_install_action (widget_class, "view.download-all", NULL, download_all_action);
   gtk_widget_class_install_action (widget_class, "view.forward", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_action);

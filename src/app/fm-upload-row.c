@@ -6,6 +6,7 @@
 
 #include "fm-error.h"
 #include "fm-format.h"
+#include "fm-qr-dialog.h"
 #include "fm-upload-row.h"
 
 struct _FmUploadRow
@@ -280,6 +281,16 @@ open_clicked_cb (FmUploadRow *self)
 }
 
 static void
+qr_clicked_cb (FmUploadRow *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *url = fm_upload_job_get_download_url (self->job);
+
+  if (url != NULL)
+    gtk_window_present (GTK_WINDOW (fm_qr_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url)));
+}
+
+static void
 cancel_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     FmUploadRow      *self)
@@ -362,6 +373,7 @@ fm_upload_row_class_init (FmUploadRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, open_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, qr_clicked_cb);
 }
 
 static void
