@@ -6,6 +6,7 @@ struct _FmFakeNetworkMonitor
 {
   GObject  parent_instance;
   gboolean available;
+  gboolean metered;
 };
 
 static void initable_iface_init (GInitableIface *iface);
@@ -50,7 +51,7 @@ get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
   switch (prop_id)
     {
     case PROP_AVAILABLE: g_value_set_boolean (value, self->available); break;
-    case PROP_METERED: g_value_set_boolean (value, FALSE); break;
+    case PROP_METERED: g_value_set_boolean (value, self->metered); break;
     case PROP_CONNECTIVITY:
       g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
       break;
@@ -90,4 +91,16 @@ fm_fake_network_monitor_set_available (FmFakeNetworkMonitor *self,
   self->available = available;
   g_object_notify (G_OBJECT (self), "network-available");
   g_signal_emit_by_name (self, "network-changed", available);
+}
+
+/* A phone's hotspot, say: GIO's monitors notify "network-metered". */
+void
+fm_fake_network_monitor_set_metered (FmFakeNetworkMonitor *self,
+                                     gboolean              metered)
+{
+  if (self->metered == metered)
+    return;
+  self->metered = metered;
+  g_object_notify (G_OBJECT (self), "network-metered");
+  g_signal_emit_by_name (self, "network-changed", self->available);
 }

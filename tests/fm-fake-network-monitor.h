@@ -13,4 +13,7 @@ FmFakeNetworkMonitor *fm_fake_network_monitor_new  (void);
 void                  fm_fake_network_monitor_set_available (FmFakeNetworkMonitor *self,
                                                              gboolean              available);
 
+void                  fm_fake_network_monitor_set_metered (FmFakeNetworkMonitor *self,
+                                                           gboolean              metered);
+
 G_END_DECLS

@@ -56,6 +56,7 @@ fm_test_app_start (FmTestApp   *t,
   g_assert_no_error (error);
   t->window = fm_window_new (GTK_APPLICATION (t->app), fm_application_get_session (t->app),
                              fm_application_get_settings (t->app));
+  fm_window_set_automation (t->window, fm_application_get_automation (t->app));
   gtk_window_present (GTK_WINDOW (t->window));
 }
 

@@ -12,7 +12,9 @@
 
 #include <glib/gstdio.h>
 
+#include "fm-automation.h"
 #include "fm-error.h"
+#include "fm-fake-network-monitor.h"
 #include "fm-session.h"
 #include "fm-test-util.h"
 
@@ -550,6 +552,224 @@ test_changed_file_needs_new_transfer (Fixture *fx, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 }
 
+typedef struct {
+  guint       received;
+  guint       arrived;
+  guint       skipped;
+  char       *folder;
+  guint       saved;
+} Seen;
+
+static void
+received_cb (FmAutomation *a, FmTransfer *t, Seen *seen)
+{
+  seen->received++;
+}
+
+static void
+arrived_cb (FmAutomation *a, FmTransfer *t, const char *folder, guint saved, guint failed, Seen *seen)
+{
+  seen->arrived++;
+  g_free (seen->folder);
+  seen->folder = g_strdup (folder);
+  seen->saved = saved;
+  g_assert_cmpuint (failed, ==, 0);
+}
+
+static void
+skipped_cb (FmAutomation *a, FmTransfer *t, Seen *seen)
+{
+  seen->skipped++;
+  g_assert_cmpstr (fm_transfer_get_subject (t), ==, "Secret 0");
+}
+
+static void
+seed (Fixture *fx, const char *subject, const char *password, const char *filename)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fm_test_server_seed (fx->f.server, "bob@example.com", "alice@example.com", 1, subject,
+                                      password, filename, &error));
+  g_assert_no_error (error);
+}
+
+static void
+await_count (guint *counter, guint value)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*counter < value)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static FmAutomation *
+new_automation (Fixture *fx, Seen *seen)
+{
+  g_autofree char *state = g_build_filename (fx->state, "auto-downloads.json", NULL);
+  FmAutomation *a = fm_automation_new (fx->session, state);
+
+  g_signal_connect (a, "received", G_CALLBACK (received_cb), seen);
+  g_signal_connect (a, "arrived", G_CALLBACK (arrived_cb), seen);
+  g_signal_connect (a, "skipped", G_CALLBACK (skipped_cb), seen);
+  fm_automation_set_auto_download (a, TRUE);
+  return a;
+}
+
+static gboolean
+await_idle_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets answers in flight arrive: a few round trips to the local server. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 20; i++)
+    {
+      gboolean done = FALSE;
+
+      g_timeout_add (10, await_idle_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* New transfers are found with received/get's "from", downloaded into a
+ * folder each (a password-protected one is left for the user), found
+ * once only, even by the next run; on a metered connection they wait
+ * until "Send Anyway" or a connection that is not metered, and so do the
+ * uploads resumed at start. */
+static void
+test_automatic_downloads (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *downloads = g_build_filename (fx->f.root, "Downloads", NULL);
+  g_autofree char *state = g_build_filename (fx->state, "auto-downloads.json", NULL);
+  g_autofree char *photo = NULL, *text = NULL;
+  g_autoptr(FmAutomation) a = NULL;
+  g_autoptr(FmAutomation) again = NULL;
+  g_autoptr(FmFakeNetworkMonitor) monitor = fm_fake_network_monitor_new ();
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *path = g_build_filename (fx->f.root, "up.txt", NULL);
+  const char *paths[] = { path, NULL };
+  Seen seen = { 0 }, seen2 = { 0 };
+  struct stat st;
+
+  fm_session_set_download_folder (fx->session, downloads);
+  g_assert_true (log_in (fx->session, "alice@example.com", "alice-password", &error));
+  a = new_automation (fx, &seen);
+  settle ();
+  g_assert_cmpuint (seen.received, ==, 0);   /* what was there before is not new */
+  seed (fx, "Holiday", NULL, "photo.jpg");
+  seed (fx, "Secret", "hunter2", "secret.txt");
+  fm_automation_check_now (a);
+  await_count (&seen.arrived, 1);
+  await_count (&seen.skipped, 1);
+  g_assert_cmpuint (seen.received, ==, 2);
+  g_assert_cmpuint (seen.saved, ==, 1);
+  g_assert_true (g_str_has_prefix (seen.folder, downloads));
+  photo = g_build_filename (seen.folder, "photo.jpg", NULL);
+  g_assert_true (g_file_get_contents (photo, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "seed 0\n");
+  g_assert_cmpuint (g_list_model_get_n_items (fm_automation_get_skipped (a)), ==, 1);
+  g_assert_cmpint (stat (state, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* found once: not again, and not by the next run */
+  fm_automation_check_now (a);
+  settle ();
+  g_assert_cmpuint (seen.received, ==, 2);
+  g_clear_object (&a);
+  again = new_automation (fx, &seen2);
+  fm_automation_check_now (again);
+  settle ();
+  g_assert_cmpuint (seen2.received, ==, 0);
+
+  /* metered: found and announced, downloaded only when allowed */
+  fm_session_set_network_monitor (fx->session, G_NETWORK_MONITOR (monitor));
+  fm_fake_network_monitor_set_metered (monitor, TRUE);
+  g_assert_true (fm_automation_is_metered (again));
+  seed (fx, "Metered", NULL, "big.iso");
+  fm_automation_check_now (again);
+  await_count (&seen2.received, 1);
+  settle ();
+  g_assert_cmpuint (seen2.arrived, ==, 0);
+  g_assert_true (fm_automation_get_downloads_waiting (again));
+  g_assert_true (fm_automation_is_held (again));
+  fm_automation_go_anyway (again);
+  await_count (&seen2.arrived, 1);
+  g_assert_false (fm_automation_is_held (again));
+  g_assert_true (g_str_has_suffix (seen2.folder, "Metered 0"));
+
+  /* uploads resumed at start wait too, until the connection is not metered */
+  fm_fake_network_monitor_set_metered (monitor, FALSE);
+  fm_fake_network_monitor_set_metered (monitor, TRUE);   /* a new metered connection: no "anyway" */
+  g_assert_true (g_file_set_contents (path, "up", -1, NULL));
+  job = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+  fm_upload_queue_add (fm_session_get_queue (fx->session), job);
+  fm_upload_job_pause (job);
+  fm_automation_resume_uploads (again);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_PAUSED);
+  g_assert_true (fm_upload_job_get_held (job));
+  g_assert_cmpuint (fm_automation_get_n_held_uploads (again), ==, 1);
+  g_assert_true (fm_automation_is_held (again));
+  fm_fake_network_monitor_set_metered (monitor, FALSE);
+  g_assert_false (fm_upload_job_get_held (job));
+  g_assert_cmpint (fm_upload_job_get_state (job), !=, FM_UPLOAD_STATE_PAUSED);
+  g_assert_false (fm_automation_is_held (again));
+  fm_session_set_network_monitor (fx->session, NULL);
+  g_free (seen.folder);
+  g_free (seen2.folder);
+}
+
+/* The file of the last look is read as hostile: damaged, nested, of the
+ * wrong types, a link: none of it breaks a check; the next save writes
+ * a good one. */
+static void
+test_automation_state_hostile (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *state = g_build_filename (fx->state, "auto-downloads.json", NULL);
+  g_autofree char *target = g_build_filename (fx->f.root, "elsewhere.json", NULL);
+  const char *bad[] = {
+    "{", "[]", "{\"version\": 99, \"accounts\": {}}", "{\"accounts\": []}",
+    "{\"accounts\": {\"x\": {\"mark\": \"soon\", \"seen\": {}, \"pending\": [1, null, \"\"]}}}",
+  };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (log_in (fx->session, "alice@example.com", "alice-password", &error));
+  g_mkdir_with_parents (fx->state, 0700);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      Seen seen = { 0 };
+      g_autoptr(FmAutomation) a = NULL;
+
+      g_assert_true (g_file_set_contents (state, bad[i], -1, NULL));
+      a = new_automation (fx, &seen);
+      seed (fx, "Fresh", NULL, "f.txt");
+      fm_automation_check_now (a);
+      await_count (&seen.arrived, 1);
+      g_free (seen.folder);
+    }
+  /* a link planted in its place is not followed for reading */
+  g_assert_cmpint (g_unlink (state), ==, 0);
+  g_assert_true (g_file_set_contents (target, "{\"accounts\": {}}", -1, NULL));
+  g_assert_cmpint (symlink (target, state), ==, 0);
+  {
+    Seen seen = { 0 };
+    g_autoptr(FmAutomation) a = new_automation (fx, &seen);
+
+    fm_automation_check_now (a);
+    settle ();
+    g_free (seen.folder);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -571,6 +791,8 @@ main (int argc, char *argv[])
   g_test_add ("/session/send-again", Fixture, NULL, setup, test_send_again, teardown);
   g_test_add ("/session/changed-file-needs-new-transfer", Fixture, NULL, setup,
               test_changed_file_needs_new_transfer, teardown);
+  g_test_add ("/session/automatic-downloads", Fixture, NULL, setup, test_automatic_downloads, teardown);
+  g_test_add ("/session/automation-state-hostile", Fixture, NULL, setup, test_automation_state_hostile, teardown);
   status = g_test_run ();
   fm_test_rm_rf (state);
   return status;

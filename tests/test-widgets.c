@@ -601,6 +601,90 @@ test_qr_code (void)
 }
 
 static gboolean
+metered_shown (gpointer data)
+{
+  return fm_window_is_metered_shown (ui.window);
+}
+
+static gboolean
+job_running (gpointer job)
+{
+  return fm_upload_job_get_state (job) != FM_UPLOAD_STATE_PAUSED;
+}
+
+/* On a metered connection the uploads resumed at start wait, the row and
+ * a banner say why, and Send Anyway lets them go. */
+static void
+test_metered_banner (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmAutomation *automation = fm_application_get_automation (ui.app);
+  g_autoptr(FmFakeNetworkMonitor) monitor = fm_fake_network_monitor_new ();
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *a = make_file ("metered.bin", 1000);
+  const char *paths[] = { a, NULL };
+  g_autoptr(FmUploadJob) job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  GtkWidget *row, *button;
+
+  fm_window_show_page (ui.window, "send");
+  fm_session_set_network_monitor (session, G_NETWORK_MONITOR (monitor));
+  fm_fake_network_monitor_set_metered (monitor, TRUE);
+  g_assert_false (fm_window_is_metered_shown (ui.window));   /* nothing waits */
+  fm_upload_queue_add (fm_session_get_queue (session), job);
+  fm_upload_job_pause (job);
+  fm_automation_resume_uploads (automation);
+  fm_test_spin_until (metered_shown, NULL);
+  row = find_row_of (job);
+  g_assert_cmpstr (fm_upload_row_get_status (FM_UPLOAD_ROW (row)), ==,
+                   "Waiting for a connection that is not metered");
+  fm_test_screenshot ("metered.png");
+  button = find_button (GTK_WIDGET (ui.window), "Send _Anyway");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  fm_test_spin_until (job_running, job);
+  g_assert_false (fm_window_is_metered_shown (ui.window));
+  fm_test_spin_until (job_settled, job);
+  fm_upload_queue_remove (fm_session_get_queue (session), job);
+  fm_session_set_network_monitor (session, NULL);
+}
+
+static gboolean
+logged_in (gpointer data);
+
+/* Automatic downloads in the app: a transfer sent to the user arrives in
+ * a folder of its own and a notification says so, with Open Folder. */
+static void
+test_automatic_download_notified (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmAutomation *automation = fm_application_get_automation (ui.app);
+  GSettings *settings = fm_application_get_settings (ui.app);
+  g_autofree char *downloads = g_build_filename (ui.root, "Auto", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  const FmFakeNotification *n;
+  g_autofree char *photo = NULL;
+
+  g_settings_set_string (settings, "download-folder", downloads);
+  fm_session_login_async (session, "alice@example.com", "alice-password", NULL, fm_test_async_cb, &result);
+  g_assert_true (fm_session_login_finish (session, fm_test_await (&result), &error));
+  g_settings_set_boolean (settings, "auto-download", TRUE);
+  fm_test_spin_until (logged_in, NULL);
+  g_assert_true (fm_test_server_seed (ui.server, "bob@example.com", "alice@example.com", 1, "Holiday", NULL,
+                                      "photo.jpg", &error));
+  fm_automation_check_now (automation);
+  fm_test_spin_until (notified, (gpointer) "Files arrived");
+  n = fm_fake_notifications_find (ui.notifications, "Files arrived");
+  g_test_message ("notified: %s", n->body);
+  g_assert_nonnull (strstr (n->body, "“Holiday 0” from bob@example.com: 1 file in “Holiday 0”"));
+  g_assert_nonnull (fm_fake_notification_find_action (n, "Open Folder"));
+  photo = g_build_filename (downloads, "Holiday 0", "photo.jpg", NULL);
+  g_assert_true (g_file_test (photo, G_FILE_TEST_IS_REGULAR));
+  g_settings_set_boolean (settings, "auto-download", FALSE);
+  g_settings_reset (settings, "download-folder");
+}
+
+static gboolean
 dialog_settled (gpointer dialog)
 {
   return fm_login_dialog_get_error (dialog) != NULL || !gtk_widget_get_visible (dialog);
@@ -774,10 +858,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/send-again", test_send_again);
   g_test_add_func ("/widgets/stay-awake-and-notify", test_stay_awake_and_notify);
   g_test_add_func ("/widgets/qr-code", test_qr_code);
+  g_test_add_func ("/widgets/metered-banner", test_metered_banner);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);
   g_test_add_func ("/widgets/narrow", test_narrow);
+  g_test_add_func ("/widgets/automatic-download-notified", test_automatic_download_notified);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);
   return status;

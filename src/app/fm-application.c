@@ -15,7 +15,6 @@
 
 #include "fm-application.h"
 #include "fm-format.h"
-#include "fm-arrivals.h"
 #include "fm-config.h"
 #include "fm-download-job.h"
 #include "fm-error.h"
@@ -36,8 +35,7 @@ struct _FmApplication
   gboolean        held;
   FmInhibitor    *inhibitor;    /* awake while files move */
   FmNotifier     *notifier;     /* sent, failed: told to the desktop */
-  FmArrivals     *arrivals;     /* what reaches the Inbox while the app runs */
-  guint           arrivals_id;
+  FmAutomation   *automation;   /* resume at start, new arrivals, metered waits */
 
   /* FILEMAIL_DEBUG_STALLS=1: the longest main-loop stall while uploads run,
  * printed at exit (a 10 ms timer's lateness) */
@@ -85,22 +83,17 @@ update_hold (FmApplication *self)
     }
 }
 
+/* Unfinished uploads come back; they go on by themselves unless the
+ * user said not to (or the connection is metered: they wait). */
 static void
 load_queue (FmApplication *self)
 {
   g_autoptr(GError) error = NULL;
-  gboolean resume = g_settings_get_boolean (self->settings, "resume-at-start");
-  FmUploadQueue *queue = fm_session_get_queue (self->session);
 
-  if (!fm_upload_queue_load (queue, &error))
+  if (!fm_upload_queue_load (fm_session_get_queue (self->session), &error))
     g_warning ("%s", error->message);
-  for (guint i = 0; resume && i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
-    {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (queue), i);
-
-      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_PAUSED)
-        fm_upload_job_resume (job);
-    }
+  if (g_settings_get_boolean (self->settings, "resume-at-start"))
+    fm_automation_resume_uploads (self->automation);
 }
 
 /* ------------------------------------------------------------ account */
@@ -291,54 +284,29 @@ show_inbox_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* The setting's minutes; FILEMAIL_ARRIVALS_INTERVAL (seconds) for tests. */
 static void
-arrivals_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(FmApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) fresh = fm_arrivals_check_finish (FM_ARRIVALS (source), result, &error);
-
-  if (fresh == NULL)
-    {
-      g_debug ("new arrivals not checked: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (fresh); i++)
-    {
-      g_autoptr(FmTransfer) t = g_list_model_get_item (fresh, i);
-      g_autoptr(GNotification) notification = g_notification_new (_("New transfer received"));
-      g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
-      g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (t), NULL);
-
-      g_notification_set_body (notification, *subject ? subject : _("No subject"));
-      g_notification_set_default_action (notification, "app.show-inbox");
-      g_application_send_notification (G_APPLICATION (self), id, notification);
-    }
-}
-
-/* Every few minutes while logged in: received/get with "from", asking
- * only for what is new (the Inbox itself always asks for everything). */
-static gboolean
-check_arrivals_cb (gpointer data)
-{
-  FmApplication *self = data;
-
-  if (fm_session_is_logged_in (self->session) && self->arrivals != NULL)
-    fm_arrivals_check_async (self->arrivals, NULL, arrivals_cb, g_object_ref (self));
-  return G_SOURCE_CONTINUE;
-}
-
-static guint
-arrivals_interval_s (void)
+apply_automation_settings (FmApplication *self)
 {
   const char *env = g_getenv ("FILEMAIL_ARRIVALS_INTERVAL");
   guint64 s = 0;
 
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 86400, &s, NULL))
-    return (guint) s;
-  return 5 * 60;
+  if (env == NULL || !g_ascii_string_to_unsigned (env, 10, 1, 86400, &s, NULL))
+    s = (guint64) g_settings_get_int (self->settings, "check-interval") * 60;
+  fm_automation_set_interval (self->automation, (guint) s);
+  fm_automation_set_auto_download (self->automation, g_settings_get_boolean (self->settings, "auto-download"));
+  fm_automation_set_allow_metered (self->automation, g_settings_get_boolean (self->settings, "metered-allowed"));
+}
+
+/* Beside the saved uploads: $XDG_STATE_HOME/filemail/auto-downloads.json */
+static FmAutomation *
+create_automation (FmApplication *self)
+{
+  FmQueueStore *store = fm_upload_queue_get_store (fm_session_get_queue (self->session));
+  g_autofree char *parent = store != NULL ? g_path_get_dirname (fm_queue_store_get_directory (store)) : NULL;
+  g_autofree char *path = parent != NULL ? g_build_filename (parent, "auto-downloads.json", NULL) : NULL;
+
+  return fm_automation_new (self->session, path);
 }
 
 static const GActionEntry app_actions[] = {
@@ -443,10 +411,12 @@ fm_application_startup (GApplication *application)
   update_account_actions (self);
   self->notifier = fm_notifier_new (GTK_APPLICATION (self), self->session);
   self->inhibitor = fm_inhibitor_new (GTK_APPLICATION (self), self->session);
+  self->automation = create_automation (self);
+  apply_automation_settings (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (apply_automation_settings), self,
+                           G_CONNECT_SWAPPED);
+  fm_notifier_watch_automation (self->notifier, self->automation);
   load_queue (self);
-  /* what was received before the app started is not news */
-  self->arrivals = fm_arrivals_new (fm_session_get_client (self->session), g_get_real_time () / 1000);
-  self->arrivals_id = g_timeout_add_seconds (arrivals_interval_s (), check_arrivals_cb, self);
   fm_session_restore_login_async (self->session, NULL, restored_cb, NULL);
   if (g_getenv ("FILEMAIL_DEBUG_STALLS") != NULL)
     g_timeout_add_full (G_PRIORITY_HIGH, STALL_TICK_US / 1000, stall_tick_cb, self, NULL);
@@ -473,6 +443,7 @@ ensure_window (FmApplication *self)
   if (window == NULL)
     {
       window = fm_window_new (GTK_APPLICATION (self), self->session, self->settings);
+      fm_window_set_automation (window, self->automation);
       g_signal_connect_swapped (window, "destroy", G_CALLBACK (update_hold), self);
     }
   return window;
@@ -501,8 +472,7 @@ fm_application_dispose (GObject *object)
 {
   FmApplication *self = FM_APPLICATION (object);
 
-  g_clear_handle_id (&self->arrivals_id, g_source_remove);
-  g_clear_object (&self->arrivals);
+  g_clear_object (&self->automation);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (fm_application_parent_class)->dispose (object);
@@ -547,6 +517,12 @@ fm_application_new (void)
 
 /* The one FmSession of the program (for main.c and tests; widgets get it
  * by property). */
+FmAutomation *
+fm_application_get_automation (FmApplication *self)
+{
+  return self->automation;
+}
+
 FmSession *
 fm_application_get_session (FmApplication *self)
 {

@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "fm-automation.h"
 #include "fm-session.h"
 
 G_BEGIN_DECLS
@@ -14,5 +15,6 @@ G_DECLARE_FINAL_TYPE (FmApplication, fm_application, FM, APPLICATION, AdwApplica
 FmApplication *fm_application_new          (void);
 FmSession     *fm_application_get_session  (FmApplication *self);
 GSettings     *fm_application_get_settings (FmApplication *self);
+FmAutomation  *fm_application_get_automation (FmApplication *self);
 
 G_END_DECLS

@@ -109,6 +109,105 @@ queue_changed_cb (GListModel *queue,
     }
 }
 
+/* ----------------------------------------------------------- arrivals */
+
+/* "“Holiday” from bob@example.com", or "“Holiday”" when the sender is not
+ * known (the received list does not carry it; transfer/get does). */
+static char *
+describe_transfer (FmTransfer *transfer)
+{
+  g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (transfer));
+  g_autofree char *from = fm_format_display_text (fm_transfer_get_from (transfer));
+  g_autofree char *quoted = g_strdup_printf (_("“%s”"), *subject ? subject : _("No subject"));
+
+  if (*from == '\0')
+    return g_steal_pointer (&quoted);
+  /* TRANSLATORS: "“Holiday” from bob@example.com" */
+  return g_strdup_printf (_("%s from %s"), quoted, from);
+}
+
+static void
+received_cb (FmAutomation *automation,
+             FmTransfer   *transfer,
+             FmNotifier   *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("New transfer received"));
+  g_autofree char *body = describe_transfer (transfer);
+  g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (transfer), NULL);
+
+  /* with automatic downloads, "Files arrived" says it once they are in */
+  if (self->application == NULL || fm_automation_get_auto_download (automation))
+    return;
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show-inbox");
+  g_application_send_notification (G_APPLICATION (self->application), id, notification);
+}
+
+static void
+arrived_cb (FmAutomation *automation,
+            FmTransfer   *transfer,
+            const char   *folder,
+            guint         saved,
+            guint         failed,
+            FmNotifier   *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *what = describe_transfer (transfer);
+  g_autofree char *place = g_filename_display_basename (folder);
+  g_autofree char *files = g_strdup_printf (g_dngettext (NULL, "%u file", "%u files", saved), saved);
+  g_autofree char *body = NULL;
+  g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (transfer), NULL);
+
+  if (self->application == NULL)
+    return;
+  if (failed == 0)
+    {
+      notification = g_notification_new (_("Files arrived"));
+      /* TRANSLATORS: "“Holiday” from bob@example.com: 3 files in “Holiday”" */
+      body = g_strdup_printf (_("%s: %s in “%s”"), what, files, place);
+    }
+  else
+    {
+      notification = g_notification_new (_("Some files did not arrive"));
+      body = g_strdup_printf (g_dngettext (NULL, "%s: %u file could not be downloaded; try it from the Inbox.",
+                                           "%s: %u files could not be downloaded; try them from the Inbox.",
+                                           failed), what, failed);
+    }
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show-inbox");
+  if (saved > 0)
+    g_notification_add_button_with_target (notification, _("Open Folder"), "app.open-folder", "s", folder);
+  g_application_send_notification (G_APPLICATION (self->application), id, notification);
+}
+
+static void
+skipped_cb (FmAutomation *automation,
+            FmTransfer   *transfer,
+            FmNotifier   *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("A transfer needs its password"));
+  g_autofree char *what = describe_transfer (transfer);
+  g_autofree char *body = g_strdup_printf (_("%s is protected by a password, so it was not downloaded. "
+                                             "Open it in the Inbox."), what);
+  g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (transfer), NULL);
+
+  if (self->application == NULL)
+    return;
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show-inbox");
+  g_application_send_notification (G_APPLICATION (self->application), id, notification);
+}
+
+/* What arrives: told of, or told of once downloaded. */
+void
+fm_notifier_watch_automation (FmNotifier   *self,
+                              FmAutomation *automation)
+{
+  g_signal_connect_object (automation, "received", G_CALLBACK (received_cb), self, 0);
+  g_signal_connect_object (automation, "arrived", G_CALLBACK (arrived_cb), self, 0);
+  g_signal_connect_object (automation, "skipped", G_CALLBACK (skipped_cb), self, 0);
+}
+
 /* ------------------------------------------------------------ actions */
 
 static void
@@ -159,7 +258,25 @@ send_again_upload_action (GSimpleAction *action,
     fm_upload_queue_send_again (fm_session_get_queue (self->session), job, NULL);
 }
 
+/* "Open Folder" of a notification: the file manager, there. */
+static void
+open_folder_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  const char *folder = g_variant_get_string (param, NULL);
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_path_is_absolute (folder) || !g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return;
+  uri = g_filename_to_uri (folder, NULL, NULL);
+  if (uri != NULL && !g_app_info_launch_default_for_uri (uri, NULL, &error))
+    g_warning ("Cannot open %s: %s", folder, error->message);
+}
+
 static const GActionEntry actions[] = {
+  { "open-folder", open_folder_action, "s" },
   { "copy-link", copy_link_action, "s" },
   { "retry-upload", retry_upload_action, "s" },
   { "send-again-upload", send_again_upload_action, "s" },

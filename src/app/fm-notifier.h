@@ -10,6 +10,7 @@
 
 #include <gtk/gtk.h>
 
+#include "fm-automation.h"
 #include "fm-session.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,8 @@ G_DECLARE_FINAL_TYPE (FmNotifier, fm_notifier, FM, NOTIFIER, GObject)
 
 FmNotifier *fm_notifier_new (GtkApplication *application,
                              FmSession      *session);
+
+void        fm_notifier_watch_automation (FmNotifier   *self,
+                                          FmAutomation *automation);
 
 G_END_DECLS

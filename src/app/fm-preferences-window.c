@@ -20,6 +20,9 @@ struct _FmPreferencesWindow
   GtkSpinButton  *parallel_spin;
   GtkAdjustment  *chunk_adjustment;
   GtkSwitch      *resume_switch;
+  AdwExpanderRow *auto_download_row;
+  GtkSpinButton  *interval_spin;
+  GtkSwitch      *metered_switch;
   AdwExpanderRow *upload_limit_row;
   GtkAdjustment  *upload_limit_adjustment;
   AdwExpanderRow *download_limit_row;
@@ -150,6 +153,9 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, chunk_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, resume_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, auto_download_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, metered_switch);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, upload_limit_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, upload_limit_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_row);
@@ -183,6 +189,9 @@ fm_preferences_window_new (GSettings *settings)
   g_settings_bind_with_mapping (settings, "chunk-size", self->chunk_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, bytes_to_mb, mb_to_bytes, NULL, NULL);
   g_settings_bind (settings, "resume-at-start", self->resume_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "auto-download", self->auto_download_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "check-interval", self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "metered-allowed", self->metered_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "limit-upload", self->upload_limit_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "limit-download", self->download_limit_row, "enable-expansion",
                    G_SETTINGS_BIND_DEFAULT);

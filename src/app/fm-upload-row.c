@@ -51,7 +51,9 @@ status_text (FmUploadJob *job)
         return g_strdup_printf (_("Cannot reach the server — retrying in %u s"), wait);
       return g_strdup (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_INITIALIZING ? _("Preparing…")
                                                                                     : _("Finishing…"));
-    case FM_UPLOAD_STATE_PAUSED: return g_strdup (_("Paused"));
+    case FM_UPLOAD_STATE_PAUSED:
+      return g_strdup (fm_upload_job_get_held (job) ? _("Waiting for a connection that is not metered")
+                                                    : _("Paused"));
     case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return g_strdup (_("Waiting for the network…"));
     case FM_UPLOAD_STATE_DONE: return g_strdup (_("Sent"));
     case FM_UPLOAD_STATE_CANCELLED: return g_strdup (_("Cancelled"));
@@ -406,6 +408,7 @@ fm_upload_row_new (FmUploadJob   *job,
   g_signal_connect_swapped (job, "notify::error", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::n-files", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::retry-wait", G_CALLBACK (update), self);
+  g_signal_connect_swapped (job, "notify::held", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::state", G_CALLBACK (state_changed_cb), self);
   /* a retry's wait changes nothing the job notifies: count it down here */
   self->wait_tick = g_timeout_add_seconds (1, wait_tick_cb, self);

@@ -23,6 +23,8 @@ struct _FmWindow
   GtkWidget            *downloads_button;
   GtkWidget            *menu_button;
   GtkRevealer          *offline_revealer;
+  GtkRevealer          *metered_revealer;
+  FmAutomation         *automation;
   GNetworkMonitor      *monitor;        /* the session's, watched */
   GtkListBox           *downloads_list;
   GMenu                *account_menu;
@@ -189,6 +191,42 @@ fm_window_is_offline_shown (FmWindow *self)
   return gtk_revealer_get_reveal_child (self->offline_revealer);
 }
 
+/* ------------------------------------------------------------ metered */
+
+static void
+held_changed_cb (FmWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->metered_revealer,
+                                 self->automation != NULL && fm_automation_is_held (self->automation));
+}
+
+static void
+go_anyway_cb (FmWindow *self)
+{
+  if (self->automation != NULL)
+    fm_automation_go_anyway (self->automation);
+}
+
+/* What the metered banner follows: the app's automation (none in some
+ * tests). */
+void
+fm_window_set_automation (FmWindow     *self,
+                          FmAutomation *automation)
+{
+  if (self->automation != NULL)
+    g_signal_handlers_disconnect_by_data (self->automation, self);
+  g_set_object (&self->automation, automation);
+  if (automation != NULL)
+    g_signal_connect_object (automation, "notify::held", G_CALLBACK (held_changed_cb), self, G_CONNECT_SWAPPED);
+  held_changed_cb (self);
+}
+
+gboolean
+fm_window_is_metered_shown (FmWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->metered_revealer);
+}
+
 /* ------------------------------------------------------------ actions */
 
 static void
@@ -332,6 +370,8 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, metered_revealer);
+  gtk_widget_class_bind_template_callback (widget_class, go_anyway_cb);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_list);
   gtk_widget_class_bind_template_callback (widget_class, clear_downloads_cb);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_menu);
@@ -428,6 +468,7 @@ fm_window_dispose (GObject *object)
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->automation);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (fm_window_parent_class)->dispose (object);

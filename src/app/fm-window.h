@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "fm-automation.h"
 #include "fm-session.h"
 #include "fm-transfer-list.h"
 
@@ -26,5 +27,9 @@ void       fm_window_show_page      (FmWindow   *self,
 gboolean   fm_window_is_offline_shown (FmWindow *self);
 gboolean   fm_window_drop_files    (FmWindow   *self,
                                     GSList     *files);
+
+void      fm_window_set_automation (FmWindow   *self,
+                                    FmAutomation *automation);
+gboolean  fm_window_is_metered_shown (FmWindow *self);
 
 G_END_DECLS

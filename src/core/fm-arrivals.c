@@ -109,3 +109,25 @@ fm_arrivals_check_finish (FmArrivals    *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* The ids already told of at the mark's second: kept with the mark, so a
+ * restart does not tell of them again. */
+GStrv
+fm_arrivals_dup_seen (FmArrivals *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GHashTableIter iter;
+  const char *id;
+
+  g_hash_table_iter_init (&iter, self->seen);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    g_strv_builder_add (builder, id);
+  return g_strv_builder_end (builder);
+}
+
+void
+fm_arrivals_add_seen (FmArrivals *self,
+                      const char *id)
+{
+  g_hash_table_add (self->seen, g_strdup (id));
+}

@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (FmArrivals, fm_arrivals, FM, ARRIVALS, GObject)
 FmArrivals *fm_arrivals_new          (FmClient             *client,
                                       gint64                since_unix_ms);
 gint64      fm_arrivals_get_mark     (FmArrivals           *self);
+GStrv       fm_arrivals_dup_seen     (FmArrivals           *self);
+void        fm_arrivals_add_seen     (FmArrivals           *self,
+                                      const char           *id);
 void        fm_arrivals_check_async  (FmArrivals           *self,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,

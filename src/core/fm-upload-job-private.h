@@ -32,6 +32,7 @@ struct _FmUploadJob
   GStrv              inputs;          /* paths still to scan, or NULL */
   GStrv              sources;         /* the paths as the user chose them, kept: Send Again */
   gboolean           had_password;    /* the password itself is forgotten after initialize */
+  gboolean           held;            /* paused until a connection that is not metered */
   GPtrArray         *files;           /* FmUploadFile, NULL until scanned */
   FmTransferTicket  *ticket;
   char              *download_url;

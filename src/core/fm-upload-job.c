@@ -54,6 +54,7 @@ enum {
   PROP_TRANSFER_ID,
   PROP_DOWNLOAD_URL,
   PROP_RETRY_WAIT,
+  PROP_HELD,
   N_PROPS
 };
 
@@ -627,6 +628,7 @@ fm_upload_job_get_property (GObject    *object,
     case PROP_TRANSFER_ID: g_value_set_string (value, fm_upload_job_get_transfer_id (self)); break;
     case PROP_DOWNLOAD_URL: g_value_set_string (value, self->download_url); break;
     case PROP_RETRY_WAIT: g_value_set_uint (value, fm_upload_job_get_retry_wait (self)); break;
+    case PROP_HELD: g_value_set_boolean (value, self->held); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -659,6 +661,8 @@ fm_upload_job_class_init (FmUploadJobClass *klass)
    * waiting); notified when such a wait starts and ends, so a failure
    * shows at once */
   properties[PROP_RETRY_WAIT] = g_param_spec_uint ("retry-wait", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  /* paused, and waiting for a connection that is not metered (FmAutomation) */
+  properties[PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Something worth saving happened: a chunk was acknowledged, the state
@@ -841,7 +845,29 @@ fm_upload_job_pause (FmUploadJob *self)
 void
 fm_upload_job_resume (FmUploadJob *self)
 {
+  /* whoever resumes it decided: it waits for nothing any more */
+  fm_upload_job_set_held (self, FALSE);
   fm_upload_job_start (self);
+}
+
+/* A paused job that nobody started by hand waits for a connection that is
+ * not metered; the row says so. Resuming it clears this. */
+void
+fm_upload_job_set_held (FmUploadJob *self,
+                        gboolean     held)
+{
+  g_return_if_fail (FM_IS_UPLOAD_JOB (self));
+  if (self->held == held)
+    return;
+  self->held = held;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HELD]);
+}
+
+gboolean
+fm_upload_job_get_held (FmUploadJob *self)
+{
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
+  return self->held;
 }
 
 static void

@@ -70,6 +70,9 @@ gboolean       fm_upload_job_cancel_finish  (FmUploadJob         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 void           fm_upload_job_retry          (FmUploadJob     *self);
+void           fm_upload_job_set_held       (FmUploadJob     *self,
+                                             gboolean         held);
+gboolean       fm_upload_job_get_held       (FmUploadJob     *self);
 
 void           fm_upload_job_run_async      (FmUploadJob         *self,
                                              GCancellable        *cancellable,
