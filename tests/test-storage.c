@@ -9,6 +9,7 @@
 #include "fm-chunk-io.h"
 #include "fm-download-job.h"
 #include "fm-download-record.h"
+#include "fm-list-cache.h"
 #include "fm-queue-store.h"
 #include "fm-sent-history.h"
 #include "fm-test-util.h"
@@ -352,6 +353,149 @@ test_buffer_pool (void)
   fm_buffer_pool_unref (pool);
 }
 
+static FmTransfer *
+cached_transfer (const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  FmTransfer *t = fm_transfer_new_from_json (json_node_get_object (node), NULL);
+
+  g_assert_nonnull (t);
+  return t;
+}
+
+/* The last known lists: written 0600 in a 0700 folder, read back with
+ * what transfer/get added, found by subject, sender, recipient and file
+ * name, cleared at logout, and never trusted: a damaged file, a link or
+ * a newer version is no cache. */
+static void
+test_list_cache (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("fm-lists-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "lists", NULL);
+  g_autoptr(FmListCache) cache = fm_list_cache_new (dir);
+  g_autoptr(FmListCache) fresh = NULL;
+  g_autoptr(GListStore) list = g_list_store_new (FM_TYPE_TRANSFER);
+  g_autoptr(FmTransfer) a = cached_transfer ("{\"id\": \"AAA\", \"subject\": \"Quarterly numbers\", "
+                                             "\"sentdate\": 1764547200, \"responsestatus\": \"STATUS_COMPLETE\"}");
+  g_autoptr(FmTransfer) details = cached_transfer ("{\"id\": \"AAA\", \"from\": \"bob@example.com\", "
+                                                   "\"files\": [{\"fileid\": \"f1\", \"filename\": \"Q3.xlsx\", "
+                                                   "\"filesize\": 12, \"downloadurl\": \"https://x/d\"}]}");
+  g_autoptr(FmTransfer) b = cached_transfer ("{\"id\": \"BBB\", \"subject\": \"Holiday\"}");
+  g_autoptr(GListModel) loaded = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(FmTransfer) looked_up = NULL;
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "https://s alice@example.com", -1);
+  g_autofree char *name = g_strdup_printf ("%.16s-received.json", hash);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  const char *by_subject[] = { "quarterly", NULL };
+  const char *by_sender_and_file[] = { "BOB", "q3.xls", NULL };
+  const char *nothing[] = { "quarterly", "holiday", NULL };
+  gint64 saved_at = 0;
+  FmListKind kind = FM_LIST_SENT;
+  struct stat st;
+
+  fm_transfer_merge_details (a, details);
+  g_list_store_append (list, a);
+  g_list_store_append (list, b);
+  fm_list_cache_save (cache, "https://s alice@example.com", FM_LIST_RECEIVED, G_LIST_MODEL (list));
+  fm_list_cache_flush (cache);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (stat (dir, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+
+  /* a new run reads it back, details and all */
+  fresh = fm_list_cache_new (dir);
+  loaded = fm_list_cache_load (fresh, "https://s alice@example.com", FM_LIST_RECEIVED, &saved_at);
+  g_assert_nonnull (loaded);
+  g_assert_cmpuint (g_list_model_get_n_items (loaded), ==, 2);
+  g_assert_cmpint (saved_at, >, 0);
+  {
+    g_autoptr(FmTransfer) first = g_list_model_get_item (loaded, 0);
+
+    g_assert_cmpstr (fm_transfer_get_subject (first), ==, "Quarterly numbers");
+    g_assert_cmpstr (fm_transfer_get_from (first), ==, "bob@example.com");
+    g_assert_true (fm_transfer_get_details_loaded (first));
+    g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_get_files (first)), ==, 1);
+    g_assert_cmpint (fm_transfer_get_sent_date (first), ==, 1764547200);
+  }
+  /* another account has nothing */
+  g_assert_null (fm_list_cache_load (fresh, "https://s carol@example.com", FM_LIST_RECEIVED, NULL));
+
+  found = fm_list_cache_search (fresh, "https://s alice@example.com", by_subject);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (found->pdata[0], ==, "received:AAA");
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = fm_list_cache_search (fresh, "https://s alice@example.com", by_sender_and_file);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = fm_list_cache_search (fresh, "https://s alice@example.com", nothing);
+  g_assert_cmpuint (found->len, ==, 0);
+  looked_up = fm_list_cache_lookup (fresh, "https://s alice@example.com", "received:AAA", &kind);
+  g_assert_nonnull (looked_up);
+  g_assert_cmpint (kind, ==, FM_LIST_RECEIVED);
+  g_assert_null (fm_list_cache_lookup (fresh, "https://s alice@example.com", "received:../../x", NULL));
+  g_assert_null (fm_list_cache_lookup (fresh, "https://s alice@example.com", "nonsense", NULL));
+
+  /* hostile files: none of them is a cache, none of them crashes */
+  {
+    const char *bad[] = {
+      "{", "[]", "{\"version\": 2, \"transfers\": []}", "{\"version\": 1, \"transfers\": {}}",
+      "{\"version\": 1, \"transfers\": [1, \"x\", {\"subject\": \"no id\"}, {\"id\": 7}]}",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(FmListCache) hostile = fm_list_cache_new (dir);
+        g_autoptr(GListModel) none = NULL;
+
+        g_assert_true (g_file_set_contents (path, bad[i], -1, NULL));
+        none = fm_list_cache_load (hostile, "https://s alice@example.com", FM_LIST_RECEIVED, NULL);
+        g_assert_true (none == NULL || g_list_model_get_n_items (none) == 0);
+      }
+    /* one bad entry is skipped, not the list */
+    {
+      g_autoptr(FmListCache) hostile = fm_list_cache_new (dir);
+      g_autoptr(GListModel) some = NULL;
+
+      g_assert_true (g_file_set_contents (path, "{\"version\": 1, \"transfers\": [[], {\"id\": \"OK\", "
+                                                "\"files\": 7, \"to\": [1, \"a@b.c\"]}]}", -1, NULL));
+      some = fm_list_cache_load (hostile, "https://s alice@example.com", FM_LIST_RECEIVED, NULL);
+      g_assert_cmpuint (g_list_model_get_n_items (some), ==, 1);
+    }
+    /* nested deeper than anyone writes */
+    {
+      GString *deep = g_string_new ("{\"version\": 1, \"transfers\": ");
+      g_autoptr(FmListCache) hostile = fm_list_cache_new (dir);
+
+      for (int i = 0; i < 100000; i++)
+        g_string_append_c (deep, '[');
+      g_assert_true (g_file_set_contents (path, deep->str, -1, NULL));
+      g_string_free (deep, TRUE);
+      g_assert_null (fm_list_cache_load (hostile, "https://s alice@example.com", FM_LIST_RECEIVED, NULL));
+    }
+    /* a link in its place is not followed */
+    {
+      g_autofree char *elsewhere = g_build_filename (root, "elsewhere.json", NULL);
+      g_autoptr(FmListCache) hostile = fm_list_cache_new (dir);
+
+      g_assert_true (g_file_set_contents (elsewhere, "{\"version\": 1, \"transfers\": [{\"id\": \"EVIL\"}]}",
+                                          -1, NULL));
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      g_assert_cmpint (symlink (elsewhere, path), ==, 0);
+      g_assert_null (fm_list_cache_load (hostile, "https://s alice@example.com", FM_LIST_RECEIVED, NULL));
+    }
+  }
+
+  /* logout: gone from the disk and from memory */
+  fm_list_cache_clear (fresh, "https://s alice@example.com");
+  fm_list_cache_flush (fresh);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
+  found = fm_list_cache_search (fresh, "https://s alice@example.com", by_subject);
+  g_assert_cmpuint (found->len, ==, 0);
+  fm_test_rm_rf (root);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/storage/queue-store-concurrent-flush", test_queue_store_concurrent_flush);
   g_test_add_func ("/storage/sent-history", test_sent_history);
   g_test_add_func ("/storage/download-record", test_download_record);
+  g_test_add_func ("/storage/list-cache", test_list_cache);
   g_test_add_func ("/storage/buffer-pool", test_buffer_pool);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "fm-qr-dialog.h"
 #include "fm-retry-policy.h"
 #include "fm-send-page.h"
+#include "fm-transfer-list.h"
 #include "fm-test-app.h"
 #include "fm-test-util.h"
 #include "fm-upload-row.h"
@@ -684,6 +685,111 @@ test_automatic_download_notified (void)
   g_settings_reset (settings, "download-folder");
 }
 
+static GVariant *
+call_provider (const char *method, GVariant *args, const char *reply_type)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (ui.app));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  g_dbus_connection_call (bus, "com.filemail.Desktop", "/com/filemail/Desktop/SearchProvider",
+                          "org.gnome.Shell.SearchProvider2", method, args,
+                          reply_type ? G_VARIANT_TYPE (reply_type) : NULL, G_DBUS_CALL_FLAGS_NONE, 10000,
+                          NULL, fm_test_async_cb, &result);
+  reply = g_dbus_connection_call_finish (bus, fm_test_await (&result), &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+static GStrv
+search_desktop (const char * const *terms)
+{
+  g_autoptr(GVariant) reply = call_provider ("GetInitialResultSet", g_variant_new ("(^as)", terms), "(as)");
+  GStrv ids = NULL;
+
+  g_variant_get (reply, "(^as)", &ids);
+  return ids;
+}
+
+static gboolean
+list_loaded (gpointer list)
+{
+  return !fm_transfer_list_is_loading (list) && fm_transfer_list_details_settled (list) &&
+         g_list_model_get_n_items (fm_transfer_list_get_shown (list)) > 0;
+}
+
+static gboolean
+transfer_open (gpointer id)
+{
+  FmTransferList *inbox = fm_window_get_transfer_list (ui.window, FALSE);
+  GListModel *shown = fm_transfer_list_get_shown (inbox);
+  FmTransfer *t = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (shown));
+
+  return t != NULL && g_strcmp0 (fm_transfer_get_id (t), id) == 0;
+}
+
+/* The Activities overview asks over D-Bus, as GNOME Shell does: found by
+ * subject, sender or file name from the last known lists, described, and
+ * opened in the window; nothing once logged out. */
+static void
+test_search_provider (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmTransferList *inbox = fm_window_get_transfer_list (ui.window, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) metas = NULL;
+  g_autoptr(GVariant) meta = NULL;
+  g_auto(GStrv) by_subject = NULL, by_sender = NULL, by_file = NULL, none = NULL, after = NULL;
+  const char *subject[] = { "quarterly", NULL };
+  const char *sender[] = { "quarterly", "BOB@", NULL };
+  const char *file[] = { "numbers.xlsx", NULL };
+  const char *id;
+  const char *name = NULL, *description = NULL;
+
+  if (!fm_session_is_logged_in (session))
+    {
+      fm_session_login_async (session, "alice@example.com", "alice-password", NULL, fm_test_async_cb, &result);
+      g_assert_true (fm_session_login_finish (session, fm_test_await (&result), &error));
+    }
+  g_assert_true (fm_test_server_seed (ui.server, "bob@example.com", "alice@example.com", 1, "Quarterly numbers",
+                                      NULL, "numbers.xlsx", &error));
+  fm_window_show_page (ui.window, "inbox");
+  fm_transfer_list_refresh (inbox);
+  fm_test_spin_until (list_loaded, inbox);
+
+  by_subject = search_desktop (subject);
+  g_assert_cmpuint (g_strv_length (by_subject), ==, 1);
+  g_assert_true (g_str_has_prefix (by_subject[0], "received:"));
+  id = by_subject[0] + strlen ("received:");
+  by_sender = search_desktop (sender);
+  g_assert_cmpstrv (by_sender, by_subject);
+  by_file = search_desktop (file);
+  g_assert_cmpstrv (by_file, by_subject);
+
+  metas = call_provider ("GetResultMetas", g_variant_new ("(^as)", by_subject), "(aa{sv})");
+  meta = g_variant_get_child_value (g_variant_get_child_value (metas, 0), 0);
+  g_assert_true (g_variant_lookup (meta, "name", "&s", &name));
+  g_assert_true (g_variant_lookup (meta, "description", "&s", &description));
+  g_assert_cmpstr (name, ==, "Quarterly numbers 0");
+  g_assert_true (g_str_has_prefix (description, "From bob@example.com · 1 file · "));
+
+  /* a result opens that transfer, from another page */
+  fm_window_show_page (ui.window, "send");
+  g_clear_pointer (&meta, g_variant_unref);
+  meta = call_provider ("ActivateResult", g_variant_new ("(s^asu)", by_subject[0], subject, 0), NULL);
+  fm_test_spin_until (transfer_open, (gpointer) id);
+
+  /* logged out: the lists left this computer, and nothing is found */
+  g_clear_object (&result);
+  fm_session_logout_async (session, NULL, fm_test_async_cb, &result);
+  fm_session_logout_finish (session, fm_test_await (&result), NULL, NULL);
+  fm_list_cache_flush (fm_session_get_list_cache (session));
+  after = search_desktop (subject);
+  g_assert_cmpuint (g_strv_length (after), ==, 0);
+}
+
 static gboolean
 dialog_settled (gpointer dialog)
 {
@@ -864,6 +970,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);
   g_test_add_func ("/widgets/narrow", test_narrow);
   g_test_add_func ("/widgets/automatic-download-notified", test_automatic_download_notified);
+  g_test_add_func ("/widgets/search-provider", test_search_provider);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);
   return status;

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "fm-application"
 
 #include <errno.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -20,6 +21,7 @@
 #include "fm-error.h"
 #include "fm-inhibitor.h"
 #include "fm-notifier.h"
+#include "fm-search-provider.h"
 #include "filemail-resources.h"
 #include "fm-login-dialog.h"
 #include "fm-preferences-window.h"
@@ -36,6 +38,7 @@ struct _FmApplication
   FmInhibitor    *inhibitor;    /* awake while files move */
   FmNotifier     *notifier;     /* sent, failed: told to the desktop */
   FmAutomation   *automation;   /* resume at start, new arrivals, metered waits */
+  FmSearchProvider *search_provider; /* the Activities overview's searches */
 
   /* FILEMAIL_DEBUG_STALLS=1: the longest main-loop stall while uploads run,
  * printed at exit (a 10 ms timer's lateness) */
@@ -309,7 +312,37 @@ create_automation (FmApplication *self)
   return fm_automation_new (self->session, path);
 }
 
+/* A search result from the desktop, "received:ID" or "sent:ID": that
+ * transfer, open in its list. */
+static void
+show_transfer_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmWindow *window = ensure_window (FM_APPLICATION (user_data));
+  const char *result = g_variant_get_string (param, NULL);
+  gboolean sent = g_str_has_prefix (result, "sent:");
+  const char *id = strchr (result, ':');
+
+  if (id == NULL || !(sent || g_str_has_prefix (result, "received:")))
+    return;
+  fm_window_show_page (window, sent ? "outbox" : "inbox");
+  fm_transfer_list_select_id (fm_window_get_transfer_list (window, sent), id + 1);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* "Search in the app" from the desktop: the Inbox, searched. */
+static void
+search_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  FmWindow *window = ensure_window (FM_APPLICATION (user_data));
+
+  fm_window_show_page (window, "inbox");
+  fm_transfer_list_set_search (fm_window_get_transfer_list (window, FALSE), g_variant_get_string (param, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-transfer", show_transfer_action, "s" },
+  { "search", search_action, "s" },
   { "login", login_action },
   { "logout", logout_action },
   { "preferences", preferences_action },
@@ -422,6 +455,42 @@ fm_application_startup (GApplication *application)
     g_timeout_add_full (G_PRIORITY_HIGH, STALL_TICK_US / 1000, stall_tick_cb, self, NULL);
 }
 
+static FmSession *
+session_getter (GApplication *application)
+{
+  return FM_APPLICATION (application)->session;
+}
+
+/* The bus name is ours before startup: the search provider goes up with
+ * it (it finds the session once there is one). */
+static gboolean
+fm_application_dbus_register (GApplication     *application,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  FmApplication *self = FM_APPLICATION (application);
+
+  if (!G_APPLICATION_CLASS (fm_application_parent_class)->dbus_register (application, connection,
+                                                                          object_path, error))
+    return FALSE;
+  self->search_provider = fm_search_provider_new (application, session_getter);
+  return fm_search_provider_export (self->search_provider, connection, error);
+}
+
+static void
+fm_application_dbus_unregister (GApplication    *application,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  FmApplication *self = FM_APPLICATION (application);
+
+  if (self->search_provider != NULL)
+    fm_search_provider_unexport (self->search_provider);
+  g_clear_object (&self->search_provider);
+  G_APPLICATION_CLASS (fm_application_parent_class)->dbus_unregister (application, connection, object_path);
+}
+
 static void
 fm_application_shutdown (GApplication *application)
 {
@@ -487,6 +556,8 @@ fm_application_class_init (FmApplicationClass *klass)
   filemail_register_resource ();
   object_class->dispose = fm_application_dispose;
   app_class->startup = fm_application_startup;
+  app_class->dbus_register = fm_application_dbus_register;
+  app_class->dbus_unregister = fm_application_dbus_unregister;
   app_class->shutdown = fm_application_shutdown;
   app_class->activate = fm_application_activate;
   app_class->open = fm_application_open;
@@ -512,6 +583,8 @@ fm_application_new (void)
                        "application-id", FM_APP_ID,
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/com/filemail/Desktop",
+                       /* started by the shell for a search alone: gone 10 s after */
+                       "inactivity-timeout", 10000,
                        NULL);
 }
 

@@ -61,6 +61,11 @@ struct _FmTransferList
   GtkListView    *list_view;
   FmDetailsLoader *details;       /* transfer/get for the rows on screen */
   GHashTable     *bound;          /* GtkListItem: rows that exist (GTK keeps ~200) */
+  GtkRevealer    *stale_revealer;
+  GtkLabel       *stale_label;
+  gint64          cached_at;      /* unix time of the list shown, if from the cache; 0: fresh */
+  char           *wanted_id;      /* to open once listed (a search result from the desktop) */
+  guint           save_id;        /* the cache is written a little after rows learn details */
   guint           visible_id;     /* pending look at which of them are on screen */
 };
 
@@ -126,6 +131,30 @@ fm_transfer_list_select (FmTransferList *self,
   gtk_single_selection_set_selected (self->selection, position);
 }
 
+/* Opens the transfer @id: now if listed, else as soon as a list (the
+ * cache's or the server's) has it. The search is cleared so it shows. */
+void
+fm_transfer_list_select_id (FmTransferList *self,
+                            const char     *id)
+{
+  GListModel *shown = G_LIST_MODEL (self->selection);
+
+  fm_transfer_list_set_search (self, "");
+  g_free (self->wanted_id);
+  self->wanted_id = g_strdup (id);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (fm_transfer_get_id (t), id) == 0)
+        {
+          g_clear_pointer (&self->wanted_id, g_free);
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
 /* Microseconds from the server's answer in hand to the first frame drawn
  * with it (0 before that frame); for the list-scale test. */
 gint64
@@ -166,7 +195,8 @@ replace_keeping_selection (FmTransferList *self,
                            GPtrArray      *items)
 {
   FmTransfer *open = selected (self);
-  g_autofree char *id = open ? g_strdup (fm_transfer_get_id (open)) : NULL;
+  g_autofree char *id = self->wanted_id != NULL ? g_strdup (self->wanted_id)
+                        : open ? g_strdup (fm_transfer_get_id (open)) : NULL;
   GListModel *shown = G_LIST_MODEL (self->selection);
   guint position = GTK_INVALID_LIST_POSITION;
 
@@ -180,12 +210,86 @@ replace_keeping_selection (FmTransferList *self,
       if (g_strcmp0 (fm_transfer_get_id (t), id) == 0)
         {
           position = i;
+          g_clear_pointer (&self->wanted_id, g_free);
           break;
         }
     }
   gtk_single_selection_set_selected (self->selection, position);
   self->replacing = FALSE;
   fm_transfer_view_show (self->view, selected (self));
+}
+
+static FmListKind
+list_kind (FmTransferList *self)
+{
+  return is_sent (self) ? FM_LIST_SENT : FM_LIST_RECEIVED;
+}
+
+/* "Not refreshed yet" over a list from the cache, with its age; why, when
+ * the refresh failed. */
+static void
+show_staleness (FmTransferList *self,
+                const GError   *error)
+{
+  g_autofree char *date = NULL, *text = NULL, *why = NULL;
+
+  gtk_revealer_set_reveal_child (self->stale_revealer, self->cached_at > 0);
+  if (self->cached_at == 0)
+    return;
+  date = fm_format_date (self->cached_at);
+  if (error == NULL)
+    text = g_strdup_printf (_("Not refreshed yet: the list as it was on %s."), date);
+  else
+    {
+      why = fm_error_describe (error);
+      text = g_strdup_printf (_("The list as it was on %s. %s"), date, why);
+    }
+  gtk_label_set_label (self->stale_label, text);
+}
+
+static gboolean
+save_cb (gpointer data)
+{
+  FmTransferList *self = data;
+  FmListCache *cache = fm_session_get_list_cache (self->session);
+  g_autofree char *key = fm_session_dup_account_key (self->session);
+
+  self->save_id = 0;
+  if (cache != NULL && key != NULL && self->cached_at == 0 && fm_session_is_logged_in (self->session))
+    fm_list_cache_save (cache, key, list_kind (self), G_LIST_MODEL (self->transfers));
+  return G_SOURCE_REMOVE;
+}
+
+/* What rows learn from transfer/get (senders, files) goes to the cache
+ * too, a few seconds after the last of them. */
+static void
+schedule_save (FmTransferList *self)
+{
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  self->save_id = g_timeout_add_seconds (3, save_cb, self);
+}
+
+/* At start (and after a login): the list as last seen, at once. */
+static void
+show_cached (FmTransferList *self)
+{
+  FmListCache *cache = fm_session_get_list_cache (self->session);
+  g_autofree char *key = fm_session_dup_account_key (self->session);
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 saved_at = 0;
+
+  if (cache == NULL || key == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) > 0)
+    return;
+  list = fm_list_cache_load (cache, key, list_kind (self), &saved_at);
+  if (list == NULL || g_list_model_get_n_items (list) == 0)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (items, g_list_model_get_item (list, i));
+  self->cached_at = MAX (saved_at, 1);
+  replace_keeping_selection (self, items);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  show_staleness (self, NULL);
 }
 
 static void
@@ -212,6 +316,12 @@ loaded_cb (GObject      *source,
       gtk_stack_set_visible_child_name (self->stack, "login");
       return;
     }
+  /* offline, say: the last known list stays, and says why it is old */
+  if (list == NULL && self->cached_at > 0)
+    {
+      show_staleness (self, error);
+      return;
+    }
   if (list == NULL)
     {
       g_autofree char *described = fm_error_describe (error);
@@ -226,8 +336,16 @@ loaded_cb (GObject      *source,
   if (is_sent (self) && fm_upload_queue_get_history (fm_session_get_queue (self->session)) != NULL)
     fm_sent_history_apply (fm_upload_queue_get_history (fm_session_get_queue (self->session)), list);
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    g_ptr_array_add (items, g_list_model_get_item (list, i));
+    {
+      FmTransfer *t = g_list_model_get_item (list, i);
+
+      g_signal_connect_object (t, "notify::details-loaded", G_CALLBACK (schedule_save), self, G_CONNECT_SWAPPED);
+      g_ptr_array_add (items, t);
+    }
+  self->cached_at = 0;
+  show_staleness (self, NULL);
   replace_keeping_selection (self, items);
+  save_cb (self);
   self->loaded_at = g_get_monotonic_time ();
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "list" : "empty");
   if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
@@ -281,6 +399,8 @@ account_changed_cb (FmTransferList *self)
   gboolean logged_in = fm_session_is_logged_in (self->session);
 
   self->loaded_at = 0;
+  self->cached_at = 0;
+  show_staleness (self, NULL);
   fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);
   gtk_widget_set_visible (self->toolbar, logged_in);
@@ -290,7 +410,10 @@ account_changed_cb (FmTransferList *self)
   if (!logged_in)
     gtk_stack_set_visible_child_name (self->stack, "login");
   else
-    fm_transfer_list_refresh_if_stale (self);
+    {
+      show_cached (self);
+      fm_transfer_list_refresh_if_stale (self);
+    }
 }
 
 /* ------------------------------------------- the Outbox's own uploads */
@@ -805,6 +928,12 @@ fm_transfer_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* what rows learnt is kept for the next start */
+  if (self->save_id != 0)
+    {
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      save_cb (self);
+    }
   if (self->details != NULL)
     fm_details_loader_reset (self->details);
   g_clear_object (&self->details);
@@ -824,6 +953,7 @@ fm_transfer_list_finalize (GObject *object)
 {
   g_free (FM_TRANSFER_LIST (object)->kind);
   g_free (FM_TRANSFER_LIST (object)->search);
+  g_free (FM_TRANSFER_LIST (object)->wanted_id);
   g_clear_pointer (&FM_TRANSFER_LIST (object)->bound, g_hash_table_unref);
   G_OBJECT_CLASS (fm_transfer_list_parent_class)->finalize (object);
 }
@@ -899,6 +1029,8 @@ fm_transfer_list_class_init (FmTransferListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, separator);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, view);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, stack);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferList, stale_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, login_page);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, empty_page);
   gtk_widget_class_bind_template_child (widget_class, FmTransferList, error_page);

@@ -24,6 +24,8 @@ GListModel *fm_transfer_list_get_uploads     (FmTransferList *self);
 gboolean    fm_transfer_list_is_loading     (FmTransferList *self);
 GListModel *fm_transfer_list_get_shown       (FmTransferList *self);
 FmTransferView *fm_transfer_list_get_view    (FmTransferList *self);
+void        fm_transfer_list_select_id       (FmTransferList *self,
+                                              const char     *id);
 void        fm_transfer_list_select          (FmTransferList *self,
                                               guint           position);
 void        fm_transfer_list_set_search      (FmTransferList *self,

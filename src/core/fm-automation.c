@@ -199,10 +199,7 @@ fm_automation_resume_uploads (FmAutomation *self)
 static char *
 account_key (FmAutomation *self)
 {
-  const char *email = fm_session_get_account_email (self->session);
-
-  return email != NULL ? g_strdup_printf ("%s %s", fm_client_get_base_url (fm_session_get_client (self->session)),
-                                          email) : NULL;
+  return fm_session_is_logged_in (self->session) ? fm_session_dup_account_key (self->session) : NULL;
 }
 
 static JsonObject *

@@ -9,6 +9,7 @@
 #include "fm-config.h"
 #include "fm-error.h"
 #include "fm-download-record.h"
+#include "fm-list-cache.h"
 #include "fm-session.h"
 
 struct _FmSession
@@ -19,6 +20,7 @@ struct _FmSession
   FmUploadQueue *queue;
   GListStore    *downloads;        /* FmDownloadJob, newest first */
   FmDownloadRecord *record;        /* what earlier runs saved where; NULL without a store */
+  FmListCache   *lists;            /* the last known Inbox and Outbox; NULL without a store */
   char          *account_email;    /* NULL while logged out */
   char          *last_email;       /* the address last logged in with */
   char          *download_folder;  /* as configured; "" or NULL: Downloads */
@@ -342,7 +344,15 @@ cleared_cb (GObject      *source,
   FmSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  /* logged out here whatever the server or the keyring said */
+  /* logged out here whatever the server or the keyring said; the
+   * account's lists leave this computer */
+  if (self->lists != NULL)
+    {
+      g_autofree char *key = fm_session_dup_account_key (self);
+
+      if (key != NULL)
+        fm_list_cache_clear (self->lists, key);
+    }
   fm_session_set_account (self, self->last_email, NULL);
   if (!fm_account_clear_finish (result, &error))
     g_task_return_error (task, error);
@@ -570,6 +580,26 @@ fm_session_clear_downloads (FmSession *self)
     }
 }
 
+/* NULL for a session without a state folder. */
+FmListCache *
+fm_session_get_list_cache (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return self->lists;
+}
+
+/* "<server> <e-mail>": what is kept per account (the lists, the last look
+ * at the Inbox) is kept under this; the account logged in, or the one
+ * last logged in; NULL if none. */
+char *
+fm_session_dup_account_key (FmSession *self)
+{
+  const char *email = self->account_email != NULL ? self->account_email : self->last_email;
+
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return email != NULL ? g_strdup_printf ("%s %s", fm_client_get_base_url (self->client), email) : NULL;
+}
+
 GNetworkMonitor *
 fm_session_get_network_monitor (FmSession *self)
 {
@@ -598,6 +628,7 @@ fm_session_dispose (GObject *object)
   g_clear_object (&self->queue);
   g_clear_object (&self->downloads);
   g_clear_object (&self->record);
+  g_clear_object (&self->lists);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (fm_session_parent_class)->dispose (object);
 }
@@ -691,7 +722,10 @@ fm_session_new (FmClient     *client,
       g_autofree char *parent = g_path_get_dirname (fm_queue_store_get_directory (store));
       g_autofree char *path = g_build_filename (parent, "downloads.json", NULL);
 
+      g_autofree char *lists = g_build_filename (parent, "lists", NULL);
+
       self->record = fm_download_record_new (path);
+      self->lists = fm_list_cache_new (lists);
     }
   g_signal_connect (self->queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);
   return self;

@@ -21,6 +21,7 @@
 #include "fm-account.h"
 #include "fm-client.h"
 #include "fm-download-job.h"
+#include "fm-list-cache.h"
 #include "fm-queue-store.h"
 #include "fm-upload-queue.h"
 
@@ -98,5 +99,7 @@ gboolean       fm_session_is_busy             (FmSession      *self);
 GNetworkMonitor *fm_session_get_network_monitor (FmSession    *self);
 void           fm_session_set_network_monitor (FmSession      *self,
                                                GNetworkMonitor *monitor);
+FmListCache   *fm_session_get_list_cache      (FmSession      *self);
+char          *fm_session_dup_account_key     (FmSession      *self);
 
 G_END_DECLS

@@ -514,3 +514,87 @@ fm_transfer_get_n_files (FmTransfer *self)
   g_return_val_if_fail (FM_IS_TRANSFER (self), 0);
   return g_list_model_get_n_items (G_LIST_MODEL (self->files));
 }
+
+static void
+set_string (JsonObject *object,
+            const char *name,
+            const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, name, value);
+}
+
+/* The transfer in the reference's own shape (transfer/get's names, dates
+ * in seconds), so fm_transfer_new_from_json() reads it back: for the
+ * list cache. "detailsloaded" and "to" are this client's, not the API's. */
+JsonObject *
+fm_transfer_to_json (FmTransfer *self)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *files = json_array_new ();
+
+  set_string (object, "id", self->id);
+  set_string (object, "from", self->from);
+  set_string (object, "subject", self->subject);
+  set_string (object, "message", self->message);
+  json_object_set_int_member (object, "sentdate", self->sent_date);
+  json_object_set_int_member (object, "expiredate", self->expire_date);
+  json_object_set_int_member (object, "downloads", self->downloads);
+  json_object_set_boolean_member (object, "notify", self->notify);
+  set_string (object, "status", self->status);
+  set_string (object, "url", self->url);
+  if (self->size >= 0)
+    json_object_set_int_member (object, "size", self->size);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->files)); i++)
+    {
+      g_autoptr(FmTransferFile) file = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+      JsonObject *f = json_object_new ();
+
+      set_string (f, "fileid", fm_transfer_file_get_id (file));
+      set_string (f, "filename", fm_transfer_file_get_filename (file));
+      json_object_set_int_member (f, "filesize", fm_transfer_file_get_filesize (file));
+      set_string (f, "downloadurl", fm_transfer_file_get_download_url (file));
+      json_array_add_object_element (files, f);
+    }
+  json_object_set_array_member (object, "files", files);
+  json_object_set_boolean_member (object, "detailsloaded", self->details_loaded);
+  if (self->recipients_known && self->to != NULL)
+    {
+      JsonArray *to = json_array_new ();
+
+      for (guint i = 0; self->to[i] != NULL; i++)
+        json_array_add_string_element (to, self->to[i]);
+      json_object_set_array_member (object, "to", to);
+    }
+  return object;
+}
+
+/* Read back from fm_transfer_to_json(): the same checks as an answer, and
+ * what this client added. */
+FmTransfer *
+fm_transfer_new_from_cache (JsonObject  *object,
+                            GError     **error)
+{
+  FmTransfer *self = fm_transfer_new_from_json (object, error);
+  JsonArray *to = fm_json_get_array (object, "to");
+
+  if (self == NULL)
+    return NULL;
+  self->details_loaded = fm_json_get_boolean (object, "detailsloaded", FALSE);
+  if (to != NULL && json_array_get_length (to) <= 1000)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) list = NULL;
+
+      for (guint i = 0; i < json_array_get_length (to); i++)
+        {
+          JsonNode *node = json_array_get_element (to, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (node));
+        }
+      list = g_strv_builder_end (builder);
+      fm_transfer_set_recipients (self, (const char * const *) list);
+    }
+  return self;
+}

@@ -48,5 +48,8 @@ void          fm_transfer_merge_details  (FmTransfer  *self,
 void          fm_transfer_set_recipients (FmTransfer  *self,
                                           const char * const *to);
 gboolean      fm_transfer_get_recipients_known (FmTransfer *self);
+JsonObject   *fm_transfer_to_json        (FmTransfer  *self);
+FmTransfer   *fm_transfer_new_from_cache (JsonObject  *object,
+                                          GError     **error);
 
 G_END_DECLS

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fm-list-cache.c: the last known Inbox and Outbox, on disk */
+#define G_LOG_DOMAIN "fm-list-cache"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-json.h"
+#include "fm-list-cache.h"
+
+#define FORMAT_VERSION 1
+#define MAX_FILE_SIZE  (64 * 1024 * 1024)
+#define MAX_ITEMS      100000
+
+struct _FmListCache
+{
+  GObject     parent_instance;
+
+  char       *directory;
+  GHashTable *memory;     /* file name -> GListModel: the search provider asks often */
+  GThreadPool *writer;    /* one write at a time, off the main loop */
+  guint       n_writing;
+  GMutex      lock;
+  GCond       idle;
+};
+
+G_DEFINE_FINAL_TYPE (FmListCache, fm_list_cache, G_TYPE_OBJECT)
+
+/* <16 hex of sha256(account)>-sent.json: no address in a file name */
+static char *
+file_name (const char *account,
+           FmListKind  kind)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
+
+  return g_strdup_printf ("%.16s-%s.json", hash, kind == FM_LIST_SENT ? "sent" : "received");
+}
+
+typedef struct {
+  char  *path;
+  char  *text;
+} Write;
+
+static void
+write_in_thread (gpointer data,
+                 gpointer user_data)
+{
+  Write *w = data;
+  FmListCache *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (w->text != NULL)
+    {
+      if (!g_file_set_contents_full (w->path, w->text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        g_warning ("Cannot keep the list for later: %s", error->message);
+    }
+  else if (g_unlink (w->path) != 0 && errno != ENOENT)
+    g_warning ("Cannot remove %s: %s", w->path, g_strerror (errno));
+  g_free (w->path);
+  g_free (w->text);
+  g_free (w);
+  g_mutex_lock (&self->lock);
+  if (--self->n_writing == 0)
+    g_cond_broadcast (&self->idle);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+queue_write (FmListCache *self,
+             char        *path,
+             char        *text)
+{
+  Write *w = g_new (Write, 1);
+
+  *w = (Write) { path, text };
+  g_mutex_lock (&self->lock);
+  self->n_writing++;
+  g_mutex_unlock (&self->lock);
+  g_thread_pool_push (self->writer, w, NULL);
+}
+
+/* Waits for the writes queued so far (tests, and before a quit). */
+gboolean
+fm_list_cache_flush (FmListCache *self)
+{
+  g_mutex_lock (&self->lock);
+  while (self->n_writing > 0)
+    g_cond_wait (&self->idle, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* The list as shown now, for the next start. Serialised here, written by
+ * a worker. */
+void
+fm_list_cache_save (FmListCache *self,
+                    const char  *account,
+                    FmListKind   kind,
+                    GListModel  *transfers)
+{
+  g_autofree char *name = file_name (account, kind);
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GListStore) copy = g_list_store_new (FM_TYPE_TRANSFER);
+  JsonArray *items = json_array_new ();
+  guint n = MIN (g_list_model_get_n_items (transfers), MAX_ITEMS);
+
+  g_return_if_fail (FM_IS_LIST_CACHE (self) && account != NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (transfers, i);
+
+      json_array_add_object_element (items, fm_transfer_to_json (t));
+      g_list_store_append (copy, t);
+    }
+  json_object_set_int_member (root, "version", FORMAT_VERSION);
+  json_object_set_int_member (root, "saved", g_get_real_time () / G_USEC_PER_SEC);
+  json_object_set_array_member (root, "transfers", items);
+  node = json_node_init_object (json_node_alloc (), root);
+  json_generator_set_root (generator, node);
+  g_hash_table_replace (self->memory, g_strdup (name), g_steal_pointer (&copy));
+  g_mkdir_with_parents (self->directory, 0700);
+  queue_write (self, g_build_filename (self->directory, name, NULL), json_generator_to_data (generator, NULL));
+}
+
+/* The file as written by save, or NULL: missing, too big, a link, not a
+ * regular file, damaged, from a newer version. */
+static JsonObject *
+read_file (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gint64 version = 0;
+  struct stat st;
+  gsize length = 0;
+  int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  g_autoptr(GIOChannel) channel = NULL;
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_FILE_SIZE)
+    {
+      close (fd);
+      return NULL;
+    }
+  channel = g_io_channel_unix_new (fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  g_io_channel_set_encoding (channel, NULL, NULL);
+  if (g_io_channel_read_to_end (channel, &text, &length, NULL) != G_IO_STATUS_NORMAL)
+    return NULL;
+  root = fm_json_parse_bounded (text, length, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  if (!fm_json_get_int64 (json_node_get_object (root), "version", &version) || version != FORMAT_VERSION)
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The list as last saved, or NULL; @saved_at: when (unix seconds). */
+GListModel *
+fm_list_cache_load (FmListCache *self,
+                    const char  *account,
+                    FmListKind   kind,
+                    gint64      *saved_at)
+{
+  g_autofree char *name = file_name (account, kind);
+  g_autofree char *path = g_build_filename (self->directory, name, NULL);
+  g_autoptr(JsonObject) root = read_file (path);
+  JsonArray *items = fm_json_get_array (root, "transfers");
+  g_autoptr(GListStore) list = NULL;
+
+  if (items == NULL || json_array_get_length (items) > MAX_ITEMS)
+    return NULL;
+  list = g_list_store_new (FM_TYPE_TRANSFER);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      g_autoptr(FmTransfer) t = JSON_NODE_HOLDS_OBJECT (node)
+                                ? fm_transfer_new_from_cache (json_node_get_object (node), NULL) : NULL;
+
+      /* one bad entry is skipped, not the list */
+      if (t != NULL)
+        g_list_store_append (list, t);
+    }
+  if (saved_at != NULL && !fm_json_get_int64 (root, "saved", saved_at))
+    *saved_at = 0;
+  g_hash_table_replace (self->memory, g_strdup (name), g_object_ref (list));
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/* A logout: the account's lists leave the disk. */
+void
+fm_list_cache_clear (FmListCache *self,
+                     const char  *account)
+{
+  for (FmListKind kind = FM_LIST_SENT; kind <= FM_LIST_RECEIVED; kind++)
+    {
+      g_autofree char *name = file_name (account, kind);
+
+      g_hash_table_remove (self->memory, name);
+      queue_write (self, g_build_filename (self->directory, name, NULL), NULL);
+    }
+}
+
+static GListModel *
+remembered (FmListCache *self,
+            const char  *account,
+            FmListKind   kind)
+{
+  g_autofree char *name = file_name (account, kind);
+  GListModel *list = g_hash_table_lookup (self->memory, name);
+
+  return list != NULL ? g_object_ref (list) : fm_list_cache_load (self, account, kind, NULL);
+}
+
+static gboolean
+contains_casefolded (const char *haystack,
+                     const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+/* Every term in the subject, the sender, a recipient or a file name. */
+static gboolean
+matches (FmTransfer         *t,
+         const char * const *folded_terms)
+{
+  for (guint i = 0; folded_terms[i] != NULL; i++)
+    {
+      const char *term = folded_terms[i];
+      GListModel *files = fm_transfer_get_files (t);
+      gboolean found = contains_casefolded (fm_transfer_get_subject (t), term) ||
+                       contains_casefolded (fm_transfer_get_from (t), term);
+
+      for (const char * const *to = fm_transfer_get_to (t); !found && *to != NULL; to++)
+        found = contains_casefolded (*to, term);
+      for (guint f = 0; !found && f < g_list_model_get_n_items (files); f++)
+        {
+          g_autoptr(FmTransferFile) file = g_list_model_get_item (files, f);
+          found = contains_casefolded (fm_transfer_file_get_filename (file), term);
+        }
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Result ids, "received:<id>" and "sent:<id>", newest first within each
+ * list, the Inbox first. */
+GPtrArray *
+fm_list_cache_search (FmListCache        *self,
+                      const char         *account,
+                      const char * const *terms)
+{
+  GPtrArray *results = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) folded = NULL;
+
+  for (guint i = 0; terms != NULL && terms[i] != NULL; i++)
+    if (*terms[i] != '\0')
+      {
+        g_autofree char *term = g_utf8_casefold (terms[i], -1);
+        g_strv_builder_add (builder, term);
+      }
+  folded = g_strv_builder_end (builder);
+  if (account == NULL || folded[0] == NULL)
+    return results;
+  for (int kind = FM_LIST_RECEIVED; kind >= FM_LIST_SENT; kind--)
+    {
+      g_autoptr(GListModel) list = remembered (self, account, (FmListKind) kind);
+
+      for (guint i = 0; list != NULL && i < g_list_model_get_n_items (list); i++)
+        {
+          g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+
+          if (matches (t, (const char * const *) folded))
+            g_ptr_array_add (results, g_strdup_printf ("%s:%s", kind == FM_LIST_SENT ? "sent" : "received",
+                                                       fm_transfer_get_id (t)));
+        }
+    }
+  return results;
+}
+
+/* The transfer a search result names, or NULL. */
+FmTransfer *
+fm_list_cache_lookup (FmListCache *self,
+                      const char  *account,
+                      const char  *result_id,
+                      FmListKind  *kind)
+{
+  FmListKind k = g_str_has_prefix (result_id, "sent:") ? FM_LIST_SENT : FM_LIST_RECEIVED;
+  const char *id = strchr (result_id, ':');
+  g_autoptr(GListModel) list = NULL;
+
+  if (account == NULL || id == NULL ||
+      !(g_str_has_prefix (result_id, "sent:") || g_str_has_prefix (result_id, "received:")))
+    return NULL;
+  id++;
+  list = remembered (self, account, k);
+  for (guint i = 0; list != NULL && i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+
+      if (g_str_equal (fm_transfer_get_id (t), id))
+        {
+          if (kind != NULL)
+            *kind = k;
+          return g_steal_pointer (&t);
+        }
+    }
+  return NULL;
+}
+
+static void
+fm_list_cache_finalize (GObject *object)
+{
+  FmListCache *self = FM_LIST_CACHE (object);
+
+  g_thread_pool_free (self->writer, FALSE, TRUE);
+  g_free (self->directory);
+  g_hash_table_unref (self->memory);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->idle);
+  G_OBJECT_CLASS (fm_list_cache_parent_class)->finalize (object);
+}
+
+static void
+fm_list_cache_class_init (FmListCacheClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fm_list_cache_finalize;
+}
+
+static void
+fm_list_cache_init (FmListCache *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->idle);
+  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->writer = g_thread_pool_new (write_in_thread, self, 1, FALSE, NULL);
+}
+
+FmListCache *
+fm_list_cache_new (const char *directory)
+{
+  FmListCache *self = g_object_new (FM_TYPE_LIST_CACHE, NULL);
+
+  self->directory = g_strdup (directory);
+  return self;
+}
