@@ -8,7 +8,9 @@
 #include "fm-application.h"
 #include "fm-error.h"
 #include "fm-fake-network-monitor.h"
+#include "fm-autostart.h"
 #include "fm-login-dialog.h"
+#include "fm-preferences-window.h"
 #include "fm-qr-code.h"
 #include "fm-qr-dialog.h"
 #include "fm-retry-policy.h"
@@ -790,6 +792,103 @@ test_search_provider (void)
   g_assert_cmpuint (g_strv_length (after), ==, 0);
 }
 
+/* The preferences row titled @title under @root. */
+static GtkWidget *
+find_row (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first widget of @type inside the preferences row titled @title. */
+static GtkWidget *
+find_in_row (GtkWidget *root, const char *title, GType type)
+{
+  root = find_row (root, title);
+  if (root != NULL)
+    {
+      for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; )
+        {
+          if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+            return w;
+          if (gtk_widget_get_first_child (w) != NULL)
+            w = gtk_widget_get_first_child (w);
+          else
+            {
+              while (w != root && gtk_widget_get_next_sibling (w) == NULL)
+                w = gtk_widget_get_parent (w);
+              w = w == root ? NULL : gtk_widget_get_next_sibling (w);
+            }
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+file_gone (gpointer path)
+{
+  return !g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Preferences: the speed limits apply to the client at once; Start at
+ * Login writes (and removes) the autostart entry that runs the app as a
+ * service. */
+static void
+test_preferences (void)
+{
+  GSettings *settings = fm_application_get_settings (ui.app);
+  FmClient *client = fm_session_get_client (fm_application_get_session (ui.app));
+  FmPreferencesWindow *prefs = fm_preferences_window_new (settings);
+  g_autofree char *entry = fm_autostart_dup_entry_path ();
+  g_autofree char *text = NULL;
+  GtkWidget *limit_row, *login;
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (ui.window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  limit_row = find_row (GTK_WIDGET (prefs), "Limit _Upload Speed");
+  g_assert_true (ADW_IS_EXPANDER_ROW (limit_row));
+  g_settings_set_int (settings, "upload-limit", 2500);
+  g_settings_set_boolean (settings, "limit-upload", TRUE);
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (limit_row)));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (limit_row), TRUE);
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "network");
+  g_assert_cmpuint (fm_rate_limiter_get_rate (fm_client_get_upload_limit (client)), ==, 2500000);
+  g_assert_cmpuint (fm_rate_limiter_get_rate (fm_client_get_download_limit (client)), ==, 0);
+  fm_test_screenshot ("preferences-speed.png");
+  g_settings_set_boolean (settings, "limit-upload", FALSE);
+  g_assert_cmpuint (fm_rate_limiter_get_rate (fm_client_get_upload_limit (client)), ==, 0);
+
+  login = find_in_row (GTK_WIDGET (prefs), "Start at _Login", GTK_TYPE_SWITCH);
+  g_assert_nonnull (login);
+  gtk_switch_set_active (GTK_SWITCH (login), TRUE);
+  fm_test_spin_until (file_exists, entry);
+  g_assert_true (g_file_get_contents (entry, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, " --gapplication-service\n"));
+  g_assert_nonnull (strstr (text, "X-GNOME-Autostart-enabled=true"));
+  while (!g_settings_get_boolean (settings, "start-at-login"))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_switch_set_active (GTK_SWITCH (login), FALSE);
+  fm_test_spin_until (file_gone, entry);
+  while (g_settings_get_boolean (settings, "start-at-login"))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 static gboolean
 dialog_settled (gpointer dialog)
 {
@@ -953,6 +1052,11 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   int status;
 
+  /* Start at Login writes here, not in this machine's ~/.config */
+  {
+    g_autofree char *autostart = g_dir_make_tmp ("fm-autostart-XXXXXX", NULL);
+    g_setenv ("FILEMAIL_AUTOSTART_DIR", autostart, TRUE);
+  }
   fm_test_app_start (&ui, &argc, &argv, "widgets");
 
   g_test_add_func ("/widgets/form-validation", test_form_validation);
@@ -965,6 +1069,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/stay-awake-and-notify", test_stay_awake_and_notify);
   g_test_add_func ("/widgets/qr-code", test_qr_code);
   g_test_add_func ("/widgets/metered-banner", test_metered_banner);
+  g_test_add_func ("/widgets/preferences", test_preferences);
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);

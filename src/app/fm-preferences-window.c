@@ -8,6 +8,7 @@
 #include "fm-config.h"
 #include "fm-error.h"
 #include "fm-a11y.h"
+#include "fm-autostart.h"
 #include "fm-preferences-window.h"
 
 struct _FmPreferencesWindow
@@ -23,6 +24,7 @@ struct _FmPreferencesWindow
   AdwExpanderRow *auto_download_row;
   GtkSpinButton  *interval_spin;
   GtkSwitch      *metered_switch;
+  GtkSwitch      *login_switch;
   AdwExpanderRow *upload_limit_row;
   GtkAdjustment  *upload_limit_adjustment;
   AdwExpanderRow *download_limit_row;
@@ -131,6 +133,43 @@ api_key_apply_cb (FmPreferencesWindow *self)
                                     adw_toast_new (_("Saved. Restart Filemail to use this key.")));
 }
 
+static gboolean login_switch_cb (FmPreferencesWindow *self, gboolean state);
+
+static void
+autostart_set_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(FmPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean wanted = gtk_switch_get_active (self->login_switch);
+
+  if (fm_autostart_set_finish (result, &error))
+    {
+      g_settings_set_boolean (self->settings, "start-at-login", wanted);
+      gtk_switch_set_state (self->login_switch, wanted);
+      return;
+    }
+  /* not done: the switch says what is true, a toast why */
+  g_signal_handlers_block_by_func (self->login_switch, login_switch_cb, self);
+  gtk_switch_set_active (self->login_switch, !wanted);
+  gtk_switch_set_state (self->login_switch, !wanted);
+  g_signal_handlers_unblock_by_func (self->login_switch, login_switch_cb, self);
+  {
+    g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+  }
+}
+
+/* The switch moves when the system said yes (the portal may ask). */
+static gboolean
+login_switch_cb (FmPreferencesWindow *self,
+                 gboolean             state)
+{
+  fm_autostart_set_async (state, GTK_WINDOW (self), NULL, autostart_set_cb, g_object_ref (self));
+  return TRUE;
+}
+
 static void
 fm_preferences_window_dispose (GObject *object)
 {
@@ -156,6 +195,8 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, auto_download_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, metered_switch);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, login_switch);
+  gtk_widget_class_bind_template_callback (widget_class, login_switch_cb);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, upload_limit_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, upload_limit_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_row);
@@ -189,6 +230,10 @@ fm_preferences_window_new (GSettings *settings)
   g_settings_bind_with_mapping (settings, "chunk-size", self->chunk_adjustment, "value",
                                 G_SETTINGS_BIND_DEFAULT, bytes_to_mb, mb_to_bytes, NULL, NULL);
   g_settings_bind (settings, "resume-at-start", self->resume_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_handlers_block_by_func (self->login_switch, login_switch_cb, self);
+  gtk_switch_set_active (self->login_switch, g_settings_get_boolean (settings, "start-at-login"));
+  gtk_switch_set_state (self->login_switch, g_settings_get_boolean (settings, "start-at-login"));
+  g_signal_handlers_unblock_by_func (self->login_switch, login_switch_cb, self);
   g_settings_bind (settings, "auto-download", self->auto_download_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "check-interval", self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "metered-allowed", self->metered_switch, "active", G_SETTINGS_BIND_DEFAULT);
