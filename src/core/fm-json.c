@@ -195,3 +195,13 @@ fm_json_parse_bounded (const char  *data,
     }
   return json_node_ref (root);
 }
+
+/* Sets @member when there is a @value; NULL leaves it out. */
+void
+fm_json_set_string (JsonObject *object,
+                    const char *member,
+                    const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+}

@@ -34,5 +34,8 @@ JsonArray  *fm_json_get_array     (JsonObject *object,
 JsonObject *fm_json_get_object    (JsonObject *object,
                                    const char *member);
 gint64      fm_json_timestamp_to_unix (gint64 value);
+void        fm_json_set_string    (JsonObject *object,
+                                   const char *member,
+                                   const char *value);
 
 G_END_DECLS

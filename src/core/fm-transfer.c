@@ -515,15 +515,6 @@ fm_transfer_get_n_files (FmTransfer *self)
   return g_list_model_get_n_items (G_LIST_MODEL (self->files));
 }
 
-static void
-set_string (JsonObject *object,
-            const char *name,
-            const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, name, value);
-}
-
 /* The transfer in the reference's own shape (transfer/get's names, dates
  * in seconds), so fm_transfer_new_from_json() reads it back: for the
  * list cache. "detailsloaded" and "to" are this client's, not the API's. */
@@ -533,16 +524,16 @@ fm_transfer_to_json (FmTransfer *self)
   JsonObject *object = json_object_new ();
   JsonArray *files = json_array_new ();
 
-  set_string (object, "id", self->id);
-  set_string (object, "from", self->from);
-  set_string (object, "subject", self->subject);
-  set_string (object, "message", self->message);
+  fm_json_set_string (object, "id", self->id);
+  fm_json_set_string (object, "from", self->from);
+  fm_json_set_string (object, "subject", self->subject);
+  fm_json_set_string (object, "message", self->message);
   json_object_set_int_member (object, "sentdate", self->sent_date);
   json_object_set_int_member (object, "expiredate", self->expire_date);
   json_object_set_int_member (object, "downloads", self->downloads);
   json_object_set_boolean_member (object, "notify", self->notify);
-  set_string (object, "status", self->status);
-  set_string (object, "url", self->url);
+  fm_json_set_string (object, "status", self->status);
+  fm_json_set_string (object, "url", self->url);
   if (self->size >= 0)
     json_object_set_int_member (object, "size", self->size);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->files)); i++)
@@ -550,10 +541,10 @@ fm_transfer_to_json (FmTransfer *self)
       g_autoptr(FmTransferFile) file = g_list_model_get_item (G_LIST_MODEL (self->files), i);
       JsonObject *f = json_object_new ();
 
-      set_string (f, "fileid", fm_transfer_file_get_id (file));
-      set_string (f, "filename", fm_transfer_file_get_filename (file));
+      fm_json_set_string (f, "fileid", fm_transfer_file_get_id (file));
+      fm_json_set_string (f, "filename", fm_transfer_file_get_filename (file));
       json_object_set_int_member (f, "filesize", fm_transfer_file_get_filesize (file));
-      set_string (f, "downloadurl", fm_transfer_file_get_download_url (file));
+      fm_json_set_string (f, "downloadurl", fm_transfer_file_get_download_url (file));
       json_array_add_object_element (files, f);
     }
   json_object_set_array_member (object, "files", files);

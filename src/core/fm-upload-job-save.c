@@ -103,31 +103,22 @@ fm_upload_job_set_lock_directory (FmUploadJob *self,
 
 /* ---------------------------------------------------------------- JSON */
 
-static void
-set_string (JsonObject *object,
-            const char *name,
-            const char *value)
-{
-  if (value != NULL)
-    json_object_set_string_member (object, name, value);
-}
-
 static JsonObject *
 options_to_json (const FmTransferOptions *o,
                  gboolean                 with_password)
 {
   JsonObject *object = json_object_new ();
 
-  set_string (object, "to", o->to);
-  set_string (object, "from", o->from);
-  set_string (object, "subject", o->subject);
-  set_string (object, "message", o->message);
+  fm_json_set_string (object, "to", o->to);
+  fm_json_set_string (object, "from", o->from);
+  fm_json_set_string (object, "subject", o->subject);
+  fm_json_set_string (object, "message", o->message);
   /* The password is needed by initialize alone (and, in this process, to
    * ask transfer/get after a lost complete): once the transfer exists the
    * saved job carries none, so it lies on disk at most until the first
    * request succeeds. */
   if (with_password)
-    set_string (object, "password", o->password);
+    fm_json_set_string (object, "password", o->password);
   json_object_set_int_member (object, "days", o->days);
   json_object_set_boolean_member (object, "notify", o->notify);
   json_object_set_boolean_member (object, "confirmation", o->confirmation);
@@ -142,11 +133,11 @@ file_to_json (FmUploadFile *file)
   g_autofree char *acked = file->acked ? fm_chunk_set_to_string (file->acked) : NULL;
 
   /* A URI keeps any byte of a non-UTF-8 path intact inside JSON. */
-  set_string (object, "uri", uri);
-  set_string (object, "name", file->name);
+  fm_json_set_string (object, "uri", uri);
+  fm_json_set_string (object, "name", file->name);
   json_object_set_int_member (object, "size", file->size);
   json_object_set_int_member (object, "mtime", file->mtime_us);
-  set_string (object, "acked", acked);
+  fm_json_set_string (object, "acked", acked);
   return object;
 }
 
@@ -174,30 +165,30 @@ fm_upload_job_to_json (FmUploadJob *self)
   JsonObject *object = json_object_new ();
 
   json_object_set_int_member (object, "version", FM_UPLOAD_JOB_FORMAT_VERSION);
-  set_string (object, "id", self->id);
-  set_string (object, "state", fm_upload_state_to_string (self->state));
+  fm_json_set_string (object, "id", self->id);
+  fm_json_set_string (object, "state", fm_upload_state_to_string (self->state));
   json_object_set_int_member (object, "created", self->created);
   json_object_set_int_member (object, "chunksize", self->chunk_size);
   json_object_set_int_member (object, "parallel", self->parallel);
   json_object_set_object_member (object, "options", options_to_json (self->options, self->ticket == NULL));
   if (self->ticket != NULL)
     {
-      set_string (object, "transferid", self->ticket->id);
-      set_string (object, "transferkey", self->ticket->key);
-      set_string (object, "transferurl", self->ticket->url);
+      fm_json_set_string (object, "transferid", self->ticket->id);
+      fm_json_set_string (object, "transferkey", self->ticket->key);
+      fm_json_set_string (object, "transferurl", self->ticket->url);
     }
-  set_string (object, "downloadurl", self->download_url);
+  fm_json_set_string (object, "downloadurl", self->download_url);
   /* whose it is: a queue opened for another server leaves it alone */
-  set_string (object, "server", fm_client_get_base_url (self->client));
+  fm_json_set_string (object, "server", fm_client_get_base_url (self->client));
   if (self->error != NULL)
     {
       /* the sentence as it was, and the code: a server's error is shown
        * again in the reader's language, not in the one it was saved in */
-      set_string (object, "error", self->error->message);
+      fm_json_set_string (object, "error", self->error->message);
       if (self->error->domain == FM_ERROR)
         {
           json_object_set_int_member (object, "errorcode", self->error->code);
-          set_string (object, "errorserver", fm_error_get_server_message (self->error));
+          fm_json_set_string (object, "errorserver", fm_error_get_server_message (self->error));
         }
     }
   if (self->inputs != NULL)
