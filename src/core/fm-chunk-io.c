@@ -15,6 +15,8 @@
 #include "fm-chunk-io.h"
 #include "fm-error.h"
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
+
 struct _FmBufferPool {
   gatomicrefcount  ref;
   GMutex           lock;
@@ -200,20 +202,10 @@ fm_chunk_data_free (FmChunkData *data)
 {
   if (data == NULL)
     return;
-  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_clear_pointer (&data->slot, g_bytes_unref);
   g_free (data->md5);
+  g_free (data->path);
   g_free (data);
-}
-
-static char *
-fm_md5_base64 (const void *data,
-               gsize       length)
-{
-  guchar digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-
-  EVP_Digest (data, length, digest, &digest_len, EVP_md5 (), NULL);
-  return g_base64_encode (digest, digest_len);
 }
 
 gboolean
@@ -242,7 +234,7 @@ fm_file_stat (const char  *path,
 
 typedef struct {
   FmBufferPool *pool;
-  guint8       *buffer;      /* owned until handed back wrapped */
+  guint8       *slot;        /* the pool's token for this chunk; owned until handed back */
   char         *path;
   gint64        offset;
   gint64        length;
@@ -254,8 +246,8 @@ typedef struct {
 static void
 read_data_free (ReadData *data)
 {
-  if (data->buffer != NULL)
-    fm_buffer_pool_release (data->pool, data->buffer);
+  if (data->slot != NULL)
+    fm_buffer_pool_release (data->pool, data->slot);
   fm_buffer_pool_unref (data->pool);
   g_free (data->path);
   g_free (data->md5);
@@ -302,16 +294,41 @@ check_unchanged (int          fd,
   return TRUE;
 }
 
+#define HASH_PIECE (1024 * 1024)
+
+/* One piece buffer per worker thread, kept: a chunk of any size is hashed
+ * through it, so memory does not grow with the chunk size. */
+static guint8 *
+piece_buffer (void)
+{
+  static GPrivate piece = G_PRIVATE_INIT (g_free);
+  guint8 *buffer = g_private_get (&piece);
+
+  if (buffer == NULL)
+    {
+      buffer = g_malloc (HASH_PIECE);
+      g_private_set (&piece, buffer);
+    }
+  return buffer;
+}
+
+/* MD5 of the chunk's bytes, read piece by piece (they stay in the page
+ * cache for the send, which reads them again: see FmLimitedStream). */
 static gboolean
-read_fully (int          fd,
+hash_fully (int          fd,
             ReadData    *data,
             GError     **error)
 {
+  g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new ();
+  guint8 *piece = piece_buffer ();
+  guchar digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
   gint64 done = 0;
 
+  EVP_DigestInit_ex (ctx, EVP_md5 (), NULL);
   while (done < data->length)
     {
-      ssize_t n = pread (fd, data->buffer + done, (size_t) (data->length - done), data->offset + done);
+      ssize_t n = pread (fd, piece, (size_t) MIN (HASH_PIECE, data->length - done), data->offset + done);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -324,8 +341,11 @@ read_fully (int          fd,
         }
       if (n == 0)   /* shorter than when queued: truncated under us */
         return file_changed_error (data->path, error);
+      EVP_DigestUpdate (ctx, piece, (size_t) n);
       done += n;
     }
+  EVP_DigestFinal_ex (ctx, digest, &digest_len);
+  data->md5 = g_base64_encode (digest, digest_len);
   return TRUE;
 }
 
@@ -370,7 +390,7 @@ read_thread (GTask        *task,
                                _("Cannot read “%s”: %s"), display, g_strerror (errno));
       return;
     }
-  if (!check_unchanged (fd, data, &error) || !read_fully (fd, data, &error) ||
+  if (!check_unchanged (fd, data, &error) || !hash_fully (fd, data, &error) ||
       !check_unchanged (fd, data, &error))
     {
       close (fd);
@@ -380,7 +400,6 @@ read_thread (GTask        *task,
   close (fd);
   if (g_task_return_error_if_cancelled (task))
     return;
-  data->md5 = fm_md5_base64 (data->buffer, (gsize) data->length);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -399,8 +418,8 @@ fm_chunk_read_async (FmBufferPool        *pool,
   ReadData *data = g_new0 (ReadData, 1);
 
   data->pool = fm_buffer_pool_ref (pool);
-  data->buffer = fm_buffer_pool_acquire (pool);
-  g_return_if_fail (data->buffer != NULL);
+  data->slot = fm_buffer_pool_acquire (pool);
+  g_return_if_fail (data->slot != NULL);
   data->path = g_strdup (path);
   data->offset = offset;
   data->length = length;
@@ -422,7 +441,11 @@ fm_chunk_read_finish (GAsyncResult  *result,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
   chunk = g_new0 (FmChunkData, 1);
-  chunk->bytes = fm_buffer_pool_wrap (data->pool, g_steal_pointer (&data->buffer), (gsize) data->length);
+  /* the token: the pool counts the chunk until libsoup lets go of its body */
+  chunk->slot = fm_buffer_pool_wrap (data->pool, g_steal_pointer (&data->slot), 0);
   chunk->md5 = g_steal_pointer (&data->md5);
+  chunk->path = g_strdup (data->path);
+  chunk->offset = data->offset;
+  chunk->length = data->length;
   return chunk;
 }

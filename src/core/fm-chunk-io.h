@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fm-chunk-io.h: reading and hashing chunks off the main loop, into a
- * bounded set of reusable buffers
+/* fm-chunk-io.h: hashing chunks off the main loop, a bounded number at a
+ * time
  *
- * The pool caps memory: an upload never holds more than its pool's buffers,
- * whatever the file size. A buffer goes back to the pool when the last
+ * A chunk is hashed in a worker, a piece at a time through one 1 MiB
+ * buffer per thread, and sent later straight from the file (the bytes are
+ * in the page cache by then: FmLimitedStream reads them again), so memory
+ * does not grow with the chunk size. The pool counts chunks between hash
+ * and answer: each holds a token from it, which goes back when the last
  * reference to its GBytes goes (libsoup lets go of a request body when the
  * message is done), and the pool then calls its release function on the
  * main context so the owner can start the next read.
@@ -35,10 +38,14 @@ void          fm_buffer_pool_release      (FmBufferPool  *pool,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FmBufferPool, fm_buffer_pool_unref)
 
-/* What a read produced: the bytes (holding a pool buffer) and their MD5. */
+/* What a read produced: the region's MD5, the region, and the pool's
+ * token (an empty GBytes) that the request body holds. */
 typedef struct {
-  GBytes *bytes;
+  GBytes *slot;
   char   *md5;
+  char   *path;
+  gint64  offset;
+  gint64  length;
 } FmChunkData;
 
 void          fm_chunk_data_free          (FmChunkData   *data);

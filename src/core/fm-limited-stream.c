@@ -1,33 +1,72 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fm-limited-stream.c: a chunk's bytes, read no faster than a limit */
+/* fm-limited-stream.c: a chunk's bytes, from its file, no faster than a
+ * limit */
 #define G_LOG_DOMAIN "fm-limited-stream"
 
-#include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "fm-error.h"
 #include "fm-limited-stream.h"
 
 struct _FmLimitedStream
 {
   GInputStream   parent_instance;
 
-  GBytes        *bytes;
-  gsize          offset;
+  char          *path;
+  int            fd;          /* -1 until the first read */
+  gint64         offset;
+  gint64         length;
+  gint64         position;    /* bytes handed out so far */
+  GBytes        *slot;        /* the pool's token, held as long as libsoup holds the body */
   FmRateLimiter *limiter;
 };
 
 G_DEFINE_FINAL_TYPE (FmLimitedStream, fm_limited_stream, G_TYPE_INPUT_STREAM)
 
-static gsize
-copy_out (FmLimitedStream *self,
-          void            *buffer,
-          gsize            count)
+/* The next bytes of the region, at most @count; 0 at its end. */
+static gssize
+read_region (FmLimitedStream  *self,
+             void             *buffer,
+             gsize             count,
+             GError          **error)
 {
-  gsize size = 0;
-  const guint8 *data = g_bytes_get_data (self->bytes, &size);
-  gsize n = MIN (count, size - self->offset);
+  gsize want = (gsize) MIN ((gint64) count, self->length - self->position);
+  ssize_t n;
 
-  memcpy (buffer, data + self->offset, n);
-  self->offset += n;
+  if (want == 0)
+    return 0;
+  if (self->fd < 0)
+    self->fd = open (self->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (self->fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *display = g_filename_display_name (self->path);
+
+      g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
+                   display, g_strerror (saved));
+      return -1;
+    }
+  do
+    n = pread (self->fd, buffer, want, self->offset + self->position);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0)
+    {
+      g_autofree char *display = g_filename_display_name (self->path);
+
+      if (n == 0)
+        g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
+                     _("“%s” changed while it was being sent. Send it again to upload the new version."),
+                     display);
+      else
+        g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
+                     display, g_strerror (errno));
+      return -1;
+    }
+  self->position += n;
   return n;
 }
 
@@ -40,7 +79,7 @@ read_fn (GInputStream  *stream,
 {
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return -1;
-  return (gssize) copy_out (FM_LIMITED_STREAM (stream), buffer, count);
+  return read_region (FM_LIMITED_STREAM (stream), buffer, count, error);
 }
 
 typedef struct {
@@ -48,18 +87,32 @@ typedef struct {
   gsize  count;
 } Read;
 
+static void
+finish_read (GTask *task)
+{
+  FmLimitedStream *self = g_task_get_source_object (task);
+  Read *read = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  n = read_region (self, read->buffer, read->count, &error);
+  if (n < 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, n);
+}
+
 static gboolean
 read_later_cb (gpointer data)
 {
-  GTask *task = data;
-  FmLimitedStream *self = g_task_get_source_object (task);
-  Read *read = g_task_get_task_data (task);
-
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_int (task, (gssize) copy_out (self, read->buffer, read->count));
+  finish_read (data);
   return G_SOURCE_REMOVE;
 }
 
+/* From the page cache (the chunk was hashed a moment ago), so pread here
+ * does not wait for a disk. */
 static void
 read_async (GInputStream        *stream,
             void                *buffer,
@@ -71,8 +124,8 @@ read_async (GInputStream        *stream,
 {
   FmLimitedStream *self = FM_LIMITED_STREAM (stream);
   g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
-  gsize left = g_bytes_get_size (self->bytes) - self->offset;
-  gint64 wait_us = fm_rate_limiter_reserve (self->limiter, MIN (count, left));
+  gint64 wait_us = fm_rate_limiter_reserve (self->limiter, (gsize) MIN ((gint64) count,
+                                                                         self->length - self->position));
   g_autoptr(GSource) timer = NULL;
   Read *read = g_new (Read, 1);
 
@@ -81,7 +134,7 @@ read_async (GInputStream        *stream,
   g_task_set_task_data (task, read, g_free);
   if (wait_us == 0)
     {
-      g_task_return_int (task, (gssize) copy_out (self, buffer, count));
+      finish_read (task);
       return;
     }
   /* the bytes go when the limit allows; a cancel is noticed then (the
@@ -103,6 +156,11 @@ close_fn (GInputStream  *stream,
           GCancellable  *cancellable,
           GError       **error)
 {
+  FmLimitedStream *self = FM_LIMITED_STREAM (stream);
+
+  if (self->fd >= 0)
+    close (self->fd);
+  self->fd = -1;
   return TRUE;
 }
 
@@ -111,7 +169,10 @@ fm_limited_stream_finalize (GObject *object)
 {
   FmLimitedStream *self = FM_LIMITED_STREAM (object);
 
-  g_bytes_unref (self->bytes);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_free (self->path);
+  g_clear_pointer (&self->slot, g_bytes_unref);
   g_clear_object (&self->limiter);
   G_OBJECT_CLASS (fm_limited_stream_parent_class)->finalize (object);
 }
@@ -131,15 +192,23 @@ fm_limited_stream_class_init (FmLimitedStreamClass *klass)
 static void
 fm_limited_stream_init (FmLimitedStream *self)
 {
+  self->fd = -1;
 }
 
+/* @slot (may be NULL) is held until the stream goes. */
 GInputStream *
-fm_limited_stream_new (GBytes        *bytes,
+fm_limited_stream_new (const char    *path,
+                       gint64         offset,
+                       gint64         length,
+                       GBytes        *slot,
                        FmRateLimiter *limiter)
 {
   FmLimitedStream *self = g_object_new (FM_TYPE_LIMITED_STREAM, NULL);
 
-  self->bytes = g_bytes_ref (bytes);
+  self->path = g_strdup (path);
+  self->offset = offset;
+  self->length = length;
+  self->slot = slot != NULL ? g_bytes_ref (slot) : NULL;
   self->limiter = g_object_ref (limiter);
   return G_INPUT_STREAM (self);
 }

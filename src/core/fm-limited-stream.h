@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fm-limited-stream.h: a chunk's bytes, read no faster than a limit
+/* fm-limited-stream.h: a chunk's bytes, from its file, no faster than a
+ * limit
  *
- * The body of an upload request when a speed limit is set: libsoup reads
- * it with read_async, and each read completes when the shared
- * FmRateLimiter lets its bytes go. Without a limit it reads at once.
+ * The body of an upload request: the region of the file that was hashed
+ * just before (fm-chunk-io.c), read again with pread as libsoup asks for
+ * it, 8 KiB at a time, from the page cache. No chunk-sized buffer exists,
+ * whatever the chunk size. Each read completes when the shared
+ * FmRateLimiter lets its bytes go (at once without a limit). A file that
+ * got shorter meanwhile is FM_ERROR_FILE_CHANGED; one that changed in
+ * place fails the server's MD5 check (449) and the chunk is hashed again.
  */
 #pragma once
 
@@ -16,7 +21,10 @@ G_BEGIN_DECLS
 #define FM_TYPE_LIMITED_STREAM (fm_limited_stream_get_type ())
 G_DECLARE_FINAL_TYPE (FmLimitedStream, fm_limited_stream, FM, LIMITED_STREAM, GInputStream)
 
-GInputStream *fm_limited_stream_new (GBytes        *bytes,
+GInputStream *fm_limited_stream_new (const char    *path,
+                                     gint64         offset,
+                                     gint64         length,
+                                     GBytes        *slot,
                                      FmRateLimiter *limiter);
 
 G_END_DECLS

@@ -312,13 +312,14 @@ send_chunk (FmUploadJob *self,
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
   FmChunkData *data = g_steal_pointer (&chunk->data);
 
-  g_autoptr(GInputStream) body = fm_limited_stream_new (data->bytes, fm_client_get_upload_limit (self->client));
+  g_autoptr(GInputStream) body = fm_limited_stream_new (data->path, data->offset, data->length, data->slot,
+                                                        fm_client_get_upload_limit (self->client));
 
-  /* The message now holds the only reference to the buffer: it goes back
-   * to the pool when libsoup is done with the request. The body is read
-   * as the client's upload limit allows (at once without one), so a limit
-   * set now paces this chunk too. */
-  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) g_bytes_get_size (data->bytes));
+  /* The body is the file's region, read as libsoup sends it and as the
+   * client's upload limit allows (a limit set now paces this chunk too).
+   * It holds the pool's token: the next chunk is hashed when libsoup lets
+   * go of this one. */
+  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) data->length);
   fm_chunk_data_free (data);
   g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), chunk);
   self->current_file = chunk_file (chunk)->name;

@@ -772,8 +772,9 @@ ensure_pool (FmUploadJob *self)
 {
   if (self->pool != NULL)
     return;
-  self->pool = fm_buffer_pool_new ((gsize) self->chunk_size, self->parallel + READ_AHEAD,
-                                   _fm_upload_job_pool_released_cb, self, NULL);
+  /* tokens, not buffers: a chunk is hashed and then sent from the file
+   * (fm-chunk-io.h), so memory does not grow with the chunk size */
+  self->pool = fm_buffer_pool_new (1, self->parallel + READ_AHEAD, _fm_upload_job_pool_released_cb, self, NULL);
 }
 
 void
