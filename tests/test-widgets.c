@@ -886,6 +886,32 @@ test_preferences (void)
   fm_test_spin_until (file_gone, entry);
   while (g_settings_get_boolean (settings, "start-at-login"))
     g_main_context_iteration (NULL, TRUE);
+
+  /* a company's authority: said as trusted besides the system's; a file
+   * that holds none is said not to be */
+  {
+    GtkWidget *ca = find_row (GTK_WIDGET (prefs), "Company _Certificate Authority");
+    g_autofree char *pem = g_build_filename (ui.root, "company-ca.pem", NULL);
+    g_autofree char *key = g_build_filename (ui.root, "company-ca.key", NULL);
+    g_autofree char *junk = g_build_filename (ui.root, "junk.pem", NULL);
+    g_autofree char *cmd = g_strdup_printf ("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=Company "
+                                            "-keyout '%s' -out '%s'", key, pem);
+    int status = 0;
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca)), ==,
+                     "None: only the authorities this computer trusts");
+    g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+    g_assert_cmpint (status, ==, 0);
+    g_settings_set_string (settings, "ca-file", pem);
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca)),
+                                     "Also trusted, besides this computer's: "));
+    g_assert_true (g_file_set_contents (junk, "not a certificate", -1, NULL));
+    g_settings_set_string (settings, "ca-file", junk);
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca)), "Not trusted: "));
+    g_assert_true (gtk_widget_has_css_class (ca, "error"));
+    g_settings_reset (settings, "ca-file");
+    g_assert_false (gtk_widget_has_css_class (ca, "error"));
+  }
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 

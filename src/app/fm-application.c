@@ -405,6 +405,22 @@ create_session (void)
   return session;
 }
 
+/* The company's authority from the settings, unless FILEMAIL_CA_FILE
+ * chose one; a file that cannot be read is said, and only the system's
+ * authorities are trusted. */
+static void
+apply_ca_file (FmApplication *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "ca-file");
+  g_autoptr(GError) error = NULL;
+  const char *env = g_getenv ("FILEMAIL_CA_FILE");
+
+  if (env != NULL && *env != '\0')
+    return;
+  if (!fm_client_set_ca_file (fm_session_get_client (self->session), *path != '\0' ? path : NULL, &error))
+    g_message ("Not trusting %s: %s", path, error->message);   /* Preferences says it too */
+}
+
 /* The settings' limits, for everything the session moves, at once. */
 static void
 apply_speed_limits (FmApplication *self)
@@ -433,6 +449,8 @@ fm_application_startup (GApplication *application)
   g_settings_bind (self->settings, "download-folder", self->session, "download-folder", G_SETTINGS_BIND_GET);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (apply_speed_limits), self, G_CONNECT_SWAPPED);
   apply_speed_limits (self);
+  g_signal_connect_object (self->settings, "changed::ca-file", G_CALLBACK (apply_ca_file), self, G_CONNECT_SWAPPED);
+  apply_ca_file (self);
   g_signal_connect_object (self->session, "notify::logged-in", G_CALLBACK (update_account_actions), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::busy", G_CALLBACK (update_hold), self, G_CONNECT_SWAPPED);

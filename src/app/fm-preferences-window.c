@@ -10,6 +10,7 @@
 #include "fm-a11y.h"
 #include "fm-autostart.h"
 #include "fm-preferences-window.h"
+#include "fm-tls-database.h"
 
 struct _FmPreferencesWindow
 {
@@ -31,6 +32,8 @@ struct _FmPreferencesWindow
   GtkAdjustment  *download_limit_adjustment;
   AdwActionRow   *folder_row;
   AdwEntryRow    *server_row;
+  AdwActionRow   *ca_row;
+  GtkWidget      *ca_clear_button;
   AdwPasswordEntryRow *api_key_row;
 };
 
@@ -101,6 +104,92 @@ choose_folder_cb (FmPreferencesWindow *self)
 
   g_signal_connect (chooser, "response", G_CALLBACK (folder_chosen_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* What is trusted, said as such: the system's authorities, and the
+ * company's file if one is set. */
+static void
+update_ca_subtitle (FmPreferencesWindow *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "ca-file");
+  g_autofree char *subtitle = NULL;
+
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*path == '\0')
+    subtitle = g_strdup (_("None: only the authorities this computer trusts"));
+  else if ((database = fm_tls_database_new (path, &error)) == NULL)
+    /* moved or damaged since it was chosen: nothing extra is trusted */
+    subtitle = g_strdup_printf (_("Not trusted: %s"), error->message);
+  else
+    {
+      g_autofree char *shown = g_filename_display_name (path);
+      subtitle = g_strdup_printf (_("Also trusted, besides this computer's: %s"), shown);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->ca_row), subtitle);
+  if (error != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->ca_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->ca_row), "error");
+  gtk_widget_set_visible (self->ca_clear_button, *path != '\0');
+}
+
+static void
+toast_literal (FmPreferencesWindow *self,
+               const char          *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+}
+
+/* A file that holds no certificate is refused here, not at the next
+ * connection. */
+static void
+ca_chosen_cb (GtkNativeDialog     *chooser,
+              int                  response,
+              FmPreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GTlsDatabase) database = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL)
+        database = fm_tls_database_new (path, &error);
+      if (database != NULL)
+        g_settings_set_string (self->settings, "ca-file", path);
+      else
+        toast_literal (self, error != NULL ? error->message : _("Only local files can be trusted."));
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+}
+
+static void
+ca_choose_cb (FmPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Certificate Authority"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Trust"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
+  gtk_file_filter_add_pattern (filter, "*.pem");
+  gtk_file_filter_add_pattern (filter, "*.crt");
+  gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (ca_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+ca_clear_cb (FmPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "ca-file", "");
 }
 
 /* An address is only kept when the client would accept it. */
@@ -203,6 +292,10 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, ca_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, ca_clear_button);
+  gtk_widget_class_bind_template_callback (widget_class, ca_choose_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ca_clear_cb);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, api_key_row);
   gtk_widget_class_bind_template_callback (widget_class, choose_folder_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_apply_cb);
@@ -249,5 +342,7 @@ fm_preferences_window_new (GSettings *settings)
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (update_folder_subtitle),
                            self, G_CONNECT_SWAPPED);
   update_folder_subtitle (self);
+  g_signal_connect_object (settings, "changed::ca-file", G_CALLBACK (update_ca_subtitle), self, G_CONNECT_SWAPPED);
+  update_ca_subtitle (self);
   return self;
 }
