@@ -400,6 +400,8 @@ account_changed_cb (FmTransferList *self)
 
   self->loaded_at = 0;
   self->cached_at = 0;
+  /* what the last account's rows learnt is not the next one's to keep */
+  g_clear_handle_id (&self->save_id, g_source_remove);
   show_staleness (self, NULL);
   fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);

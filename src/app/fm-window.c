@@ -24,6 +24,7 @@ struct _FmWindow
   GtkWidget            *menu_button;
   GtkRevealer          *offline_revealer;
   GtkRevealer          *metered_revealer;
+  gboolean              startup_framed;
   FmAutomation         *automation;
   GNetworkMonitor      *monitor;        /* the session's, watched */
   GtkListBox           *downloads_list;
@@ -447,6 +448,39 @@ active_changed_cb (FmWindow *self)
   fm_transfer_list_refresh_if_stale (self->outbox_page);
 }
 
+/* FILEMAIL_DEBUG_STARTUP=1: when the first frame was drawn, and the first
+ * frame with a transfer list showing rows (the cached Inbox at start), in
+ * CLOCK_REALTIME microseconds, for tests/bench/bench-startup.sh. */
+static void
+startup_frame_cb (GdkFrameClock *clock,
+                  FmWindow      *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->stack);
+  FmTransferList *list = g_strcmp0 (page, "inbox") == 0 ? self->inbox_page
+                         : g_strcmp0 (page, "outbox") == 0 ? self->outbox_page : NULL;
+  guint rows = list != NULL ? g_list_model_get_n_items (fm_transfer_list_get_shown (list)) : 0;
+
+  if (!self->startup_framed)
+    {
+      self->startup_framed = TRUE;
+      g_printerr ("filemail-desktop: first frame at %" G_GINT64_FORMAT "\n", g_get_real_time ());
+    }
+  if (rows > 0)
+    {
+      g_printerr ("filemail-desktop: first frame with %u transfers at %" G_GINT64_FORMAT "\n", rows,
+                  g_get_real_time ());
+      g_signal_handlers_disconnect_by_func (clock, startup_frame_cb, self);
+    }
+}
+
+static void
+map_cb (FmWindow *self)
+{
+  if (g_getenv ("FILEMAIL_DEBUG_STARTUP") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (startup_frame_cb), self, 0);
+}
+
 static void
 fm_window_init (FmWindow *self)
 {
@@ -457,6 +491,7 @@ fm_window_init (FmWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
 
 static void

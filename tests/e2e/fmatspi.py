@@ -17,11 +17,15 @@ grabs = []       # (start, end) of screenshots: `import` grabs the X server and 
 
 def tap(name, fn):
     print(f"# {name}…", file=sys.stderr, flush=True)
+    start = time.monotonic()
     try:
         fn()
         results.append((True, name, ""))
+        print(f"#   ok ({time.monotonic() - start:.1f} s)", file=sys.stderr, flush=True)
     except Exception:
         results.append((False, name, traceback.format_exc()))
+        # said at once: a later step that hangs must not hide why this one failed
+        print(f"#   FAILED ({time.monotonic() - start:.1f} s):\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
 
 def wait_for(predicate, timeout=60, what="condition"):
