@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -23,9 +24,64 @@ struct _FmLimitedStream
   gint64         position;    /* bytes handed out so far */
   GBytes        *slot;        /* the pool's token, held as long as libsoup holds the body */
   FmRateLimiter *limiter;
+  FmLimitedStreamFunc progress;   /* told of every read: a plain call, not a GSignal per 8 KiB */
+  gpointer       progress_data;
+
+  /* libsoup reads 8 KiB at a time: one pread of WINDOW serves 32 of them */
+  guint8        *window;
+  gint64         window_start;   /* region position of window[0] */
+  gsize          window_length;
 };
 
+#define WINDOW (256 * 1024)
+
 G_DEFINE_FINAL_TYPE (FmLimitedStream, fm_limited_stream, G_TYPE_INPUT_STREAM)
+
+static gboolean
+read_failed (FmLimitedStream  *self,
+             ssize_t           n,
+             GError          **error)
+{
+  g_autofree char *display = g_filename_display_name (self->path);
+
+  if (n == 0)
+    g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
+                 _("“%s” changed while it was being sent. Send it again to upload the new version."), display);
+  else
+    g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
+                 display, g_strerror (errno));
+  return FALSE;
+}
+
+/* The window holds the bytes at the current position, read with one
+ * pread of up to WINDOW. */
+static gboolean
+fill_window (FmLimitedStream  *self,
+             GError          **error)
+{
+  gsize want = (gsize) MIN ((gint64) WINDOW, self->length - self->position);
+  gsize got = 0;
+
+  if (self->fd < 0)
+    self->fd = open (self->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (self->fd < 0)
+    return read_failed (self, -1, error);
+  if (self->window == NULL)
+    self->window = g_malloc (WINDOW);
+  while (got < want)
+    {
+      ssize_t n = pread (self->fd, self->window + got, want - got, self->offset + self->position + (gint64) got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return read_failed (self, n, error);
+      got += (gsize) n;
+    }
+  self->window_start = self->position;
+  self->window_length = got;
+  return TRUE;
+}
 
 /* The next bytes of the region, at most @count; 0 at its end. */
 static gssize
@@ -34,40 +90,20 @@ read_region (FmLimitedStream  *self,
              gsize             count,
              GError          **error)
 {
-  gsize want = (gsize) MIN ((gint64) count, self->length - self->position);
-  ssize_t n;
+  gsize n;
 
-  if (want == 0)
+  if (self->position >= self->length || count == 0)
     return 0;
-  if (self->fd < 0)
-    self->fd = open (self->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (self->fd < 0)
-    {
-      int saved = errno;
-      g_autofree char *display = g_filename_display_name (self->path);
-
-      g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
-                   display, g_strerror (saved));
+  if (self->window == NULL || self->position < self->window_start ||
+      self->position >= self->window_start + (gint64) self->window_length)
+    if (!fill_window (self, error))
       return -1;
-    }
-  do
-    n = pread (self->fd, buffer, want, self->offset + self->position);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0)
-    {
-      g_autofree char *display = g_filename_display_name (self->path);
-
-      if (n == 0)
-        g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
-                     _("“%s” changed while it was being sent. Send it again to upload the new version."),
-                     display);
-      else
-        g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
-                     display, g_strerror (errno));
-      return -1;
-    }
-  self->position += n;
-  return n;
+  n = MIN (count, self->window_length - (gsize) (self->position - self->window_start));
+  memcpy (buffer, self->window + (self->position - self->window_start), n);
+  self->position += (gint64) n;
+  if (self->progress != NULL)
+    self->progress (n, self->progress_data);
+  return (gssize) n;
 }
 
 static gssize
@@ -171,6 +207,7 @@ fm_limited_stream_finalize (GObject *object)
 
   if (self->fd >= 0)
     close (self->fd);
+  g_free (self->window);
   g_free (self->path);
   g_clear_pointer (&self->slot, g_bytes_unref);
   g_clear_object (&self->limiter);
@@ -193,6 +230,17 @@ static void
 fm_limited_stream_init (FmLimitedStream *self)
 {
   self->fd = -1;
+}
+
+/* @func is called with the size of every read libsoup makes (what went
+ * on the wire, within 8 KiB), for progress. */
+void
+fm_limited_stream_set_progress_func (FmLimitedStream     *self,
+                                     FmLimitedStreamFunc  func,
+                                     gpointer             data)
+{
+  self->progress = func;
+  self->progress_data = data;
 }
 
 /* @slot (may be NULL) is held until the stream goes. */

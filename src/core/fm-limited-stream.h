@@ -4,7 +4,8 @@
  *
  * The body of an upload request: the region of the file that was hashed
  * just before (fm-chunk-io.c), read again with pread as libsoup asks for
- * it, 8 KiB at a time, from the page cache. No chunk-sized buffer exists,
+ * it, 8 KiB at a time, from the page cache (one pread of 256 KiB serves 32
+ * of them). No chunk-sized buffer exists,
  * whatever the chunk size. Each read completes when the shared
  * FmRateLimiter lets its bytes go (at once without a limit). A file that
  * got shorter meanwhile is FM_ERROR_FILE_CHANGED; one that changed in
@@ -21,6 +22,11 @@ G_BEGIN_DECLS
 #define FM_TYPE_LIMITED_STREAM (fm_limited_stream_get_type ())
 G_DECLARE_FINAL_TYPE (FmLimitedStream, fm_limited_stream, FM, LIMITED_STREAM, GInputStream)
 
+typedef void (*FmLimitedStreamFunc) (gsize n_bytes, gpointer data);
+
+void          fm_limited_stream_set_progress_func (FmLimitedStream     *self,
+                                                   FmLimitedStreamFunc  func,
+                                                   gpointer             data);
 GInputStream *fm_limited_stream_new (const char    *path,
                                      gint64         offset,
                                      gint64         length,

@@ -45,9 +45,20 @@ chunk_new (FmUploadJob *self,
   return chunk;
 }
 
+/* The body may outlive the chunk inside libsoup: it stops counting. */
+static void
+detach_body (Chunk *chunk)
+{
+  if (chunk->body == NULL)
+    return;
+  fm_limited_stream_set_progress_func (FM_LIMITED_STREAM (chunk->body), NULL, NULL);
+  g_clear_object (&chunk->body);
+}
+
 void
 _fm_upload_job_chunk_free (Chunk *chunk)
 {
+  detach_body (chunk);
   g_clear_handle_id (&chunk->timer, g_source_remove);
   fm_chunk_data_free (chunk->data);
   g_object_unref (chunk->job);
@@ -216,15 +227,18 @@ upload_uri (FmUploadJob *self,
   return g_string_free (uri, FALSE);
 }
 
+/* Bytes handed to libsoup for the wire, from the body stream itself: a
+ * GSignal per 8 KiB ("wrote-body-data") cost more than the counting. */
 static void
-wrote_body_data_cb (SoupMessage *msg,
-                    guint        n_bytes,
-                    Chunk       *chunk)
+body_read_cb (gsize    n_bytes,
+              gpointer data)
 {
+  Chunk *chunk = data;
+
   if (chunk_is_stale (chunk))
     return;
-  chunk->sent += n_bytes;
-  chunk->job->bytes_in_flight += n_bytes;
+  chunk->sent += (gint64) n_bytes;
+  chunk->job->bytes_in_flight += (gint64) n_bytes;
 }
 
 /* HTTP 200 with an empty body is the reference's success; a JSON error
@@ -270,7 +284,7 @@ send_done_cb (GObject      *source,
   g_autoptr(GBytes) body = fm_http_send_and_read_finish (result, &error);
   guint status = soup_message_get_status (msg);
 
-  g_signal_handlers_disconnect_by_func (msg, wrote_body_data_cb, chunk);
+  detach_body (chunk);
   fm_client_release_upload_slot (self->client, chunk->slot);
   g_clear_pointer (&chunk->slot, g_free);
   if (chunk_is_stale (chunk))
@@ -321,7 +335,8 @@ send_chunk (FmUploadJob *self,
    * go of this one. */
   soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) data->length);
   fm_chunk_data_free (data);
-  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), chunk);
+  fm_limited_stream_set_progress_func (FM_LIMITED_STREAM (body), body_read_cb, chunk);
+  chunk->body = g_object_ref (body);
   self->current_file = chunk_file (chunk)->name;
   self->n_sending++;
   chunk->slot = g_strdup (self->ticket->url);

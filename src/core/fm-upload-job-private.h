@@ -93,6 +93,7 @@ typedef struct {
   gint64        length;
   FmRetryState  retry;
   FmChunkData  *data;
+  GInputStream *body;     /* while sent: the FmLimitedStream that counts what went */
   gint64        sent;
   guint         timer;
   char         *slot;           /* the upload host's slot this request holds */
