@@ -65,6 +65,7 @@ struct _FmTransferList
   GtkLabel       *stale_label;
   gint64          cached_at;      /* unix time of the list shown, if from the cache; 0: fresh */
   char           *wanted_id;      /* to open once listed (a search result from the desktop) */
+  GCancellable   *cache_cancellable; /* the last known list being read */
   guint           save_id;        /* the cache is written a little after rows learn details */
   guint           visible_id;     /* pending look at which of them are on screen */
 };
@@ -269,27 +270,45 @@ schedule_save (FmTransferList *self)
   self->save_id = g_timeout_add_seconds (3, save_cb, self);
 }
 
-/* At start (and after a login): the list as last seen, at once. */
+static void
+cached_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FmTransferList) self = user_data;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 saved_at = 0;
+  g_autoptr(GListModel) list = fm_list_cache_load_finish (FM_LIST_CACHE (source), result, &saved_at, NULL);
+
+  /* the server's answer came first, or the account changed: too late */
+  if (list == NULL || g_cancellable_is_cancelled (self->cache_cancellable) || self->loaded_at != 0 ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) > 0 || !fm_session_is_logged_in (self->session))
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (items, g_list_model_get_item (list, i));
+  if (items->len == 0)
+    return;
+  self->cached_at = MAX (saved_at, 1);
+  replace_keeping_selection (self, items);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  show_staleness (self, NULL);
+}
+
+/* At start (and after a login): the list as last seen, as soon as it is
+ * read (in a worker: the window's first frame does not wait for 10,000
+ * transfers to be parsed). */
 static void
 show_cached (FmTransferList *self)
 {
   FmListCache *cache = fm_session_get_list_cache (self->session);
   g_autofree char *key = fm_session_dup_account_key (self->session);
-  g_autoptr(GListModel) list = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  gint64 saved_at = 0;
 
+  g_cancellable_cancel (self->cache_cancellable);
+  g_clear_object (&self->cache_cancellable);
   if (cache == NULL || key == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) > 0)
     return;
-  list = fm_list_cache_load (cache, key, list_kind (self), &saved_at);
-  if (list == NULL || g_list_model_get_n_items (list) == 0)
-    return;
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    g_ptr_array_add (items, g_list_model_get_item (list, i));
-  self->cached_at = MAX (saved_at, 1);
-  replace_keeping_selection (self, items);
-  gtk_stack_set_visible_child_name (self->stack, "list");
-  show_staleness (self, NULL);
+  self->cache_cancellable = g_cancellable_new ();
+  fm_list_cache_load_async (cache, key, list_kind (self), self->cache_cancellable, cached_cb, g_object_ref (self));
 }
 
 static void
@@ -400,8 +419,10 @@ account_changed_cb (FmTransferList *self)
 
   self->loaded_at = 0;
   self->cached_at = 0;
-  /* what the last account's rows learnt is not the next one's to keep */
+  /* what the last account's rows learnt is not the next one's to keep,
+   * nor is its list still being read */
   g_clear_handle_id (&self->save_id, g_source_remove);
+  g_cancellable_cancel (self->cache_cancellable);
   show_staleness (self, NULL);
   fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);
@@ -930,6 +951,8 @@ fm_transfer_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->cache_cancellable);
+  g_clear_object (&self->cache_cancellable);
   /* what rows learnt is kept for the next start */
   if (self->save_id != 0)
     {

@@ -162,15 +162,11 @@ read_file (const char *path)
   return json_object_ref (json_node_get_object (root));
 }
 
-/* The list as last saved, or NULL; @saved_at: when (unix seconds). */
-GListModel *
-fm_list_cache_load (FmListCache *self,
-                    const char  *account,
-                    FmListKind   kind,
-                    gint64      *saved_at)
+/* The file's transfers, or NULL; any thread. */
+static GListModel *
+read_list (const char *path,
+           gint64     *saved_at)
 {
-  g_autofree char *name = file_name (account, kind);
-  g_autofree char *path = g_build_filename (self->directory, name, NULL);
   g_autoptr(JsonObject) root = read_file (path);
   JsonArray *items = fm_json_get_array (root, "transfers");
   g_autoptr(GListStore) list = NULL;
@@ -190,8 +186,92 @@ fm_list_cache_load (FmListCache *self,
     }
   if (saved_at != NULL && !fm_json_get_int64 (root, "saved", saved_at))
     *saved_at = 0;
-  g_hash_table_replace (self->memory, g_strdup (name), g_object_ref (list));
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/* The list as last saved, or NULL; @saved_at: when (unix seconds). */
+GListModel *
+fm_list_cache_load (FmListCache *self,
+                    const char  *account,
+                    FmListKind   kind,
+                    gint64      *saved_at)
+{
+  g_autofree char *name = file_name (account, kind);
+  g_autofree char *path = g_build_filename (self->directory, name, NULL);
+  GListModel *list = read_list (path, saved_at);
+
+  if (list != NULL)
+    g_hash_table_replace (self->memory, g_strdup (name), g_object_ref (list));
+  return list;
+}
+
+typedef struct {
+  char       *account;
+  FmListKind  kind;
+  gint64      saved_at;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->account);
+  g_free (data);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FmListCache *self = source_object;
+  LoadData *data = task_data;
+  g_autofree char *name = file_name (data->account, data->kind);
+  g_autofree char *path = g_build_filename (self->directory, name, NULL);
+  GListModel *list = read_list (path, &data->saved_at);
+
+  if (list == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no list kept");
+  else
+    g_task_return_pointer (task, list, g_object_unref);
+}
+
+/* fm_list_cache_load() in a worker: 10,000 transfers take a few hundred
+ * milliseconds to parse, which the window's first frame need not wait for. */
+void
+fm_list_cache_load_async (FmListCache         *self,
+                          const char          *account,
+                          FmListKind           kind,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->account = g_strdup (account);
+  data->kind = kind;
+  g_task_set_source_tag (task, fm_list_cache_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GListModel *
+fm_list_cache_load_finish (FmListCache   *self,
+                           GAsyncResult  *result,
+                           gint64        *saved_at,
+                           GError       **error)
+{
+  LoadData *data = g_task_get_task_data (G_TASK (result));
+  GListModel *list = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (list == NULL)
+    return NULL;
+  if (saved_at != NULL)
+    *saved_at = data->saved_at;
+  /* the search provider finds it in memory from now on */
+  g_hash_table_replace (self->memory, file_name (data->account, data->kind), g_object_ref (list));
+  return list;
 }
 
 /* A logout: the account's lists leave the disk. */

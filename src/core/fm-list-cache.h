@@ -34,6 +34,16 @@ GListModel  *fm_list_cache_load   (FmListCache  *self,
                                    const char   *account,
                                    FmListKind    kind,
                                    gint64       *saved_at);
+void         fm_list_cache_load_async  (FmListCache         *self,
+                                        const char          *account,
+                                        FmListKind           kind,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+GListModel  *fm_list_cache_load_finish (FmListCache   *self,
+                                        GAsyncResult  *result,
+                                        gint64        *saved_at,
+                                        GError       **error);
 void         fm_list_cache_clear  (FmListCache  *self,
                                    const char   *account);
 gboolean     fm_list_cache_flush  (FmListCache  *self);
