@@ -364,7 +364,18 @@ loaded_cb (GObject      *source,
   self->cached_at = 0;
   show_staleness (self, NULL);
   replace_keeping_selection (self, items);
-  save_cb (self);
+  /* searchable from the desktop at once; kept on disk for the next start
+   * a few seconds on: writing 10,000 transfers must not delay the frame
+   * that shows them */
+  if (fm_session_get_list_cache (self->session) != NULL)
+    {
+      g_autofree char *key = fm_session_dup_account_key (self->session);
+
+      if (key != NULL)
+        fm_list_cache_remember (fm_session_get_list_cache (self->session), key, list_kind (self),
+                                G_LIST_MODEL (self->transfers));
+    }
+  schedule_save (self);
   self->loaded_at = g_get_monotonic_time ();
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "list" : "empty");
   if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)

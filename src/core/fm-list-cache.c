@@ -95,6 +95,26 @@ fm_list_cache_flush (FmListCache *self)
   return TRUE;
 }
 
+/* The list as shown now, for searches from the desktop: at once and
+ * cheaply (references to the transfers, which learn their details in
+ * place); fm_list_cache_save() puts it on disk. */
+void
+fm_list_cache_remember (FmListCache *self,
+                        const char  *account,
+                        FmListKind   kind,
+                        GListModel  *transfers)
+{
+  g_autoptr(GListStore) copy = g_list_store_new (FM_TYPE_TRANSFER);
+  guint n = MIN (g_list_model_get_n_items (transfers), MAX_ITEMS);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (FM_IS_LIST_CACHE (self) && account != NULL);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (transfers, i));
+  g_list_store_splice (copy, 0, 0, items->pdata, items->len);
+  g_hash_table_replace (self->memory, file_name (account, kind), g_steal_pointer (&copy));
+}
+
 /* The list as shown now, for the next start. Serialised here, written by
  * a worker. */
 void

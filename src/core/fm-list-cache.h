@@ -26,6 +26,10 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (FmListCache, fm_list_cache, FM, LIST_CACHE, GObject)
 
 FmListCache *fm_list_cache_new    (const char   *directory);
+void         fm_list_cache_remember (FmListCache *self,
+                                     const char  *account,
+                                     FmListKind   kind,
+                                     GListModel  *transfers);
 void         fm_list_cache_save   (FmListCache  *self,
                                    const char   *account,
                                    FmListKind    kind,

@@ -60,13 +60,14 @@ try:
     send = wait_for(lambda: find(a, "push button", name="Send") if find(a, "push button", name=f"Remove “{name}”")
                     else None, what="the file in the form")
     time.sleep(1)
+    idle = peak_rss_mib(app.pid)
     before, start = cpu_seconds(app.pid), time.monotonic()
     click(send)
     wait_for(lambda: find(a, "list item", name=f"{name}, Sent"), timeout=600, what="Sent")
     wall, cpu = time.monotonic() - start, cpu_seconds(app.pid) - before
     size_gib = os.path.getsize(path) / (1 << 30)
     print(f"app: {cpu:.2f} s CPU ({cpu / size_gib:.2f} s/GiB), {wall:.2f} s wall, "
-          f"peak RSS {peak_rss_mib(app.pid):.0f} MiB (the whole app, its window included)")
+          f"peak RSS {peak_rss_mib(app.pid):.0f} MiB (the whole app; {idle:.0f} MiB before Send)")
 finally:
     app.kill()
     server.terminate()
