@@ -723,6 +723,8 @@ test_automatic_downloads (Fixture *fx, gconstpointer data)
   g_assert_false (fm_upload_job_get_held (job));
   g_assert_cmpint (fm_upload_job_get_state (job), !=, FM_UPLOAD_STATE_PAUSED);
   g_assert_false (fm_automation_is_held (again));
+  g_assert_true (run_upload (job, &error));   /* done before the session goes */
+  g_assert_no_error (error);
   fm_session_set_network_monitor (fx->session, NULL);
   g_free (seen.folder);
   g_free (seen2.folder);

@@ -458,7 +458,7 @@ got_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FmTransfer) full = fm_client_transfer_get_finish (FM_CLIENT (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->session == NULL)
     {
       lookup_free (lookup);
       return;
@@ -526,9 +526,9 @@ arrivals_cb (GObject      *source,
   g_autoptr(GListModel) fresh = fm_arrivals_check_finish (FM_ARRIVALS (source), result, &error);
 
   self->checking = FALSE;
-  if (fresh == NULL)
+  if (fresh == NULL || self->session == NULL)
     {
-      g_debug ("new transfers not checked: %s", error->message);
+      g_debug ("new transfers not checked: %s", error != NULL ? error->message : "gone");
       return;
     }
   for (guint i = 0; i < g_list_model_get_n_items (fresh); i++)
@@ -561,7 +561,7 @@ void
 fm_automation_check_now (FmAutomation *self)
 {
   g_return_if_fail (FM_IS_AUTOMATION (self));
-  if (self->checking || !fm_session_is_logged_in (self->session))
+  if (self->session == NULL || self->checking || !fm_session_is_logged_in (self->session))
     return;
   ensure_arrivals (self);
   if (self->arrivals == NULL)
@@ -629,6 +629,8 @@ fm_automation_get_skipped (FmAutomation *self)
 static void
 logged_in_cb (FmAutomation *self)
 {
+  if (self->session == NULL)
+    return;
   if (fm_session_is_logged_in (self->session))
     {
       fm_automation_check_now (self);
@@ -657,6 +659,10 @@ fm_automation_dispose (GObject *object)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  for (guint i = 0; self->held != NULL && i < self->held->len; i++)
+    g_signal_handlers_disconnect_by_data (self->held->pdata[i], self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->session);
   g_clear_object (&self->arrivals);
