@@ -618,6 +618,17 @@ new_automation (Fixture *fx, Seen *seen)
   return a;
 }
 
+/* An automation may outlive the test's reference (its requests hold it):
+ * it must not report to a Seen that is gone. */
+static void
+drop_automation (FmAutomation **a, Seen *seen)
+{
+  if (*a != NULL)
+    g_signal_handlers_disconnect_by_data (*a, seen);
+  g_clear_object (a);
+  g_clear_pointer (&seen->folder, g_free);
+}
+
 static gboolean
 await_idle_cb (gpointer data)
 {
@@ -651,8 +662,8 @@ test_automatic_downloads (Fixture *fx, gconstpointer data)
   g_autofree char *downloads = g_build_filename (fx->f.root, "Downloads", NULL);
   g_autofree char *state = g_build_filename (fx->state, "auto-downloads.json", NULL);
   g_autofree char *photo = NULL, *text = NULL;
-  g_autoptr(FmAutomation) a = NULL;
-  g_autoptr(FmAutomation) again = NULL;
+  FmAutomation *a = NULL;
+  FmAutomation *again = NULL;
   g_autoptr(FmFakeNetworkMonitor) monitor = fm_fake_network_monitor_new ();
   g_autoptr(FmUploadJob) job = NULL;
   g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
@@ -685,7 +696,7 @@ test_automatic_downloads (Fixture *fx, gconstpointer data)
   fm_automation_check_now (a);
   settle ();
   g_assert_cmpuint (seen.received, ==, 2);
-  g_clear_object (&a);
+  drop_automation (&a, &seen);
   again = new_automation (fx, &seen2);
   fm_automation_check_now (again);
   settle ();
@@ -726,8 +737,7 @@ test_automatic_downloads (Fixture *fx, gconstpointer data)
   g_assert_true (run_upload (job, &error));   /* done before the session goes */
   g_assert_no_error (error);
   fm_session_set_network_monitor (fx->session, NULL);
-  g_free (seen.folder);
-  g_free (seen2.folder);
+  drop_automation (&again, &seen2);
 }
 
 /* The file of the last look is read as hostile: damaged, nested, of the
@@ -749,14 +759,14 @@ test_automation_state_hostile (Fixture *fx, gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       Seen seen = { 0 };
-      g_autoptr(FmAutomation) a = NULL;
+      FmAutomation *a = NULL;
 
       g_assert_true (g_file_set_contents (state, bad[i], -1, NULL));
       a = new_automation (fx, &seen);
       seed (fx, "Fresh", NULL, "f.txt");
       fm_automation_check_now (a);
       await_count (&seen.arrived, 1);
-      g_free (seen.folder);
+      drop_automation (&a, &seen);
     }
   /* a link planted in its place is not followed for reading */
   g_assert_cmpint (g_unlink (state), ==, 0);
@@ -764,11 +774,11 @@ test_automation_state_hostile (Fixture *fx, gconstpointer data)
   g_assert_cmpint (symlink (target, state), ==, 0);
   {
     Seen seen = { 0 };
-    g_autoptr(FmAutomation) a = new_automation (fx, &seen);
+    FmAutomation *a = new_automation (fx, &seen);
 
     fm_automation_check_now (a);
     settle ();
-    g_free (seen.folder);
+    drop_automation (&a, &seen);
   }
 }
 
