@@ -208,6 +208,32 @@ fm_chunk_data_free (FmChunkData *data)
   g_free (data);
 }
 
+/* The two ways reading a file to send fails, said the same wherever it
+ * is read (hashing here, sending in FmLimitedStream). FALSE, for return. */
+gboolean
+fm_file_error_unreadable (GError     **error,
+                          const char  *path,
+                          int          errsv)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
+               display, g_strerror (errsv));
+  return FALSE;
+}
+
+gboolean
+fm_file_error_changed (GError     **error,
+                       const char  *path)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
+               _("“%s” changed while it was being sent. Send it again to upload the new version."),
+               display);
+  return FALSE;
+}
+
 gboolean
 fm_file_stat (const char  *path,
               gint64      *size,
@@ -217,14 +243,7 @@ fm_file_stat (const char  *path,
   struct stat st;
 
   if (stat (path, &st) != 0)
-    {
-      int saved = errno;
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
-                   display, g_strerror (saved));
-      return FALSE;
-    }
+    return fm_file_error_unreadable (error, path, errno);
   *size = st.st_size;
   *mtime_us = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
   return TRUE;
@@ -254,17 +273,6 @@ read_data_free (ReadData *data)
   g_free (data);
 }
 
-static gboolean
-file_changed_error (const char  *path,
-                    GError     **error)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
-               _("“%s” changed while it was being sent. Send it again to upload the new version."),
-               display);
-  return FALSE;
-}
 
 static gboolean
 check_unchanged (int          fd,
@@ -290,7 +298,7 @@ check_unchanged (int          fd,
     }
   mtime = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
   if (st.st_size != data->expected_size || mtime != data->expected_mtime)
-    return file_changed_error (data->path, error);
+    return fm_file_error_changed (error, data->path);
   return TRUE;
 }
 
@@ -333,14 +341,9 @@ hash_fully (int          fd,
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        {
-          g_autofree char *display = g_filename_display_name (data->path);
-          g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
-                       display, g_strerror (errno));
-          return FALSE;
-        }
+        return fm_file_error_unreadable (error, data->path, errno);
       if (n == 0)   /* shorter than when queued: truncated under us */
-        return file_changed_error (data->path, error);
+        return fm_file_error_changed (error, data->path);
       EVP_DigestUpdate (ctx, piece, (size_t) n);
       done += n;
     }
@@ -385,9 +388,8 @@ read_thread (GTask        *task,
   fd = open (data->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     {
-      g_autofree char *display = g_filename_display_name (data->path);
-      g_task_return_new_error (task, FM_ERROR, FM_ERROR_FILE_UNREADABLE,
-                               _("Cannot read “%s”: %s"), display, g_strerror (errno));
+      fm_file_error_unreadable (&error, data->path, errno);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (!check_unchanged (fd, data, &error) || !hash_fully (fd, data, &error) ||

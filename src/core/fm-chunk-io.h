@@ -63,6 +63,11 @@ void          fm_chunk_read_async         (FmBufferPool        *pool,
 FmChunkData  *fm_chunk_read_finish        (GAsyncResult        *result,
                                            GError             **error);
 
+gboolean      fm_file_error_unreadable    (GError       **error,
+                                           const char    *path,
+                                           int            errsv);
+gboolean      fm_file_error_changed       (GError       **error,
+                                           const char    *path);
 gboolean      fm_file_stat                (const char    *path,
                                            gint64        *size,
                                            gint64        *mtime_us,

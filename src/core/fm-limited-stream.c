@@ -8,9 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <glib/gi18n-lib.h>
-
-#include "fm-error.h"
+#include "fm-chunk-io.h"
 #include "fm-limited-stream.h"
 
 struct _FmLimitedStream
@@ -42,15 +40,8 @@ read_failed (FmLimitedStream  *self,
              ssize_t           n,
              GError          **error)
 {
-  g_autofree char *display = g_filename_display_name (self->path);
-
-  if (n == 0)
-    g_set_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED,
-                 _("“%s” changed while it was being sent. Send it again to upload the new version."), display);
-  else
-    g_set_error (error, FM_ERROR, FM_ERROR_FILE_UNREADABLE, _("Cannot read “%s”: %s"),
-                 display, g_strerror (errno));
-  return FALSE;
+  /* nothing where the hashed bytes were: the file got shorter */
+  return n == 0 ? fm_file_error_changed (error, self->path) : fm_file_error_unreadable (error, self->path, errno);
 }
 
 /* The window holds the bytes at the current position, read with one
