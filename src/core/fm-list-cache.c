@@ -42,8 +42,8 @@ file_name (const char *account,
 }
 
 typedef struct {
-  char  *path;
-  char  *text;
+  char     *path;
+  JsonNode *root;   /* NULL: remove the file */
 } Write;
 
 static void
@@ -54,15 +54,21 @@ write_in_thread (gpointer data,
   FmListCache *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (w->text != NULL)
+  if (w->root != NULL)
     {
-      if (!g_file_set_contents_full (w->path, w->text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+      /* text made here too: for 10,000 transfers that is the costly part */
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, w->root);
+      text = json_generator_to_data (generator, NULL);
+      if (!g_file_set_contents_full (w->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
         g_warning ("Cannot keep the list for later: %s", error->message);
     }
   else if (g_unlink (w->path) != 0 && errno != ENOENT)
     g_warning ("Cannot remove %s: %s", w->path, g_strerror (errno));
   g_free (w->path);
-  g_free (w->text);
+  g_clear_pointer (&w->root, json_node_unref);
   g_free (w);
   g_mutex_lock (&self->lock);
   if (--self->n_writing == 0)
@@ -70,14 +76,15 @@ write_in_thread (gpointer data,
   g_mutex_unlock (&self->lock);
 }
 
+/* Takes @path and @root (a tree nothing else holds: the worker reads it). */
 static void
 queue_write (FmListCache *self,
              char        *path,
-             char        *text)
+             JsonNode    *root)
 {
   Write *w = g_new (Write, 1);
 
-  *w = (Write) { path, text };
+  *w = (Write) { path, root };
   g_mutex_lock (&self->lock);
   self->n_writing++;
   g_mutex_unlock (&self->lock);
@@ -115,8 +122,9 @@ fm_list_cache_remember (FmListCache *self,
   g_hash_table_replace (self->memory, file_name (account, kind), g_steal_pointer (&copy));
 }
 
-/* The list as shown now, for the next start. Serialised here, written by
- * a worker. */
+/* The list as shown now, for the next start (and in memory at once):
+ * turned into a JSON tree here, where the transfers live; made into text
+ * and written by a worker. */
 void
 fm_list_cache_save (FmListCache *self,
                     const char  *account,
@@ -124,10 +132,7 @@ fm_list_cache_save (FmListCache *self,
                     GListModel  *transfers)
 {
   g_autofree char *name = file_name (account, kind);
-  g_autoptr(JsonObject) root = json_object_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(GListStore) copy = g_list_store_new (FM_TYPE_TRANSFER);
+  JsonObject *root = json_object_new ();
   JsonArray *items = json_array_new ();
   guint n = MIN (g_list_model_get_n_items (transfers), MAX_ITEMS);
 
@@ -137,16 +142,15 @@ fm_list_cache_save (FmListCache *self,
       g_autoptr(FmTransfer) t = g_list_model_get_item (transfers, i);
 
       json_array_add_object_element (items, fm_transfer_to_json (t));
-      g_list_store_append (copy, t);
     }
   json_object_set_int_member (root, "version", FORMAT_VERSION);
   json_object_set_int_member (root, "saved", g_get_real_time () / G_USEC_PER_SEC);
   json_object_set_array_member (root, "transfers", items);
-  node = json_node_init_object (json_node_alloc (), root);
-  json_generator_set_root (generator, node);
-  g_hash_table_replace (self->memory, g_strdup (name), g_steal_pointer (&copy));
+  fm_list_cache_remember (self, account, kind, transfers);
   g_mkdir_with_parents (self->directory, 0700);
-  queue_write (self, g_build_filename (self->directory, name, NULL), json_generator_to_data (generator, NULL));
+  queue_write (self, g_build_filename (self->directory, name, NULL),
+               json_node_init_object (json_node_alloc (), root));
+  json_object_unref (root);
 }
 
 /* The file as written by save, or NULL: missing, too big, a link, not a
