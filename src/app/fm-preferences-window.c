@@ -39,32 +39,19 @@ struct _FmPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (FmPreferencesWindow, fm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* The chunk size is kept in bytes, shown in MB. */
+/* Kept in smaller units than shown: the chunk size in bytes, the speed
+ * limits in kB/s, both shown in MB (@user_data: how many units make one). */
 static gboolean
-bytes_to_mb (GValue *value, GVariant *variant, gpointer user_data)
+units_to_mb (GValue *value, GVariant *variant, gpointer user_data)
 {
-  g_value_set_double (value, g_variant_get_int32 (variant) / 1000000.0);
+  g_value_set_double (value, g_variant_get_int32 (variant) / (double) GPOINTER_TO_INT (user_data));
   return TRUE;
 }
 
 static GVariant *
-mb_to_bytes (const GValue *value, const GVariantType *type, gpointer user_data)
+mb_to_units (const GValue *value, const GVariantType *type, gpointer user_data)
 {
-  return g_variant_new_int32 ((gint32) (g_value_get_double (value) * 1000000.0));
-}
-
-/* Speed limits are kept in kB/s, shown in MB/s. */
-static gboolean
-kb_to_mb (GValue *value, GVariant *variant, gpointer user_data)
-{
-  g_value_set_double (value, g_variant_get_int32 (variant) / 1000.0);
-  return TRUE;
-}
-
-static GVariant *
-mb_to_kb (const GValue *value, const GVariantType *type, gpointer user_data)
-{
-  return g_variant_new_int32 ((gint32) (g_value_get_double (value) * 1000.0 + 0.5));
+  return g_variant_new_int32 ((gint32) (g_value_get_double (value) * GPOINTER_TO_INT (user_data) + 0.5));
 }
 
 static void
@@ -321,7 +308,7 @@ fm_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "notify-default", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "parallel-uploads", self->parallel_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "chunk-size", self->chunk_adjustment, "value",
-                                G_SETTINGS_BIND_DEFAULT, bytes_to_mb, mb_to_bytes, NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, units_to_mb, mb_to_units, GINT_TO_POINTER (1000000), NULL);
   g_settings_bind (settings, "resume-at-start", self->resume_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_handlers_block_by_func (self->login_switch, login_switch_cb, self);
   gtk_switch_set_active (self->login_switch, g_settings_get_boolean (settings, "start-at-login"));
@@ -334,9 +321,9 @@ fm_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "limit-download", self->download_limit_row, "enable-expansion",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "upload-limit", self->upload_limit_adjustment, "value",
-                                G_SETTINGS_BIND_DEFAULT, kb_to_mb, mb_to_kb, NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, units_to_mb, mb_to_units, GINT_TO_POINTER (1000), NULL);
   g_settings_bind_with_mapping (settings, "download-limit", self->download_limit_adjustment, "value",
-                                G_SETTINGS_BIND_DEFAULT, kb_to_mb, mb_to_kb, NULL, NULL);
+                                G_SETTINGS_BIND_DEFAULT, units_to_mb, mb_to_units, GINT_TO_POINTER (1000), NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
   gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key);
   g_signal_connect_object (settings, "changed::download-folder", G_CALLBACK (update_folder_subtitle),
