@@ -126,7 +126,7 @@ fm_buffer_pool_acquire (FmBufferPool *pool)
 }
 
 /* Runs on the owner's main context, never inside whatever dropped the
- * buffer (often libsoup tearing down a message): the owner is looked up
+ * buffer (often a chunk's request, freed in a worker): the owner is looked up
  * here, so one that disconnected meanwhile is not called. */
 static gboolean
 wakeup_cb (gpointer data)
@@ -209,7 +209,7 @@ fm_chunk_data_free (FmChunkData *data)
 }
 
 /* The two ways reading a file to send fails, said the same wherever it
- * is read (hashing here, sending in FmLimitedStream). FALSE, for return. */
+ * is read (hashing here, sending in FmChunkSender). FALSE, for return. */
 gboolean
 fm_file_error_unreadable (GError     **error,
                           const char  *path,
@@ -321,7 +321,7 @@ piece_buffer (void)
 }
 
 /* MD5 of the chunk's bytes, read piece by piece (they stay in the page
- * cache for the send, which reads them again: see FmLimitedStream). */
+ * cache for the send, which reads them again: see FmChunkSender). */
 static gboolean
 hash_fully (int          fd,
             ReadData    *data,
@@ -443,7 +443,7 @@ fm_chunk_read_finish (GAsyncResult  *result,
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
   chunk = g_new0 (FmChunkData, 1);
-  /* the token: the pool counts the chunk until libsoup lets go of its body */
+  /* the token: the pool counts the chunk until its request lets go of it */
   chunk->slot = fm_buffer_pool_wrap (data->pool, g_steal_pointer (&data->slot), 0);
   chunk->md5 = g_steal_pointer (&data->md5);
   chunk->path = g_strdup (data->path);

@@ -4,11 +4,11 @@
  *
  * A chunk is hashed in a worker, a piece at a time through one 1 MiB
  * buffer per thread, and sent later straight from the file (the bytes are
- * in the page cache by then: FmLimitedStream reads them again), so memory
+ * in the page cache by then: FmChunkSender reads them again), so memory
  * does not grow with the chunk size. The pool counts chunks between hash
  * and answer: each holds a token from it, which goes back when the last
- * reference to its GBytes goes (libsoup lets go of a request body when the
- * message is done), and the pool then calls its release function on the
+ * reference to its GBytes goes (the chunk's FmChunkPost lets go when the
+ * answer is in), and the pool then calls its release function on the
  * main context so the owner can start the next read.
  */
 #pragma once

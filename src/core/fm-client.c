@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "fm-chunk-sender.h"
 #include "fm-client-private.h"
 #include "fm-error.h"
 #include "fm-http.h"
@@ -26,6 +27,7 @@ struct _FmClient
   GHashTable  *upload_slots;   /* "scheme://host:port" -> chunks in flight there */
   FmRateLimiter *upload_limit;   /* shared by every chunk of every upload */
   FmRateLimiter *download_limit; /* and every download */
+  FmChunkSender *chunk_sender;   /* chunk POSTs: not through libsoup (fm-chunk-sender.h) */
 };
 
 G_DEFINE_FINAL_TYPE (FmClient, fm_client, G_TYPE_OBJECT)
@@ -242,6 +244,9 @@ fm_client_constructed (GObject *object)
                                   "max-conns-per-host", 8,
                                   "proxy-resolver", g_proxy_resolver_get_default (),
                                   NULL);
+  self->chunk_sender = fm_chunk_sender_new (USER_AGENT);
+  /* a session given to us may trust more than the system does */
+  fm_chunk_sender_set_tls_database (self->chunk_sender, soup_session_get_tls_database (self->session));
 }
 
 static void
@@ -253,6 +258,7 @@ fm_client_finalize (GObject *object)
   g_free (self->login_token);
   g_free (self->api_key);
   g_clear_object (&self->session);
+  g_clear_object (&self->chunk_sender);
   g_clear_object (&self->retry);
   g_hash_table_unref (self->upload_slots);
   g_clear_object (&self->upload_limit);
@@ -424,6 +430,7 @@ fm_client_set_ca_file (FmClient    *self,
   if (database == NULL)
     return FALSE;
   soup_session_set_tls_database (self->session, database);
+  fm_chunk_sender_set_tls_database (self->chunk_sender, database);
   return TRUE;
 }
 
@@ -452,6 +459,14 @@ fm_client_get_session (FmClient *self)
 {
   g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
   return self->session;
+}
+
+/* Where chunk uploads go out (fm-chunk-sender.h). */
+FmChunkSender *
+fm_client_get_chunk_sender (FmClient *self)
+{
+  g_return_val_if_fail (FM_IS_CLIENT (self), NULL);
+  return self->chunk_sender;
 }
 
 const char *

@@ -11,6 +11,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fm-chunk-sender.h"
 #include "fm-rate-limiter.h"
 #include "fm-response.h"
 #include "fm-retry-policy.h"
@@ -60,6 +61,7 @@ char        *fm_client_redact_uri       (const char  *uri);
 gboolean     fm_client_url_is_loopback  (const char  *url);
 const char  *fm_client_get_base_url     (FmClient    *self);
 SoupSession *fm_client_get_session      (FmClient    *self);
+FmChunkSender *fm_client_get_chunk_sender (FmClient  *self);
 FmRateLimiter *fm_client_get_upload_limit   (FmClient *self);
 FmRateLimiter *fm_client_get_download_limit (FmClient *self);
 const char  *fm_client_get_login_token  (FmClient    *self);

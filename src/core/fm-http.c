@@ -54,7 +54,7 @@ accept_certificate_cb (SoupMessage          *msg,
                        GTlsCertificate      *certificate,
                        GTlsCertificateFlags  errors)
 {
-  g_object_set_qdata (G_OBJECT (msg), tls_errors_quark (), GUINT_TO_POINTER (errors | 0x10000));
+  g_object_set_qdata (G_OBJECT (msg), tls_errors_quark (), GUINT_TO_POINTER (fm_http_certificate_flags_record (errors)));
   return FALSE;
 }
 
@@ -86,33 +86,59 @@ describe_certificate (GTlsCertificateFlags flags)
 
 /* Takes @error. Cancellation stays as it is; a refused certificate becomes
  * FM_ERROR_TLS (permanent: trying again cannot fix a certificate); every
- * other transport failure FM_ERROR_NETWORK (transient). */
+ * other transport failure FM_ERROR_NETWORK (transient). @tls_errors is
+ * what an "accept-certificate" handler saw (with bit 0x10000 set), or 0.
+ * For requests sent without libsoup too (fm-chunk-sender.c). */
 GError *
-fm_http_transport_error (SoupMessage *msg,
-                         GError      *error)
+fm_http_connection_error (const char *host,
+                          guint       tls_errors,
+                          GError     *error)
 {
-  guint flags = msg != NULL ? GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (msg), tls_errors_quark ())) : 0;
   GError *wrapped;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == FM_ERROR)
     return error;
-  if (flags != 0 || error->domain == G_TLS_ERROR)
-    {
-      g_autofree char *host = NULL;
-
-      if (msg != NULL)
-        host = g_strdup (g_uri_get_host (soup_message_get_uri (msg)));
-      wrapped = g_error_new (FM_ERROR, FM_ERROR_TLS,
-                             _("The security certificate of %s was refused: %s."),
-                             host != NULL ? host : _("the server"),
-                             flags != 0 ? describe_certificate ((GTlsCertificateFlags) (flags & 0xffff))
-                                        : error->message);
-    }
+  /* a connection cut in the middle of TLS (G_TLS_ERROR_EOF, _MISC) is the
+   * network's doing, not the certificate's */
+  if (tls_errors != 0 ||
+      (error->domain == G_TLS_ERROR && error->code != G_TLS_ERROR_EOF && error->code != G_TLS_ERROR_MISC))
+    wrapped = g_error_new (FM_ERROR, FM_ERROR_TLS,
+                           _("The security certificate of %s was refused: %s."),
+                           host != NULL ? host : _("the server"),
+                           tls_errors != 0 ? describe_certificate ((GTlsCertificateFlags) (tls_errors & 0xffff))
+                                           : error->message);
   else
     wrapped = g_error_new (FM_ERROR, FM_ERROR_NETWORK, "%s (%s)",
                            fm_error_get_message (FM_ERROR_NETWORK), error->message);
   g_error_free (error);
   return wrapped;
+}
+
+GError *
+fm_http_transport_error (SoupMessage *msg,
+                         GError      *error)
+{
+  guint flags = msg != NULL ? GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (msg), tls_errors_quark ())) : 0;
+
+  return fm_http_connection_error (msg != NULL ? g_uri_get_host (soup_message_get_uri (msg)) : NULL,
+                                   flags, error);
+}
+
+/* "a chunk's answer larger than 64 kB": the server is not what it claims. */
+GError *
+fm_http_answer_too_large (gsize max_size)
+{
+  g_autofree char *limit = g_format_size (max_size);
+  g_autofree char *what = g_strdup_printf ("an answer larger than %s", limit);
+
+  return g_error_new (FM_ERROR, FM_ERROR_PROTOCOL, "%s (%s)", fm_error_get_message (FM_ERROR_PROTOCOL), what);
+}
+
+/* The accept-certificate handler's record for fm_http_connection_error(). */
+guint
+fm_http_certificate_flags_record (GTlsCertificateFlags errors)
+{
+  return (guint) errors | 0x10000;
 }
 
 gboolean
@@ -170,15 +196,6 @@ return_error (GTask  *task,
   g_task_return_error (task, fm_http_transport_error (data->msg, error));
 }
 
-static GError *
-too_large_error (gsize max_size)
-{
-  g_autofree char *limit = g_format_size (max_size);
-  g_autofree char *what = g_strdup_printf ("an answer larger than %s", limit);
-
-  return g_error_new (FM_ERROR, FM_ERROR_PROTOCOL, "%s (%s)", fm_error_get_message (FM_ERROR_PROTOCOL), what);
-}
-
 static void read_more (GTask *task);
 
 static void
@@ -206,7 +223,7 @@ read_cb (GObject      *source,
     }
   if (data->body->len + size > data->max_size)
     {
-      g_task_return_error (task, too_large_error (data->max_size));
+      g_task_return_error (task, fm_http_answer_too_large (data->max_size));
       return;
     }
   g_byte_array_append (data->body, g_bytes_get_data (block, NULL), (guint) size);
@@ -241,7 +258,7 @@ send_cb (GObject      *source,
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (data->msg));
   if (length > 0 && (guint64) length > data->max_size)
     {
-      g_task_return_error (task, too_large_error (data->max_size));
+      g_task_return_error (task, fm_http_answer_too_large (data->max_size));
       return;
     }
   read_more (g_steal_pointer (&task));

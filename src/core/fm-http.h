@@ -29,6 +29,11 @@ SoupMessage  *fm_http_get_message          (GAsyncResult        *result);
 void          fm_http_prepare_message      (SoupMessage         *msg);
 GError       *fm_http_transport_error      (SoupMessage         *msg,
                                             GError              *error);
+GError       *fm_http_connection_error     (const char          *host,
+                                            guint                tls_errors,
+                                            GError              *error);
+guint         fm_http_certificate_flags_record (GTlsCertificateFlags errors);
+GError       *fm_http_answer_too_large     (gsize                max_size);
 char         *fm_http_redirect_target      (SoupMessage         *msg,
                                             GError             **error);
 gboolean      fm_http_status_is_redirect   (guint                status);

@@ -23,7 +23,6 @@
 #include "fm-error.h"
 #include "fm-http.h"
 #include "fm-json.h"
-#include "fm-limited-stream.h"
 #include "fm-upload-job-private.h"
 #include "fm-upload-scan.h"
 
@@ -45,20 +44,10 @@ chunk_new (FmUploadJob *self,
   return chunk;
 }
 
-/* The body may outlive the chunk inside libsoup: it stops counting. */
-static void
-detach_body (Chunk *chunk)
-{
-  if (chunk->body == NULL)
-    return;
-  fm_limited_stream_set_progress_func (FM_LIMITED_STREAM (chunk->body), NULL, NULL);
-  g_clear_object (&chunk->body);
-}
-
 void
 _fm_upload_job_chunk_free (Chunk *chunk)
 {
-  detach_body (chunk);
+  g_clear_pointer (&chunk->post, fm_chunk_post_unref);
   g_clear_handle_id (&chunk->timer, g_source_remove);
   fm_chunk_data_free (chunk->data);
   g_object_unref (chunk->job);
@@ -227,34 +216,20 @@ upload_uri (FmUploadJob *self,
   return g_string_free (uri, FALSE);
 }
 
-/* Bytes handed to libsoup for the wire, from the body stream itself: a
- * GSignal per 8 KiB ("wrote-body-data") cost more than the counting. */
-static void
-body_read_cb (gsize    n_bytes,
-              gpointer data)
-{
-  Chunk *chunk = data;
-
-  if (chunk_is_stale (chunk))
-    return;
-  chunk->sent += (gint64) n_bytes;
-  chunk->job->bytes_in_flight += (gint64) n_bytes;
-}
-
 /* HTTP 200 with an empty body is the reference's success; a JSON error
  * body (a transfer that expired, a wrong key) is the server refusing. */
 static GError *
-upload_response_error (SoupMessage *msg,
+upload_response_error (FmChunkPost *post,
                        GBytes      *body)
 {
-  guint status = soup_message_get_status (msg);
+  guint status = fm_chunk_post_get_status (post);
   g_autoptr(JsonObject) root = NULL;
   GError *error = NULL;
 
   if (status != SOUP_STATUS_OK)
     return g_error_new (FM_ERROR, FM_ERROR_HTTP_STATUS, "%s (HTTP %u %s)",
                         fm_error_get_message (FM_ERROR_HTTP_STATUS), status,
-                        soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "");
+                        fm_chunk_post_get_reason (post));
   if (g_bytes_get_size (body) == 0)
     return NULL;
   root = fm_response_parse (body, &error);
@@ -266,7 +241,6 @@ acknowledge (FmUploadJob *self,
              Chunk       *chunk)
 {
   fm_chunk_set_add (chunk_file (chunk)->acked, chunk->index);
-  self->bytes_in_flight -= chunk->sent;
   self->bytes_acked += chunk->length;
   self->chunks_acked++;
   _fm_upload_job_emit_changed (self);
@@ -279,12 +253,11 @@ send_done_cb (GObject      *source,
 {
   Chunk *chunk = user_data;
   FmUploadJob *self = chunk->job;
-  SoupMessage *msg = fm_http_get_message (result);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = fm_http_send_and_read_finish (result, &error);
-  guint status = soup_message_get_status (msg);
+  g_autoptr(GBytes) body = fm_chunk_sender_post_finish (FM_CHUNK_SENDER (source), result, &error);
+  g_autoptr(FmChunkPost) post = g_steal_pointer (&chunk->post);
+  guint status = fm_chunk_post_get_status (post);
 
-  detach_body (chunk);
   fm_client_release_upload_slot (self->client, chunk->slot);
   g_clear_pointer (&chunk->slot, g_free);
   if (chunk_is_stale (chunk))
@@ -292,9 +265,10 @@ send_done_cb (GObject      *source,
       _fm_upload_job_chunk_free (chunk);
       return;
     }
+  g_ptr_array_remove_fast (self->sending, chunk);
   self->n_sending--;
   if (body != NULL)
-    error = upload_response_error (msg, body);
+    error = upload_response_error (post, body);
   if (error == NULL)
     {
       acknowledge (self, chunk);
@@ -302,8 +276,6 @@ send_done_cb (GObject      *source,
       _fm_upload_job_pump (self);
       return;
     }
-  self->bytes_in_flight -= chunk->sent;
-  chunk->sent = 0;
   /* An HTTP status decides by itself (406, 449, 5xx: again); otherwise the
    * error does (the network: again; the server's JSON refusal: stop). */
   if ((body != NULL && status != SOUP_STATUS_OK
@@ -323,28 +295,23 @@ send_chunk (FmUploadJob *self,
             Chunk       *chunk)
 {
   g_autofree char *uri = upload_uri (self, chunk);
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
-  FmChunkData *data = g_steal_pointer (&chunk->data);
+  g_autoptr(FmChunkData) data = g_steal_pointer (&chunk->data);
 
-  g_autoptr(GInputStream) body = fm_limited_stream_new (data->path, data->offset, data->length, data->slot,
-                                                        fm_client_get_upload_limit (self->client));
-
-  /* The body is the file's region, read as libsoup sends it and as the
+  /* The body is the file's region, read again as it is sent and as the
    * client's upload limit allows (a limit set now paces this chunk too).
-   * It holds the pool's token: the next chunk is hashed when libsoup lets
-   * go of this one. */
-  soup_message_set_request_body (msg, "application/octet-stream", body, (gssize) data->length);
-  fm_chunk_data_free (data);
-  fm_limited_stream_set_progress_func (FM_LIMITED_STREAM (body), body_read_cb, chunk);
-  chunk->body = g_object_ref (body);
+   * The request holds the pool's token: the next chunk is hashed when
+   * this one's answer is in. */
+  chunk->post = fm_chunk_post_new (uri, data->path, data->offset, data->length, data->slot,
+                                   fm_client_get_upload_limit (self->client));
+  g_ptr_array_add (self->sending, chunk);
   self->current_file = chunk_file (chunk)->name;
   self->n_sending++;
   chunk->slot = g_strdup (self->ticket->url);
   /* The reference's answer is an empty body; an error is a small JSON
    * object. No deadline: a 50 MB chunk on a slow uplink takes minutes, and
-   * the session's idle timeout catches a silent server. */
-  fm_http_send_and_read_async (fm_client_get_session (self->client), msg, CHUNK_ANSWER_MAX, 0,
-                               self->cancellable, send_done_cb, chunk);
+   * the socket's idle timeout catches a silent server. */
+  fm_chunk_sender_post_async (fm_client_get_chunk_sender (self->client), chunk->post, CHUNK_ANSWER_MAX,
+                              self->cancellable, send_done_cb, chunk);
 }
 
 /* Keeps `parallel` chunks on the wire and the pool's other buffers filled

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "fm-chunk-io.h"
+#include "fm-chunk-sender.h"
 #include "fm-upload-job.h"
 
 G_BEGIN_DECLS
@@ -63,7 +64,7 @@ struct _FmUploadJob
   /* progress */
   gint64             bytes_total;
   gint64             bytes_acked;
-  gint64             bytes_in_flight;
+  GPtrArray         *sending;         /* Chunk: on the wire; what they wrote counts as sent */
   gint64             chunks_total;
   gint64             chunks_acked;
   double             speed;
@@ -93,8 +94,7 @@ typedef struct {
   gint64        length;
   FmRetryState  retry;
   FmChunkData  *data;
-  GInputStream *body;     /* while sent: the FmLimitedStream that counts what went */
-  gint64        sent;
+  FmChunkPost  *post;     /* while sent: the request, which counts what went */
   guint         timer;
   char         *slot;           /* the upload host's slot this request holds */
 } Chunk;

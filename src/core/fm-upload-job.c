@@ -87,10 +87,15 @@ fm_upload_state_is_active (FmUploadState state)
 
 /* ------------------------------------------------------------- progress */
 
+/* acknowledged chunks, and what the ones on the wire wrote so far */
 static gint64
 bytes_sent (FmUploadJob *self)
 {
-  return MIN (self->bytes_acked + self->bytes_in_flight, self->bytes_total);
+  gint64 sent = self->bytes_acked;
+
+  for (guint i = 0; i < self->sending->len; i++)
+    sent += fm_chunk_post_get_sent (((Chunk *) self->sending->pdata[i])->post);
+  return MIN (sent, self->bytes_total);
 }
 
 static void
@@ -231,7 +236,7 @@ _fm_upload_job_stop_run (FmUploadJob *self)
   g_clear_handle_id (&self->api_timer, g_source_remove);
   self->n_reading = 0;
   self->n_sending = 0;
-  self->bytes_in_flight = 0;
+  g_ptr_array_set_size (self->sending, 0);
   self->cursor_file = 0;
   self->cursor_chunk = 0;
 }
@@ -602,6 +607,7 @@ fm_upload_job_finalize (GObject *object)
   g_clear_pointer (&self->pool, fm_buffer_pool_unref);
   g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->waiting);
+  g_ptr_array_unref (self->sending);
   g_ptr_array_unref (self->run_tasks);
   G_OBJECT_CLASS (fm_upload_job_parent_class)->finalize (object);
 }
@@ -682,6 +688,7 @@ fm_upload_job_init (FmUploadJob *self)
   self->retry = fm_retry_policy_new ();
   self->cancellable = g_cancellable_new ();
   self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) _fm_upload_job_chunk_free);
+  self->sending = g_ptr_array_new ();   /* not owned: each send's callback frees its chunk */
   self->run_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_queue_init (&self->ready);
   g_queue_init (&self->retry_ready);

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "fm-chunk-io.h"
+#include "fm-chunk-sender.h"
 #include "fm-download-job.h"
 #include "fm-error.h"
 #include "fm-format.h"
@@ -656,6 +657,323 @@ test_fifo_swap (FmTestFixture *f,
   fm_buffer_pool_unref (pool);
 }
 
+/* ------------------------------------------------------ chunk sender */
+
+/* A server that answers exactly what the test says, byte for byte: one
+ * connection at a time, in a thread (the sender blocks in its own). */
+typedef struct {
+  GSocketListener *listener;
+  guint16          port;
+  GCancellable    *stop;
+  GThread         *thread;
+  GMutex           lock;
+  char            *answer;        /* NULL: close without an answer */
+  gsize            answer_len;
+  gboolean         close_after;   /* close after the answer */
+  guint            connections;
+  char            *head;          /* the last request's head */
+  GByteArray      *body;          /* and its body */
+} RawServer;
+
+static gboolean
+raw_read_request (GInputStream *in,
+                  RawServer    *raw)
+{
+  GByteArray *buf = g_byte_array_new ();
+  const char *end = NULL;
+  const char *length;
+  gint64 want;
+  gsize head_len;
+  guint8 block[65536];
+
+  while (buf->len == 0 || (end = g_strstr_len ((const char *) buf->data, buf->len, "\r\n\r\n")) == NULL)
+    {
+      gssize n = g_input_stream_read (in, block, sizeof block, raw->stop, NULL);
+
+      if (n <= 0)
+        {
+          g_byte_array_unref (buf);
+          return FALSE;
+        }
+      g_byte_array_append (buf, block, (guint) n);
+    }
+  head_len = (gsize) (end - (const char *) buf->data) + 4;
+  g_mutex_lock (&raw->lock);
+  g_free (raw->head);
+  raw->head = g_strndup ((const char *) buf->data, head_len);
+  length = strstr (raw->head, "Content-Length: ");
+  want = length != NULL ? g_ascii_strtoll (length + 16, NULL, 10) : 0;
+  g_byte_array_set_size (raw->body, 0);
+  g_byte_array_append (raw->body, buf->data + head_len, buf->len - (guint) head_len);
+  g_mutex_unlock (&raw->lock);
+  g_byte_array_unref (buf);
+  while ((gint64) raw->body->len < want)
+    {
+      gssize n = g_input_stream_read (in, block, (gsize) MIN ((gint64) sizeof block, want - raw->body->len),
+                                      raw->stop, NULL);
+
+      if (n <= 0)
+        return FALSE;
+      g_mutex_lock (&raw->lock);
+      g_byte_array_append (raw->body, block, (guint) n);
+      g_mutex_unlock (&raw->lock);
+    }
+  return TRUE;
+}
+
+static gpointer
+raw_server_thread (gpointer data)
+{
+  RawServer *raw = data;
+  GSocketConnection *connection;
+
+  while ((connection = g_socket_listener_accept (raw->listener, NULL, raw->stop, NULL)) != NULL)
+    {
+      GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+      GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+      g_atomic_int_inc (&raw->connections);
+      while (raw_read_request (in, raw))
+        {
+          g_autofree char *answer = NULL;
+          gsize answer_len;
+          gboolean close_after;
+
+          g_mutex_lock (&raw->lock);
+          answer = g_memdup2 (raw->answer, raw->answer_len);
+          answer_len = raw->answer_len;
+          close_after = raw->close_after;
+          g_mutex_unlock (&raw->lock);
+          if (answer == NULL)
+            break;
+          g_output_stream_write_all (out, answer, answer_len, NULL, raw->stop, NULL);
+          if (close_after)
+            break;
+        }
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      g_object_unref (connection);
+    }
+  return NULL;
+}
+
+static RawServer *
+raw_server_new (void)
+{
+  RawServer *raw = g_new0 (RawServer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_init (&raw->lock);
+  raw->body = g_byte_array_new ();
+  raw->stop = g_cancellable_new ();
+  raw->listener = g_socket_listener_new ();
+  g_socket_listener_add_address (raw->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                 &bound, &error);
+  g_assert_no_error (error);
+  raw->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  raw->thread = g_thread_new ("raw-server", raw_server_thread, raw);
+  return raw;
+}
+
+static void
+raw_server_answer (RawServer  *raw,
+                   const char *answer,
+                   gsize       length,
+                   gboolean    close_after)
+{
+  g_mutex_lock (&raw->lock);
+  g_free (raw->answer);
+  raw->answer = answer != NULL ? g_memdup2 (answer, length) : NULL;
+  raw->answer_len = length;
+  raw->close_after = close_after;
+  g_mutex_unlock (&raw->lock);
+}
+
+static void
+raw_server_free (RawServer *raw)
+{
+  g_cancellable_cancel (raw->stop);
+  g_socket_listener_close (raw->listener);
+  g_thread_join (raw->thread);
+  g_object_unref (raw->listener);
+  g_object_unref (raw->stop);
+  g_free (raw->answer);
+  g_free (raw->head);
+  g_byte_array_unref (raw->body);
+  g_mutex_clear (&raw->lock);
+  g_free (raw);
+}
+
+/* Posts @length bytes at @offset of @path to @uri; the answer's body, or
+ * NULL and @error. */
+static GBytes *
+post_chunk (FmChunkSender  *sender,
+            const char     *uri,
+            const char     *path,
+            gint64          offset,
+            gint64          length,
+            FmRateLimiter  *limiter,
+            FmChunkPost   **post_out,
+            GError        **error)
+{
+  g_autoptr(FmChunkPost) post = fm_chunk_post_new (uri, path, offset, length, NULL, limiter);
+  g_autoptr(GAsyncResult) result = NULL;
+  GBytes *answer;
+
+  fm_chunk_sender_post_async (sender, post, 64 * 1024, NULL, fm_test_async_cb, &result);
+  answer = fm_chunk_sender_post_finish (sender, fm_test_await (&result), error);
+  if (answer != NULL)
+    g_assert_cmpint (fm_chunk_post_get_sent (post), ==, length);
+  if (post_out != NULL)
+    *post_out = g_steal_pointer (&post);
+  return answer;
+}
+
+#define ANSWER(text) text, sizeof text - 1
+
+/* What goes on the wire, and every kind of answer a broken or hostile
+ * upload host can give: each is a clear error or a clean answer, a
+ * connection is kept only after a complete, well-formed answer. */
+static void
+test_chunk_sender_answers (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-sender-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "region.bin", NULL);
+  g_autofree guint8 *content = g_malloc (300000);
+  RawServer *raw = raw_server_new ();
+  g_autoptr(FmChunkSender) sender = fm_chunk_sender_new ("filemail-test");
+  g_autoptr(FmRateLimiter) limiter = fm_rate_limiter_new ();
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/api/file/add?transferid=t1&thefilename=a%%20b.txt",
+                                          raw->port);
+  g_autofree char *host = g_strdup_printf ("\r\nHost: 127.0.0.1:%u\r\n", raw->port);
+  g_autofree char *huge = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(FmChunkPost) post = NULL;
+  guint connections;
+
+  for (gsize i = 0; i < 300000; i++)
+    content[i] = (guint8) (i * 7 + i / 256);
+  g_assert_true (g_file_set_contents (path, (const char *) content, 300000, NULL));
+
+  /* the request: the reference's POST, the query as given, the region */
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), FALSE);
+  answer = post_chunk (sender, uri, path, 1000, 200000, NULL, &post, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (answer), ==, 0);
+  g_assert_cmpuint (fm_chunk_post_get_status (post), ==, 200);
+  g_assert_true (g_str_has_prefix (raw->head, "POST /api/file/add?transferid=t1&thefilename=a%20b.txt HTTP/1.1\r\n"));
+  g_assert_nonnull (strstr (raw->head, host));
+  g_assert_nonnull (strstr (raw->head, "\r\nContent-Length: 200000\r\n"));
+  g_assert_nonnull (strstr (raw->head, "\r\nContent-Type: application/octet-stream\r\n"));
+  g_assert_cmpmem (raw->body->data, raw->body->len, content + 1000, 200000);
+  g_clear_pointer (&answer, g_bytes_unref);
+  g_clear_pointer (&post, fm_chunk_post_unref);
+
+  /* kept alive: the next one goes on the same connection, paced by a
+   * limit (the paced path writes in pieces) */
+  fm_rate_limiter_set_rate (limiter, 2000000);
+  answer = post_chunk (sender, uri, path, 0, 300000, limiter, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (raw->body->data, raw->body->len, content, 300000);
+  g_assert_cmpuint (g_atomic_int_get (&raw->connections), ==, 1);
+  g_assert_cmpuint (fm_chunk_sender_get_connections_made (sender), ==, 1);
+  g_clear_pointer (&answer, g_bytes_unref);
+
+  /* chunked, after a 100 Continue, a reason phrase with escapes */
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 100 Continue\r\n\r\n"
+                                  "HTTP/1.1 449 Retry \033]0;pwned\007With\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                  "10\r\n{\"errorid\":1005}\r\n0\r\n\r\n"), FALSE);
+  answer = post_chunk (sender, uri, path, 0, 10, NULL, &post, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fm_chunk_post_get_status (post), ==, 449);
+  g_assert_cmpstr (fm_chunk_post_get_reason (post), ==, "Retry ?]0;pwned?With");
+  g_assert_cmpmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "{\"errorid\":1005}", 16);
+  g_assert_cmpuint (g_atomic_int_get (&raw->connections), ==, 1);
+  g_clear_pointer (&answer, g_bytes_unref);
+  g_clear_pointer (&post, fm_chunk_post_unref);
+
+  /* "Connection: close" is obeyed: the next request opens another */
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"), TRUE);
+  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, g_bytes_unref);
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), FALSE);
+  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_atomic_int_get (&raw->connections), ==, 2);
+  g_clear_pointer (&answer, g_bytes_unref);
+
+  /* hostile answers: each an error that says what is wrong */
+  {
+    struct { const char *text; gsize length; int code; const char *says; } cases[] = {
+      { ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 999999999\r\n\r\n"), FM_ERROR_PROTOCOL, "larger than" },
+      { ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n"), FM_ERROR_PROTOCOL, NULL },
+      { ANSWER ("HELLO THERE\r\n\r\n"), FM_ERROR_PROTOCOL, "malformed" },
+      { ANSWER ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), FM_ERROR_PROTOCOL, "chunk size" },
+      { ANSWER ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffff\r\n"), FM_ERROR_PROTOCOL,
+        "larger than" },
+      { ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"), FM_ERROR_NETWORK, NULL },
+      { NULL, 0, FM_ERROR_NETWORK, NULL },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        raw_server_answer (raw, cases[i].text, cases[i].length, TRUE);
+        answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
+        g_test_message ("case %zu: %s", i, error != NULL ? error->message : "(no error)");
+        g_assert_null (answer);
+        g_assert_error (error, FM_ERROR, (gint) cases[i].code);
+        if (cases[i].says != NULL)
+          g_assert_nonnull (strstr (error->message, cases[i].says));
+        g_clear_error (&error);
+      }
+  }
+  /* a head that never ends */
+  huge = g_strdup_printf ("HTTP/1.1 200 OK\r\nX-Long: %0*d\r\n\r\n", 70000, 0);
+  raw_server_answer (raw, huge, strlen (huge), TRUE);
+  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "64 kB"));
+  g_clear_error (&error);
+
+  /* a kept connection the server closes while it idles is not used */
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), TRUE);
+  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, g_bytes_unref);
+  connections = fm_chunk_sender_get_connections_made (sender);
+  g_usleep (100000);   /* the server's close reaches us */
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), FALSE);
+  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fm_chunk_sender_get_connections_made (sender), ==, connections + 1);
+  g_clear_pointer (&answer, g_bytes_unref);
+
+  /* the file got shorter than the hashed region */
+  answer = post_chunk (sender, uri, path, 250000, 100000, NULL, NULL, &error);
+  g_assert_error (error, FM_ERROR, FM_ERROR_FILE_CHANGED);
+  g_clear_error (&error);
+  /* an upload address from the server that would smuggle a header: its
+   * CR LF and spaces go escaped, on the request line, never as a line */
+  {
+    g_autofree char *smuggle = g_strdup_printf ("http://127.0.0.1:%u/a?x=1\r\nX-Evil: 1 b", raw->port);
+
+    answer = post_chunk (sender, smuggle, path, 0, 10, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&answer, g_bytes_unref);
+    g_assert_true (g_str_has_prefix (raw->head, "POST /a?x=1%0D%0AX-Evil:%201%20b HTTP/1.1\r\n"));
+    g_assert_null (strstr (raw->head, "\nX-Evil"));
+    answer = post_chunk (sender, "no address", path, 0, 10, NULL, NULL, &error);
+    g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_URL);
+    g_clear_error (&error);
+  }
+  raw_server_free (raw);
+  fm_test_rm_rf (dir);
+}
+
 /* ------------------------------------------------------------- TLS */
 
 static void
@@ -740,6 +1058,19 @@ test_company_ca (void)
       g_assert_error (error, FM_ERROR, FM_ERROR_TLS);
       g_assert_nonnull (strstr (error->message, "not signed by an authority"));
       g_clear_error (&error);
+      /* chunks go out on connections of their own (OpenSSL), judged by
+       * the same rule and refused in the same words */
+      {
+        g_autofree char *upload = g_strconcat (url, "/api/file/add?transferid=x", NULL);
+        g_autoptr(GBytes) answer = post_chunk (fm_client_get_chunk_sender (plain), upload, cert, 0, 10, NULL,
+                                               NULL, &error);
+
+        g_assert_null (answer);
+        g_assert_error (error, FM_ERROR, FM_ERROR_TLS);
+        g_assert_nonnull (strstr (error->message, "not signed by an authority"));
+        g_assert_true (fm_retry_policy_classify (0, error) == FM_RETRY_PERMANENT);
+        g_clear_error (&error);
+      }
 
       trusting = fm_client_new (url, &error);
       g_assert_true (fm_client_set_ca_file (trusting, ca, &error));
@@ -756,6 +1087,26 @@ test_company_ca (void)
           g_test_message ("%s", error->message);
           g_assert_nonnull (strstr (error->message, "issued for a different server name"));
         }
+      g_clear_error (&error);
+      {
+        g_autofree char *upload = g_strconcat (url, "/api/file/add?transferid=x", NULL);
+        g_autoptr(FmChunkPost) post = NULL;
+        g_autoptr(GBytes) answer = post_chunk (fm_client_get_chunk_sender (trusting), upload, cert, 0, 10, NULL,
+                                               &post, &error);
+
+        if (i == 0)
+          {
+            /* through TLS to the server, which answers (with its own
+             * refusal of a transfer that does not exist) */
+            g_assert_no_error (error);
+            g_assert_cmpuint (fm_chunk_post_get_status (post), >=, 200);
+          }
+        else
+          {
+            g_assert_error (error, FM_ERROR, FM_ERROR_TLS);
+            g_assert_nonnull (strstr (error->message, "issued for a different server name"));
+          }
+      }
       soup_session_abort (fm_client_get_session (plain));
       soup_session_abort (fm_client_get_session (trusting));
       while (g_main_context_iteration (NULL, FALSE))
@@ -990,6 +1341,7 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/hostile/tls/bad-certificate", test_bad_certificate);
   g_test_add_func ("/hostile/tls/company-ca", test_company_ca);
+  g_test_add_func ("/hostile/chunk-sender/answers", test_chunk_sender_answers);
   g_test_add_func ("/hostile/text", test_display_text);
   g_test_add_func ("/hostile/transfer-url-upgrade", test_transfer_url_upgrade);
   return g_test_run ();

@@ -1,0 +1,1163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* fm-chunk-sender.c: a chunk's POST, written close to the socket (see the
+ * header for why) */
+#define G_LOG_DOMAIN "fm-chunk-sender"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <libsoup/soup.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "fm-chunk-io.h"
+#include "fm-chunk-sender.h"
+#include "fm-error.h"
+#include "fm-http.h"
+
+#define IO_TIMEOUT_S    60                  /* as libsoup's "timeout" and "idle-timeout" of FmClient */
+#define IDLE_MAX_US     (30 * G_USEC_PER_SEC)   /* a kept connection older than this is not trusted */
+#define MAX_IDLE        8                   /* kept connections per host */
+#define WRITE_SIZE      (256 * 1024)        /* one pread + one write (16 TLS records) */
+#define SENDFILE_SIZE   (4 * 1024 * 1024)
+#define HEAD_MAX        (64 * 1024)
+#define READ_SIZE       (16 * 1024)
+
+struct _FmChunkPost
+{
+  gatomicrefcount ref;
+  GUri          *uri;
+  char          *path;
+  gint64         offset;
+  gint64         length;
+  GBytes        *token;     /* the buffer pool's: held until the answer */
+  FmRateLimiter *limiter;
+  gint64         sent;      /* atomic: written by the worker, read by anyone */
+  guint          tls_errors;
+  guint          status;
+  char          *reason;
+};
+
+struct _FmChunkSender
+{
+  GObject       parent_instance;
+
+  char         *user_agent;
+  GMutex        lock;
+  GTlsDatabase *database;   /* NULL: the system's */
+  GHashTable   *idle;       /* "scheme://host:port" -> GQueue of Idle */
+  SSL_CTX      *ssl_context;
+  guint         connections_made;
+};
+
+typedef struct _Conn Conn;
+
+typedef struct {
+  Conn      *conn;
+  gint64     since;
+} Idle;
+
+typedef struct {
+  FmChunkPost *post;
+  gsize        max_answer;
+} PostData;
+
+G_DEFINE_FINAL_TYPE (FmChunkSender, fm_chunk_sender, G_TYPE_OBJECT)
+
+/* ----------------------------------------------------------------- post */
+
+FmChunkPost *
+fm_chunk_post_new (const char    *uri,
+                   const char    *path,
+                   gint64         offset,
+                   gint64         length,
+                   GBytes        *token,
+                   FmRateLimiter *limiter)
+{
+  FmChunkPost *post = g_new0 (FmChunkPost, 1);
+
+  g_atomic_ref_count_init (&post->ref);
+  post->uri = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  post->path = g_strdup (path);
+  post->offset = offset;
+  post->length = length;
+  post->token = token != NULL ? g_bytes_ref (token) : NULL;
+  post->limiter = limiter != NULL ? g_object_ref (limiter) : NULL;
+  return post;
+}
+
+FmChunkPost *
+fm_chunk_post_ref (FmChunkPost *post)
+{
+  g_atomic_ref_count_inc (&post->ref);
+  return post;
+}
+
+void
+fm_chunk_post_unref (FmChunkPost *post)
+{
+  if (!g_atomic_ref_count_dec (&post->ref))
+    return;
+  g_clear_pointer (&post->uri, g_uri_unref);
+  g_clear_pointer (&post->token, g_bytes_unref);
+  g_clear_object (&post->limiter);
+  g_free (post->path);
+  g_free (post->reason);
+  g_free (post);
+}
+
+gint64
+fm_chunk_post_get_sent (FmChunkPost *post)
+{
+  return __atomic_load_n (&post->sent, __ATOMIC_RELAXED);
+}
+
+static void
+set_sent (FmChunkPost *post,
+          gint64       sent)
+{
+  __atomic_store_n (&post->sent, sent, __ATOMIC_RELAXED);
+}
+
+/* After fm_chunk_sender_post_finish() returned an answer. */
+guint
+fm_chunk_post_get_status (FmChunkPost *post)
+{
+  return post->status;
+}
+
+const char *
+fm_chunk_post_get_reason (FmChunkPost *post)
+{
+  return post->reason != NULL ? post->reason : "";
+}
+
+static void
+post_data_free (PostData *data)
+{
+  fm_chunk_post_unref (data->post);
+  g_free (data);
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static gboolean
+protocol_error (GError     **error,
+                const char  *what)
+{
+  g_set_error (error, FM_ERROR, FM_ERROR_PROTOCOL, "%s (%s)", fm_error_get_message (FM_ERROR_PROTOCOL), what);
+  return FALSE;
+}
+
+static gboolean
+errno_error (GError     **error,
+             int          errsv)
+{
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (errsv), g_strerror (errsv));
+  return FALSE;
+}
+
+/* Bytes a server address may put on the request line or in Host: no
+ * controls, no spaces (a CR LF there would be a second request). */
+static gboolean
+is_wire_safe (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_https (GUri *uri)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0;
+}
+
+static int
+uri_port (GUri *uri)
+{
+  return g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : is_https (uri) ? 443 : 80;
+}
+
+static char *
+host_key (GUri *uri)
+{
+  return g_strdup_printf ("%s://%s:%d", is_https (uri) ? "https" : "http", g_uri_get_host (uri), uri_port (uri));
+}
+
+/* Waits @wait_us or until @cancellable is cancelled. */
+static gboolean
+pause_for (gint64         wait_us,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  GPollFD pollfd;
+
+  if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &pollfd))
+    {
+      g_poll (&pollfd, 1, (int) MAX (1, (wait_us + 999) / 1000));
+      g_cancellable_release_fd (cancellable);
+    }
+  else
+    g_usleep ((gulong) wait_us);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* ---------------------------------------------------------- connections */
+
+/* One connection of ours: a socket from GSocketClient (which knows the
+ * system's proxies), with OpenSSL on it over https. OpenSSL, not
+ * glib-networking, because its record layer costs about half of GnuTLS's
+ * through GIO per GiB (README, "CPU per GiB"); the certificate is still
+ * judged by the client's GTlsDatabase (the system's trust and the user's
+ * company CA, the same rule as libsoup's): see verify_cb(). */
+struct _Conn {
+  GSocketConnection *connection;
+  GSocket           *socket;
+  SSL               *ssl;      /* NULL over http */
+};
+
+static void
+conn_free (Conn *conn)
+{
+  if (conn->ssl != NULL)
+    SSL_free (conn->ssl);   /* no close_notify: the server does not wait for it */
+  g_io_stream_close (G_IO_STREAM (conn->connection), NULL, NULL);
+  g_object_unref (conn->connection);
+  g_free (conn);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conn, conn_free)
+
+static void
+idle_free (Idle *idle)
+{
+  conn_free (idle->conn);
+  g_free (idle);
+}
+
+static gboolean
+ssl_error (Conn         *conn,
+           FmChunkPost  *post,
+           int           result,
+           const char   *what,
+           GError      **error)
+{
+  int code = SSL_get_error (conn->ssl, result);
+  unsigned long detail = ERR_get_error ();
+  char text[256] = "";
+
+  ERR_clear_error ();
+  if (post->tls_errors != 0)
+    g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE, "the certificate was refused");
+  else if (code == SSL_ERROR_SYSCALL && errno != 0)
+    return errno_error (error, errno);
+  else if (code == SSL_ERROR_SYSCALL || code == SSL_ERROR_ZERO_RETURN)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "the server closed the connection (%s)", what);
+  else
+    {
+      if (detail != 0)
+        ERR_error_string_n (detail, text, sizeof text);
+      g_set_error (error, G_TLS_ERROR, code == SSL_ERROR_SSL && !SSL_is_init_finished (conn->ssl)
+                   ? G_TLS_ERROR_HANDSHAKE : G_TLS_ERROR_MISC, "TLS %s failed: %s", what, *text ? text : "?");
+    }
+  return FALSE;
+}
+
+/* OpenSSL wants the socket readable or writable first (it is never
+ * blocking underneath: GSocket keeps it O_NONBLOCK); the socket's timeout
+ * bounds the wait. */
+static gboolean
+ssl_wait (Conn          *conn,
+          int            result,
+          GCancellable  *cancellable,
+          gboolean      *again,
+          GError       **error)
+{
+  int code = SSL_get_error (conn->ssl, result);
+
+  *again = code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE;
+  if (!*again)
+    return FALSE;
+  return g_socket_condition_timed_wait (conn->socket, code == SSL_ERROR_WANT_READ ? G_IO_IN : G_IO_OUT, -1,
+                                        cancellable, error);
+}
+
+static gssize
+conn_read (Conn          *conn,
+           FmChunkPost   *post,
+           guint8        *buffer,
+           gsize          size,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  if (conn->ssl == NULL)
+    return g_socket_receive (conn->socket, (char *) buffer, size, cancellable, error);
+  for (;;)
+    {
+      int n = SSL_read (conn->ssl, buffer, (int) MIN (size, G_MAXINT));
+      gboolean again;
+
+      if (n > 0)
+        return n;
+      if (SSL_get_error (conn->ssl, n) == SSL_ERROR_ZERO_RETURN)
+        return 0;
+      if (!ssl_wait (conn, n, cancellable, &again, error))
+        return again ? -1 : (ssl_error (conn, post, n, "read", error), -1);
+    }
+}
+
+static gboolean
+conn_write_all (Conn          *conn,
+                FmChunkPost   *post,
+                const guint8  *buffer,
+                gsize          size,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  gsize done = 0;
+
+  while (done < size)
+    {
+      gssize n;
+
+      if (conn->ssl == NULL)
+        n = g_socket_send (conn->socket, (const char *) buffer + done, size - done, cancellable, error);
+      else
+        {
+          int r = SSL_write (conn->ssl, buffer + done, (int) MIN (size - done, G_MAXINT));
+          gboolean again;
+
+          if (r <= 0)
+            {
+              if (ssl_wait (conn, r, cancellable, &again, error))
+                continue;
+              return again ? FALSE : ssl_error (conn, post, r, "write", error);
+            }
+          n = r;
+        }
+      if (n < 0)
+        return FALSE;
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* The peer's chain as GIO sees certificates: leaf first, PEM. */
+static char *
+chain_pem (X509_STORE_CTX *store)
+{
+  X509 *leaf = X509_STORE_CTX_get0_cert (store);
+  STACK_OF (X509) *rest = X509_STORE_CTX_get0_untrusted (store);
+  BIO *bio = BIO_new (BIO_s_mem ());
+  char *data = NULL;
+  long length;
+  char *pem;
+
+  PEM_write_bio_X509 (bio, leaf);
+  for (int i = 0; rest != NULL && i < sk_X509_num (rest); i++)
+    if (X509_cmp (sk_X509_value (rest, i), leaf) != 0)
+      PEM_write_bio_X509 (bio, sk_X509_value (rest, i));
+  length = BIO_get_mem_data (bio, &data);
+  pem = g_strndup (data, (gsize) length);
+  BIO_free (bio);
+  return pem;
+}
+
+typedef struct {
+  FmChunkSender *sender;
+  FmChunkPost   *post;
+} Handshake;
+
+/* Replaces OpenSSL's own check: the chain goes to the client's
+ * GTlsDatabase with the server's name, and its flags decide (any flag:
+ * refused, and remembered for the error that names the reason). */
+static int
+verify_cb (X509_STORE_CTX *store,
+           void           *data)
+{
+  SSL *ssl = X509_STORE_CTX_get_ex_data (store, SSL_get_ex_data_X509_STORE_CTX_idx ());
+  Handshake *hs = SSL_get_app_data (ssl);
+  g_autofree char *pem = chain_pem (store);
+  g_autoptr(GTlsCertificate) chain = g_tls_certificate_new_from_pem (pem, -1, NULL);
+  g_autoptr(GSocketConnectable) identity = g_network_address_new (g_uri_get_host (hs->post->uri),
+                                                                  (guint16) uri_port (hs->post->uri));
+  g_autoptr(GTlsDatabase) database = NULL;
+  GTlsCertificateFlags flags = G_TLS_CERTIFICATE_GENERIC_ERROR;
+
+  g_mutex_lock (&hs->sender->lock);
+  database = hs->sender->database != NULL ? g_object_ref (hs->sender->database)
+                                          : g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  g_mutex_unlock (&hs->sender->lock);
+  if (chain != NULL && database != NULL)
+    flags = g_tls_database_verify_chain (database, chain, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity,
+                                         NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  if (flags == 0)
+    return 1;
+  hs->post->tls_errors = fm_http_certificate_flags_record (flags);
+  X509_STORE_CTX_set_error (store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return 0;
+}
+
+static SSL_CTX *
+sender_ssl_context (FmChunkSender *self)
+{
+  static const unsigned char alpn[] = "\x08http/1.1";
+  SSL_CTX *ctx;
+
+  g_mutex_lock (&self->lock);
+  if (self->ssl_context == NULL)
+    {
+      ctx = SSL_CTX_new (TLS_client_method ());
+      SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION);
+      SSL_CTX_set_options (ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
+      SSL_CTX_set_mode (ctx, SSL_MODE_AUTO_RETRY);
+      SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER, NULL);
+      SSL_CTX_set_cert_verify_callback (ctx, verify_cb, NULL);
+      SSL_CTX_set_alpn_protos (ctx, alpn, sizeof alpn - 1);
+      self->ssl_context = ctx;
+    }
+  SSL_CTX_up_ref (self->ssl_context);
+  ctx = self->ssl_context;
+  g_mutex_unlock (&self->lock);
+  return ctx;
+}
+
+static gboolean
+conn_handshake (FmChunkSender  *self,
+                Conn           *conn,
+                FmChunkPost    *post,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  SSL_CTX *ctx = sender_ssl_context (self);
+  const char *host = g_uri_get_host (post->uri);
+  Handshake hs = { self, post };
+  gboolean ok = TRUE;
+
+  conn->ssl = SSL_new (ctx);
+  SSL_CTX_free (ctx);
+  SSL_set_fd (conn->ssl, g_socket_get_fd (conn->socket));
+  SSL_set_app_data (conn->ssl, &hs);
+  if (!g_hostname_is_ip_address (host))
+    SSL_set_tlsext_host_name (conn->ssl, host);
+  for (;;)
+    {
+      int r = SSL_connect (conn->ssl);
+      gboolean again;
+
+      if (r == 1)
+        break;
+      if (!ssl_wait (conn, r, cancellable, &again, error))
+        {
+          ok = again ? FALSE : ssl_error (conn, post, r, "handshake", error);
+          break;
+        }
+    }
+  SSL_set_app_data (conn->ssl, NULL);
+  return ok;
+}
+
+/* A kept connection, if one is fresh and quiet: the server sends nothing
+ * unasked, so anything readable is its close (or garbage). */
+static Conn *
+take_idle (FmChunkSender *self,
+           GUri          *uri)
+{
+  g_autofree char *key = host_key (uri);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) idle_free);
+  Conn *conn = NULL;
+
+  g_mutex_lock (&self->lock);
+  {
+    GQueue *queue = g_hash_table_lookup (self->idle, key);
+    Idle *idle;
+
+    while (conn == NULL && queue != NULL && (idle = g_queue_pop_tail (queue)) != NULL)
+      {
+        if (g_get_monotonic_time () - idle->since > IDLE_MAX_US ||
+            (idle->conn->ssl != NULL && SSL_pending (idle->conn->ssl) > 0) ||
+            g_socket_condition_check (idle->conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0)
+          {
+            g_ptr_array_add (stale, idle);
+            continue;
+          }
+        conn = g_steal_pointer (&idle->conn);
+        g_free (idle);
+      }
+  }
+  g_mutex_unlock (&self->lock);
+  return conn;
+}
+
+static void
+put_idle (FmChunkSender *self,
+          GUri          *uri,
+          Conn          *conn)
+{
+  char *key = host_key (uri);
+  Idle *idle = g_new0 (Idle, 1);
+  Idle *oldest = NULL;
+  GQueue *queue;
+
+  idle->conn = conn;
+  idle->since = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  queue = g_hash_table_lookup (self->idle, key);
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (self->idle, g_steal_pointer (&key), queue);
+    }
+  g_queue_push_tail (queue, idle);
+  if (g_queue_get_length (queue) > MAX_IDLE)
+    oldest = g_queue_pop_head (queue);
+  g_mutex_unlock (&self->lock);
+  g_free (key);
+  if (oldest != NULL)
+    idle_free (oldest);
+}
+
+static Conn *
+connect_to (FmChunkSender  *self,
+            FmChunkPost    *post,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autofree char *uri = g_uri_to_string (post->uri);
+  g_autoptr(Conn) conn = g_new0 (Conn, 1);
+
+  /* the same proxy rule as libsoup's session: the system's (a proxy's
+   * handshake leaves the socket a plain tunnel to the server) */
+  g_socket_client_set_enable_proxy (client, TRUE);
+  g_socket_client_set_timeout (client, IO_TIMEOUT_S);
+  conn->connection = g_socket_client_connect_to_uri (client, uri, (guint16) uri_port (post->uri), cancellable,
+                                                     error);
+  if (conn->connection == NULL)
+    {
+      g_clear_pointer (&conn, g_free);
+      return NULL;
+    }
+  conn->socket = g_socket_connection_get_socket (conn->connection);
+  /* the head, then the body: the body's last segment must not wait for
+   * the ACK of the head (Nagle + delayed ACK: 40 ms per chunk) */
+  g_socket_set_option (conn->socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  if (is_https (post->uri) && !conn_handshake (self, conn, post, cancellable, error))
+    return NULL;
+  g_atomic_int_inc (&self->connections_made);
+  return g_steal_pointer (&conn);
+}
+
+/* ------------------------------------------------------------- request */
+
+static GString *
+request_head (FmChunkSender  *self,
+              FmChunkPost    *post,
+              GError        **error)
+{
+  GUri *uri = post->uri;
+  const char *host = g_uri_get_host (uri);
+  const char *path = g_uri_get_path (uri);
+  const char *query = g_uri_get_query (uri);
+  GString *head;
+
+  if (host == NULL || *host == '\0' || !is_wire_safe (host) || !is_wire_safe (path) || !is_wire_safe (query))
+    {
+      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s", fm_error_get_message (FM_ERROR_INVALID_URL));
+      return NULL;
+    }
+  head = g_string_sized_new (512);
+  g_string_append_printf (head, "POST %s%s%s HTTP/1.1\r\n", *path != '\0' ? path : "/",
+                          query != NULL ? "?" : "", query != NULL ? query : "");
+  g_string_append_printf (head, strchr (host, ':') != NULL ? "Host: [%s]" : "Host: %s", host);
+  if (g_uri_get_port (uri) > 0 && g_uri_get_port (uri) != (is_https (uri) ? 443 : 80))
+    g_string_append_printf (head, ":%d", g_uri_get_port (uri));
+  g_string_append_printf (head,
+                          "\r\n"
+                          "User-Agent: %s\r\n"
+                          "Content-Type: application/octet-stream\r\n"
+                          "Content-Length: %" G_GINT64_FORMAT "\r\n"
+                          "Accept-Encoding: identity\r\n"
+                          "\r\n",
+                          self->user_agent, post->length);
+  return head;
+}
+
+/* The body from the page cache: sendfile while there is no limit and the
+ * connection is a plain socket; otherwise pread into one buffer and write
+ * it, as much at a time as the limit allows. A limit set meanwhile paces
+ * the rest of this chunk. */
+typedef struct {
+  FmChunkPost   *post;
+  int            fd;
+  Conn          *conn;
+  gboolean       plain;    /* http: sendfile may be used */
+  guint8        *buffer;
+  gint64         done;
+} Body;
+
+static gboolean
+region_ended (Body     *body,
+              ssize_t   n,
+              GError  **error)
+{
+  /* nothing where the hashed bytes were: the file got shorter */
+  return n == 0 ? fm_file_error_changed (error, body->post->path)
+                : fm_file_error_unreadable (error, body->post->path, errno);
+}
+
+static gboolean
+body_sendfile (Body          *body,
+               gint64         want,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  for (;;)
+    {
+      off_t offset = (off_t) (body->post->offset + body->done);
+      ssize_t n = sendfile (g_socket_get_fd (body->conn->socket), body->fd, &offset, (size_t) want);
+
+      if (n > 0)
+        {
+          body->done += n;
+          return TRUE;
+        }
+      if (n == 0)
+        return region_ended (body, 0, error);
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          int errsv = errno;
+
+          /* sendfile on a socket the server closed: an error here, not a
+           * SIGPIPE for the process (blocked in the worker) */
+          return errno_error (error, errsv);
+        }
+      /* the socket's timeout bounds the wait: a server that stops reading */
+      if (!g_socket_condition_timed_wait (body->conn->socket, G_IO_OUT, -1, cancellable, error))
+        return FALSE;
+    }
+}
+
+static gboolean
+body_write (Body          *body,
+            gint64         want,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  gsize got = 0;
+
+  if (body->buffer == NULL)
+    body->buffer = g_malloc (WRITE_SIZE);
+  while (got < (gsize) want)
+    {
+      ssize_t n = pread (body->fd, body->buffer + got, (size_t) want - got, body->post->offset + body->done + (gint64) got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return region_ended (body, n, error);
+      got += (gsize) n;
+    }
+  if (!conn_write_all (body->conn, body->post, body->buffer, got, cancellable, error))
+    return FALSE;
+  body->done += (gint64) got;
+  return TRUE;
+}
+
+static gboolean
+send_body (Body          *body,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  FmChunkPost *post = body->post;
+
+  while (body->done < post->length)
+    {
+      guint64 rate = post->limiter != NULL ? fm_rate_limiter_get_rate (post->limiter) : 0;
+      gint64 want = post->length - body->done;
+      gboolean ok;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (rate > 0)
+        {
+          /* pieces of a twentieth of a second keep the pace even */
+          gint64 wait_us;
+
+          want = MIN (want, CLAMP ((gint64) rate / 20, 4096, WRITE_SIZE));
+          wait_us = fm_rate_limiter_reserve (post->limiter, (gsize) want);
+          if (wait_us > 0 && !pause_for (wait_us, cancellable, error))
+            return FALSE;
+        }
+      if (rate == 0 && body->plain)
+        ok = body_sendfile (body, MIN (want, SENDFILE_SIZE), cancellable, error);
+      else
+        ok = body_write (body, MIN (want, WRITE_SIZE), cancellable, error);
+      if (!ok)
+        return FALSE;
+      set_sent (post, body->done);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_request (FmChunkSender  *self,
+               FmChunkPost    *post,
+               Conn           *conn,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  g_autoptr(GString) head = request_head (self, post, error);
+  Body body = { post, -1, conn, conn->ssl == NULL, NULL, 0 };
+  gboolean ok;
+
+  if (head == NULL)
+    return FALSE;
+  body.fd = open (post->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (body.fd < 0)
+    return fm_file_error_unreadable (error, post->path, errno);
+  ok = conn_write_all (conn, post, (const guint8 *) head->str, head->len, cancellable, error) &&
+       send_body (&body, cancellable, error);
+  close (body.fd);
+  g_free (body.buffer);
+  return ok;
+}
+
+/* -------------------------------------------------------------- answer */
+
+typedef struct {
+  Conn         *conn;
+  FmChunkPost  *post;
+  GByteArray   *buf;
+  gsize         pos;        /* bytes of buf already consumed */
+  gboolean      answered;   /* a byte came back: the request reached the server */
+} Reader;
+
+/* At least @n unconsumed bytes in the buffer; the end of the stream
+ * before them is an error. */
+static gboolean
+reader_fill (Reader        *r,
+             gsize          n,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  while (r->buf->len - r->pos < n)
+    {
+      guint8 block[READ_SIZE];
+      gssize got = conn_read (r->conn, r->post, block, sizeof block, cancellable, error);
+
+      if (got < 0)
+        return FALSE;
+      if (got == 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                               "the server closed the connection before its answer was complete");
+          return FALSE;
+        }
+      r->answered = TRUE;
+      g_byte_array_append (r->buf, block, (guint) got);
+    }
+  return TRUE;
+}
+
+/* Bytes up to and including the next CR LF (a chunk-size line). */
+static char *
+reader_line (Reader        *r,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  for (;;)
+    {
+      const guint8 *start = r->buf->data + r->pos;
+      gsize have = r->buf->len - r->pos;
+      const guint8 *lf = memchr (start, '\n', have);
+
+      if (lf != NULL)
+        {
+          char *line = g_strndup ((const char *) start, (gsize) (lf - start));
+
+          r->pos += (gsize) (lf - start) + 1;
+          g_strchomp (line);
+          return line;
+        }
+      if (have > 1024)
+        {
+          protocol_error (error, "a chunk-size line longer than 1 kB");
+          return NULL;
+        }
+      if (!reader_fill (r, have + 1, cancellable, error))
+        return NULL;
+    }
+}
+
+/* The head, up to its empty line: its length in the buffer from r->pos. */
+static gboolean
+read_head (Reader        *r,
+           gsize         *head_length,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  for (;;)
+    {
+      gsize have = r->buf->len - r->pos;
+      const guint8 *start = r->buf->data + r->pos;
+
+      for (gsize i = 3; i < have; i++)
+        if (start[i] == '\n' && start[i - 1] == '\r' && start[i - 2] == '\n' && start[i - 3] == '\r')
+          {
+            *head_length = i + 1;
+            return TRUE;
+          }
+      if (have >= HEAD_MAX)
+        return protocol_error (error, "an answer head larger than 64 kB");
+      if (!reader_fill (r, have + 1, cancellable, error))
+        return FALSE;
+    }
+}
+
+static gboolean
+read_chunked (Reader        *r,
+              GByteArray    *body,
+              gsize          max_answer,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  for (;;)
+    {
+      g_autofree char *line = reader_line (r, cancellable, error);
+      guint64 size = 0;
+      char *end = NULL;
+
+      if (line == NULL)
+        return FALSE;
+      size = g_ascii_strtoull (line, &end, 16);
+      if (end == line || (*end != '\0' && *end != ';' && *end != ' '))
+        return protocol_error (error, "a malformed chunk size");
+      if (size > max_answer || body->len + size > max_answer)
+        {
+          g_propagate_error (error, fm_http_answer_too_large (max_answer));
+          return FALSE;
+        }
+      if (size == 0)
+        break;
+      if (!reader_fill (r, (gsize) size + 2, cancellable, error))
+        return FALSE;
+      g_byte_array_append (body, r->buf->data + r->pos, (guint) size);
+      if (memcmp (r->buf->data + r->pos + size, "\r\n", 2) != 0)
+        return protocol_error (error, "a chunk not followed by CR LF");
+      r->pos += (gsize) size + 2;
+    }
+  /* trailers, up to the empty line */
+  for (guint i = 0; i < 64; i++)
+    {
+      g_autofree char *line = reader_line (r, cancellable, error);
+
+      if (line == NULL)
+        return FALSE;
+      if (*line == '\0')
+        return TRUE;
+    }
+  return protocol_error (error, "too many trailers");
+}
+
+static gboolean
+read_to_end (Reader        *r,
+             GByteArray    *body,
+             gsize          max_answer,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  for (;;)
+    {
+      guint8 block[READ_SIZE];
+      gssize got;
+
+      g_byte_array_append (body, r->buf->data + r->pos, r->buf->len - (guint) r->pos);
+      r->pos = r->buf->len;
+      if (body->len > max_answer)
+        {
+          g_propagate_error (error, fm_http_answer_too_large (max_answer));
+          return FALSE;
+        }
+      got = conn_read (r->conn, r->post, block, sizeof block, cancellable, error);
+      if (got < 0)
+        return FALSE;
+      if (got == 0)
+        return TRUE;
+      g_byte_array_append (r->buf, block, (guint) got);
+    }
+}
+
+/* Reads the answer: its status into @post, its body (at most @max_answer)
+ * returned; @keep says whether the connection may carry another request. */
+static GBytes *
+read_answer (FmChunkPost   *post,
+             Reader        *r,
+             gsize          max_answer,
+             gboolean      *keep,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  SoupHTTPVersion version = SOUP_HTTP_1_0;
+  SoupEncoding encoding;
+  gsize head_length = 0;
+  guint status = 0;
+  char *reason = NULL;
+
+  do
+    {
+      g_clear_pointer (&headers, soup_message_headers_unref);
+      g_clear_pointer (&reason, g_free);
+      if (!read_head (r, &head_length, cancellable, error))
+        return NULL;
+      headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      if (!soup_headers_parse_response ((const char *) r->buf->data + r->pos, (int) head_length, headers,
+                                        &version, &status, &reason))
+        {
+          protocol_error (error, "a malformed answer head");
+          return NULL;
+        }
+      r->pos += head_length;
+    }
+  while (status >= 100 && status < 200);   /* 100 Continue and the like: the real answer follows */
+  /* the reason goes into error details: printable ASCII, 100 at most */
+  g_free (post->reason);
+  post->reason = g_strndup (reason, 100);
+  g_free (reason);
+  for (char *p = post->reason; *p != '\0'; p++)
+    if (!g_ascii_isprint (*p))
+      *p = '?';
+  post->status = status;
+  encoding = soup_message_headers_get_encoding (headers);
+  *keep = version == SOUP_HTTP_1_1 && !soup_message_headers_header_contains (headers, "Connection", "close");
+  if (status == 204 || status == 304)
+    encoding = SOUP_ENCODING_NONE;
+  switch (encoding)
+    {
+    case SOUP_ENCODING_NONE:
+      break;
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      {
+        goffset length = soup_message_headers_get_content_length (headers);
+
+        if (length < 0 || (guint64) length > max_answer)
+          {
+            g_propagate_error (error, fm_http_answer_too_large (max_answer));
+            return NULL;
+          }
+        if (!reader_fill (r, (gsize) length, cancellable, error))
+          return NULL;
+        g_byte_array_append (body, r->buf->data + r->pos, (guint) length);
+        r->pos += (gsize) length;
+        break;
+      }
+    case SOUP_ENCODING_CHUNKED:
+      if (!read_chunked (r, body, max_answer, cancellable, error))
+        return NULL;
+      break;
+    case SOUP_ENCODING_EOF:
+    default:
+      *keep = FALSE;
+      if (!read_to_end (r, body, max_answer, cancellable, error))
+        return NULL;
+      break;
+    }
+  /* bytes after the answer we did not ask for: do not trust the rest */
+  if (r->pos != r->buf->len)
+    *keep = FALSE;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&body));
+}
+
+/* -------------------------------------------------------------- worker */
+
+static gboolean
+worth_another_connection (GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+}
+
+/* One request on a kept or a new connection; the answer, or NULL. */
+static GBytes *
+exchange (FmChunkSender  *self,
+          PostData       *data,
+          gboolean       *retry_on_new,
+          GCancellable   *cancellable,
+          GError        **error)
+{
+  FmChunkPost *post = data->post;
+  g_autoptr(Conn) conn = take_idle (self, post->uri);
+  gboolean reused = conn != NULL;
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  Reader reader = { NULL, post, buf, 0, FALSE };
+  gboolean keep = FALSE;
+  GBytes *answer = NULL;
+
+  set_sent (post, 0);
+  if (conn == NULL && (conn = connect_to (self, post, cancellable, error)) == NULL)
+    return NULL;
+  reader.conn = conn;
+  if (write_request (self, post, conn, cancellable, error))
+    answer = read_answer (post, &reader, data->max_answer, &keep, cancellable, error);
+  if (answer != NULL && keep)
+    put_idle (self, post->uri, g_steal_pointer (&conn));
+  /* A kept connection the server had closed meanwhile: worth one more
+   * try on a new one. Anything else (a cut in the middle of a fresh
+   * connection, a bad answer) is the caller's to retry or not. */
+  *retry_on_new = answer == NULL && reused && !reader.answered && worth_another_connection (*error) &&
+                  !g_cancellable_is_cancelled (cancellable);
+  return answer;
+}
+
+static void
+post_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FmChunkSender *self = source;
+  PostData *data = task_data;
+  FmChunkPost *post = data->post;
+  GError *error = NULL;
+  GBytes *answer = NULL;
+  gboolean again = FALSE;
+  sigset_t pipe, old;
+  struct timespec now = { 0, 0 };
+
+  if (post->uri == NULL)
+    {
+      g_task_return_new_error (task, FM_ERROR, FM_ERROR_INVALID_URL, "%s",
+                               fm_error_get_message (FM_ERROR_INVALID_URL));
+      return;
+    }
+  /* sendfile and OpenSSL write to a socket the server may have closed:
+   * that must be an error for this request, not a SIGPIPE for the process */
+  sigemptyset (&pipe);
+  sigaddset (&pipe, SIGPIPE);
+  pthread_sigmask (SIG_BLOCK, &pipe, &old);
+  answer = exchange (self, data, &again, cancellable, &error);
+  if (again)
+    {
+      g_debug ("a kept connection to %s was closed (%s): again on a new one", g_uri_get_host (post->uri),
+               error->message);
+      g_clear_error (&error);
+      answer = exchange (self, data, &again, cancellable, &error);
+    }
+  while (sigtimedwait (&pipe, NULL, &now) == SIGPIPE)
+    ;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (answer != NULL)
+    g_task_return_pointer (task, answer, (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_error (task, fm_http_connection_error (g_uri_get_host (post->uri), post->tls_errors, error));
+}
+
+void
+fm_chunk_sender_post_async (FmChunkSender       *self,
+                            FmChunkPost         *post,
+                            gsize                max_answer,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  PostData *data = g_new0 (PostData, 1);
+
+  g_return_if_fail (FM_IS_CHUNK_SENDER (self));
+  data->post = fm_chunk_post_ref (post);
+  data->max_answer = max_answer;
+  g_task_set_source_tag (task, fm_chunk_sender_post_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) post_data_free);
+  g_task_run_in_thread (task, post_thread);
+}
+
+GBytes *
+fm_chunk_sender_post_finish (FmChunkSender  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------- GObject */
+
+FmChunkSender *
+fm_chunk_sender_new (const char *user_agent)
+{
+  FmChunkSender *self = g_object_new (FM_TYPE_CHUNK_SENDER, NULL);
+
+  self->user_agent = g_strdup (user_agent);
+  return self;
+}
+
+void
+fm_chunk_sender_set_tls_database (FmChunkSender *self,
+                                  GTlsDatabase  *database)
+{
+  g_autoptr(GHashTable) old = NULL;
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->database, database);
+  /* connections trusted under the old rule are not kept */
+  old = g_steal_pointer (&self->idle);
+  self->idle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_unlock (&self->lock);
+  if (old != NULL)
+    {
+      GHashTableIter iter;
+      gpointer queue;
+
+      g_hash_table_iter_init (&iter, old);
+      while (g_hash_table_iter_next (&iter, NULL, &queue))
+        g_queue_free_full (queue, (GDestroyNotify) idle_free);
+    }
+}
+
+/* Connections opened so far (tests: kept-alive ones are used again). */
+guint
+fm_chunk_sender_get_connections_made (FmChunkSender *self)
+{
+  return (guint) g_atomic_int_get (&self->connections_made);
+}
+
+static void
+fm_chunk_sender_finalize (GObject *object)
+{
+  FmChunkSender *self = FM_CHUNK_SENDER (object);
+
+  fm_chunk_sender_set_tls_database (self, NULL);
+  g_hash_table_unref (self->idle);
+  g_clear_pointer (&self->ssl_context, SSL_CTX_free);
+  g_free (self->user_agent);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (fm_chunk_sender_parent_class)->finalize (object);
+}
+
+static void
+fm_chunk_sender_class_init (FmChunkSenderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fm_chunk_sender_finalize;
+}
+
+static void
+fm_chunk_sender_init (FmChunkSender *self)
+{
+  g_mutex_init (&self->lock);
+  self->idle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
