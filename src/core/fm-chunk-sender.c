@@ -5,25 +5,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <libsoup/soup.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
+#include "fm-chunk-conn.h"
 #include "fm-chunk-io.h"
 #include "fm-chunk-sender.h"
 #include "fm-error.h"
 #include "fm-http.h"
 
-#define IO_TIMEOUT_S    60                  /* as libsoup's "timeout" and "idle-timeout" of FmClient */
 #define IDLE_MAX_US     (30 * G_USEC_PER_SEC)   /* a kept connection older than this is not trusted */
 #define MAX_IDLE        8                   /* kept connections per host */
 #define WRITE_SIZE      (256 * 1024)        /* one pread + one write (16 TLS records) */
@@ -54,15 +48,12 @@ struct _FmChunkSender
   GMutex        lock;
   GTlsDatabase *database;   /* NULL: the system's */
   GHashTable   *idle;       /* "scheme://host:port" -> GQueue of Idle */
-  SSL_CTX      *ssl_context;
   guint         connections_made;
 };
 
-typedef struct _Conn Conn;
-
 typedef struct {
-  Conn      *conn;
-  gint64     since;
+  FmChunkConn *conn;
+  gint64       since;
 } Idle;
 
 typedef struct {
@@ -176,22 +167,10 @@ is_wire_safe (const char *text)
   return TRUE;
 }
 
-static gboolean
-is_https (GUri *uri)
-{
-  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0;
-}
-
-static int
-uri_port (GUri *uri)
-{
-  return g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : is_https (uri) ? 443 : 80;
-}
-
 static char *
 host_key (GUri *uri)
 {
-  return g_strdup_printf ("%s://%s:%d", is_https (uri) ? "https" : "http", g_uri_get_host (uri), uri_port (uri));
+  return g_strdup_printf ("%s://%s:%d", fm_chunk_uri_is_https (uri) ? "https" : "http", g_uri_get_host (uri), fm_chunk_uri_port (uri));
 }
 
 /* Waits @wait_us or until @cancellable is cancelled. */
@@ -214,268 +193,22 @@ pause_for (gint64         wait_us,
 
 /* ---------------------------------------------------------- connections */
 
-/* One connection of ours: a socket from GSocketClient (which knows the
- * system's proxies), with OpenSSL on it over https. OpenSSL, not
- * glib-networking, because its record layer costs about half of GnuTLS's
- * through GIO per GiB (README, "CPU per GiB"); the certificate is still
- * judged by the client's GTlsDatabase (the system's trust and the user's
- * company CA, the same rule as libsoup's): see verify_cb(). */
-struct _Conn {
-  GSocketConnection *connection;
-  GSocket           *socket;
-  SSL               *ssl;      /* NULL over http */
-};
-
-static void
-conn_free (Conn *conn)
-{
-  if (conn->ssl != NULL)
-    SSL_free (conn->ssl);   /* no close_notify: the server does not wait for it */
-  g_io_stream_close (G_IO_STREAM (conn->connection), NULL, NULL);
-  g_object_unref (conn->connection);
-  g_free (conn);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conn, conn_free)
-
 static void
 idle_free (Idle *idle)
 {
-  conn_free (idle->conn);
+  fm_chunk_conn_free (idle->conn);
   g_free (idle);
-}
-
-static gboolean
-ssl_error (Conn         *conn,
-           FmChunkPost  *post,
-           int           result,
-           const char   *what,
-           GError      **error)
-{
-  int code = SSL_get_error (conn->ssl, result);
-  unsigned long detail = ERR_get_error ();
-  char text[256] = "";
-
-  ERR_clear_error ();
-  if (post->tls_errors != 0)
-    g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE, "the certificate was refused");
-  else if (code == SSL_ERROR_SYSCALL && errno != 0)
-    return errno_error (error, errno);
-  else if (code == SSL_ERROR_SYSCALL || code == SSL_ERROR_ZERO_RETURN)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "the server closed the connection (%s)", what);
-  else
-    {
-      if (detail != 0)
-        ERR_error_string_n (detail, text, sizeof text);
-      g_set_error (error, G_TLS_ERROR, code == SSL_ERROR_SSL && !SSL_is_init_finished (conn->ssl)
-                   ? G_TLS_ERROR_HANDSHAKE : G_TLS_ERROR_MISC, "TLS %s failed: %s", what, *text ? text : "?");
-    }
-  return FALSE;
-}
-
-/* OpenSSL wants the socket readable or writable first (it is never
- * blocking underneath: GSocket keeps it O_NONBLOCK); the socket's timeout
- * bounds the wait. */
-static gboolean
-ssl_wait (Conn          *conn,
-          int            result,
-          GCancellable  *cancellable,
-          gboolean      *again,
-          GError       **error)
-{
-  int code = SSL_get_error (conn->ssl, result);
-
-  *again = code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE;
-  if (!*again)
-    return FALSE;
-  return g_socket_condition_timed_wait (conn->socket, code == SSL_ERROR_WANT_READ ? G_IO_IN : G_IO_OUT, -1,
-                                        cancellable, error);
-}
-
-static gssize
-conn_read (Conn          *conn,
-           FmChunkPost   *post,
-           guint8        *buffer,
-           gsize          size,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  if (conn->ssl == NULL)
-    return g_socket_receive (conn->socket, (char *) buffer, size, cancellable, error);
-  for (;;)
-    {
-      int n = SSL_read (conn->ssl, buffer, (int) MIN (size, G_MAXINT));
-      gboolean again;
-
-      if (n > 0)
-        return n;
-      if (SSL_get_error (conn->ssl, n) == SSL_ERROR_ZERO_RETURN)
-        return 0;
-      if (!ssl_wait (conn, n, cancellable, &again, error))
-        return again ? -1 : (ssl_error (conn, post, n, "read", error), -1);
-    }
-}
-
-static gboolean
-conn_write_all (Conn          *conn,
-                FmChunkPost   *post,
-                const guint8  *buffer,
-                gsize          size,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  gsize done = 0;
-
-  while (done < size)
-    {
-      gssize n;
-
-      if (conn->ssl == NULL)
-        n = g_socket_send (conn->socket, (const char *) buffer + done, size - done, cancellable, error);
-      else
-        {
-          int r = SSL_write (conn->ssl, buffer + done, (int) MIN (size - done, G_MAXINT));
-          gboolean again;
-
-          if (r <= 0)
-            {
-              if (ssl_wait (conn, r, cancellable, &again, error))
-                continue;
-              return again ? FALSE : ssl_error (conn, post, r, "write", error);
-            }
-          n = r;
-        }
-      if (n < 0)
-        return FALSE;
-      done += (gsize) n;
-    }
-  return TRUE;
-}
-
-/* The peer's chain as GIO sees certificates: leaf first, PEM. */
-static char *
-chain_pem (X509_STORE_CTX *store)
-{
-  X509 *leaf = X509_STORE_CTX_get0_cert (store);
-  STACK_OF (X509) *rest = X509_STORE_CTX_get0_untrusted (store);
-  BIO *bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long length;
-  char *pem;
-
-  PEM_write_bio_X509 (bio, leaf);
-  for (int i = 0; rest != NULL && i < sk_X509_num (rest); i++)
-    if (X509_cmp (sk_X509_value (rest, i), leaf) != 0)
-      PEM_write_bio_X509 (bio, sk_X509_value (rest, i));
-  length = BIO_get_mem_data (bio, &data);
-  pem = g_strndup (data, (gsize) length);
-  BIO_free (bio);
-  return pem;
-}
-
-typedef struct {
-  FmChunkSender *sender;
-  FmChunkPost   *post;
-} Handshake;
-
-/* Replaces OpenSSL's own check: the chain goes to the client's
- * GTlsDatabase with the server's name, and its flags decide (any flag:
- * refused, and remembered for the error that names the reason). */
-static int
-verify_cb (X509_STORE_CTX *store,
-           void           *data)
-{
-  SSL *ssl = X509_STORE_CTX_get_ex_data (store, SSL_get_ex_data_X509_STORE_CTX_idx ());
-  Handshake *hs = SSL_get_app_data (ssl);
-  g_autofree char *pem = chain_pem (store);
-  g_autoptr(GTlsCertificate) chain = g_tls_certificate_new_from_pem (pem, -1, NULL);
-  g_autoptr(GSocketConnectable) identity = g_network_address_new (g_uri_get_host (hs->post->uri),
-                                                                  (guint16) uri_port (hs->post->uri));
-  g_autoptr(GTlsDatabase) database = NULL;
-  GTlsCertificateFlags flags = G_TLS_CERTIFICATE_GENERIC_ERROR;
-
-  g_mutex_lock (&hs->sender->lock);
-  database = hs->sender->database != NULL ? g_object_ref (hs->sender->database)
-                                          : g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  g_mutex_unlock (&hs->sender->lock);
-  if (chain != NULL && database != NULL)
-    flags = g_tls_database_verify_chain (database, chain, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity,
-                                         NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  if (flags == 0)
-    return 1;
-  hs->post->tls_errors = fm_http_certificate_flags_record (flags);
-  X509_STORE_CTX_set_error (store, X509_V_ERR_APPLICATION_VERIFICATION);
-  return 0;
-}
-
-static SSL_CTX *
-sender_ssl_context (FmChunkSender *self)
-{
-  static const unsigned char alpn[] = "\x08http/1.1";
-  SSL_CTX *ctx;
-
-  g_mutex_lock (&self->lock);
-  if (self->ssl_context == NULL)
-    {
-      ctx = SSL_CTX_new (TLS_client_method ());
-      SSL_CTX_set_min_proto_version (ctx, TLS1_2_VERSION);
-      SSL_CTX_set_options (ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
-      SSL_CTX_set_mode (ctx, SSL_MODE_AUTO_RETRY);
-      SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER, NULL);
-      SSL_CTX_set_cert_verify_callback (ctx, verify_cb, NULL);
-      SSL_CTX_set_alpn_protos (ctx, alpn, sizeof alpn - 1);
-      self->ssl_context = ctx;
-    }
-  SSL_CTX_up_ref (self->ssl_context);
-  ctx = self->ssl_context;
-  g_mutex_unlock (&self->lock);
-  return ctx;
-}
-
-static gboolean
-conn_handshake (FmChunkSender  *self,
-                Conn           *conn,
-                FmChunkPost    *post,
-                GCancellable   *cancellable,
-                GError        **error)
-{
-  SSL_CTX *ctx = sender_ssl_context (self);
-  const char *host = g_uri_get_host (post->uri);
-  Handshake hs = { self, post };
-  gboolean ok = TRUE;
-
-  conn->ssl = SSL_new (ctx);
-  SSL_CTX_free (ctx);
-  SSL_set_fd (conn->ssl, g_socket_get_fd (conn->socket));
-  SSL_set_app_data (conn->ssl, &hs);
-  if (!g_hostname_is_ip_address (host))
-    SSL_set_tlsext_host_name (conn->ssl, host);
-  for (;;)
-    {
-      int r = SSL_connect (conn->ssl);
-      gboolean again;
-
-      if (r == 1)
-        break;
-      if (!ssl_wait (conn, r, cancellable, &again, error))
-        {
-          ok = again ? FALSE : ssl_error (conn, post, r, "handshake", error);
-          break;
-        }
-    }
-  SSL_set_app_data (conn->ssl, NULL);
-  return ok;
 }
 
 /* A kept connection, if one is fresh and quiet: the server sends nothing
  * unasked, so anything readable is its close (or garbage). */
-static Conn *
+static FmChunkConn *
 take_idle (FmChunkSender *self,
            GUri          *uri)
 {
   g_autofree char *key = host_key (uri);
   g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) idle_free);
-  Conn *conn = NULL;
+  FmChunkConn *conn = NULL;
 
   g_mutex_lock (&self->lock);
   {
@@ -484,9 +217,7 @@ take_idle (FmChunkSender *self,
 
     while (conn == NULL && queue != NULL && (idle = g_queue_pop_tail (queue)) != NULL)
       {
-        if (g_get_monotonic_time () - idle->since > IDLE_MAX_US ||
-            (idle->conn->ssl != NULL && SSL_pending (idle->conn->ssl) > 0) ||
-            g_socket_condition_check (idle->conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0)
+        if (g_get_monotonic_time () - idle->since > IDLE_MAX_US || !fm_chunk_conn_is_quiet (idle->conn))
           {
             g_ptr_array_add (stale, idle);
             continue;
@@ -502,7 +233,7 @@ take_idle (FmChunkSender *self,
 static void
 put_idle (FmChunkSender *self,
           GUri          *uri,
-          Conn          *conn)
+          FmChunkConn   *conn)
 {
   char *key = host_key (uri);
   Idle *idle = g_new0 (Idle, 1);
@@ -527,35 +258,15 @@ put_idle (FmChunkSender *self,
     idle_free (oldest);
 }
 
-static Conn *
-connect_to (FmChunkSender  *self,
-            FmChunkPost    *post,
-            GCancellable   *cancellable,
-            GError        **error)
+static GTlsDatabase *
+dup_database (FmChunkSender *self)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autofree char *uri = g_uri_to_string (post->uri);
-  g_autoptr(Conn) conn = g_new0 (Conn, 1);
+  GTlsDatabase *database;
 
-  /* the same proxy rule as libsoup's session: the system's (a proxy's
-   * handshake leaves the socket a plain tunnel to the server) */
-  g_socket_client_set_enable_proxy (client, TRUE);
-  g_socket_client_set_timeout (client, IO_TIMEOUT_S);
-  conn->connection = g_socket_client_connect_to_uri (client, uri, (guint16) uri_port (post->uri), cancellable,
-                                                     error);
-  if (conn->connection == NULL)
-    {
-      g_clear_pointer (&conn, g_free);
-      return NULL;
-    }
-  conn->socket = g_socket_connection_get_socket (conn->connection);
-  /* the head, then the body: the body's last segment must not wait for
-   * the ACK of the head (Nagle + delayed ACK: 40 ms per chunk) */
-  g_socket_set_option (conn->socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  if (is_https (post->uri) && !conn_handshake (self, conn, post, cancellable, error))
-    return NULL;
-  g_atomic_int_inc (&self->connections_made);
-  return g_steal_pointer (&conn);
+  g_mutex_lock (&self->lock);
+  database = self->database != NULL ? g_object_ref (self->database) : NULL;
+  g_mutex_unlock (&self->lock);
+  return database;
 }
 
 /* ------------------------------------------------------------- request */
@@ -580,7 +291,7 @@ request_head (FmChunkSender  *self,
   g_string_append_printf (head, "POST %s%s%s HTTP/1.1\r\n", *path != '\0' ? path : "/",
                           query != NULL ? "?" : "", query != NULL ? query : "");
   g_string_append_printf (head, strchr (host, ':') != NULL ? "Host: [%s]" : "Host: %s", host);
-  if (g_uri_get_port (uri) > 0 && g_uri_get_port (uri) != (is_https (uri) ? 443 : 80))
+  if (g_uri_get_port (uri) > 0 && g_uri_get_port (uri) != (fm_chunk_uri_is_https (uri) ? 443 : 80))
     g_string_append_printf (head, ":%d", g_uri_get_port (uri));
   g_string_append_printf (head,
                           "\r\n"
@@ -600,7 +311,7 @@ request_head (FmChunkSender  *self,
 typedef struct {
   FmChunkPost   *post;
   int            fd;
-  Conn          *conn;
+  FmChunkConn   *conn;
   gboolean       plain;    /* http: sendfile may be used */
   guint8        *buffer;
   gint64         done;
@@ -625,7 +336,7 @@ body_sendfile (Body          *body,
   for (;;)
     {
       off_t offset = (off_t) (body->post->offset + body->done);
-      ssize_t n = sendfile (g_socket_get_fd (body->conn->socket), body->fd, &offset, (size_t) want);
+      ssize_t n = sendfile (g_socket_get_fd (fm_chunk_conn_get_socket (body->conn)), body->fd, &offset, (size_t) want);
 
       if (n > 0)
         {
@@ -645,7 +356,7 @@ body_sendfile (Body          *body,
           return errno_error (error, errsv);
         }
       /* the socket's timeout bounds the wait: a server that stops reading */
-      if (!g_socket_condition_timed_wait (body->conn->socket, G_IO_OUT, -1, cancellable, error))
+      if (!g_socket_condition_timed_wait (fm_chunk_conn_get_socket (body->conn), G_IO_OUT, -1, cancellable, error))
         return FALSE;
     }
 }
@@ -670,7 +381,7 @@ body_write (Body          *body,
         return region_ended (body, n, error);
       got += (gsize) n;
     }
-  if (!conn_write_all (body->conn, body->post, body->buffer, got, cancellable, error))
+  if (!fm_chunk_conn_write_all (body->conn, body->buffer, got, cancellable, error))
     return FALSE;
   body->done += (gint64) got;
   return TRUE;
@@ -715,12 +426,12 @@ send_body (Body          *body,
 static gboolean
 write_request (FmChunkSender  *self,
                FmChunkPost    *post,
-               Conn           *conn,
+               FmChunkConn    *conn,
                GCancellable   *cancellable,
                GError        **error)
 {
   g_autoptr(GString) head = request_head (self, post, error);
-  Body body = { post, -1, conn, conn->ssl == NULL, NULL, 0 };
+  Body body = { post, -1, conn, !fm_chunk_conn_is_tls (conn), NULL, 0 };
   gboolean ok;
 
   if (head == NULL)
@@ -728,7 +439,7 @@ write_request (FmChunkSender  *self,
   body.fd = open (post->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (body.fd < 0)
     return fm_file_error_unreadable (error, post->path, errno);
-  ok = conn_write_all (conn, post, (const guint8 *) head->str, head->len, cancellable, error) &&
+  ok = fm_chunk_conn_write_all (conn, (const guint8 *) head->str, head->len, cancellable, error) &&
        send_body (&body, cancellable, error);
   close (body.fd);
   g_free (body.buffer);
@@ -738,8 +449,7 @@ write_request (FmChunkSender  *self,
 /* -------------------------------------------------------------- answer */
 
 typedef struct {
-  Conn         *conn;
-  FmChunkPost  *post;
+  FmChunkConn  *conn;
   GByteArray   *buf;
   gsize         pos;        /* bytes of buf already consumed */
   gboolean      answered;   /* a byte came back: the request reached the server */
@@ -756,7 +466,7 @@ reader_fill (Reader        *r,
   while (r->buf->len - r->pos < n)
     {
       guint8 block[READ_SIZE];
-      gssize got = conn_read (r->conn, r->post, block, sizeof block, cancellable, error);
+      gssize got = fm_chunk_conn_read (r->conn, block, sizeof block, cancellable, error);
 
       if (got < 0)
         return FALSE;
@@ -891,7 +601,7 @@ read_to_end (Reader        *r,
           g_propagate_error (error, fm_http_answer_too_large (max_answer));
           return FALSE;
         }
-      got = conn_read (r->conn, r->post, block, sizeof block, cancellable, error);
+      got = fm_chunk_conn_read (r->conn, block, sizeof block, cancellable, error);
       if (got < 0)
         return FALSE;
       if (got == 0)
@@ -1001,16 +711,23 @@ exchange (FmChunkSender  *self,
           GError        **error)
 {
   FmChunkPost *post = data->post;
-  g_autoptr(Conn) conn = take_idle (self, post->uri);
+  g_autoptr(FmChunkConn) conn = take_idle (self, post->uri);
   gboolean reused = conn != NULL;
   g_autoptr(GByteArray) buf = g_byte_array_new ();
-  Reader reader = { NULL, post, buf, 0, FALSE };
+  Reader reader = { NULL, buf, 0, FALSE };
   gboolean keep = FALSE;
   GBytes *answer = NULL;
 
   set_sent (post, 0);
-  if (conn == NULL && (conn = connect_to (self, post, cancellable, error)) == NULL)
-    return NULL;
+  if (conn == NULL)
+    {
+      g_autoptr(GTlsDatabase) database = dup_database (self);
+
+      conn = fm_chunk_conn_open (post->uri, database, &post->tls_errors, cancellable, error);
+      if (conn == NULL)
+        return NULL;
+      g_atomic_int_inc (&self->connections_made);
+    }
   reader.conn = conn;
   if (write_request (self, post, conn, cancellable, error))
     answer = read_answer (post, &reader, data->max_answer, &keep, cancellable, error);
@@ -1143,7 +860,6 @@ fm_chunk_sender_finalize (GObject *object)
 
   fm_chunk_sender_set_tls_database (self, NULL);
   g_hash_table_unref (self->idle);
-  g_clear_pointer (&self->ssl_context, SSL_CTX_free);
   g_free (self->user_agent);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (fm_chunk_sender_parent_class)->finalize (object);

@@ -9,9 +9,9 @@
  * in the query and a small answer back, so that request is written here:
  * in a worker thread, on a kept-alive connection of its own, the body
  * straight from the page cache (the region was hashed a moment ago) with
- * sendfile over http and in 256 KiB writes over https, paced by the
- * client's FmRateLimiter when it has a limit. Every other request still
- * goes through libsoup.
+ * sendfile over http and in 256 KiB writes over https (OpenSSL, see
+ * fm-chunk-conn.h), paced by the client's FmRateLimiter when it has a
+ * limit. Every other request still goes through libsoup.
  *
  * The answer is read as hostile as fm-http.c reads one: a head of at most
  * 64 kB, a body of at most @max_answer, Content-Length or chunked, a

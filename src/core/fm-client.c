@@ -244,9 +244,9 @@ fm_client_constructed (GObject *object)
                                   "max-conns-per-host", 8,
                                   "proxy-resolver", g_proxy_resolver_get_default (),
                                   NULL);
+  /* trusts the system (loaded when the first https chunk goes: not at
+   * start-up) until fm_client_set_ca_file() */
   self->chunk_sender = fm_chunk_sender_new (USER_AGENT);
-  /* a session given to us may trust more than the system does */
-  fm_chunk_sender_set_tls_database (self->chunk_sender, soup_session_get_tls_database (self->session));
 }
 
 static void
