@@ -404,6 +404,54 @@ test_list_cache (void)
   g_assert_cmpint (stat (dir, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 
+  /* the first screen apart (0600 too): the newest 40, newest first,
+   * whatever the list's own order */
+  {
+    g_autofree char *first_name = g_strdup_printf ("%.16s-received-first.json", hash);
+    g_autofree char *first_path = g_build_filename (dir, first_name, NULL);
+    g_autoptr(GListStore) many = g_list_store_new (FM_TYPE_TRANSFER);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GListModel) first = NULL;
+    g_autoptr(GListModel) whole = NULL;
+
+    g_assert_cmpint (stat (first_path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    for (guint i = 0; i < 50; i++)
+      {
+        /* oldest first, the 7th the newest of all */
+        g_autofree char *json = g_strdup_printf ("{\"id\": \"M%02u\", \"sentdate\": %u}", i,
+                                                 i == 7 ? 1800000000 : 1700000000 + i);
+        g_autoptr(FmTransfer) t = cached_transfer (json);
+
+        g_list_store_append (many, t);
+      }
+    fm_list_cache_save (cache, "https://s dave@example.com", FM_LIST_SENT, G_LIST_MODEL (many));
+    fm_list_cache_flush (cache);
+    fm_list_cache_load_first_async (cache, "https://s dave@example.com", FM_LIST_SENT, NULL, fm_test_async_cb,
+                                    &result);
+    first = fm_list_cache_load_finish (cache, fm_test_await (&result), NULL, NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (first), ==, 40);
+    {
+      g_autoptr(FmTransfer) newest = g_list_model_get_item (first, 0);
+      g_autoptr(FmTransfer) next = g_list_model_get_item (first, 1);
+      g_autoptr(FmTransfer) last = g_list_model_get_item (first, 39);
+
+      g_assert_cmpstr (fm_transfer_get_id (newest), ==, "M07");
+      g_assert_cmpstr (fm_transfer_get_id (next), ==, "M49");
+      g_assert_cmpstr (fm_transfer_get_id (last), ==, "M11");
+    }
+    whole = fm_list_cache_load (cache, "https://s dave@example.com", FM_LIST_SENT, NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (whole), ==, 50);
+    fm_list_cache_clear (cache, "https://s dave@example.com");
+    fm_list_cache_flush (cache);
+    {
+      g_autofree char *dave = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "https://s dave@example.com", -1);
+      g_autofree char *gone = g_strdup_printf ("%s/%.16s-sent-first.json", dir, dave);
+
+      g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+    }
+  }
+
   /* a new run reads it back, details and all */
   fresh = fm_list_cache_new (dir);
   loaded = fm_list_cache_load (fresh, "https://s alice@example.com", FM_LIST_RECEIVED, &saved_at);

@@ -10,6 +10,7 @@
 
 #include "fm-application.h"
 #include "fm-file-row.h"
+#include "fm-list-cache.h"
 #include "fm-test-app.h"
 #include "fm-test-util.h"
 #include "fm-transfer-file.h"
@@ -734,6 +735,71 @@ test_ten_thousand (void)
   }
 }
 
+/* data: { list, number of rows } */
+static gboolean
+shows_rows (gpointer data)
+{
+  FmTransferList *list = ((gpointer *) data)[0];
+
+  return g_list_model_get_n_items (fm_transfer_list_get_shown (list)) == GPOINTER_TO_UINT (((gpointer *) data)[1]);
+}
+
+static gboolean
+list_answered (gpointer list)
+{
+  return !fm_transfer_list_is_loading (list) &&
+         g_list_model_get_n_items (fm_transfer_list_get_shown (list)) != 150;
+}
+
+/* At start the Inbox shows what it last knew: its first screen (the 40
+ * newest, kept in a small file apart) in the first frame, then the whole
+ * list, and then the server's answer replaces it. */
+static void
+test_cached_first_screen (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmTransferList *inbox = fm_window_get_transfer_list (ui.window, FALSE);
+  g_autofree char *key = g_strdup_printf ("%s bob@example.com",
+                                          fm_client_get_base_url (fm_session_get_client (session)));
+  g_autoptr(GListStore) known = g_list_store_new (FM_TYPE_TRANSFER);
+  g_autoptr(GError) error = NULL;
+  gpointer first_screen[] = { inbox, GUINT_TO_POINTER (40) };
+  gpointer whole[] = { inbox, GUINT_TO_POINTER (150) };
+
+  fm_session_set_account (session, NULL, NULL);
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"id\": \"C%03u\", \"subject\": \"Cached %u\", \"sentdate\": %u}",
+                                               i, i, 1700000000 + i * 60);
+      g_autoptr(JsonNode) node = json_from_string (json, NULL);
+      g_autoptr(FmTransfer) t = fm_transfer_new_from_json (json_node_get_object (node), &error);
+
+      g_assert_no_error (error);
+      g_list_store_append (known, t);
+    }
+  fm_list_cache_save (fm_session_get_list_cache (session), key, FM_LIST_RECEIVED, G_LIST_MODEL (known));
+  fm_list_cache_flush (fm_session_get_list_cache (session));
+  /* the server answers late: what shows first is the cache's */
+  g_assert_true (fm_test_server_configure (ui.server, "slow_ms", "2500", &error));
+  fm_window_show_page (ui.window, "inbox");
+  log_in_as ("bob@example.com", "bob-password");
+  fm_test_spin_until (shows_rows, first_screen);
+  {
+    FmTransfer *newest = shown_item (inbox, 0);
+
+    g_assert_cmpstr (fm_transfer_get_subject (newest), ==, "Cached 149");
+    g_assert_cmpstr (fm_transfer_list_get_state (inbox), ==, "list");
+  }
+  fm_test_spin_until (shows_rows, whole);
+  {
+    FmTransfer *oldest = shown_item (inbox, 149);
+
+    g_assert_cmpstr (fm_transfer_get_subject (oldest), ==, "Cached 0");
+  }
+  g_assert_true (fm_test_server_configure (ui.server, "slow_ms", "0", &error));
+  fm_test_spin_until (list_answered, inbox);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -753,6 +819,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/views/outbox-forward-edit", test_outbox_forward_edit);
   g_test_add_func ("/views/outbox-rename-remove-delete", test_outbox_rename_remove_delete);
   g_test_add_func ("/views/ten-thousand", test_ten_thousand);
+  g_test_add_func ("/views/cached-first-screen", test_cached_first_screen);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);
   return status;

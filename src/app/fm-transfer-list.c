@@ -66,6 +66,8 @@ struct _FmTransferList
   gint64          cached_at;      /* unix time of the list shown, if from the cache; 0: fresh */
   char           *wanted_id;      /* to open once listed (a search result from the desktop) */
   GCancellable   *cache_cancellable; /* the last known list being read */
+  gboolean        cached_first;   /* showing the cache's newest transfers only: the rest follows */
+  guint           cache_tick;     /* reads the whole cached list once the first screen is drawn */
   guint           save_id;        /* the cache is written a little after rows learn details */
   guint           visible_id;     /* pending look at which of them are on screen */
 };
@@ -270,33 +272,96 @@ schedule_save (FmTransferList *self)
   self->save_id = g_timeout_add_seconds (3, save_cb, self);
 }
 
-static void
-cached_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(FmTransferList) self = user_data;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  gint64 saved_at = 0;
-  g_autoptr(GListModel) list = fm_list_cache_load_finish (FM_LIST_CACHE (source), result, &saved_at, NULL);
+static void load_whole_cache (FmTransferList *self);
 
-  /* the server's answer came first, or the account changed: too late */
+/* A list from the cache: shown unless the server's answer came first, the
+ * account changed, or (for the whole list) the list shown is not the
+ * cache's first screen. */
+static void
+show_from_cache (FmTransferList *self,
+                 GListModel     *list,
+                 gint64          saved_at,
+                 gboolean        first)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
   if (list == NULL || g_cancellable_is_cancelled (self->cache_cancellable) || self->loaded_at != 0 ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) > 0 || !fm_session_is_logged_in (self->session))
+      (g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) > 0 && !self->cached_first) ||
+      !fm_session_is_logged_in (self->session))
     return;
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     g_ptr_array_add (items, g_list_model_get_item (list, i));
   if (items->len == 0)
     return;
+  self->cached_first = first;
   self->cached_at = MAX (saved_at, 1);
   replace_keeping_selection (self, items);
   gtk_stack_set_visible_child_name (self->stack, "list");
   show_staleness (self, NULL);
 }
 
-/* At start (and after a login): the list as last seen, as soon as it is
- * read (in a worker: the window's first frame does not wait for 10,000
- * transfers to be parsed). */
+static void
+cached_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FmTransferList) self = user_data;
+  gint64 saved_at = 0;
+  g_autoptr(GListModel) list = fm_list_cache_load_finish (FM_LIST_CACHE (source), result, &saved_at, NULL);
+
+  show_from_cache (self, list, saved_at, FALSE);
+  self->cached_first = FALSE;
+}
+
+/* The next frame starts after the one that drew the first screen: the
+ * whole list is read from then on (in a worker; on two cores it would
+ * otherwise slow that first frame down). */
+static gboolean
+cache_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  FmTransferList *self = FM_TRANSFER_LIST (widget);
+
+  self->cache_tick = 0;
+  load_whole_cache (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cached_first_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FmTransferList) self = user_data;
+  gint64 saved_at = 0;
+  g_autoptr(GListModel) list = fm_list_cache_load_finish (FM_LIST_CACHE (source), result, &saved_at, NULL);
+
+  if (g_cancellable_is_cancelled (self->cache_cancellable))
+    return;
+  show_from_cache (self, list, saved_at, TRUE);
+  /* no first screen kept (a cache of an older version): the whole list */
+  if (!self->cached_first)
+    load_whole_cache (self);
+  else if (self->cache_tick == 0)
+    self->cache_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), cache_tick_cb, NULL, NULL);
+}
+
+static void
+load_whole_cache (FmTransferList *self)
+{
+  FmListCache *cache = fm_session_get_list_cache (self->session);
+  g_autofree char *key = fm_session_dup_account_key (self->session);
+
+  if (cache == NULL || key == NULL || self->cache_cancellable == NULL ||
+      g_cancellable_is_cancelled (self->cache_cancellable))
+    return;
+  fm_list_cache_load_async (cache, key, list_kind (self), self->cache_cancellable, cached_cb, g_object_ref (self));
+}
+
+/* At start (and after a login): the list as last seen, its first screen
+ * at once (a small file of its own: the window's first frame can show
+ * it), the rest after that first frame; both read in a worker. */
 static void
 show_cached (FmTransferList *self)
 {
@@ -305,10 +370,15 @@ show_cached (FmTransferList *self)
 
   g_cancellable_cancel (self->cache_cancellable);
   g_clear_object (&self->cache_cancellable);
+  if (self->cache_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->cache_tick);
+  self->cache_tick = 0;
+  self->cached_first = FALSE;
   if (cache == NULL || key == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) > 0)
     return;
   self->cache_cancellable = g_cancellable_new ();
-  fm_list_cache_load_async (cache, key, list_kind (self), self->cache_cancellable, cached_cb, g_object_ref (self));
+  fm_list_cache_load_first_async (cache, key, list_kind (self), self->cache_cancellable, cached_first_cb,
+                                  g_object_ref (self));
 }
 
 static void
@@ -964,6 +1034,9 @@ fm_transfer_list_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->cache_cancellable);
   g_clear_object (&self->cache_cancellable);
+  if (self->cache_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->cache_tick);
+  self->cache_tick = 0;
   /* what rows learnt is kept for the next start */
   if (self->save_id != 0)
     {

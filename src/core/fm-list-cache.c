@@ -16,6 +16,7 @@
 #define FORMAT_VERSION 1
 #define MAX_FILE_SIZE  (64 * 1024 * 1024)
 #define MAX_ITEMS      100000
+#define FIRST_ITEMS    40        /* a tall first screen's worth, in a small file of its own */
 
 struct _FmListCache
 {
@@ -31,14 +32,24 @@ struct _FmListCache
 
 G_DEFINE_FINAL_TYPE (FmListCache, fm_list_cache, G_TYPE_OBJECT)
 
-/* <16 hex of sha256(account)>-sent.json: no address in a file name */
+/* <16 hex of sha256(account)>-sent.json: no address in a file name;
+ * -sent-first.json: its newest transfers only */
+static char *
+part_name (const char *account,
+           FmListKind  kind,
+           gboolean    first)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
+
+  return g_strdup_printf ("%.16s-%s%s.json", hash, kind == FM_LIST_SENT ? "sent" : "received",
+                          first ? "-first" : "");
+}
+
 static char *
 file_name (const char *account,
            FmListKind  kind)
 {
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, account, -1);
-
-  return g_strdup_printf ("%.16s-%s.json", hash, kind == FM_LIST_SENT ? "sent" : "received");
+  return part_name (account, kind, FALSE);
 }
 
 typedef struct {
@@ -122,9 +133,37 @@ fm_list_cache_remember (FmListCache *self,
   g_hash_table_replace (self->memory, file_name (account, kind), g_steal_pointer (&copy));
 }
 
+static JsonNode *
+list_root (GPtrArray *transfers,
+           guint      n)
+{
+  JsonObject *root = json_object_new ();
+  JsonArray *items = json_array_new ();
+
+  for (guint i = 0; i < MIN (n, transfers->len); i++)
+    json_array_add_object_element (items, fm_transfer_to_json (transfers->pdata[i]));
+  json_object_set_int_member (root, "version", FORMAT_VERSION);
+  json_object_set_int_member (root, "saved", g_get_real_time () / G_USEC_PER_SEC);
+  json_object_set_array_member (root, "transfers", items);
+  return json_node_init_object (json_node_alloc (), root);
+}
+
+static int
+newest_first (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 da = fm_transfer_get_sent_date (*(FmTransfer **) a);
+  gint64 db = fm_transfer_get_sent_date (*(FmTransfer **) b);
+
+  return (db > da) - (db < da);
+}
+
 /* The list as shown now, for the next start (and in memory at once):
- * turned into a JSON tree here, where the transfers live; made into text
- * and written by a worker. */
+ * turned into JSON trees here, where the transfers live; made into text
+ * and written by a worker. Twice: the whole list, and its newest
+ * FIRST_ITEMS apart, which a start reads in a few milliseconds to fill
+ * the first screen while the whole list (a few hundred for 10,000) is
+ * read after the first frame. */
 void
 fm_list_cache_save (FmListCache *self,
                     const char  *account,
@@ -132,25 +171,18 @@ fm_list_cache_save (FmListCache *self,
                     GListModel  *transfers)
 {
   g_autofree char *name = file_name (account, kind);
-  JsonObject *root = json_object_new ();
-  JsonArray *items = json_array_new ();
+  g_autofree char *first = part_name (account, kind, TRUE);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = MIN (g_list_model_get_n_items (transfers), MAX_ITEMS);
 
   g_return_if_fail (FM_IS_LIST_CACHE (self) && account != NULL);
   for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(FmTransfer) t = g_list_model_get_item (transfers, i);
-
-      json_array_add_object_element (items, fm_transfer_to_json (t));
-    }
-  json_object_set_int_member (root, "version", FORMAT_VERSION);
-  json_object_set_int_member (root, "saved", g_get_real_time () / G_USEC_PER_SEC);
-  json_object_set_array_member (root, "transfers", items);
+    g_ptr_array_add (items, g_list_model_get_item (transfers, i));
   fm_list_cache_remember (self, account, kind, transfers);
   g_mkdir_with_parents (self->directory, 0700);
-  queue_write (self, g_build_filename (self->directory, name, NULL),
-               json_node_init_object (json_node_alloc (), root));
-  json_object_unref (root);
+  queue_write (self, g_build_filename (self->directory, name, NULL), list_root (items, n));
+  g_ptr_array_sort (items, newest_first);
+  queue_write (self, g_build_filename (self->directory, first, NULL), list_root (items, FIRST_ITEMS));
 }
 
 /* The file as written by save, or NULL: missing, too big, a link, not a
@@ -232,6 +264,7 @@ fm_list_cache_load (FmListCache *self,
 typedef struct {
   char       *account;
   FmListKind  kind;
+  gboolean    first;     /* the newest few only */
   gint64      saved_at;
 } LoadData;
 
@@ -250,7 +283,7 @@ load_thread (GTask        *task,
 {
   FmListCache *self = source_object;
   LoadData *data = task_data;
-  g_autofree char *name = file_name (data->account, data->kind);
+  g_autofree char *name = part_name (data->account, data->kind, data->first);
   g_autofree char *path = g_build_filename (self->directory, name, NULL);
   GListModel *list = read_list (path, &data->saved_at);
 
@@ -258,6 +291,26 @@ load_thread (GTask        *task,
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no list kept");
   else
     g_task_return_pointer (task, list, g_object_unref);
+}
+
+static void
+load_async (FmListCache         *self,
+            const char          *account,
+            FmListKind           kind,
+            gboolean             first,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LoadData *data = g_new0 (LoadData, 1);
+
+  data->account = g_strdup (account);
+  data->kind = kind;
+  data->first = first;
+  g_task_set_source_tag (task, fm_list_cache_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
 }
 
 /* fm_list_cache_load() in a worker: 10,000 transfers take a few hundred
@@ -270,14 +323,21 @@ fm_list_cache_load_async (FmListCache         *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  LoadData *data = g_new0 (LoadData, 1);
+  load_async (self, account, kind, FALSE, cancellable, callback, user_data);
+}
 
-  data->account = g_strdup (account);
-  data->kind = kind;
-  g_task_set_source_tag (task, fm_list_cache_load_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
+/* The newest transfers of the list only (at most 40, newest first): what
+ * the first screen shows, read in a few milliseconds. Finished by
+ * fm_list_cache_load_finish(); not what the search provider searches. */
+void
+fm_list_cache_load_first_async (FmListCache         *self,
+                                const char          *account,
+                                FmListKind           kind,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  load_async (self, account, kind, TRUE, cancellable, callback, user_data);
 }
 
 GListModel *
@@ -293,6 +353,8 @@ fm_list_cache_load_finish (FmListCache   *self,
     return NULL;
   if (saved_at != NULL)
     *saved_at = data->saved_at;
+  if (data->first)
+    return list;
   /* the search provider finds it in memory from now on */
   g_hash_table_replace (self->memory, file_name (data->account, data->kind), g_object_ref (list));
   return list;
@@ -306,9 +368,11 @@ fm_list_cache_clear (FmListCache *self,
   for (FmListKind kind = FM_LIST_SENT; kind <= FM_LIST_RECEIVED; kind++)
     {
       g_autofree char *name = file_name (account, kind);
+      g_autofree char *first = part_name (account, kind, TRUE);
 
       g_hash_table_remove (self->memory, name);
       queue_write (self, g_build_filename (self->directory, name, NULL), NULL);
+      queue_write (self, g_build_filename (self->directory, first, NULL), NULL);
     }
 }
 

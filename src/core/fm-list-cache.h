@@ -44,6 +44,12 @@ void         fm_list_cache_load_async  (FmListCache         *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+void         fm_list_cache_load_first_async (FmListCache         *self,
+                                             const char          *account,
+                                             FmListKind           kind,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 GListModel  *fm_list_cache_load_finish (FmListCache   *self,
                                         GAsyncResult  *result,
                                         gint64        *saved_at,
