@@ -751,7 +751,7 @@ list_answered (gpointer list)
          g_list_model_get_n_items (fm_transfer_list_get_shown (list)) != 150;
 }
 
-/* At start the Inbox shows what it last knew: its first screen (the 40
+/* At start the Inbox shows what it last knew: its first screen (the 25
  * newest, kept in a small file apart) in the first frame, then the whole
  * list, and then the server's answer replaces it. */
 static void
@@ -763,7 +763,7 @@ test_cached_first_screen (void)
                                           fm_client_get_base_url (fm_session_get_client (session)));
   g_autoptr(GListStore) known = g_list_store_new (FM_TYPE_TRANSFER);
   g_autoptr(GError) error = NULL;
-  gpointer first_screen[] = { inbox, GUINT_TO_POINTER (40) };
+  gpointer first_screen[] = { inbox, GUINT_TO_POINTER (25) };
   gpointer whole[] = { inbox, GUINT_TO_POINTER (150) };
 
   fm_session_set_account (session, NULL, NULL);

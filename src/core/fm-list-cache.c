@@ -16,7 +16,7 @@
 #define FORMAT_VERSION 1
 #define MAX_FILE_SIZE  (64 * 1024 * 1024)
 #define MAX_ITEMS      100000
-#define FIRST_ITEMS    40        /* a tall first screen's worth, in a small file of its own */
+#define FIRST_ITEMS    25        /* a tall first screen's worth (a 1440p window shows 20), in a file of its own */
 
 struct _FmListCache
 {
@@ -326,7 +326,7 @@ fm_list_cache_load_async (FmListCache         *self,
   load_async (self, account, kind, FALSE, cancellable, callback, user_data);
 }
 
-/* The newest transfers of the list only (at most 40, newest first): what
+/* The newest transfers of the list only (at most 25, newest first): what
  * the first screen shows, read in a few milliseconds. Finished by
  * fm_list_cache_load_finish(); not what the search provider searches. */
 void

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Start-up: from launching filemail-desktop to its first frame, to the
 # first frame that shows the Inbox's rows (the cache's first screen, the
-# newest 40), and to the frame with all of them, with a 10,000-transfer
+# newest 25), and to the frame with all of them, with a 10,000-transfer
 # Inbox in the list cache (the last known list: what a returning user
 # sees at once). The app prints CLOCK_REALTIME at those frames
 # (FILEMAIL_DEBUG_STARTUP=1); the server answers slowly (2 s) so the frame
@@ -46,10 +46,10 @@ transfers = [{"id": f"T{i:014d}", "from": f"sender{i % 97}@example.com", "subjec
               "files": [{"fileid": f"F{i}", "filename": f"file-{i}.bin", "filesize": 1000 * i,
                          "downloadurl": f"{url}/d/{i}"}], "detailsloaded": True}
              for i in range(10000)]
-# the whole list, and its first screen apart (the 40 newest), as the app
+# the whole list, and its first screen apart (the 25 newest), as the app
 # writes them
 for name, part in ((f"{key}-received.json", transfers),
-                   (f"{key}-received-first.json", sorted(transfers, key=lambda t: -t["sentdate"])[:40])):
+                   (f"{key}-received-first.json", sorted(transfers, key=lambda t: -t["sentdate"])[:25])):
     path = os.path.join(folder, name)
     with open(path, "w") as f:
         json.dump({"version": 1, "saved": now, "transfers": part}, f)
