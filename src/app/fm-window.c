@@ -119,13 +119,14 @@ update_title (FmWindow *self)
       sent += fm_upload_job_get_bytes_sent (job);
       total += fm_upload_job_get_bytes_total (job);
     }
-  if (total > 0)
-    {
-      g_autofree char *title = g_strdup_printf (_("Filemail — %d %%"), (int) (100.0 * sent / total));
-      gtk_window_set_title (GTK_WINDOW (self), title);
-    }
-  else
-    gtk_window_set_title (GTK_WINDOW (self), _("Filemail"));
+  g_autofree char *title = total > 0 ? g_strdup_printf (_("Filemail — %d %%"), (int) (100.0 * sent / total))
+                                     : g_strdup (_("Filemail"));
+
+  /* set only when it changes: each set is a window property for the X
+   * server or compositor, the header's label laid out again, and an event
+   * for the accessibility bus (ten times a second while uploading) */
+  if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), title) != 0)
+    gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
 static void
