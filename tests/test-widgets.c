@@ -640,6 +640,9 @@ test_metered_banner (void)
   row = find_row_of (job);
   g_assert_cmpstr (fm_upload_row_get_status (FM_UPLOAD_ROW (row)), ==,
                    "Waiting for a connection that is not metered");
+  /* said to a screen reader too: a paused row that becomes held is named again */
+  g_assert_cmpstr (fm_upload_row_get_accessible_name (FM_UPLOAD_ROW (row)), ==,
+                   "metered.bin, Waiting for a connection that is not metered");
   fm_test_screenshot ("metered.png");
   button = find_button (GTK_WIDGET (ui.window), "Send _Anyway");
   g_assert_nonnull (button);

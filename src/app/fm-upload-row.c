@@ -30,7 +30,8 @@ struct _FmUploadRow
   GtkWidget      *remove_button;
   GtkWidget      *link_box;
   GtkLabel       *link_label;
-  int             named_state;  /* the state the accessible name says; -1: none yet */
+  int             named_state;  /* the state (| 0x100 if held) the accessible name says; -1: none yet */
+  char           *name;         /* that name */
   gint64          texted_at;    /* when the status words were last set (monotonic µs) */
   gint64          moved_at;     /* and the bar */
   guint           wait_tick;    /* once a second while the job moves: a retry's countdown */
@@ -80,13 +81,23 @@ name_row (FmUploadRow   *self,
           const char    *title,
           FmUploadState  state)
 {
-  g_autofree char *name = NULL;
+  /* held (waiting for a connection that is not metered) is a state of
+   * its own to a listener, though the job stays paused */
+  int named = (int) state | (fm_upload_job_get_held (self->job) ? 0x100 : 0);
 
-  if ((int) state == self->named_state)
+  if (named == self->named_state)
     return;
-  self->named_state = (int) state;
-  name = g_strdup_printf ("%s, %s", title, state == FM_UPLOAD_STATE_UPLOADING ? _("Sending") : self->status);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  self->named_state = named;
+  g_free (self->name);
+  self->name = g_strdup_printf ("%s, %s", title, state == FM_UPLOAD_STATE_UPLOADING ? _("Sending") : self->status);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, self->name, -1);
+}
+
+/* What a screen reader says on the row (GTK 4.8 has no getter: tests). */
+const char *
+fm_upload_row_get_accessible_name (FmUploadRow *self)
+{
+  return self->name;
 }
 
 static void
@@ -353,6 +364,7 @@ fm_upload_row_dispose (GObject *object)
   g_clear_object (&self->job);
   g_clear_object (&self->queue);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->name, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_UPLOAD_ROW);
   G_OBJECT_CLASS (fm_upload_row_parent_class)->dispose (object);
 }

@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (FmUploadRow, fm_upload_row, FM, UPLOAD_ROW, GtkListBoxRow)
 FmUploadRow *fm_upload_row_new        (FmUploadJob   *job,
                                        FmUploadQueue *queue);
 const char  *fm_upload_row_get_status (FmUploadRow   *self);
+const char  *fm_upload_row_get_accessible_name (FmUploadRow *self);
 FmUploadJob *fm_upload_row_get_job    (FmUploadRow   *self);
 
 G_END_DECLS

@@ -92,12 +92,14 @@ print_result (FmUploadJob *job,
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       fm_cli_print_json (root);
+      fflush (stdout);
       return;
     }
   g_autofree char *id = fm_format_display_text (fm_upload_job_get_transfer_id (job));
   g_autofree char *link = fm_format_display_text (fm_upload_job_get_download_url (job));
 
   g_print (_("Sent transfer %s\n%s\n"), id, link);
+  fflush (stdout);
 }
 
 /* Runs one job to its end with a live progress display. Ctrl-C pauses it
@@ -126,12 +128,14 @@ run_job (FmCli         *cli,
   g_source_remove (tick);
   g_signal_handlers_disconnect_by_data (job, &watch);
   fm_cli_progress_finish (progress);
+  /* the link is out (flushed) before the finished job leaves the disk:
+   * killed in between, the next resume still finds the job and finishes
+   * it, where the other order could lose the link for good */
+  if (ok)
+    print_result (job, json, (g_get_monotonic_time () - start) / 1e6);
   flush_store (queue);
   if (ok)
-    {
-      print_result (job, json, (g_get_monotonic_time () - start) / 1e6);
-      return FM_CLI_EXIT_OK;
-    }
+    return FM_CLI_EXIT_OK;
   if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_PAUSED)
     {
       g_printerr (_("Paused. Run “filemail resume” to send the rest.\n"));

@@ -311,15 +311,23 @@ def main():
         log_in_as("alice@example.com", "alice-password")
         outbox = open_page("Outbox")
         select(outbox, "Plans for Saturday")
+        assert find(outbox, "list item", contains="Plans for Saturday"), "the row, before Delete"
         click(find(outbox, "push button", contains="Delete…"))
         dialog = dialog_named("Delete Transfer?")
         click(find(dialog, "push button", pred=lambda n: "Delete" in n.name and "…" not in n.name))
-        wait_for(lambda: find(state["app"], "label", name="Transfer deleted"), what="“Transfer deleted”")
-        # the server agrees: alice's sent transfers no longer have it
+        # the server's word first (asked from here, not through the app):
+        # the "Transfer deleted" toast lasts 5 s, and one walk of the
+        # accessibility tree takes seconds under AddressSanitizer
         token = api(url, "/api/authentication/login", username="alice@example.com",
                     password="alice-password", source="Desktop")["logintoken"]
-        sent = api(url, "/api/transfer/sent/get", logintoken=token)["transfers"]
-        assert not any(t.get("subject") == "Plans for Saturday" for t in sent), sent
+
+        def gone():
+            sent = api(url, "/api/transfer/sent/get", logintoken=token)["transfers"]
+            return not any(t.get("subject") == "Plans for Saturday" for t in sent)
+        wait_for(gone, what="the server to delete it")
+        # and the Outbox: its row is gone
+        wait_for(lambda: find(outbox, "list", name="Transfers") is not None
+                 and not find(outbox, "list item", contains="Plans for Saturday"), what="the row to go")
 
     def quits_with_short_stalls():
         # The app logs every stall over 20 ms while uploads run, with its
