@@ -120,6 +120,9 @@ describe_transfer (FmTransfer *transfer)
   g_autofree char *from = fm_format_display_text (fm_transfer_get_from (transfer));
   g_autofree char *quoted = g_strdup_printf (_("“%s”"), *subject ? subject : _("No subject"));
 
+  /* known by its id alone (a transfer found by an earlier run) */
+  if (*subject == '\0' && *from == '\0')
+    return g_strdup (_("A transfer"));
   if (*from == '\0')
     return g_steal_pointer (&quoted);
   /* TRANSLATORS: "“Holiday” from bob@example.com" */

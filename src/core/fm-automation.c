@@ -448,6 +448,16 @@ drop_pending (FmAutomation *self,
       }
 }
 
+/* A transfer known by its id alone. */
+static FmTransfer *
+transfer_of_id (const char *id)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_string_member (object, "id", id);
+  return fm_transfer_new_from_json (object, NULL);
+}
+
 static void
 got_cb (GObject      *source,
         GAsyncResult *result,
@@ -470,7 +480,10 @@ got_cb (GObject      *source,
     }
   if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
     {
-      FmTransfer *t = lookup->listed != NULL ? lookup->listed : NULL;
+      /* a pending id of an earlier run: only its id is known (and the
+       * password keeps transfer/get from saying more), but the user is
+       * told all the same */
+      g_autoptr(FmTransfer) t = lookup->listed != NULL ? g_object_ref (lookup->listed) : transfer_of_id (lookup->id);
 
       if (t != NULL)
         {
