@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fm-cli-send.c: send, resume, queue, cancel */
 #include <stdio.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "fm-chunk-plan.h"
 #include "fm-cli.h"
+#include "fm-cli-qr.h"
 #include "fm-config.h"
 #include "fm-format.h"
 
@@ -71,6 +73,7 @@ flush_store (FmUploadQueue *queue)
 static void
 print_result (FmUploadJob *job,
               gboolean     json,
+              gboolean     qr,
               double       seconds)
 {
   if (json)
@@ -99,6 +102,9 @@ print_result (FmUploadJob *job,
   g_autofree char *link = fm_format_display_text (fm_upload_job_get_download_url (job));
 
   g_print (_("Sent transfer %s\n%s\n"), id, link);
+  /* for a phone: its camera opens the link */
+  if (qr)
+    fm_cli_print_qr (stdout, fm_upload_job_get_download_url (job), isatty (STDOUT_FILENO));
   fflush (stdout);
 }
 
@@ -108,7 +114,8 @@ static int
 run_job (FmCli         *cli,
          FmUploadQueue *queue,
          FmUploadJob   *job,
-         gboolean       json)
+         gboolean       json,
+         gboolean       qr)
 {
   g_autofree char *title = fm_upload_job_dup_title (job);
   g_autoptr(FmCliProgress) progress = fm_cli_progress_new (stderr, title);   /* results on stdout, progress never */
@@ -132,7 +139,7 @@ run_job (FmCli         *cli,
    * killed in between, the next resume still finds the job and finishes
    * it, where the other order could lose the link for good */
   if (ok)
-    print_result (job, json, (g_get_monotonic_time () - start) / 1e6);
+    print_result (job, json, qr, (g_get_monotonic_time () - start) / 1e6);
   flush_store (queue);
   if (ok)
     return FM_CLI_EXIT_OK;
@@ -167,7 +174,7 @@ fm_cli_send (FmCli  *cli,
   g_autoptr(GError) error = NULL;
   int days = -1, parallel = fm_config_get_int ("parallel-uploads", 4), status;
   gint64 chunk_size = fm_config_get_int ("chunk-size", (int) FM_CHUNK_SIZE_DEFAULT);
-  gboolean notify = FALSE, confirmation = FALSE, json = FALSE;
+  gboolean notify = FALSE, confirmation = FALSE, json = FALSE, qr = FALSE;
   GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Recipients, comma-separated (none: a link only)"), N_("LIST") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address"), N_("EMAIL") },
@@ -180,6 +187,7 @@ fm_cli_send (FmCli  *cli,
     { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &chunk_size, N_("Bytes per upload request (5000000–50000000)"), N_("BYTES") },
     { "parallel", 0, 0, G_OPTION_ARG_INT, &parallel, N_("Chunks uploaded at once (1–4)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { "qr", 0, 0, G_OPTION_ARG_NONE, &qr, N_("Also print the link as a QR code, for a phone"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = fm_cli_option_context ("send", N_("PATH…"),
@@ -217,7 +225,7 @@ fm_cli_send (FmCli  *cli,
   fm_upload_job_set_parallel (job, (guint) parallel);
   queue = open_queue (cli);
   fm_upload_queue_add (queue, job);
-  return run_job (cli, queue, job, json);
+  return run_job (cli, queue, job, json, qr);
 }
 
 static gboolean
@@ -262,7 +270,7 @@ send_again (FmCli         *cli,
                                            "--ask-password or --password-file"), fm_upload_job_get_id (job), title);
   new_job = fm_upload_queue_send_again (queue, job, password);
   g_printerr (_("Sending %s again as a new transfer.\n"), title);
-  return run_job (cli, queue, new_job, json);
+  return run_job (cli, queue, new_job, json, FALSE);
 }
 
 int
@@ -336,7 +344,7 @@ fm_cli_resume (FmCli  *cli,
         }
       if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_FAILED)
         fm_upload_job_retry (job);
-      one = run_job (cli, queue, job, json);
+      one = run_job (cli, queue, job, json, FALSE);
       if (one != FM_CLI_EXIT_OK)
         status = one;
     }

@@ -569,13 +569,42 @@ def test_keyring(env):
     assert "no keyring" not in p.stderr, p.stderr
 
 
+def test_qr_code(env):
+    """send --qr: the link, then the same link as a QR code a phone can
+    read. Into a pipe it is plain text (no escape sequences); the test
+    draws its half blocks into a bitmap and zbarimg must read the link."""
+    env.login()
+    small = env.make_file("qr.bin", 1000, seed=12)
+    out = env.cli("send", "--qr", small, check=0).stdout
+    lines = out.split("\n")
+    assert lines[0].startswith("Sent transfer "), out
+    link = lines[1].strip()
+    assert link.startswith(env.url), out
+    assert "\033" not in out, "escape sequences into a pipe"
+    rows = []
+    for line in lines[2:]:
+        if line:
+            rows.append([1 if c in "█▀" else 0 for c in line])
+            rows.append([1 if c in "█▄" else 0 for c in line])
+    assert len(rows) >= 2 * 12, out
+    scale, width = 8, max(len(r) for r in rows)
+    pbm = os.path.join(env.dir, "qr.pbm")
+    with open(pbm, "w") as f:
+        f.write(f"P1\n{width * scale} {len(rows) * scale}\n")
+        for r in rows:
+            line = " ".join(str(v) for v in r + [0] * (width - len(r)) for _ in range(scale))
+            f.write((line + "\n") * scale)
+    read = subprocess.run(["zbarimg", "--raw", "-q", pbm], capture_output=True, text=True)
+    assert read.stdout.strip() == link, (read.stdout, read.stderr, link)
+
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
          test_file_changed_mid_upload,
          test_manage_transfers,
          test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
-         test_logout_and_env_token, test_login_prompts_at_a_terminal,
+         test_logout_and_env_token, test_login_prompts_at_a_terminal, test_qr_code,
          test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring]
 
 
