@@ -340,10 +340,11 @@ cached_first_cb (GObject      *source,
   if (g_cancellable_is_cancelled (self->cache_cancellable))
     return;
   show_from_cache (self, list, saved_at, TRUE);
-  /* no first screen kept (a cache of an older version): the whole list */
-  if (!self->cached_first)
+  /* no first screen kept (a cache of an older version): the whole list,
+   * unless the server's answer came first */
+  if (list == NULL && self->loaded_at == 0)
     load_whole_cache (self);
-  else if (self->cache_tick == 0)
+  else if (self->cached_first && self->cache_tick == 0)
     self->cache_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), cache_tick_cb, NULL, NULL);
 }
 

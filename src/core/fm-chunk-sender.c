@@ -200,6 +200,19 @@ idle_free (Idle *idle)
   g_free (idle);
 }
 
+static void
+idle_queue_free (GQueue *queue)
+{
+  g_queue_free_full (queue, (GDestroyNotify) idle_free);
+}
+
+/* "scheme://host:port" -> GQueue of Idle, freed with its connections */
+static GHashTable *
+new_idle_table (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) idle_queue_free);
+}
+
 /* A kept connection, if one is fresh and quiet: the server sends nothing
  * unasked, so anything readable is its close (or garbage). */
 static FmChunkConn *
@@ -827,23 +840,14 @@ void
 fm_chunk_sender_set_tls_database (FmChunkSender *self,
                                   GTlsDatabase  *database)
 {
-  g_autoptr(GHashTable) old = NULL;
+  g_autoptr(GHashTable) old = NULL;   /* its connections close as it goes, outside the lock */
 
   g_mutex_lock (&self->lock);
   g_set_object (&self->database, database);
   /* connections trusted under the old rule are not kept */
   old = g_steal_pointer (&self->idle);
-  self->idle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->idle = new_idle_table ();
   g_mutex_unlock (&self->lock);
-  if (old != NULL)
-    {
-      GHashTableIter iter;
-      gpointer queue;
-
-      g_hash_table_iter_init (&iter, old);
-      while (g_hash_table_iter_next (&iter, NULL, &queue))
-        g_queue_free_full (queue, (GDestroyNotify) idle_free);
-    }
 }
 
 /* Connections opened so far (tests: kept-alive ones are used again). */
@@ -858,7 +862,7 @@ fm_chunk_sender_finalize (GObject *object)
 {
   FmChunkSender *self = FM_CHUNK_SENDER (object);
 
-  fm_chunk_sender_set_tls_database (self, NULL);
+  g_clear_object (&self->database);
   g_hash_table_unref (self->idle);
   g_free (self->user_agent);
   g_mutex_clear (&self->lock);
@@ -875,5 +879,5 @@ static void
 fm_chunk_sender_init (FmChunkSender *self)
 {
   g_mutex_init (&self->lock);
-  self->idle = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->idle = new_idle_table ();
 }

@@ -21,7 +21,6 @@
 #include "fm-chunk-io.h"
 #include "fm-chunk-plan.h"
 #include "fm-error.h"
-#include "fm-http.h"
 #include "fm-json.h"
 #include "fm-upload-job-private.h"
 #include "fm-upload-scan.h"
