@@ -501,6 +501,80 @@ test_pause_and_resume_from_json (FmTestFixture *f, gconstpointer data)
   g_assert_cmpint (resent, <=, 4);
 }
 
+/* `filemail send sub/a.bin` (a path as typed), paused, then resumed by
+ * another process started in another folder: the saved job names its
+ * files by absolute paths, so nothing is lost. */
+static void
+test_relative_paths_resume (FmTestFixture *f, gconstpointer data)
+{
+  g_autofree char *a = make_file (f->root, "sub/a.bin", 30 * SMALL_CHUNK + 1, 11);
+  g_autofree char *b = make_file (f->root, "sub/b.bin", 12 * SMALL_CHUNK, 12);
+  g_autofree char *cwd = g_get_current_dir ();
+  const char *paths[] = { "sub/a.bin", "./sub/../sub/b.bin", NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmUploadJob) resumed = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmClient) client = NULL;
+  JsonArray *sources;
+  Trigger t = { NULL, 0, 8, FALSE };
+
+  fm_test_config (f, "min_chunk_size", "1");
+  fm_test_config (f, "slow_ms", "2");
+  g_assert_cmpint (g_chdir (f->root), ==, 0);
+  job = new_job (f, paths, SMALL_CHUNK);
+  g_signal_connect (job, "changed", G_CALLBACK (pause_after_cb), &t);
+  g_assert_false (run_job (job, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  saved = fm_upload_job_to_json (job);
+  sources = json_object_get_array_member (saved, "sources");
+  g_assert_cmpuint (json_array_get_length (sources), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_filename_from_uri (json_array_get_string_element (sources, i), NULL, NULL);
+
+      g_assert_nonnull (path);
+      g_assert_true (g_path_is_absolute (path));
+    }
+
+  /* another process, started in another folder */
+  g_assert_cmpint (g_chdir ("/"), ==, 0);
+  client = fm_test_client_new (f);
+  resumed = fm_upload_job_new_from_json (client, saved, &error);
+  g_assert_no_error (error);
+  fm_test_config (f, "slow_ms", "0");
+  g_assert_true (run_job (resumed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  assert_uploaded (f, resumed, a, "a.bin", 2);
+  assert_uploaded (f, resumed, b, "b.bin", 2);
+}
+
+/* A transferurl with a query of its own or a #fragment: every upload
+ * parameter still reaches the host (the fragment is dropped before the
+ * query is built; appended after it they would never be sent). */
+static void
+test_transfer_url_fragment (FmTestFixture *f, gconstpointer data)
+{
+  g_autofree char *path = make_file (f->root, "frag.bin", 3 * SMALL_CHUNK + 7, 13);
+  const char *paths[] = { path, NULL };
+  const char *suffixes[] = { "#top", "?via=test#top", "?via=test", NULL };
+
+  fm_test_config (f, "min_chunk_size", "1");
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    {
+      g_autoptr(FmUploadJob) job = new_job (f, paths, SMALL_CHUNK);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("transferurl ends in %s", suffixes[i]);
+      fm_test_config (f, "upload_url_suffix", suffixes[i]);
+      g_assert_true (run_job (job, &error));
+      g_assert_no_error (error);
+      assert_uploaded (f, job, path, "frag.bin", 1);
+    }
+}
+
 static void
 test_cancel (FmTestFixture *f, gconstpointer data)
 {
@@ -688,6 +762,8 @@ main (int argc, char *argv[])
   ADD ("offline-then-online", test_offline_then_online);
   ADD ("pause-and-resume-from-json", test_pause_and_resume_from_json);
   ADD ("cancel", test_cancel);
+  ADD ("relative-paths-resume", test_relative_paths_resume);
+  ADD ("transfer-url-fragment", test_transfer_url_fragment);
   ADD ("speed-limit-live", test_speed_limit_live);
   if (g_test_slow ())
     ADD ("sparse-6gib", test_sparse_6gib);

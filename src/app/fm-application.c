@@ -94,8 +94,21 @@ load_queue (FmApplication *self)
 {
   g_autoptr(GError) error = NULL;
 
+  FmQueueStore *store = fm_upload_queue_get_store (fm_session_get_queue (self->session));
+  g_auto(GStrv) set_aside = NULL;
+
   if (!fm_upload_queue_load (fm_session_get_queue (self->session), &error))
     g_warning ("%s", error->message);
+  set_aside = store != NULL ? fm_queue_store_take_set_aside (store) : NULL;
+  /* a saved job that cannot come back is said, never dropped in silence */
+  for (guint i = 0; set_aside != NULL && set_aside[i] != NULL; i++)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("An upload cannot be resumed"));
+      g_autofree char *id = g_strdup_printf ("set-aside-%u", i);
+
+      g_notification_set_body (notification, set_aside[i]);
+      g_application_send_notification (G_APPLICATION (self), id, notification);
+    }
   if (g_settings_get_boolean (self->settings, "resume-at-start"))
     fm_automation_resume_uploads (self->automation);
 }

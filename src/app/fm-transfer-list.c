@@ -149,7 +149,7 @@ fm_transfer_list_select_id (FmTransferList *self,
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (shown, i);
 
-      if (g_strcmp0 (fm_transfer_get_id (t), id) == 0)
+      if (fm_transfer_id_equal (fm_transfer_get_id (t), id))
         {
           g_clear_pointer (&self->wanted_id, g_free);
           gtk_single_selection_set_selected (self->selection, i);
@@ -210,7 +210,7 @@ replace_keeping_selection (FmTransferList *self,
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (shown, i);
 
-      if (g_strcmp0 (fm_transfer_get_id (t), id) == 0)
+      if (fm_transfer_id_equal (fm_transfer_get_id (t), id))
         {
           position = i;
           g_clear_pointer (&self->wanted_id, g_free);
@@ -1000,7 +1000,7 @@ view_deleted_cb (FmTransferList *self,
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (all, i);
 
-      if (g_strcmp0 (fm_transfer_get_id (t), fm_transfer_get_id (gone)) == 0)
+      if (fm_transfer_id_equal (fm_transfer_get_id (t), fm_transfer_get_id (gone)))
         {
           g_list_store_remove (self->transfers, i);
           break;

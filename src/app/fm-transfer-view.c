@@ -358,7 +358,7 @@ fm_transfer_view_show (FmTransferView *self,
    * transfer/get said (files, size, sender), and the header shows the
    * list's word on the rest (a subject edited meanwhile) */
   if (summary != NULL && self->summary != NULL &&
-      g_strcmp0 (fm_transfer_get_id (summary), fm_transfer_get_id (self->summary)) == 0)
+      fm_transfer_id_equal (fm_transfer_get_id (summary), fm_transfer_get_id (self->summary)))
     {
       if (summary != self->summary && self->transfer != NULL && fm_transfer_get_details_loaded (self->transfer))
         {
@@ -453,7 +453,7 @@ static gboolean
 showing (FmTransferView *self,
          FmTransfer     *t)
 {
-  return self->summary != NULL && g_strcmp0 (fm_transfer_get_id (self->summary), fm_transfer_get_id (t)) == 0;
+  return self->summary != NULL && fm_transfer_id_equal (fm_transfer_get_id (self->summary), fm_transfer_get_id (t));
 }
 
 /* A transfer sent from this computer gains the forwarded recipients (the

@@ -163,6 +163,27 @@ open_queue (FmCli *cli)
   return g_object_ref (fm_session_get_queue (cli->session));
 }
 
+/* Loads the saved jobs and says which could not be (never in silence:
+ * the user may be waiting for one of them). */
+static gboolean
+load_queue (FmUploadQueue  *queue,
+            GError        **error)
+{
+  FmQueueStore *store = fm_upload_queue_get_store (queue);
+  g_auto(GStrv) set_aside = NULL;
+
+  if (!fm_upload_queue_load (queue, error))
+    return FALSE;
+  set_aside = store != NULL ? fm_queue_store_take_set_aside (store) : NULL;
+  for (guint i = 0; set_aside != NULL && set_aside[i] != NULL; i++)
+    {
+      g_autofree char *shown = fm_format_display_text (set_aside[i]);
+
+      g_printerr ("filemail: %s\n", shown);
+    }
+  return TRUE;
+}
+
 int
 fm_cli_send (FmCli  *cli,
              int     argc,
@@ -300,7 +321,7 @@ fm_cli_resume (FmCli  *cli,
     return fm_cli_usage_error ("resume", _("a password is for --again: a resumed transfer keeps its own"));
   if (!fm_cli_get_password ("resume", &password, password_file, ask_password, &status))
     return status;
-  if (!fm_upload_queue_load (queue, &error))
+  if (!load_queue (queue, &error))
     return fm_cli_fail (error);
   if (argc > 1)
     {
@@ -371,7 +392,7 @@ fm_cli_queue (FmCli  *cli,
 
   if (!fm_cli_parse (context, "queue", &argc, &argv, &status))
     return status;
-  if (!fm_upload_queue_load (queue, &error))
+  if (!load_queue (queue, &error))
     return fm_cli_fail (error);
   n = g_list_model_get_n_items (G_LIST_MODEL (queue));
   for (guint i = 0; i < n; i++)
@@ -430,7 +451,7 @@ fm_cli_cancel (FmCli  *cli,
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("cancel", _("name the upload to cancel"));
-  if (!fm_upload_queue_load (queue, &error))
+  if (!load_queue (queue, &error))
     return fm_cli_fail (error);
   job = fm_upload_queue_find (queue, argv[1]);
   if (job == NULL || !is_unfinished (job))

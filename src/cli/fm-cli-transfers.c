@@ -273,7 +273,7 @@ with_list_item (FmCli      *cli,
         {
           g_autoptr(FmTransfer) item = g_list_model_get_item (list, i);
 
-          if (g_strcmp0 (fm_transfer_get_id (item), fm_transfer_get_id (details)) != 0)
+          if (!fm_transfer_id_equal (fm_transfer_get_id (item), fm_transfer_get_id (details)))
             continue;
           fm_transfer_merge_details (item, details);
           return g_steal_pointer (&item);

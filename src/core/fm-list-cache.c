@@ -480,7 +480,7 @@ fm_list_cache_lookup (FmListCache *self,
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
 
-      if (g_str_equal (fm_transfer_get_id (t), id))
+      if (fm_transfer_id_equal (fm_transfer_get_id (t), id))
         {
           if (kind != NULL)
             *kind = k;

@@ -23,6 +23,7 @@ struct _FmQueueStore
   GHashTable *pending;     /* id -> text to write, or "" to delete */
   GPtrArray  *flushes;     /* GTask waiting for the writes to settle */
   GError     *last_error;
+  GPtrArray  *set_aside;   /* sentences for the user, since the last take */
 };
 
 G_DEFINE_FINAL_TYPE (FmQueueStore, fm_queue_store, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ fm_queue_store_finalize (GObject *object)
   g_hash_table_unref (self->pending);
   g_ptr_array_unref (self->flushes);
   g_clear_error (&self->last_error);
+  g_clear_pointer (&self->set_aside, g_ptr_array_unref);
   G_OBJECT_CLASS (fm_queue_store_parent_class)->finalize (object);
 }
 
@@ -136,14 +138,19 @@ load_one (const char  *path,
 }
 
 /* A damaged saved job is kept for a person to look at, as <id>.json.bad,
- * and never read again: one bad file must not stop every start. */
+ * and never read again: one bad file must not stop every start. It is
+ * never dropped in silence either: the sentence naming the job (@title,
+ * its subject or recipients, when the file still tells) waits for the
+ * front end (fm_queue_store_take_set_aside). */
 void
 fm_queue_store_set_aside (FmQueueStore *self,
                           const char   *id,
+                          const char   *title,
                           const char   *why)
 {
   g_autofree char *path = job_path (self, id);
   g_autofree char *bad = NULL;
+  g_autofree char *shown = NULL;
 
   if (path == NULL)
     return;
@@ -151,6 +158,30 @@ fm_queue_store_set_aside (FmQueueStore *self,
   g_warning ("A saved upload is damaged and was set aside as %s: %s", bad, why);
   if (g_rename (path, bad) != 0)
     g_unlink (path);
+  if (self->set_aside == NULL)
+    self->set_aside = g_ptr_array_new_with_free_func (g_free);
+  shown = g_filename_display_name (bad);
+  if (title != NULL && *title != '\0')
+    g_ptr_array_add (self->set_aside,
+                     g_strdup_printf (_("The unfinished upload “%s” cannot be resumed: %s It was set aside as %s."),
+                                      title, why, shown));
+  else
+    g_ptr_array_add (self->set_aside,
+                     g_strdup_printf (_("An unfinished upload cannot be resumed: %s It was set aside as %s."),
+                                      why, shown));
+}
+
+/* The sentences of the jobs set aside since the last call (NULL: none),
+ * for the CLI's stderr or the app's notification. */
+GStrv
+fm_queue_store_take_set_aside (FmQueueStore *self)
+{
+  GPtrArray *sentences = g_steal_pointer (&self->set_aside);
+
+  if (sentences == NULL)
+    return NULL;
+  g_ptr_array_add (sentences, NULL);
+  return (GStrv) g_ptr_array_free (sentences, FALSE);
 }
 
 /* A process killed while saving leaves g_file_set_contents()'s temporary
@@ -206,7 +237,7 @@ fm_queue_store_load (FmQueueStore  *self,
           if (local_error == NULL)
             g_warning ("Skipping %s: not a saved upload's name", path);
           else
-            fm_queue_store_set_aside (self, id, local_error->message);
+            fm_queue_store_set_aside (self, id, NULL, _("The file is not a saved upload."));
           g_clear_error (&local_error);
           continue;
         }

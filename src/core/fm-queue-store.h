@@ -30,7 +30,9 @@ void          fm_queue_store_remove       (FmQueueStore  *self,
                                            const char    *id);
 void          fm_queue_store_set_aside    (FmQueueStore  *self,
                                            const char    *id,
+                                           const char    *title,
                                            const char    *why);
+GStrv         fm_queue_store_take_set_aside (FmQueueStore *self);
 gboolean      fm_queue_store_is_idle      (FmQueueStore  *self);
 void          fm_queue_store_flush_async  (FmQueueStore        *self,
                                            GCancellable        *cancellable,

@@ -155,13 +155,16 @@ fm_sent_history_add (FmSentHistory  *self,
   JsonObject *list = transfers (self);
   JsonObject *entry = json_object_new ();
   JsonArray *array = json_array_new ();
+  g_autofree char *key = g_ascii_strup (transfer_id, -1);
 
   for (guint i = 0; parts[i] != NULL; i++)
     if (*g_strstrip (parts[i]) != '\0')
       json_array_add_string_element (array, parts[i]);
   json_object_set_array_member (entry, "to", array);
   json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
-  json_object_set_object_member (list, transfer_id, entry);
+  /* ids are compared as the reference allows: its transfer/get answers
+   * "qxrfkirjzwjvwbp" for HGTUIJBGTRFGJPO */
+  json_object_set_object_member (list, key, entry);
   trim (list);
 
   json_builder_begin_object (builder);
@@ -206,8 +209,14 @@ static GStrv
 recipients_of (JsonObject *list,
                const char *transfer_id)
 {
-  JsonObject *entry = fm_json_get_object (list, transfer_id);
-  JsonArray *to = fm_json_get_array (entry, "to");
+  g_autofree char *key = transfer_id != NULL ? g_ascii_strup (transfer_id, -1) : NULL;
+  /* keys of older files are as initialize gave them */
+  JsonObject *entry = key != NULL ? fm_json_get_object (list, key) : NULL;
+  JsonArray *to = NULL;
+
+  if (entry == NULL && transfer_id != NULL)
+    entry = fm_json_get_object (list, transfer_id);
+  to = fm_json_get_array (entry, "to");
   g_autoptr(GStrvBuilder) builder = NULL;
 
   if (entry == NULL)

@@ -268,6 +268,16 @@ fm_transfer_new_from_json (JsonObject  *object,
   return g_steal_pointer (&self);
 }
 
+/* Whether two transfer ids name the same transfer. The reference's
+ * transfer/get example answers "id": "qxrfkirjzwjvwbp" for
+ * transferid=HGTUIJBGTRFGJPO: case does not tell transfers apart. */
+gboolean
+fm_transfer_id_equal (const char *a,
+                      const char *b)
+{
+  return a != NULL && b != NULL && g_ascii_strcasecmp (a, b) == 0;
+}
+
 const char *
 fm_transfer_get_id (FmTransfer *self)
 {

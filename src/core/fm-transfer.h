@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (FmTransfer, fm_transfer, FM, TRANSFER, GObject)
 FmTransfer   *fm_transfer_new_from_json  (JsonObject  *object,
                                           GError     **error);
 const char   *fm_transfer_get_id         (FmTransfer  *self);
+gboolean      fm_transfer_id_equal       (const char  *a,
+                                          const char  *b);
 const char   *fm_transfer_get_from       (FmTransfer  *self);
 /* Empty unless fm_transfer_get_recipients_known(): the API never says. */
 const char * const *fm_transfer_get_to   (FmTransfer  *self);

@@ -191,7 +191,11 @@ upload_uri (FmUploadJob *self,
             Chunk       *chunk)
 {
   FmUploadFile *file = chunk_file (chunk);
-  GString *uri = g_string_new (self->ticket->url);
+  /* a #fragment is the browser's, never sent: the query goes before it
+   * (appended after it, every parameter would be part of the fragment
+   * and the request line a bare "POST /add") */
+  GString *uri = g_string_new_len (self->ticket->url, (gssize) strcspn (self->ticket->url, "#"));
+  gboolean has_query = strchr (uri->str, '?') != NULL;
   g_autofree char *chunk_size = g_strdup_printf ("%" G_GINT64_FORMAT, self->chunk_size);
   g_autofree char *chunks = g_strdup_printf ("%" G_GINT64_FORMAT, fm_chunk_set_get_size (file->acked));
   g_autofree char *index = g_strdup_printf ("%" G_GINT64_FORMAT, chunk->index);
@@ -207,7 +211,7 @@ upload_uri (FmUploadJob *self,
    * of its own already. */
   for (guint i = 0; params[i] != NULL; i += 2)
     {
-      g_string_append_c (uri, i == 0 && strchr (self->ticket->url, '?') == NULL ? '?' : '&');
+      g_string_append_c (uri, i == 0 && !has_query ? '?' : '&');
       g_string_append_uri_escaped (uri, params[i], NULL, FALSE);
       g_string_append_c (uri, '=');
       g_string_append_uri_escaped (uri, params[i + 1], NULL, FALSE);

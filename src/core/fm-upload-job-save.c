@@ -268,7 +268,7 @@ paths_from_json (JsonArray *array)
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return NULL;
       paths[i] = path_from_uri (json_node_get_string (node));
-      if (paths[i] == NULL)
+      if (paths[i] == NULL || !g_path_is_absolute (paths[i]))
         return NULL;
     }
   return g_steal_pointer (&paths);
@@ -305,7 +305,15 @@ static gpointer
 damaged (GError **error)
 {
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("A saved upload is damaged and cannot be resumed."));
+                       _("Its saved state is damaged."));
+  return NULL;
+}
+
+static gpointer
+paths_lost (GError **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The places of its files on this computer were not saved."));
   return NULL;
 }
 
@@ -391,9 +399,13 @@ fm_upload_job_new_from_json (FmClient    *client,
   fm_json_get_int64 (object, "created", &self->created);
   self->options = options_from_json (options);
   if (!files_from_json (self, object))
-    return damaged (error);
-  /* older files keep no sources: their inputs, while not yet scanned */
-  if (fm_json_get_array (object, "sources") != NULL)
+    return paths_lost (error);
+  /* older files keep no sources: their inputs, while not yet scanned. An
+   * empty list is what versions before 0.3 saved for paths typed relative
+   * ("movie.mkv"): with its files known the job still resumes, only Send
+   * Again has nothing to start from. */
+  if (fm_json_get_array (object, "sources") != NULL &&
+      json_array_get_length (fm_json_get_array (object, "sources")) > 0)
     {
       self->sources = paths_from_json (fm_json_get_array (object, "sources"));
       if (self->sources == NULL)

@@ -488,8 +488,9 @@ check_done_cb (GObject      *source,
 
 /* 3100 InvalidTransferState from complete: most often an earlier complete
  * did reach the server and only its answer was lost (the connection
- * dropped, the process was killed). transfer/get tells: complete means
- * done, with the link; anything else is the server's refusal. */
+ * dropped, the process was killed); an answer that cannot be read may
+ * hide a success. transfer/get tells: complete means done, with the
+ * link; anything else is the server's refusal. */
 static void
 check_completed (FmUploadJob *self,
                  GError      *complete_error)
@@ -516,7 +517,11 @@ complete_done_cb (GObject      *source,
       g_error_free (error);
       return;
     }
-  if (g_error_matches (error, FM_ERROR, FM_ERROR_INVALID_TRANSFER_STATE))
+  /* 3100, or an answer that does not parse (the reference's own complete
+   * example is not valid JSON): the transfer may well be complete, and
+   * transfer/get says whether it is */
+  if (g_error_matches (error, FM_ERROR, FM_ERROR_INVALID_TRANSFER_STATE) ||
+      g_error_matches (error, FM_ERROR, FM_ERROR_PROTOCOL))
     {
       check_completed (self, error);
       return;
@@ -694,6 +699,20 @@ fm_upload_job_init (FmUploadJob *self)
   g_queue_init (&self->retry_ready);
 }
 
+/* A saved job is resumed by another process, maybe from another folder
+ * (`filemail send movie.mkv`, Ctrl-C, `cd /; filemail resume`): a path as
+ * typed is made absolute against the working folder of this moment, the
+ * way the scanner reads it (g_canonicalize_filename). */
+static GStrv
+absolute_paths (const char * const *paths)
+{
+  GStrv absolute = g_new0 (char *, g_strv_length ((GStrv) paths) + 1);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    absolute[i] = g_canonicalize_filename (paths[i], NULL);
+  return absolute;
+}
+
 FmUploadJob *
 fm_upload_job_new (FmClient                *client,
                    const FmTransferOptions *options,
@@ -703,8 +722,8 @@ fm_upload_job_new (FmClient                *client,
 
   self->client = g_object_ref (client);
   self->options = fm_transfer_options_copy (options);
-  self->inputs = g_strdupv ((char **) paths);
-  self->sources = g_strdupv ((char **) paths);
+  self->inputs = absolute_paths (paths);
+  self->sources = g_strdupv (self->inputs);
   self->had_password = options->password != NULL && *options->password != '\0';
   return self;
 }

@@ -2,6 +2,7 @@
 /* fm-upload-queue.c: the user's uploads, run a few at a time and saved */
 #define G_LOG_DOMAIN "fm-upload-queue"
 
+#include "fm-format.h"
 #include "fm-json.h"
 #include "fm-upload-queue.h"
 
@@ -293,6 +294,24 @@ is_for_this_server (FmUploadQueue *self,
   return server == NULL || g_strcmp0 (server, fm_client_get_base_url (self->client)) == 0;
 }
 
+/* What a damaged saved job still tells of itself, for the sentence that
+ * reports it: its subject, else its recipients (cleaned: the file may
+ * come from anyone). */
+static char *
+saved_title (JsonObject *saved)
+{
+  JsonObject *options = fm_json_get_object (saved, "options");
+  const char *subject = options != NULL ? fm_json_get_string (options, "subject") : NULL;
+  const char *to = options != NULL ? fm_json_get_string (options, "to") : NULL;
+  const char *title = subject != NULL && *subject != '\0' ? subject : to;
+  g_autofree char *shown = NULL;
+
+  if (title == NULL || *title == '\0' || !g_utf8_validate (title, -1, NULL))
+    return NULL;
+  shown = fm_format_display_text (title);
+  return g_utf8_substring (shown, 0, MIN (g_utf8_strlen (shown, -1), 80));
+}
+
 gboolean
 fm_upload_queue_load (FmUploadQueue  *self,
                       GError        **error)
@@ -317,8 +336,12 @@ fm_upload_queue_load (FmUploadQueue  *self,
       if (JSON_NODE_HOLDS_OBJECT (node))
         job = fm_upload_job_new_from_json (self->client, json_node_get_object (node), &local_error);
       if (job == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-        fm_queue_store_set_aside (self->store, fm_json_get_string (json_node_get_object (node), "id"),
-                                  local_error->message);
+        {
+          g_autofree char *title = saved_title (json_node_get_object (node));
+
+          fm_queue_store_set_aside (self->store, fm_json_get_string (json_node_get_object (node), "id"),
+                                    title, local_error->message);
+        }
       else if (job == NULL)
         g_warning ("Skipping a saved upload: %s", local_error ? local_error->message : "not an object");
       if (job == NULL)

@@ -29,6 +29,7 @@ main (int   argc,
   g_autofree char *tls_cert = NULL, *tls_key = NULL;
   double fault_rate = 0;
   int slow_ms = 0, min_chunk = 0, seed = -1;
+  gboolean strict = FALSE;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: pick a free one)", "N" },
     { "root", 'r', 0, G_OPTION_ARG_FILENAME, &root, "Folder for uploaded files", "DIR" },
@@ -40,9 +41,12 @@ main (int   argc,
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key, "Require this apikey on API calls", "KEY" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed for fault injection", "N" },
     { "hostile", 0, 0, G_OPTION_ARG_STRING, &hostile,
-      "Attack the client: nested, huge, gzip-bomb, stall, redirect-http, oversize, drop-answer, captive", "KIND" },
+      "Attack the client: nested, huge, gzip-bomb, stall, redirect-http, oversize, drop-answer, captive, "
+      "http-503, reference-complete, error-NNNN (1009, 3004, 4005, 2012, 2040, 2041…)", "KIND" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve https with this PEM certificate", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its PEM private key", "FILE" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
+      "Refuse every parameter the API reference does not list; take the other reading where it is silent", NULL },
     { "hostile-path", 0, 0, G_OPTION_ARG_STRING, &hostile_path, "Only on this path (default: all)", "PATH" },
     { NULL }
   };
@@ -85,6 +89,7 @@ main (int   argc,
   if (api_key != NULL) { SET ("api_key", api_key); }
   if (hostile != NULL) { SET ("hostile", hostile); }
   if (hostile_path != NULL) { SET ("hostile_path", hostile_path); }
+  if (strict) { SET ("strict", "1"); }
   {
     g_autofree char *r = g_strdup_printf ("%g", fault_rate);
     g_autofree char *s = g_strdup_printf ("%d", slow_ms);

@@ -16,6 +16,10 @@
  *   drop-answer   the request is carried out, the answer is never sent
  *   captive       a captive portal: 200 with an HTML page
  *   http-503      503 Service Unavailable (with hostile_count: a storm that passes)
+ *   reference-complete  the reference's own complete example, word for word:
+ *                 not valid JSON (no comma before "downloadurl")
+ *   error-NNNN    an error answer with code NNNN (1009, 3004, 4005: transient;
+ *                 2012, 2040, 2041: the login is over), in the reference's shape
  */
 #include <string.h>
 
@@ -192,10 +196,31 @@ fm_test_server_hostile_kind_is_known (const char *kind)
   static const char *kinds[] = { "nested", "huge", "gzip-bomb", "stall", "redirect-http", "oversize",
                                  "drop-answer", "captive", "http-503" };
 
+  gint64 code = 0;
+
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (g_strcmp0 (kind, kinds[i]) == 0)
       return TRUE;
-  return FALSE;
+  return g_strcmp0 (kind, "reference-complete") == 0 ||
+         (g_str_has_prefix (kind, "error-") &&
+          g_ascii_string_to_signed (kind + 6, 10, 1000, 9999, &code, NULL));
+}
+
+/* The reference's error names for the codes a test asks for. */
+static const char *
+error_name (gint64 code)
+{
+  switch (code)
+    {
+    case 1009: return "ServiceInterruption";
+    case 2003: return "InvalidOrExpiredLoginToken";
+    case 2012: return "SsoSessionExpired";
+    case 2040: return "RefreshTokenExpired";
+    case 2041: return "RefreshTokenAlreadyUsed";
+    case 3004: return "AllFileserversBusy";
+    case 4005: return "UploadRecentlyUpdated";
+    default: return "UnknownError";
+    }
 }
 
 /* Called after the normal handler: @msg holds the honest answer, which
@@ -241,6 +266,24 @@ fm_test_server_hostile_apply (const char        *kind,
     {
       g_autoptr(GBytes) body = g_bytes_new_static ("<html><body>Log in to the hotel Wi-Fi</body></html>", 51);
       replace_answer (msg, "text/html", body);
+    }
+  else if (g_str_equal (kind, "reference-complete"))
+    {
+      /* 002, /api/transfer/complete, "Example Response", as printed */
+      static const char text[] = "{\n  \"responsestatus\": \"ok\"\n"
+                                 "  \"downloadurl\": \"https://www.filemail.com/d/HGTUIJBGTRFGJPO\"\n}";
+      g_autoptr(GBytes) body = g_bytes_new_static (text, sizeof text - 1);
+      replace_answer (msg, "application/json", body);
+    }
+  else if (g_str_has_prefix (kind, "error-"))
+    {
+      gint64 code = g_ascii_strtoll (kind + 6, NULL, 10);
+      g_autofree char *text = g_strdup_printf ("{\"responsestatus\":\"error\",\"errorcode\":%" G_GINT64_FORMAT
+                                               ",\"errorname\":\"%s\",\"errormessage\":\"Injected by the test\"}",
+                                               code, error_name (code));
+      g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+      replace_answer (msg, "application/json", body);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
     }
   else if (g_str_equal (kind, "drop-answer"))
     {

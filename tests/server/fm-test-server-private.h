@@ -35,16 +35,17 @@ typedef struct {
   const char *password;
   int         login_error;   /* answered instead of a token */
   gboolean    admin;
+  int         default_days;  /* the account's expiry ("days" not sent) */
 } Account;
 
 /* Test accounts: documented in HACKING.md. */
 static const Account accounts[] G_GNUC_UNUSED = {
-  { "alice@example.com", "alice-password", 0, TRUE },
-  { "bob@example.com", "bob-password", 0, FALSE },
-  { "carol@example.com", "carol-password", 0, FALSE },
-  { "captcha@example.com", "captcha-password", 2005, FALSE },
-  { "expired@example.com", "expired-password", 2004, FALSE },
-  { "sso@example.com", "sso-password", 2011, FALSE },
+  { "alice@example.com", "alice-password", 0, TRUE, 30 },   /* a paying account */
+  { "bob@example.com", "bob-password", 0, FALSE, 7 },
+  { "carol@example.com", "carol-password", 0, FALSE, 7 },
+  { "captcha@example.com", "captcha-password", 2005, FALSE, 7 },
+  { "expired@example.com", "expired-password", 2004, FALSE, 7 },
+  { "sso@example.com", "sso-password", 2011, FALSE, 7 },
 };
 
 typedef struct _Transfer Transfer;
@@ -82,6 +83,8 @@ struct _Transfer {
   gint64     transfer_size;
   const char *status;
   gboolean   deleted;
+  gboolean   zip_stale;    /* a file was removed and /api/ziptransfer not called since */
+  char      *init_params;  /* the parameter names initialize was given, sorted, comma-separated */
   GPtrArray *files;
 };
 
@@ -108,6 +111,9 @@ struct _FmTestServer
   guint        download_drops;   /* the next N downloads are cut halfway */
   gint64       min_chunk_size;
   char        *upload_host;
+  char        *upload_url_suffix;   /* appended to transferurl ("?a=b", "#top") */
+  gboolean     strict;          /* only what the reference states: see fm-test-server-strict.c */
+  gboolean     update_days_from_now;   /* update's "days" counted from now, not from the sent date */
   char        *api_key;
   char        *last_update;      /* the fields of the last transfer/update */
   char        *hostile;          /* fm-test-server-hostile.c: NULL, or a kind */
@@ -153,6 +159,8 @@ void fm_ts_handle_test_expire (FmTestServer *self, SoupServerMessage *msg, GHash
 void fm_ts_handle_test_seed (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_test_stats (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_update (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
+void fm_ts_handle_ziptransfer (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
+gboolean fm_ts_strict_check_params (FmTestServer *self, SoupServerMessage *msg, const char *path, GHashTable *params);
 void fm_ts_handle_upload (FmTestServer *self, SoupServerMessage *msg);
 gint64 fm_ts_now_ms (void);
 JsonBuilder * fm_ts_ok_builder (void);

@@ -28,7 +28,10 @@ lookup_transfer (FmTestServer      *self,
                  SoupServerMessage *msg,
                  const char        *id)
 {
-  Transfer *t = g_hash_table_lookup (self->transfers, id);
+  /* ids are case-insensitive (the reference's transfer/get answers
+   * "qxrfkirjzwjvwbp" for HGTUIJBGTRFGJPO); this server makes them upper */
+  g_autofree char *upper = g_ascii_strup (id, -1);
+  Transfer *t = g_hash_table_lookup (self->transfers, upper);
 
   if (t == NULL || t->deleted || g_strcmp0 (t->status, "STATUS_CANCELLED") == 0)
     {
@@ -143,6 +146,19 @@ parse_initialize_fields (SoupServerMessage *msg,
   return TRUE;
 }
 
+/* "days,subject,to": which parameters a request carried (tests ask) */
+static char *
+param_names (GHashTable *params)
+{
+  GList *names = g_list_sort (g_hash_table_get_keys (params), (GCompareFunc) strcmp);
+  GString *text = g_string_new (NULL);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? "," : "", (const char *) l->data);
+  g_list_free (names);
+  return g_string_free (text, FALSE);
+}
+
 static Transfer *
 transfer_new (void)
 {
@@ -177,6 +193,10 @@ fm_ts_handle_initialize (FmTestServer      *self,
   t->owner = g_strdup (user);
   if (t->from == NULL)
     t->from = g_strdup (user);
+  /* "days: Set to default value of account if not specified" */
+  if (fm_ts_param (params, "days") == NULL && user != NULL && fm_ts_find_account (user) != NULL)
+    t->days = fm_ts_find_account (user)->default_days;
+  t->init_params = param_names (params);
   t->id = fm_ts_random_id (self, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 15);
   t->key = fm_ts_random_id (self, "0123456789abcdef", 32);
   t->download_key = fm_ts_random_id (self, "0123456789abcdef", 16);
@@ -184,7 +204,8 @@ fm_ts_handle_initialize (FmTestServer      *self,
   t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
   g_hash_table_insert (self->transfers, t->id, t);
 
-  upload_url = g_strdup_printf ("%s://%s:%u" UPLOAD_PATH, fm_ts_scheme (self), self->upload_host, self->upload_port);
+  upload_url = g_strdup_printf ("%s://%s:%u" UPLOAD_PATH "%s", fm_ts_scheme (self), self->upload_host,
+                                self->upload_port, self->upload_url_suffix ? self->upload_url_suffix : "");
   builder = fm_ts_ok_builder ();
   json_builder_set_member_name (builder, "transferid");
   json_builder_add_string_value (builder, t->id);
@@ -388,7 +409,14 @@ add_transfer_json (FmTestServer *self,
   json_builder_set_member_name (b, "notify");
   json_builder_add_boolean_value (b, t->notify);
   fm_ts_add_string (b, detailed ? "status" : "responsestatus", t->status);
-  fm_ts_add_string (b, "id", t->id);
+  if (detailed && self->strict)
+    {
+      /* as the reference's example: "id": "qxrfkirjzwjvwbp" */
+      g_autofree char *lower = g_ascii_strdown (t->id, -1);
+      fm_ts_add_string (b, "id", lower);
+    }
+  else
+    fm_ts_add_string (b, "id", t->id);
   if (detailed)
     {
       g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%u/d/%s", fm_ts_scheme (self), self->port, t->id);
@@ -532,10 +560,16 @@ fm_ts_handle_update (FmTestServer      *self,
       g_free (t->message);
       t->message = g_strdup (g_hash_table_lookup (params, "message"));
     }
+  /* The reference: "How many days the transfer can be downloaded",
+   * from when it does not say. Counted from the sent date here, as
+   * initialize's days are; from now with update_days_from_now (strict
+   * mode), so that tests see the client show what the server did, not
+   * what it guessed. */
   if (days != NULL)
     {
       t->days = n_days;
-      t->expire_ms = fm_ts_now_ms () + n_days * 86400 * G_GINT64_CONSTANT (1000);
+      t->expire_ms = (self->update_days_from_now ? fm_ts_now_ms () : t->sent_ms) +
+                     n_days * 86400 * G_GINT64_CONSTANT (1000);
     }
   t->notify = notify;
   fm_ts_respond_plain_ok (msg);
@@ -604,6 +638,26 @@ fm_ts_handle_file_delete (FmTestServer      *self,
     return;
   g_unlink (f->path);
   f->deleted = TRUE;
+  /* "Remember to also update the ZIP file by invoking /api/ziptransfer
+   * after removing files" */
+  f->transfer->zip_stale = TRUE;
+  fm_ts_respond_plain_ok (msg);
+}
+
+/* /api/ziptransfer: named, not described, by the reference (file/delete:
+ * "update the ZIP file by invoking /api/ziptransfer"). Taken here: the
+ * transfer's owner, transferid and logintoken, an "ok" answer. */
+void
+fm_ts_handle_ziptransfer (FmTestServer      *self,
+                          SoupServerMessage *msg,
+                          GHashTable        *params)
+{
+  const char *user = fm_ts_require_user (self, msg, params);
+  Transfer *t = user ? lookup_owned_transfer (self, msg, params, user) : NULL;
+
+  if (t == NULL)
+    return;
+  t->zip_stale = FALSE;
   fm_ts_respond_plain_ok (msg);
 }
 

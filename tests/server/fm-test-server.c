@@ -81,6 +81,7 @@ fm_ts_transfer_free (Transfer *t)
   g_free (t->subject);
   g_free (t->message);
   g_free (t->password);
+  g_free (t->init_params);
   g_ptr_array_unref (t->files);
   g_free (t);
 }
@@ -424,6 +425,7 @@ static const struct {
   { "/api/transfer/file/delete", fm_ts_handle_file_delete },
   { "/api/transfer/sent/get", fm_ts_handle_sent },
   { "/api/transfer/received/get", fm_ts_handle_received },
+  { "/api/ziptransfer", fm_ts_handle_ziptransfer },
   { DOWNLOAD_PATH, fm_ts_handle_download },
   { "/test/config", fm_ts_handle_test_config },
   { "/test/expire", fm_ts_handle_test_expire },
@@ -491,7 +493,8 @@ server_cb (SoupServer        *server,
         if (g_str_equal (path, routes[i].path))
           {
             found = TRUE;
-            if (check_api_key (self, msg, path, params))
+            if (check_api_key (self, msg, path, params) &&
+                fm_ts_strict_check_params (self, msg, path, params))
               routes[i].handler (self, msg, params);
           }
       if (!found)
@@ -538,6 +541,7 @@ fm_test_server_finalize (GObject *object)
   g_rand_free (self->rand);
   g_free (self->root);
   g_free (self->upload_host);
+  g_free (self->upload_url_suffix);
   g_free (self->api_key);
   g_free (self->hostile);
   g_free (self->hostile_path);
@@ -684,6 +688,15 @@ fm_test_server_configure (FmTestServer  *self,
     g_rand_set_seed (self->rand, (guint32) n);
   else if (g_str_equal (name, "expire_tokens"))
     g_hash_table_remove_all (self->tokens);
+  else if (g_str_equal (name, "strict"))
+    self->strict = self->update_days_from_now = g_str_equal (value, "1");
+  else if (g_str_equal (name, "update_days_from_now"))
+    self->update_days_from_now = g_str_equal (value, "1");
+  else if (g_str_equal (name, "upload_url_suffix"))
+    {
+      g_free (self->upload_url_suffix);
+      self->upload_url_suffix = g_strdup (value);
+    }
   else if (g_str_equal (name, "upload_host"))
     {
       g_free (self->upload_host);
@@ -775,6 +788,11 @@ fm_test_server_get_stats (FmTestServer *self)
       json_builder_begin_object (b);
       fm_ts_add_string (b, "subject", t->subject);
       fm_ts_add_string (b, "status", t->status);
+      fm_ts_add_string (b, "init_params", t->init_params);
+      fm_ts_add_int (b, "days", t->days);
+      fm_ts_add_int (b, "expire_ms", t->expire_ms);
+      json_builder_set_member_name (b, "zip_stale");
+      json_builder_add_boolean_value (b, t->zip_stale);
       json_builder_set_member_name (b, "to");
       json_builder_begin_array (b);
       for (guint i = 0; i < t->to->len; i++)
