@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "fm-error.h"
+#include "fm-response.h"
+#include "fm-retry-policy.h"
 #include "fm-test-util.h"
 
 /* The reference lists codes as a line "1003" followed by a line
@@ -80,6 +82,28 @@ test_unknown_code_falls_back (void)
   g_assert_cmpstr (fm_error_get_message (7777), ==, fm_error_get_message (FM_ERROR_UNKNOWN_ERROR));
 }
 
+/* A server answering one of the client's own codes (9001–9016) is not
+ * taken for the client's failure: 9005 would be a network error (and
+ * retried), 9012 a refused certificate. Through the real parser. */
+static void
+test_server_cannot_speak_for_the_client (void)
+{
+  for (int code = FM_ERROR_PROTOCOL; code <= FM_ERROR_NOT_FILEMAIL; code++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"responsestatus\":\"error\",\"errorcode\":%d,"
+                                               "\"errorname\":\"Spoof\",\"errormessage\":\"x\"}", code);
+      g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) root = fm_response_parse (body, &error);
+      g_autofree char *number = g_strdup_printf ("%d", code);
+
+      g_assert_null (root);
+      g_assert_error (error, FM_ERROR, FM_ERROR_UNKNOWN_ERROR);
+      g_assert_nonnull (strstr (error->message, number));
+      g_assert_cmpint (fm_retry_policy_classify (0, error), ==, FM_RETRY_PERMANENT);
+    }
+}
+
 static void
 test_auth_expired (void)
 {
@@ -101,5 +125,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/error/server-words-kept", test_server_error_keeps_server_words);
   g_test_add_func ("/error/unknown-code", test_unknown_code_falls_back);
   g_test_add_func ("/error/auth-expired", test_auth_expired);
+  g_test_add_func ("/error/server-cannot-speak-for-the-client", test_server_cannot_speak_for_the_client);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "fm-error.h"
 #include "fm-a11y.h"
 #include "fm-autostart.h"
+#include "fm-days-spin.h"
 #include "fm-preferences-window.h"
 #include "fm-tls-database.h"
 
@@ -18,6 +19,7 @@ struct _FmPreferencesWindow
 
   GSettings      *settings;
   GtkSpinButton  *days_spin;
+  AdwActionRow   *days_row;
   GtkSwitch      *notify_switch;
   GtkSpinButton  *parallel_spin;
   GtkAdjustment  *chunk_adjustment;
@@ -264,6 +266,7 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   G_OBJECT_CLASS (klass)->dispose = fm_preferences_window_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, days_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, days_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, chunk_adjustment);
@@ -304,6 +307,7 @@ fm_preferences_window_new (GSettings *settings)
   g_autofree char *key = g_settings_get_string (settings, "api-key");
 
   self->settings = g_object_ref (settings);
+  fm_days_spin_setup (self->days_spin, self->days_row, 0);
   g_settings_bind (settings, "default-days", self->days_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-default", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "parallel-uploads", self->parallel_spin, "value", G_SETTINGS_BIND_DEFAULT);

@@ -7,6 +7,7 @@
 #include "fm-chunk-plan.h"
 #include "fm-format.h"
 #include "fm-send-item.h"
+#include "fm-days-spin.h"
 #include "fm-send-page.h"
 #include "fm-upload-row.h"
 
@@ -29,9 +30,12 @@ struct _FmSendPage
   AdwEntryRow    *subject_row;
   GtkLabel       *subject_counter;
   GtkSpinButton  *days_spin;
+  AdwActionRow   *days_row;
   AdwPasswordEntryRow *password_row;
   GtkSwitch      *notify_switch;
   GtkSwitch      *confirmation_switch;
+  gboolean        notify_chosen;        /* the user moved the switch */
+  gboolean        confirmation_chosen;
   GtkTextView    *message_view;
   GtkLabel       *hint_label;
   GtkScrolledWindow *scroller;
@@ -418,8 +422,12 @@ read_form (FmSendPage *self)
   options->message = message_text (self);
   options->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
   options->days = gtk_spin_button_get_value_as_int (self->days_spin);
-  options->notify = gtk_switch_get_active (self->notify_switch);
-  options->confirmation = gtk_switch_get_active (self->confirmation_switch);
+  /* sent when on, or when the user turned it off: a switch nobody
+   * touched leaves the choice to the account */
+  options->notify = gtk_switch_get_active (self->notify_switch) || self->notify_chosen
+                    ? gtk_switch_get_active (self->notify_switch) : FM_OPTION_UNSET;
+  options->confirmation = gtk_switch_get_active (self->confirmation_switch) || self->confirmation_chosen
+                          ? gtk_switch_get_active (self->confirmation_switch) : FM_OPTION_UNSET;
   return options;
 }
 
@@ -436,6 +444,19 @@ reset_form (FmSendPage *self)
   gtk_spin_button_set_value (self->days_spin, g_settings_get_int (settings, "default-days"));
   gtk_switch_set_active (self->notify_switch, g_settings_get_boolean (settings, "notify-default"));
   gtk_switch_set_active (self->confirmation_switch, FALSE);
+  self->notify_chosen = self->confirmation_chosen = FALSE;
+}
+
+static void
+notify_chosen_cb (FmSendPage *self)
+{
+  self->notify_chosen = TRUE;
+}
+
+static void
+confirmation_chosen_cb (FmSendPage *self)
+{
+  self->confirmation_chosen = TRUE;
 }
 
 static gboolean
@@ -607,6 +628,7 @@ fm_send_page_class_init (FmSendPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, subject_row);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, subject_counter);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, days_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmSendPage, days_row);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, confirmation_switch);
@@ -635,5 +657,9 @@ fm_send_page_init (FmSendPage *self)
   g_signal_connect_swapped (self->to_row, "changed", G_CALLBACK (validate), self);
   g_signal_connect_swapped (self->from_row, "changed", G_CALLBACK (validate), self);
   g_signal_connect_swapped (self->subject_row, "changed", G_CALLBACK (validate), self);
+  fm_days_spin_setup (self->days_spin, self->days_row, 0);
+  /* "state-set" is the user's (a click, a key); set_active from code is not */
+  g_signal_connect_swapped (self->notify_switch, "state-set", G_CALLBACK (notify_chosen_cb), self);
+  g_signal_connect_swapped (self->confirmation_switch, "state-set", G_CALLBACK (confirmation_chosen_cb), self);
   validate (self);
 }

@@ -47,6 +47,9 @@ struct _FmTransferView
   GtkWidget      *manage_box;
   GtkWidget      *delete_button;
   GtkWidget      *download_all_button;
+  GtkWidget      *show_upload_button;   /* an unfinished transfer this computer sends */
+  char           *upload_id;
+  gboolean        unfinished;
   AdwActionRow   *sent_row;
   AdwActionRow   *expires_row;
   AdwActionRow   *downloads_row;
@@ -189,6 +192,59 @@ display_message (const char *message)
   return g_strjoinv ("\n", lines);
 }
 
+/* The job of this computer that sends @t, if any (its own row). */
+static FmUploadJob *
+find_upload (FmTransferView *self,
+             FmTransfer     *t)
+{
+  GListModel *queue = self->session != NULL ? G_LIST_MODEL (fm_session_get_queue (self->session)) : NULL;
+
+  for (guint i = 0; queue != NULL && i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
+      if (fm_transfer_id_equal (fm_upload_job_get_transfer_id (job), fm_transfer_get_id (t)))
+        return g_steal_pointer (&job);
+    }
+  return NULL;
+}
+
+/* An unfinished transfer (not STATUS_COMPLETE: initialized, or replaced by
+ * Send Again) has no link anyone can use: no link, QR code, Download,
+ * Forward or Edit; Delete stays, and the upload's own row when this
+ * computer sends it. A transfer without a known status is taken as the
+ * list gave it. */
+static void
+show_finished (FmTransferView *self,
+               FmTransfer     *t)
+{
+  const char *status = fm_transfer_get_status (t);
+  gboolean unfinished = status != NULL && g_ascii_strcasecmp (status, "STATUS_COMPLETE") != 0;
+  g_autoptr(FmUploadJob) job = unfinished && self->sent ? find_upload (self, t) : NULL;
+  const char *actions[] = { "view.copy-link", "view.open", "view.show-qr", "view.download-all",
+                            "view.forward", "view.edit" };
+
+  self->unfinished = unfinished;
+  FmSentHistory *history = self->session != NULL
+                           ? fm_upload_queue_get_history (fm_session_get_queue (self->session)) : NULL;
+
+  if (unfinished && job != NULL)
+    set_subtitle (self->link_row, _("Not finished: still being sent from this computer, no link yet"));
+  else if (unfinished && history != NULL && fm_sent_history_is_replaced (history, fm_transfer_get_id (t)))
+    set_subtitle (self->link_row, _("Replaced by Send Again: this transfer has no link"));
+  else if (unfinished)
+    set_subtitle (self->link_row, _("Not finished: this transfer has no link"));
+  else
+    set_subtitle (self->link_row, fm_transfer_get_url (t));
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !unfinished);
+  gtk_widget_set_visible (self->download_all_button, !unfinished);
+  gtk_widget_set_visible (self->manage_box, self->sent && !unfinished);
+  gtk_widget_set_visible (self->show_upload_button, job != NULL);
+  g_free (self->upload_id);
+  self->upload_id = job != NULL ? g_strdup (fm_upload_job_get_id (job)) : NULL;
+}
+
 static void
 show_header (FmTransferView *self,
              FmTransfer     *t)
@@ -213,10 +269,9 @@ show_header (FmTransferView *self,
   set_subtitle (self->expires_row, expiry);
   set_subtitle (self->downloads_row, downloads);
   set_subtitle (self->size_row, size);
-  set_subtitle (self->link_row, fm_transfer_get_url (t));
   gtk_widget_set_visible (GTK_WIDGET (self->downloads_row), self->sent);
-  gtk_widget_set_visible (self->manage_box, self->sent);
   gtk_widget_set_visible (self->delete_button, self->sent);
+  show_finished (self, t);
 }
 
 /* -------------------------------------------------------------- files */
@@ -257,7 +312,7 @@ update_download_all (FmTransferView *self)
     }
   all = n > 0 && saved == n;
   text = all ? _("All Files Saved") : _("Download All");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.download-all", !all);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.download-all", !all && !self->unfinished);
   gtk_label_set_text_with_mnemonic (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (self->download_all_button))),
                                     all ? _("All Files Saved") : _("_Download All"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->download_all_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -487,7 +542,18 @@ operation_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->busy--;
-  if (!op->finish (FM_CLIENT (source), result, &error))
+  if (!op->finish (FM_CLIENT (source), result, &error) &&
+      g_error_matches (error, FM_ERROR, FM_ERROR_ZIP_NOT_UPDATED))
+    {
+      /* the file is gone; the ZIP may still hold it: say so, with Try Again */
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast-retry-zip", "(ss)",
+                                  fm_error_human_message (error), fm_transfer_get_id (op->transfer));
+      if (showing (self, op->transfer))
+        fm_transfer_view_reload (self);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0, op->transfer);
+      return;
+    }
+  if (error != NULL)
     {
       report_failure (self, error);
       return;
@@ -705,9 +771,11 @@ remove_response_cb (AdwMessageDialog *dialog,
 {
   FmFileRow *row = g_object_get_data (G_OBJECT (dialog), "fm-row");
 
+  /* file/delete, then /api/ziptransfer as the reference asks */
   if (g_str_equal (response, "remove"))
-    fm_client_file_delete_async (client (self), fm_transfer_file_get_id (fm_file_row_get_file (row)), NULL,
-                                 operation_done_cb, operation_start (self, fm_client_file_delete_finish, _("File removed"), FALSE));
+    fm_client_file_remove_async (client (self), fm_transfer_get_id (self->summary),
+                                 fm_transfer_file_get_id (fm_file_row_get_file (row)), NULL,
+                                 operation_done_cb, operation_start (self, fm_client_file_remove_finish, _("File removed"), FALSE));
 }
 
 static void
@@ -738,6 +806,17 @@ copy_link_action (GtkWidget  *widget,
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), fm_transfer_get_url (self->summary));
   toast (self, _("Link copied"));
+}
+
+static void
+show_upload_view_action (GtkWidget  *widget,
+                         const char *name,
+                         GVariant   *param)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+
+  if (self->upload_id != NULL)
+    gtk_widget_activate_action (widget, "win.show-upload", "s", self->upload_id);
 }
 
 static void
@@ -820,6 +899,7 @@ fm_transfer_view_finalize (GObject *object)
 
   g_free (self->password);
   g_free (self->error);
+  g_free (self->upload_id);
   G_OBJECT_CLASS (fm_transfer_view_parent_class)->finalize (object);
 }
 
@@ -847,6 +927,7 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, manage_box);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, delete_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, download_all_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, show_upload_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, sent_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, expires_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, downloads_row);
@@ -859,6 +940,7 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "view.show-qr", NULL, show_qr_action);
   gtk_widget_class_install_action (widget_class, "view.download-all", NULL, download_all_action);
+  gtk_widget_class_install_action (widget_class, "view.show-upload", NULL, show_upload_view_action);
   gtk_widget_class_install_action (widget_class, "view.forward", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "view.delete", NULL, delete_action);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-error.h"
 #include "fm-a11y.h"
 #include "fm-send-page.h"
 #include "fm-transfer-list.h"
@@ -48,6 +49,57 @@ toast_action (GtkWidget  *widget,
   g_autofree char *escaped = g_markup_escape_text (g_variant_get_string (param, NULL), -1);
 
   adw_toast_overlay_add_toast (FM_WINDOW (widget)->toast_overlay, adw_toast_new (escaped));
+}
+
+static void
+zip_updated_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (fm_client_ziptransfer_finish (FM_CLIENT (source), result, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The transfer’s ZIP file is up to date")));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("The transfer’s ZIP file could not be updated: %s"),
+                                               fm_error_human_message (error));
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+    }
+}
+
+/* win.update-zip(s): /api/ziptransfer again for a transfer whose file was
+ * removed while the ZIP could not be updated */
+static void
+update_zip_action (GtkWidget  *widget,
+                   const char *name,
+                   GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+
+  fm_client_ziptransfer_async (fm_session_get_client (self->session), g_variant_get_string (param, NULL), NULL,
+                               zip_updated_cb, g_object_ref (self));
+}
+
+/* win.toast-retry-zip((ss)): the sentence, and Try Again for the transfer */
+static void
+toast_retry_zip_action (GtkWidget  *widget,
+                        const char *name,
+                        GVariant   *param)
+{
+  const char *message = NULL, *transfer_id = NULL;
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_variant_get (param, "(&s&s)", &message, &transfer_id);
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 0);   /* stays until acted on or dismissed */
+  adw_toast_set_button_label (toast, _("_Try Again"));
+  adw_toast_set_action_name (toast, "win.update-zip");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (transfer_id));
+  adw_toast_overlay_add_toast (FM_WINDOW (widget)->toast_overlay, toast);
 }
 
 /* for tests: what a drop of files on the window does */
@@ -254,6 +306,18 @@ refresh_action (GtkWidget  *widget,
     fm_transfer_list_refresh (self->outbox_page);
 }
 
+/* win.show-upload(s): an upload's own row (a job id), from anywhere */
+static void
+show_upload_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, "send");
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->send_page), "send.show-upload", param);
+}
+
 /* Ctrl+O / Ctrl+Shift+O on any page: files go to the Send page. */
 static void
 add_action (GtkWidget  *widget,
@@ -383,7 +447,10 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, outbox_page);
 
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-upload", "s", show_upload_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.toast-retry-zip", "(ss)", toast_retry_zip_action);
+  gtk_widget_class_install_action (widget_class, "win.update-zip", "s", update_zip_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.paste-files", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.add-files", NULL, add_action);

@@ -41,6 +41,7 @@ static const struct {
   { "cancel", fm_cli_cancel, N_("Cancel an unfinished upload from this computer") },
   { "rename-file", fm_cli_rename_file, N_("Rename a file in a sent transfer") },
   { "delete-file", fm_cli_delete_file, N_("Remove a file from a sent transfer") },
+  { "update-zip", fm_cli_update_zip, N_("Update a transfer's ZIP file after a removal") },
   { "queue", fm_cli_queue, N_("List unfinished uploads kept on this computer") },
   { "resume", fm_cli_resume, N_("Resume unfinished uploads") },
 };

@@ -195,16 +195,19 @@ fm_cli_send (FmCli  *cli,
   g_autoptr(GError) error = NULL;
   int days = -1, parallel = fm_config_get_int ("parallel-uploads", 4), status;
   gint64 chunk_size = fm_config_get_int ("chunk-size", (int) FM_CHUNK_SIZE_DEFAULT);
-  gboolean notify = FALSE, confirmation = FALSE, json = FALSE, qr = FALSE;
+  gboolean notify = FALSE, no_notify = FALSE, confirmation = FALSE, no_confirmation = FALSE;
+  gboolean json = FALSE, qr = FALSE;
   GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Recipients, comma-separated (none: a link only)"), N_("LIST") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Sender address"), N_("EMAIL") },
     { "subject", 0, 0, G_OPTION_ARG_STRING, &subject, N_("Subject (at most 200 characters)"), N_("S") },
     { "message", 0, 0, G_OPTION_ARG_STRING, &message, N_("Message to the recipients"), N_("M") },
-    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days the transfer can be downloaded"), N_("N") },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days the transfer can be downloaded (default: the account's)"), N_("N") },
     FM_CLI_PASSWORD_OPTIONS (password, password_file, ask_password),
     { "notify", 0, 0, G_OPTION_ARG_NONE, &notify, N_("E-mail me when the files are downloaded"), NULL },
+    { "no-notify", 0, 0, G_OPTION_ARG_NONE, &no_notify, N_("No e-mail on downloads, whatever the account says"), NULL },
     { "confirmation", 0, 0, G_OPTION_ARG_NONE, &confirmation, N_("E-mail me a confirmation when sent"), NULL },
+    { "no-confirmation", 0, 0, G_OPTION_ARG_NONE, &no_confirmation, N_("No confirmation e-mail, whatever the account says"), NULL },
     { "chunk-size", 0, 0, G_OPTION_ARG_INT64, &chunk_size, N_("Bytes per upload request (5000000–50000000)"), N_("BYTES") },
     { "parallel", 0, 0, G_OPTION_ARG_INT, &parallel, N_("Chunks uploaded at once (1–4)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
@@ -227,6 +230,9 @@ fm_cli_send (FmCli  *cli,
     return fm_cli_usage_error ("send", _("--parallel must be between 1 and 4"));
   if (days != -1 && (days < 1 || days > FM_TRANSFER_DAYS_MAX))
     return fm_cli_usage_error ("send", _("--days must be between 1 and %d"), FM_TRANSFER_DAYS_MAX);
+  if ((notify && no_notify) || (confirmation && no_confirmation))
+    return fm_cli_usage_error ("send", _("--notify and --no-notify (or --confirmation and --no-confirmation) "
+                                         "contradict each other"));
 
   options->to = g_steal_pointer (&to);
   options->from = g_steal_pointer (&from);
@@ -234,8 +240,9 @@ fm_cli_send (FmCli  *cli,
   options->message = g_steal_pointer (&message);
   options->password = g_steal_pointer (&password);   /* --password; or asked below */
   options->days = MAX (days, 0);   /* 0: the account's default */
-  options->notify = notify;
-  options->confirmation = confirmation;
+  /* sent only when given: otherwise the account's own setting applies */
+  options->notify = notify ? TRUE : no_notify ? FALSE : FM_OPTION_UNSET;
+  options->confirmation = confirmation ? TRUE : no_confirmation ? FALSE : FM_OPTION_UNSET;
   /* the rules the app's form keeps too; logged in, "to" may name a group */
   if (!fm_transfer_options_validate (options, fm_session_is_logged_in (cli->session), &error))
     return fm_cli_usage_error ("send", "%s", error->message);

@@ -630,22 +630,55 @@ fm_cli_delete_file (FmCli  *cli,
                     int     argc,
                     char  **argv)
 {
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("delete-file", N_("FILEID"),
-    _("Remove a file from a sent transfer."), NULL);
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("delete-file", N_("TRANSFER FILEID"),
+    _("Remove a file from a sent transfer, and update the transfer's ZIP file so that it is gone "
+      "from there too."), NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!fm_cli_parse (context, "delete-file", &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return fm_cli_usage_error ("delete-file", _("name the transfer and the file: filemail delete-file TRANSFER FILEID "
+                                                "(the transfer's ZIP file is updated too)"));
+  if (!fm_cli_require_login (cli, &status))
+    return status;
+  fm_client_file_remove_async (cli->client, argv[1], argv[2], cli->cancellable, fm_cli_async_cb, &result);
+  if (!fm_client_file_remove_finish (cli->client, fm_cli_await (&result), &error) &&
+      g_error_matches (error, FM_ERROR, FM_ERROR_ZIP_NOT_UPDATED))
+    {
+      g_autofree char *id = fm_format_display_text (argv[1]);
+
+      g_printerr (_("filemail: %s\nTry again with: filemail update-zip %s\n"), error->message, id);
+      if (fm_cli_verbose && fm_error_get_detail (error) != NULL)
+        g_printerr ("%s\n", fm_error_get_detail (error));
+      return FM_CLI_EXIT_ERROR;
+    }
+  return finish_simple (error == NULL, error, _("Removed."));
+}
+
+int
+fm_cli_update_zip (FmCli  *cli,
+                   int     argc,
+                   char  **argv)
+{
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("update-zip", N_("TRANSFER"),
+    _("Make the transfer's ZIP file match its files again (after a file was removed)."), NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   int status;
   gboolean ok;
 
-  if (!fm_cli_parse (context, "delete-file", &argc, &argv, &status))
+  if (!fm_cli_parse (context, "update-zip", &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return fm_cli_usage_error ("delete-file", _("name one file id"));
+    return fm_cli_usage_error ("update-zip", _("name one transfer"));
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_file_delete_async (cli->client, argv[1], cli->cancellable, fm_cli_async_cb, &result);
-  ok = fm_client_file_delete_finish (cli->client, fm_cli_await (&result), &error);
-  return finish_simple (ok, error, _("Removed."));
+  fm_client_ziptransfer_async (cli->client, argv[1], cli->cancellable, fm_cli_async_cb, &result);
+  ok = fm_client_ziptransfer_finish (cli->client, fm_cli_await (&result), &error);
+  return finish_simple (ok, error, _("The ZIP file is up to date."));
 }
 
 /* ------------------------------------------------------------- download */

@@ -97,5 +97,6 @@ int fm_cli_update     (FmCli *cli, int argc, char **argv);
 int fm_cli_delete     (FmCli *cli, int argc, char **argv);
 int fm_cli_rename_file (FmCli *cli, int argc, char **argv);
 int fm_cli_delete_file (FmCli *cli, int argc, char **argv);
+int fm_cli_update_zip (FmCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -32,8 +32,9 @@ fm_client_transfer_initialize_async (FmClient                *self,
     "from", options->from && *options->from ? options->from : NULL,
     "subject", options->subject && *options->subject ? options->subject : NULL,
     "message", options->message && *options->message ? options->message : NULL,
-    "notify", _fm_client_bool_str (options->notify),
-    "confirmation", _fm_client_bool_str (options->confirmation),
+    /* only what the user chose: unsent, the account's setting applies */
+    "notify", options->notify >= 0 ? _fm_client_bool_str (options->notify) : NULL,
+    "confirmation", options->confirmation >= 0 ? _fm_client_bool_str (options->confirmation) : NULL,
     "days", days,
     "password", options->password && *options->password ? options->password : NULL,
     "transfersize", size,
@@ -280,6 +281,97 @@ fm_client_file_delete_finish (FmClient      *self,
                               GError       **error)
 {
   return _fm_client_finish_ok (self, result, fm_client_file_delete_async, error);
+}
+
+/* /api/ziptransfer: the reference names it and nothing more (file/delete:
+ * "Remember to also update the ZIP file by invoking /api/ziptransfer
+ * after removing files"). Sent: transferid and logintoken, the two a
+ * transfer's owner has; an "ok" answer. */
+void
+fm_client_ziptransfer_async (FmClient            *self,
+                             const char          *transfer_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  const char *params[] = { "transferid", transfer_id, NULL };
+
+  g_return_if_fail (FM_IS_CLIENT (self));
+  if (_fm_client_check_logged_in (self, fm_client_ziptransfer_async, callback, user_data))
+    _fm_client_start_call (self, "/api/ziptransfer", params, CALL_DEFAULT,
+                           fm_client_ziptransfer_async, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+fm_client_ziptransfer_finish (FmClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return _fm_client_finish_ok (self, result, fm_client_ziptransfer_async, error);
+}
+
+/* Removing a file the way the reference asks: file/delete, then
+ * /api/ziptransfer for its transfer. A file already gone (4004, 1005 on
+ * a second try) still gets the ZIP updated. If only the ZIP failed the
+ * error is FM_ERROR_ZIP_NOT_UPDATED: the file is removed, the ZIP may
+ * still hold it, and fm_client_ziptransfer_async() is the Try Again. */
+static void
+remove_zip_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (fm_client_ziptransfer_finish (FM_CLIENT (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || fm_error_is_auth_expired (error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_error (task, fm_error_new_with_detail (FM_ERROR_ZIP_NOT_UPDATED, error->message,
+                                                         fm_error_get_message (FM_ERROR_ZIP_NOT_UPDATED)));
+}
+
+static void
+remove_delete_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fm_client_file_delete_finish (FM_CLIENT (source), result, &error) &&
+      !g_error_matches (error, FM_ERROR, FM_ERROR_FILE_IS_DELETED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  fm_client_ziptransfer_async (FM_CLIENT (source), g_task_get_task_data (task), g_task_get_cancellable (task),
+                               remove_zip_done_cb, g_object_ref (task));
+}
+
+void
+fm_client_file_remove_async (FmClient            *self,
+                             const char          *transfer_id,
+                             const char          *file_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, fm_client_file_remove_async);
+  g_task_set_task_data (task, g_strdup (transfer_id), g_free);
+  fm_client_file_delete_async (self, file_id, cancellable, remove_delete_done_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fm_client_file_remove_finish (FmClient      *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---------------------------------------------------------------- lists */

@@ -178,6 +178,23 @@ void        fm_client_file_delete_async       (FmClient            *self,
 gboolean    fm_client_file_delete_finish      (FmClient            *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+void        fm_client_ziptransfer_async       (FmClient            *self,
+                                               const char          *transfer_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    fm_client_ziptransfer_finish      (FmClient            *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+void        fm_client_file_remove_async       (FmClient            *self,
+                                               const char          *transfer_id,
+                                               const char          *file_id,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    fm_client_file_remove_finish      (FmClient            *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 void        fm_client_sent_get_async          (FmClient            *self,
                                                gboolean             include_expired,
                                                gboolean             for_all_users,

@@ -138,6 +138,7 @@ static const FmErrorEntry error_table[] = {
   { FM_ERROR_BUSY, "Busy", N_("Another Filemail program on this computer is working on this right now.") },
   { FM_ERROR_SERVER_UNAVAILABLE, "ServerUnavailable", N_("The server is not available right now; it may be busy or under maintenance.") },
   { FM_ERROR_NOT_FILEMAIL, "NotFilemail", N_("The answer did not come from Filemail: a Wi-Fi login page or a proxy may be in the way.") },
+  { FM_ERROR_ZIP_NOT_UPDATED, "ZipNotUpdated", N_("The file was removed, but the transfer’s ZIP file could not be updated: it may still hold the file.") },
 };
 
 static const FmErrorEntry *
@@ -195,11 +196,17 @@ fm_error_new_from_server (int         code,
                           const char *errormessage)
 {
   const char *name = errorname != NULL && *errorname ? errorname : fm_error_get_name (code);
+  /* The client's own codes (9001 and up) are never the server's: a server
+   * answering 9005 must not pass for a network failure (and be retried),
+   * nor 9012 for a refused certificate. Any code the reference does not
+   * list is an unknown error that keeps its number in the message. */
+  int domain_code = code < FM_ERROR_PROTOCOL ? code : FM_ERROR_UNKNOWN_ERROR;
   GError *error;
 
   if (errormessage == NULL || *errormessage == '\0')
-    return g_error_new (FM_ERROR, code, "%s (%s %d)", fm_error_get_message (code), name, code);
-  error = g_error_new (FM_ERROR, code, "%s (%s %d: %s)", fm_error_get_message (code), name, code, errormessage);
+    return g_error_new (FM_ERROR, domain_code, "%s (%s %d)", fm_error_get_message (domain_code), name, code);
+  error = g_error_new (FM_ERROR, domain_code, "%s (%s %d: %s)", fm_error_get_message (domain_code), name, code,
+                       errormessage);
   fm_error_get_private (error)->server_message = g_strdup (errormessage);
   return error;
 }

@@ -114,6 +114,7 @@ typedef enum {
   FM_ERROR_BUSY = 9014,         /* another process is working on the same upload or file */
   FM_ERROR_SERVER_UNAVAILABLE = 9015, /* HTTP 5xx, 408, 429 from the API: transient */
   FM_ERROR_NOT_FILEMAIL = 9016, /* an answer that is no JSON at all (a captive portal's page): transient */
+  FM_ERROR_ZIP_NOT_UPDATED = 9017, /* a file was removed, /api/ziptransfer failed: the ZIP may still hold it */
 } FmError;
 
 GQuark       fm_error_quark             (void);

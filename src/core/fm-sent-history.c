@@ -138,35 +138,18 @@ trim (JsonObject *list)
     json_object_remove_member (list, g_array_index (entries, Entry, i).id);
 }
 
-/* Remembers that @transfer_id went to @to (a comma-separated list as the
- * API takes it; NULL or "" for a link only). */
-gboolean
-fm_sent_history_add (FmSentHistory  *self,
-                     const char     *transfer_id,
-                     const char     *to,
-                     GError        **error)
+static gboolean
+save_list (FmSentHistory  *self,
+           JsonObject     *list,
+           GError        **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_auto(GStrv) parts = g_strsplit (to != NULL ? to : "", ",", -1);
   g_autofree char *text = NULL;
   g_autofree char *dir = g_path_get_dirname (self->path);
-  JsonObject *list = transfers (self);
-  JsonObject *entry = json_object_new ();
-  JsonArray *array = json_array_new ();
-  g_autofree char *key = g_ascii_strup (transfer_id, -1);
 
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (*g_strstrip (parts[i]) != '\0')
-      json_array_add_string_element (array, parts[i]);
-  json_object_set_array_member (entry, "to", array);
-  json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
-  /* ids are compared as the reference allows: its transfer/get answers
-   * "qxrfkirjzwjvwbp" for HGTUIJBGTRFGJPO */
-  json_object_set_object_member (list, key, entry);
   trim (list);
-
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, FORMAT_VERSION);
@@ -183,6 +166,63 @@ fm_sent_history_add (FmSentHistory  *self,
     return FALSE;
   self->read_mtime = -1;   /* read back what is on disk next time */
   return TRUE;
+}
+
+/* Send Again replaced @transfer_id and the server did not take its
+ * cancel: it stays there unfinished, and this computer says why. */
+gboolean
+fm_sent_history_mark_replaced (FmSentHistory  *self,
+                               const char     *transfer_id,
+                               GError        **error)
+{
+  JsonObject *list = transfers (self);
+  g_autofree char *key = g_ascii_strup (transfer_id, -1);
+  JsonObject *entry = fm_json_get_object (list, key);
+
+  if (entry == NULL)
+    {
+      entry = json_object_new ();
+      json_object_set_array_member (entry, "to", json_array_new ());
+      json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
+      json_object_set_object_member (list, key, entry);
+    }
+  json_object_set_boolean_member (entry, "replaced", TRUE);
+  return save_list (self, list, error);
+}
+
+gboolean
+fm_sent_history_is_replaced (FmSentHistory *self,
+                             const char    *transfer_id)
+{
+  g_autofree char *key = transfer_id != NULL ? g_ascii_strup (transfer_id, -1) : NULL;
+  JsonObject *entry = key != NULL ? fm_json_get_object (transfers (self), key) : NULL;
+
+  return entry != NULL && fm_json_get_boolean (entry, "replaced", FALSE);
+}
+
+/* Remembers that @transfer_id went to @to (a comma-separated list as the
+ * API takes it; NULL or "" for a link only). */
+gboolean
+fm_sent_history_add (FmSentHistory  *self,
+                     const char     *transfer_id,
+                     const char     *to,
+                     GError        **error)
+{
+  g_auto(GStrv) parts = g_strsplit (to != NULL ? to : "", ",", -1);
+  JsonObject *list = transfers (self);
+  JsonObject *entry = json_object_new ();
+  JsonArray *array = json_array_new ();
+  g_autofree char *key = g_ascii_strup (transfer_id, -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*g_strstrip (parts[i]) != '\0')
+      json_array_add_string_element (array, parts[i]);
+  json_object_set_array_member (entry, "to", array);
+  json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
+  /* ids are compared as the reference allows: its transfer/get answers
+   * "qxrfkirjzwjvwbp" for HGTUIJBGTRFGJPO */
+  json_object_set_object_member (list, key, entry);
+  return save_list (self, list, error);
 }
 
 /* A forward from this computer adds recipients to a transfer it sent

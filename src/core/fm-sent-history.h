@@ -30,6 +30,11 @@ gboolean       fm_sent_history_add_recipients (FmSentHistory *self,
                                              const char    *transfer_id,
                                              const char    *to,
                                              GError       **error);
+gboolean       fm_sent_history_mark_replaced (FmSentHistory *self,
+                                             const char    *transfer_id,
+                                             GError       **error);
+gboolean       fm_sent_history_is_replaced  (FmSentHistory *self,
+                                             const char    *transfer_id);
 GStrv          fm_sent_history_lookup       (FmSentHistory *self,
                                              const char    *transfer_id);
 void           fm_sent_history_apply        (FmSentHistory *self,

@@ -18,6 +18,8 @@ fm_transfer_options_new (void)
   FmTransferOptions *options = g_new0 (FmTransferOptions, 1);
 
   options->transfer_size = -1;
+  options->notify = FM_OPTION_UNSET;
+  options->confirmation = FM_OPTION_UNSET;
   return options;
 }
 
@@ -61,7 +63,9 @@ fm_transfer_check_subject (const char  *subject,
   return FALSE;
 }
 
-/* 0 is the account's default; otherwise 1 to a year. */
+/* 0 is the account's default; otherwise at least a day. The reference
+ * names no maximum: FM_TRANSFER_DAYS_MAX only stops absurd numbers, the
+ * server says what the account allows. */
 gboolean
 fm_transfer_check_days (int      days,
                         GError **error)

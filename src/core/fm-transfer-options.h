@@ -5,7 +5,9 @@
  * The reference's limits: a subject of at most 200 characters; "to" is
  * comma-separated e-mail addresses, or a contact group's name when logged
  * in; "from" is optional but must be an address when given; a transfer is
- * kept from 1 to 365 days (0 here: the account's default).
+ * kept for a number of days the reference does not bound (0 here: not
+ * sent, "Set to default value of account if not specified"); notify and
+ * confirmation are sent only when the user chose them (-1: the account's).
  */
 #pragma once
 
@@ -14,7 +16,10 @@
 G_BEGIN_DECLS
 
 #define FM_SUBJECT_MAX_CHARS 200
-#define FM_TRANSFER_DAYS_MAX 365
+/* No limit of the reference: where this client stops taking numbers
+ * (ten years), so that a typo of 1e9 never reaches the server. */
+#define FM_TRANSFER_DAYS_MAX 3650
+#define FM_OPTION_UNSET (-1)
 
 typedef struct {
   char     *to;            /* comma-separated; NULL or "" for a link-only transfer */
@@ -23,8 +28,8 @@ typedef struct {
   char     *message;
   char     *password;
   int       days;          /* 0: the account's default */
-  gboolean  notify;
-  gboolean  confirmation;
+  int       notify;        /* TRUE, FALSE, or FM_OPTION_UNSET: not sent */
+  int       confirmation;  /* the same */
   gint64    transfer_size; /* -1: not sent */
 } FmTransferOptions;
 

@@ -120,8 +120,10 @@ options_to_json (const FmTransferOptions *o,
   if (with_password)
     fm_json_set_string (object, "password", o->password);
   json_object_set_int_member (object, "days", o->days);
-  json_object_set_boolean_member (object, "notify", o->notify);
-  json_object_set_boolean_member (object, "confirmation", o->confirmation);
+  if (o->notify >= 0)
+    json_object_set_boolean_member (object, "notify", o->notify);
+  if (o->confirmation >= 0)
+    json_object_set_boolean_member (object, "confirmation", o->confirmation);
   return object;
 }
 
@@ -219,9 +221,10 @@ options_from_json (JsonObject *object)
   o->message = g_strdup (fm_json_get_string (object, "message"));
   o->password = g_strdup (fm_json_get_string (object, "password"));
   if (fm_json_get_int64 (object, "days", &days))
-    o->days = (int) CLAMP (days, 0, 3650);
-  o->notify = fm_json_get_boolean (object, "notify", FALSE);
-  o->confirmation = fm_json_get_boolean (object, "confirmation", FALSE);
+    o->days = (int) CLAMP (days, 0, FM_TRANSFER_DAYS_MAX);
+  /* absent: not chosen (files of older versions always said false) */
+  o->notify = fm_json_get_boolean (object, "notify", FM_OPTION_UNSET);
+  o->confirmation = fm_json_get_boolean (object, "confirmation", FM_OPTION_UNSET);
   return o;
 }
 
@@ -352,7 +355,7 @@ saved_error (JsonObject *object,
     return fm_error_new_from_server ((int) code, NULL, fm_json_get_string (object, "errorserver"));
   /* ours keep their code too: what the row offers (Send Again for a file
    * that changed) depends on it */
-  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_NOT_FILEMAIL)
+  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_ZIP_NOT_UPDATED)
     code = FM_ERROR_UPLOAD_FAILED;
   return g_error_new_literal (FM_ERROR, (int) code, message ? message : _("The upload failed."));
 }

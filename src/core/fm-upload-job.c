@@ -1095,6 +1095,14 @@ fm_upload_job_get_transfer_id (FmUploadJob *self)
   return self->ticket != NULL ? self->ticket->id : NULL;
 }
 
+/* The transfer's key (a secret: for /api/transfer/cancel and nothing
+ * shown), or NULL before initialize. */
+const char *
+fm_upload_job_get_transfer_key (FmUploadJob *self)
+{
+  return self->ticket != NULL ? self->ticket->key : NULL;
+}
+
 const char *
 fm_upload_job_get_download_url (FmUploadJob *self)
 {

@@ -94,6 +94,7 @@ const char    *fm_upload_job_get_current_file (FmUploadJob   *self);
 guint          fm_upload_job_get_n_files    (FmUploadJob     *self);
 const GError  *fm_upload_job_get_error      (FmUploadJob     *self);
 const char    *fm_upload_job_get_transfer_id (FmUploadJob    *self);
+const char    *fm_upload_job_get_transfer_key (FmUploadJob   *self);
 const char    *fm_upload_job_get_download_url (FmUploadJob   *self);
 guint          fm_upload_job_get_retry_wait (FmUploadJob     *self);
 

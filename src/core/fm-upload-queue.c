@@ -2,6 +2,7 @@
 /* fm-upload-queue.c: the user's uploads, run a few at a time and saved */
 #define G_LOG_DOMAIN "fm-upload-queue"
 
+#include "fm-error.h"
 #include "fm-format.h"
 #include "fm-json.h"
 #include "fm-upload-queue.h"
@@ -367,9 +368,56 @@ fm_upload_queue_remove (FmUploadQueue *self,
   schedule (self);
 }
 
+typedef struct {
+  FmSentHistory *history;
+  char          *transfer_id;
+} Replaced;
+
+static void
+replaced_cancel_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Replaced *r = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* gone already (expired, deleted) or cancelled: nothing is left of it.
+   * Otherwise it stays on the server as an unfinished transfer, marked
+   * here so that this computer's Outbox says what it is. */
+  if (!fm_client_transfer_cancel_finish (FM_CLIENT (source), result, &error) &&
+      !g_error_matches (error, FM_ERROR, FM_ERROR_NOT_FOUND) &&
+      !g_error_matches (error, FM_ERROR, FM_ERROR_TRANSFER_EXPIRED) && r->history != NULL)
+    {
+      g_debug ("the replaced transfer %s was not cancelled: %s", r->transfer_id, error->message);
+      fm_sent_history_mark_replaced (r->history, r->transfer_id, NULL);
+    }
+  g_clear_object (&r->history);
+  g_free (r->transfer_id);
+  g_free (r);
+}
+
+/* The transfer Send Again replaces is unfinished on the server: "Cancels
+ * an unfinished transfer" (/api/transfer/cancel, with the key the job
+ * still has), so no second row with a dead link is left behind. */
+static void
+cancel_replaced (FmUploadQueue *self,
+                 FmUploadJob   *job)
+{
+  Replaced *r;
+
+  if (fm_upload_job_get_transfer_id (job) == NULL || fm_upload_job_get_transfer_key (job) == NULL)
+    return;
+  r = g_new0 (Replaced, 1);
+  r->history = self->history != NULL ? g_object_ref (self->history) : NULL;
+  r->transfer_id = g_strdup (fm_upload_job_get_transfer_id (job));
+  fm_client_transfer_cancel_async (self->client, r->transfer_id, fm_upload_job_get_transfer_key (job), NULL,
+                                   replaced_cancel_cb, r);
+}
+
 /* Send Again: a new transfer of @job's files, in @job's place in the
- * list; @job (failed, its transfer gone) leaves the queue and the disk.
- * Returns the new job, owned by the queue. */
+ * list; @job (failed, its transfer gone) leaves the queue and the disk,
+ * and its transfer is cancelled on the server. Returns the new job,
+ * owned by the queue. */
 FmUploadJob *
 fm_upload_queue_send_again (FmUploadQueue *self,
                             FmUploadJob   *job,
@@ -383,6 +431,7 @@ fm_upload_queue_send_again (FmUploadQueue *self,
   if (!g_list_store_find (self->jobs, job, &position))
     return NULL;
   again = fm_upload_job_new_again (job, password);
+  cancel_replaced (self, job);
   adopt_job (self, again);
   /* in the old one's place: the row the user pressed becomes the new one */
   g_list_store_splice (self->jobs, position, 1, (gpointer *) &again, 1);
