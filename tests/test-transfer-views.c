@@ -69,6 +69,33 @@ server_knows_recipient (const char *id,
   return FALSE;
 }
 
+static JsonObject *
+server_details (const char *id)
+{
+  g_autofree char *text = fm_test_server_get_stats (ui.server);
+  g_autoptr(JsonNode) root = json_from_string (text, NULL);
+  JsonObject *all = json_object_get_object_member (json_node_get_object (root), "transfer_details");
+
+  return json_object_ref (json_object_get_object_member (all, id));
+}
+
+/* The first button (or other actionable) in @widget's tree bound to @action. */
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static char *
 last_update_fields (void)
 {
@@ -626,10 +653,17 @@ test_outbox_rename_remove_delete (void)
   data[1] = "final report.txt";
   fm_test_spin_until (file_named, data);
 
-  /* Remove File */
+  /* Remove File: file/delete, then /api/ziptransfer ("Remember to also
+   * update the ZIP file by invoking /api/ziptransfer after removing
+   * files"): the server's ZIP is fresh again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (file_row (view, 0)), "row.remove", NULL));
   answer (open_dialog (), "remove", view);
   fm_test_spin_until (no_files, view);
+  {
+    g_autoptr(JsonObject) details = server_details (fm_transfer_get_id (fm_transfer_view_get_transfer (view)));
+
+    g_assert_false (json_object_get_boolean_member (details, "zip_stale"));
+  }
 
   /* Delete: asked first; Cancel keeps it, Delete removes the row */
   before = g_list_model_get_n_items (fm_transfer_list_get_shown (outbox));
@@ -665,6 +699,22 @@ test_outbox_rename_remove_delete (void)
     data[0] = outbox;
     data[1] = " · not finished";
     fm_test_spin_until (shows_label_ending, data);
+    /* opened, it offers no link, QR code, Download, Forward or Edit */
+    view = open_transfer (outbox, "Half done");
+    for (const char *const *action = (const char *[]) { "view.copy-link", "view.show-qr", "view.forward",
+                                                          "view.edit", NULL }; *action; action++)
+      {
+        GtkWidget *button = find_actionable (GTK_WIDGET (view), *action);
+
+        g_test_message ("%s", *action);
+        g_assert_nonnull (button);
+        g_assert_false (gtk_widget_is_sensitive (button) && gtk_widget_is_visible (button));
+      }
+    g_assert_false (gtk_widget_get_visible (fm_transfer_view_get_download_all_button (view)));
+    data[0] = view;
+    data[1] = "Not finished: this transfer has no link";
+    fm_test_spin_until (shows_label, data);
+    fm_test_screenshot ("outbox-unfinished.png");
   }
 }
 

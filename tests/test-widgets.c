@@ -215,6 +215,22 @@ test_send_adds_a_job (void)
   row = g_object_ref_sink (fm_upload_row_new (job, fm_session_get_queue (fm_application_get_session (ui.app))));
   g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent");
   g_assert_true (g_str_has_prefix (fm_upload_job_get_download_url (job), "http://127.0.0.1:"));
+  /* the expiry and the e-mails nobody touched are the account's: initialize
+   * got no days, notify or confirmation ("days: Set to default value of
+   * account if not specified") */
+  {
+    g_autofree char *text = fm_test_server_get_stats (ui.server);
+    g_autoptr(JsonNode) root = json_from_string (text, NULL);
+    JsonObject *details = json_object_get_object_member (json_object_get_object_member (json_node_get_object (root),
+                                                                                        "transfer_details"),
+                                                         fm_upload_job_get_transfer_id (job));
+    g_auto(GStrv) params = g_strsplit (json_object_get_string_member (details, "init_params"), ",", -1);
+
+    g_assert_false (g_strv_contains ((const char * const *) params, "days"));
+    g_assert_false (g_strv_contains ((const char * const *) params, "notify"));
+    g_assert_false (g_strv_contains ((const char * const *) params, "confirmation"));
+    g_assert_true (g_strv_contains ((const char * const *) params, "subject"));
+  }
 }
 
 static gboolean

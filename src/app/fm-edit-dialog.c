@@ -4,6 +4,11 @@
  * Filled from the transfer as it is; only what the user changed is sent
  * (a new subject must not send "days" and so reset the expiry). Save is
  * offered while the subject keeps the reference's limit.
+ *
+ * Days are counted from the sent date, as initialize's are (the
+ * reference says only "How many days the transfer can be downloaded";
+ * HACKING.md, "Where the reference is silent"): the spin button shows the
+ * transfer's own number of days and the row the date it comes to.
  */
 #define G_LOG_DOMAIN "fm-edit-dialog"
 
@@ -27,6 +32,7 @@ struct _FmEditDialog
   char             *was_subject;
   char             *was_message;
   int               was_days;
+  gint64            sent;          /* unix seconds; 0: unknown (days from now) */
   gboolean          was_notify;
   char             *message;       /* what get_update hands out */
 };
@@ -40,14 +46,38 @@ subject_changed_cb (FmEditDialog *self)
     fm_transfer_check_subject (gtk_editable_get_text (GTK_EDITABLE (self->subject_row)), NULL));
 }
 
-/* "Until 30 December 2026, 14:05": what the number of days means */
+static gint64
+days_end (FmEditDialog *self,
+          int           days)
+{
+  gint64 from = self->sent > 0 ? self->sent : g_get_real_time () / G_USEC_PER_SEC;
+
+  return from + (gint64) days * 86400;
+}
+
+/* Whether the chosen number of days ends the transfer as soon as it is
+ * saved (counted from the sent date, it lies in the past). */
+gboolean
+fm_edit_dialog_expires_at_once (FmEditDialog *self)
+{
+  int days = gtk_spin_button_get_value_as_int (self->days_spin);
+
+  return days != self->was_days && days_end (self, days) <= g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* "Available until 30 December 2026, 14:05": what the number means */
 static void
 days_changed_cb (FmEditDialog *self)
 {
   int days = gtk_spin_button_get_value_as_int (self->days_spin);
-  g_autofree char *date = fm_format_date (g_get_real_time () / G_USEC_PER_SEC + (gint64) days * 86400);
-  g_autofree char *text = g_strdup_printf (_("Until %s"), date);
+  g_autofree char *date = fm_format_date (days_end (self, days));
+  g_autofree char *sent = self->sent > 0 ? fm_format_date (self->sent) : NULL;
+  g_autofree char *text = NULL;
 
+  if (fm_edit_dialog_expires_at_once (self))
+    text = g_strdup_printf (_("Expires at once: %d days from when it was sent (%s) have passed"), days, sent);
+  else
+    text = g_strdup_printf (_("Available until %s"), date);
   adw_action_row_set_subtitle (self->days_row, text);
 }
 
@@ -116,12 +146,16 @@ fm_edit_dialog_new (GtkWindow  *parent,
                     FmTransfer *transfer)
 {
   FmEditDialog *self = g_object_new (FM_TYPE_EDIT_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
-  gint64 left = fm_transfer_get_expire_date (transfer) - g_get_real_time () / G_USEC_PER_SEC;
+  gint64 sent = fm_transfer_get_sent_date (transfer);
+  gint64 expire = fm_transfer_get_expire_date (transfer);
+  gint64 span = expire - (sent > 0 ? sent : g_get_real_time () / G_USEC_PER_SEC);
   const char *subject = fm_transfer_get_subject (transfer);
   const char *message = fm_transfer_get_message (transfer);
 
+  self->sent = sent > 0 && sent < expire ? sent : 0;
   gtk_spin_button_set_range (self->days_spin, 1, FM_TRANSFER_DAYS_MAX);
-  self->was_days = (int) CLAMP ((left + 86399) / 86400, 1, FM_TRANSFER_DAYS_MAX);
+  /* the transfer's own number of days, as initialize counted them */
+  self->was_days = (int) CLAMP ((span + 86399) / 86400, 1, FM_TRANSFER_DAYS_MAX);
   self->was_subject = g_strdup (subject != NULL ? subject : "");
   self->was_message = g_strdup (message != NULL ? message : "");
   self->was_notify = fm_transfer_get_notify (transfer);

@@ -17,5 +17,6 @@ FmEditDialog *fm_edit_dialog_new        (GtkWindow        *parent,
                                          FmTransfer       *transfer);
 gboolean      fm_edit_dialog_get_update (FmEditDialog     *self,
                                          FmTransferUpdate *update);
+gboolean      fm_edit_dialog_expires_at_once (FmEditDialog *self);
 
 G_END_DECLS

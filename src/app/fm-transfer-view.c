@@ -209,6 +209,20 @@ find_upload (FmTransferView *self,
   return NULL;
 }
 
+/* The link row's buttons (Copy, QR code, Open): hidden with no link. */
+static void
+show_link_buttons (GtkWidget *widget,
+                   gboolean   visible)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_actionable_get_action_name (GTK_ACTIONABLE (child)) != NULL)
+        gtk_widget_set_visible (child, visible);
+      else
+        show_link_buttons (child, visible);
+    }
+}
+
 /* An unfinished transfer (not STATUS_COMPLETE: initialized, or replaced by
  * Send Again) has no link anyone can use: no link, QR code, Download,
  * Forward or Edit; Delete stays, and the upload's own row when this
@@ -239,6 +253,7 @@ show_finished (FmTransferView *self,
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !unfinished);
   gtk_widget_set_visible (self->download_all_button, !unfinished);
+  show_link_buttons (GTK_WIDGET (self->link_row), !unfinished);
   gtk_widget_set_visible (self->manage_box, self->sent && !unfinished);
   gtk_widget_set_visible (self->show_upload_button, job != NULL);
   g_free (self->upload_id);
@@ -661,12 +676,56 @@ forward_action (GtkWidget  *widget,
 }
 
 static void
+send_edit (FmTransferView         *self,
+           const FmTransferUpdate *update_in)
+{
+  FmTransferUpdate update = *update_in;
+  Operation *op;
+
+  op = operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE);
+  /* transfer/get's answer has no subject: the accepted one is shown */
+  op->new_subject = g_strdup (update.subject);
+  fm_client_transfer_update_async (client (self), fm_transfer_get_id (self->summary), &update, NULL,
+                                   operation_done_cb, op);
+}
+
+/* An edit waiting for "Expire Now": its own copy of the fields (the
+ * edit dialog is gone by then). */
+typedef struct {
+  char *subject;
+  char *message;
+  int   days;
+  int   notify;
+} PendingEdit;
+
+static void
+pending_edit_free (PendingEdit *edit)
+{
+  g_free (edit->subject);
+  g_free (edit->message);
+  g_free (edit);
+}
+
+static void
+expire_now_response_cb (AdwMessageDialog *confirm,
+                        const char       *response,
+                        FmTransferView   *self)
+{
+  PendingEdit *edit = g_object_get_data (G_OBJECT (confirm), "fm-edit");
+  FmTransferUpdate update = { edit->subject, edit->message, edit->days, edit->notify };
+
+  if (g_str_equal (response, "expire"))
+    send_edit (self, &update);
+}
+
+static void
 edit_response_cb (FmEditDialog   *dialog,
                   const char     *response,
                   FmTransferView *self)
 {
+  AdwMessageDialog *confirm;
   FmTransferUpdate update;
-  Operation *op;
+  PendingEdit *edit;
 
   if (!g_str_equal (response, "save"))
     return;
@@ -675,11 +734,25 @@ edit_response_cb (FmEditDialog   *dialog,
       toast (self, _("Nothing was changed"));
       return;
     }
-  op = operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE);
-  /* transfer/get's answer has no subject: the accepted one is shown */
-  op->new_subject = g_strdup (update.subject);
-  fm_client_transfer_update_async (client (self), fm_transfer_get_id (self->summary), &update, NULL,
-                                   operation_done_cb, op);
+  if (!fm_edit_dialog_expires_at_once (dialog))
+    {
+      send_edit (self, &update);
+      return;
+    }
+  edit = g_new0 (PendingEdit, 1);
+  edit->subject = g_strdup (update.subject);
+  edit->message = g_strdup (update.message);
+  edit->days = update.days;
+  edit->notify = update.notify;
+  /* days count from the sent date: a small number can end it now */
+  confirm = new_dialog (self, _("Expire the Transfer Now?"),
+                        _("That many days from when it was sent have already passed: nobody will be able to "
+                          "download the files any more."),
+                        "expire", _("_Expire Now"), ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (confirm, "cancel");
+  g_object_set_data_full (G_OBJECT (confirm), "fm-edit", edit, (GDestroyNotify) pending_edit_free);
+  g_signal_connect_object (confirm, "response", G_CALLBACK (expire_now_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (confirm));
 }
 
 static void

@@ -532,6 +532,61 @@ fm_cli_forward (FmCli  *cli,
   return finish_simple (ok, error, _("Forwarded."));
 }
 
+/* update's "days": the reference says "How many days the transfer can be
+ * downloaded" and not from when. This client counts them from the sent
+ * date, as initialize's are (HACKING.md, "Where the reference is
+ * silent"); the date that comes to is said first, and a number whose
+ * days have passed already (the transfer would end at once) is refused
+ * without --yes. */
+static gboolean
+check_days (FmCli      *cli,
+            const char *id,
+            int         days,
+            gboolean    yes,
+            int        *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTransfer) t = get_transfer (cli, id, NULL, &error);
+  gint64 sent = t != NULL ? fm_transfer_get_sent_date (t) : 0;
+  g_autofree char *until = NULL, *when = NULL;
+
+  if (t == NULL)
+    {
+      *status = fm_cli_fail (error);
+      return FALSE;
+    }
+  if (sent <= 0)
+    return TRUE;
+  until = fm_format_date (sent + (gint64) days * 86400);
+  when = fm_format_date (sent);
+  if (sent + (gint64) days * 86400 > g_get_real_time () / G_USEC_PER_SEC)
+    {
+      g_printerr (_("Available until %s (%d days from when it was sent, %s).\n"), until, days, when);
+      return TRUE;
+    }
+  if (yes)
+    return TRUE;
+  g_printerr (_("filemail: %d days from when it was sent (%s) ended on %s: the transfer would expire at once. "
+                "Give more days, or --yes to end it now.\n"), days, when, until);
+  *status = FM_CLI_EXIT_ERROR;
+  return FALSE;
+}
+
+/* What the server made of it: its own expiry date, read back. */
+static void
+say_expiry (FmCli      *cli,
+            const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FmTransfer) t = get_transfer (cli, id, NULL, &error);
+  g_autofree char *until = t != NULL ? fm_format_date (fm_transfer_get_expire_date (t)) : NULL;
+
+  if (until != NULL)
+    g_print (_("The server keeps it until %s.\n"), until);
+  else if (g_error_matches (error, FM_ERROR, FM_ERROR_TRANSFER_EXPIRED))
+    g_print (_("The transfer has expired.\n"));
+}
+
 int
 fm_cli_update (FmCli  *cli,
                int     argc,
@@ -539,11 +594,13 @@ fm_cli_update (FmCli  *cli,
 {
   g_autofree char *subject = NULL, *message = NULL;
   int days = -1, status;
-  gboolean notify = FALSE, no_notify = FALSE, ok;
+  gboolean notify = FALSE, no_notify = FALSE, yes = FALSE, ok;
   GOptionEntry entries[] = {
     { "subject", 0, 0, G_OPTION_ARG_STRING, &subject, N_("New subject"), N_("S") },
     { "message", 0, 0, G_OPTION_ARG_STRING, &message, N_("New message"), N_("M") },
-    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Downloadable for N more days from now"), N_("N") },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days,
+      N_("Downloadable for N days counted from when it was sent, as when sending"), N_("N") },
+    { "yes", 0, 0, G_OPTION_ARG_NONE, &yes, N_("Also when --days makes the transfer expire at once"), NULL },
     { "notify", 0, 0, G_OPTION_ARG_NONE, &notify, N_("E-mail me on every download"), NULL },
     { "no-notify", 0, 0, G_OPTION_ARG_NONE, &no_notify, N_("Stop e-mailing me on downloads"), NULL },
     { NULL }
@@ -568,12 +625,16 @@ fm_cli_update (FmCli  *cli,
     return fm_cli_usage_error ("update", _("nothing to change: give --subject, --message, --days or --[no-]notify"));
   if (!fm_cli_require_login (cli, &status))
     return status;
+  if (days > 0 && !check_days (cli, argv[1], days, yes, &status))
+    return status;
   update.subject = subject;
   update.message = message;
   update.days = days;
   update.notify = notify ? 1 : no_notify ? 0 : -1;
   fm_client_transfer_update_async (cli->client, argv[1], &update, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_update_finish (cli->client, fm_cli_await (&result), &error);
+  if (ok && days > 0)
+    say_expiry (cli, argv[1]);
   return finish_simple (ok, error, _("Updated."));
 }
 

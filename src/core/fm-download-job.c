@@ -20,6 +20,7 @@
 #include "fm-error.h"
 #include "fm-format.h"
 #include "fm-http.h"
+#include "fm-response.h"
 
 #define READ_SIZE     (1 << 20)
 #define NAME_MAX_BYTES 200
@@ -60,6 +61,7 @@ struct _FmDownloadJob
   GInputStream  *input;
   GOutputStream *output;
   GBytes        *block;
+  guint8        *answer;        /* the head of an answer that may be a JSON error */
   double         speed;
   gint64         sample_time;
   gint64         sample_bytes;
@@ -283,6 +285,7 @@ finish_run (FmDownloadJob *self,
   close_streams (self);
   close_files (self);
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_pointer (&self->answer, g_free);
   g_clear_handle_id (&self->pace_id, g_source_remove);
   if (self->cancel_id != 0)
     g_cancellable_disconnect (self->cancellable, self->cancel_id);
@@ -594,6 +597,71 @@ follow_redirect (FmDownloadJob  *self,
   return TRUE;
 }
 
+/* A download URL that answers with Filemail's own error (4001 expired,
+ * 4004 deleted, 4006 infected…) says so in its sentence, not as a size
+ * mismatch. Read: at most ANSWER_MAX bytes. */
+#define ANSWER_MAX (64 * 1024)
+
+static void
+answer_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FmDownloadJob *self = user_data;
+  gsize size = 0;
+  g_autoptr(GError) read_error = NULL;
+  g_autofree guint8 *answer = g_steal_pointer (&self->answer);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  GError *error = NULL;
+  guint status = soup_message_get_status (self->msg);
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &size, &read_error))
+    {
+      transfer_failed (self, g_steal_pointer (&read_error));
+      return;
+    }
+  body = g_bytes_new_take (g_steal_pointer (&answer), size);
+  root = fm_response_parse (body, &error);
+  if (error != NULL && error->domain == FM_ERROR && error->code < FM_ERROR_PROTOCOL)
+    {
+      /* the server's word (transient ones, 4005, go again) */
+      transfer_failed (self, error);
+      return;
+    }
+  g_clear_error (&error);
+  finish_run (self, status == SOUP_STATUS_OK
+                    ? download_error (self, _("“%s” cannot be downloaded: the server sent something else than the file."),
+                                      self->name)
+                    : download_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."),
+                                      self->name, status, soup_status_get_phrase (status)));
+}
+
+/* An error status, or a JSON answer where a file of another size was
+ * announced: read its head to tell what the server meant. */
+static gboolean
+may_be_error_answer (FmDownloadJob *self,
+                     SoupMessage   *msg)
+{
+  guint status = soup_message_get_status (msg);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (status != SOUP_STATUS_OK && status != SOUP_STATUS_PARTIAL_CONTENT)
+    return TRUE;
+  return status == SOUP_STATUS_OK && type != NULL && g_str_has_suffix (type, "json") &&
+         (self->expected < 0 || length != self->expected) && self->expected != 0;
+}
+
+static void
+read_error_answer (FmDownloadJob *self)
+{
+  self->answer = g_malloc (ANSWER_MAX);
+  g_input_stream_read_all_async (self->input, self->answer, ANSWER_MAX, G_PRIORITY_DEFAULT,
+                                 g_task_get_cancellable (self->task), answer_read_cb, self);
+}
+
 static void
 send_done_cb (GObject      *source,
               GAsyncResult *result,
@@ -646,6 +714,11 @@ send_done_cb (GObject      *source,
       self->restarted = TRUE;
       self->received = 0;
       start_request (self);
+      return;
+    }
+  if (may_be_error_answer (self, msg))
+    {
+      read_error_answer (self);
       return;
     }
   error = check_response (self, msg);

@@ -4,7 +4,9 @@
 (during initialize, chunks, state writes and complete), each followed by
 `filemail resume`, then a last resume left to finish. Checks that the
 transfer is done, its link printed, every byte identical on the server and
-no failed or damaged job left; prints the numbers. Prints TAP.
+no failed or damaged job left; prints the numbers. Twice: with the file's
+absolute path, and with a path typed relative to the send's folder while
+every resume runs from another folder. Prints TAP.
 
   FILEMAIL_CLI=… FILEMAIL_TEST_SERVER=… tests/adversarial/kill-loop.py [KILLS] [SEED]
 """
@@ -26,22 +28,24 @@ SEED = int(sys.argv[2]) if len(sys.argv) > 2 else int(time.time())
 CHUNKS = 60
 
 
-def main():
-    rng = random.Random(SEED)
+def one_loop(rng, relative):
+    """One send killed KILLS times and resumed. @relative: the send names
+    its file as typed in its folder ("sub/kill.bin"), and every resume
+    runs from another folder ("/")."""
     env = clitest.Env()
-    print("1..1", flush=True)
     try:
         start = time.monotonic()
         env.login()
-        big = env.make_file("kill.bin", CHUNKS * clitest.CHUNK, seed=9)
+        big = env.make_file("work/sub/kill.bin", CHUNKS * clitest.CHUNK, seed=9)
         # every answer held back 200 ms: a run lasts long enough to be
         # killed anywhere in it
         env.post("/test/config", slow_ms="200")
         kills = finished_early = 0
         link_output = ""
-        args = ("send", "--chunk-size", str(clitest.CHUNK), big)
+        args = ("send", "--chunk-size", str(clitest.CHUNK), "sub/kill.bin" if relative else big)
+        cwd = os.path.join(env.dir, "work") if relative else None
         while kills < KILLS:
-            proc = env.spawn(*args)
+            proc = env.spawn(*args, cwd=cwd)
             time.sleep(rng.uniform(0.02, 0.5))
             if proc.poll() is not None:
                 finished_early += 1
@@ -60,10 +64,12 @@ def main():
                     link_output = out
                     break
             args = ("resume",)
+            cwd = "/" if relative else None
         env.post("/test/config", slow_ms="0")
         if not link_output:
-            p = env.cli("resume", timeout=300)
+            p = env.cli("resume", timeout=300, cwd=cwd)
             assert p.returncode == 0, (p.returncode, p.stdout, p.stderr)
+            assert "set aside" not in p.stderr, p.stderr
             link_output = p.stdout
         # The link is shown, whichever run finished the transfer.
         assert "Sent transfer" in link_output, link_output
@@ -81,21 +87,33 @@ def main():
         left = [n for n in os.listdir(uploads) if not n.endswith(".lock")] if os.path.isdir(uploads) else []
         assert left == [], left
         transfers = {x["transferid"] for x in env.stats()["files"] if x["filename"] == "kill.bin"}
-        print(f"# seed {SEED}: {kills} SIGKILLs, {finished_early} runs ended before their kill; "
+        print(f"# seed {SEED}, {'relative path, resumed from /' if relative else 'absolute path'}: "
+              f"{kills} SIGKILLs, {finished_early} runs ended before their kill; "
               f"{CHUNKS} chunks of {clitest.CHUNK} bytes, {resent} chunk sends repeated; "
               f"{len(transfers)} transfer(s) initialized; byte-identical; no job left; "
               f"{time.monotonic() - start:.1f} s", flush=True)
-        print("ok 1 - 20 SIGKILLs during a send, then resume: done, identical, nothing left", flush=True)
-        return 0
-    except Exception:
-        import traceback
-        print("not ok 1 - kill loop", flush=True)
-        for line in traceback.format_exc().splitlines():
-            print(f"# {line}", flush=True)
-        print(f"# seed {SEED}", flush=True)
-        return 1
     finally:
         env.close()
+
+
+def main():
+    rng = random.Random(SEED)
+    print("1..2", flush=True)
+    failed = 0
+    for i, relative in enumerate((False, True), 1):
+        what = "sub/kill.bin typed in its folder, resumed from /" if relative else "an absolute path"
+        try:
+            one_loop(rng, relative)
+            print(f"ok {i} - {KILLS} SIGKILLs during a send of {what}, then resume: done, identical, "
+                  "nothing left", flush=True)
+        except Exception:
+            import traceback
+            failed += 1
+            print(f"not ok {i} - kill loop, {what}", flush=True)
+            for line in traceback.format_exc().splitlines():
+                print(f"# {line}", flush=True)
+            print(f"# seed {SEED}", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -50,17 +50,21 @@ class Env:
         self.server.wait(10)
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def cli(self, *args, stdin=None, timeout=120, check=None):
+    def cli(self, *args, stdin=None, timeout=120, check=None, cwd=None):
         p = subprocess.run([CLI, *args], input=stdin, capture_output=True, text=True,
-                           env=self.env, timeout=timeout)
+                           env=self.env, timeout=timeout, cwd=cwd)
         if check is not None and p.returncode != check:
             raise AssertionError(f"filemail {' '.join(args)} exited {p.returncode}, not {check}:\n"
                                  f"{p.stdout}\n{p.stderr}")
         return p
 
-    def spawn(self, *args):
+    def spawn(self, *args, cwd=None):
         return subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=self.env)
+                                text=True, env=self.env, cwd=cwd)
+
+    def details(self, transfer_id):
+        """What the server knows of a transfer and the API never tells."""
+        return self.stats()["transfer_details"][transfer_id]
 
     def post(self, path, **params):
         data = urllib.parse.urlencode(params).encode()
@@ -151,9 +155,11 @@ def test_usage_errors(env):
     insecure = env.cli("--server", "http://filemail.example.com", "sent", check=1)
     assert "https" in insecure.stderr
     assert "not logged in" in env.cli("sent", check=1).stderr
-    # checked before any request: days in 1..365; a contact group needs a login
-    assert "between 1 and 365" in env.cli("send", "--days", "0", f, check=2).stderr
-    env.cli("send", "--days", "9999", f, check=2)
+    # checked before any request: days a positive number (the reference
+    # names no maximum; 3650 stops typos); a contact group needs a login
+    assert "between 1 and 3650" in env.cli("send", "--days", "0", f, check=2).stderr
+    env.cli("send", "--days", "99999", f, check=2)
+    env.cli("send", "--notify", "--no-notify", f, check=2)
     assert "log in" in env.cli("send", "--to", "Designers", f, check=2).stderr.lower()
     assert "filemail send [OPTION" in env.cli("send", "--help", check=0).stdout
     # results on stdout, progress on stderr: `send > link.txt` gets the link
@@ -357,6 +363,14 @@ def test_file_changed_mid_upload(env):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
     assert "changed while it was being sent" in err and "draft.bin" in err, err
+    old = env.stats()["files"][0]["transferid"]
+    # Send Again leaves no unfinished transfer behind: /api/transfer/cancel
+    # ("Cancels an unfinished transfer") with the key the job still has
+    env.post("/test/config", slow_ms="0")
+    new = json.loads(env.cli("resume", "--again", "--json", check=0).stdout)["transferid"]
+    assert new != old
+    assert env.details(old)["status"] == "STATUS_CANCELLED", env.details(old)
+    assert env.details(new)["status"] == "STATUS_COMPLETE"
 
 
 def test_manage_transfers(env):
@@ -375,7 +389,19 @@ def test_manage_transfers(env):
     env.cli("rename-file", fid, "a|b", check=2)
     env.cli("rename-file", fid, "minutes.txt", check=0)
     pdf = [f["fileid"] for f in shown["files"] if f["filename"] == "report.pdf"][0]
-    env.cli("delete-file", pdf, check=0)
+    # 002, file/delete: "Remember to also update the ZIP file by invoking
+    # /api/ziptransfer after removing files"
+    assert "TRANSFER FILEID" in env.cli("delete-file", pdf, check=2).stderr
+    env.post("/test/config", hostile="http-503", hostile_path="/api/ziptransfer", hostile_count="1000")
+    p = env.cli("delete-file", tid, pdf, check=1)
+    assert "ZIP" in p.stderr and f"filemail update-zip {tid}" in p.stderr, p.stderr
+    assert env.details(tid)["zip_stale"] is True
+    env.post("/test/config", hostile="")
+    assert "up to date" in env.cli("update-zip", tid, check=0).stdout
+    assert env.details(tid)["zip_stale"] is False
+    # a second try of the same removal still updates the ZIP
+    env.cli("delete-file", tid, pdf, check=0)
+    assert env.details(tid)["zip_stale"] is False
     shown = json.loads(env.cli("transfer", tid, "--json", check=0).stdout)
     assert [f["filename"] for f in shown["files"]] == ["minutes.txt"]
     # bob sees it in his inbox; carol cannot delete it
@@ -598,6 +624,117 @@ def test_qr_code(env):
     assert read.stdout.strip() == link, (read.stdout, read.stderr, link)
 
 
+def test_relative_path_resumes_from_another_folder(env):
+    """`cd somewhere && filemail send sub/movie.mkv`, Ctrl-C, `cd /` and
+    `filemail resume`: the typed path was made absolute when the job was
+    made, so the resume finds the file (before, the job was set aside)."""
+    env.login()
+    big = env.make_file("work/sub/movie.mkv", 16 * CHUNK + 5, seed=21)
+    env.post("/test/config", slow_ms="200")
+    proc = env.spawn("send", "--to", "bob@example.com", "sub/movie.mkv", cwd=os.path.join(env.dir, "work"))
+    wait_for(lambda: env.stats()["upload_requests"] >= 4, what="an upload")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, (proc.returncode, err)
+    env.post("/test/config", slow_ms="0")
+    p = env.cli("resume", "--json", check=0, cwd="/")
+    assert "set aside" not in p.stderr, p.stderr
+    assert_uploaded(env, json.loads(p.stdout)["transferid"], big, "movie.mkv", max_receipts=2)
+    # a job saved by an older version with the path lost is named, not dropped
+    uploads = os.path.join(env.home, "state", "filemail", "uploads")
+    with open(os.path.join(uploads, "0123abcd.json"), "w") as f:
+        json.dump({"version": 1, "id": "0123abcd", "state": "paused", "chunksize": CHUNK,
+                   "options": {"to": "bob@example.com", "subject": "Holiday video"},
+                   "server": env.url, "sources": []}, f)
+    p = env.cli("resume", check=0, cwd="/")
+    assert "Holiday video" in p.stderr and "0123abcd.json.bad" in p.stderr, p.stderr
+    assert os.path.exists(os.path.join(uploads, "0123abcd.json.bad"))
+
+
+def test_reference_letter_strict(env):
+    """Against a server that refuses every parameter the reference does not
+    list for a call, and takes the other reading where it is silent (ids
+    in lower case in transfer/get, as its example; update's days from
+    now): the everyday commands still work and say what the server did."""
+    env.post("/test/config", strict="1")
+    env.login()
+    a = env.make_file("a.txt", 1000, seed=22)
+    b = env.make_file("b.txt", 2000, seed=23)
+    tid = env.send_json("--to", "bob@example.com", "--subject", "Letter", a, b)["transferid"]
+    d = env.details(tid)
+    # no days, notify or confirmation: the account's own settings apply
+    # ("days: Set to default value of account if not specified"; alice's is 30)
+    for name in ("days", "notify", "confirmation"):
+        assert name not in d["init_params"].split(","), d["init_params"]
+    assert d["days"] == 30
+    # transfer/get answers "id" in lower case: the subject (from the list)
+    # and the recipients (from this computer) are still matched
+    shown = json.loads(env.cli("transfer", tid, "--json", check=0).stdout)
+    assert shown["subject"] == "Letter" and shown["to"] == ["bob@example.com"], shown
+    assert "Letter" in env.cli("transfer", tid.lower(), check=0).stdout
+    # chosen ones are sent
+    tid2 = env.send_json("--days", "3", "--no-notify", a)["transferid"]
+    assert env.details(tid2)["days"] == 3
+    assert "notify" in env.details(tid2)["init_params"].split(",")
+    # removing a file updates the ZIP
+    fid = [f["fileid"] for f in shown["files"] if f["filename"] == "b.txt"][0]
+    env.cli("delete-file", tid, fid, check=0)
+    assert env.details(tid)["zip_stale"] is False
+    # update's days: the date is said before, the server's after
+    p = env.cli("update", tid, "--days", "40", check=0)
+    assert "Available until" in p.stderr and "The server keeps it until" in p.stdout, (p.stdout, p.stderr)
+    # an old transfer: 10 days from its sent date have passed
+    env.post("/test/age", transferid=tid, days="20")
+    p = env.cli("update", tid, "--days", "10", check=1)
+    assert "expire at once" in p.stderr, p.stderr
+    assert env.details(tid)["expire_ms"] > time.time() * 1000
+    p = env.cli("update", tid, "--days", "10", "--yes", check=0)
+
+
+def test_server_codes_end_to_end(env):
+    """The reference's transient and expired-login codes, answered by the
+    server for real: 1009, 3004 and 4005 are waited out; 2012, 2040 and
+    2041 end the login with a sentence; a server that answers the client's
+    own codes (9005) is not taken for a network failure."""
+    env.login()
+    f = env.make_file("codes.bin", 2 * CHUNK + 3, seed=24)
+    env.env["FILEMAIL_RETRY"] = "8,10,50"
+    for code, path in (("1009", "/api/transfer/initialize"), ("3004", "/api/transfer/initialize"),
+                       ("4005", "/api/file/add"), ("1009", "/api/transfer/complete")):
+        env.post("/test/config", hostile=f"error-{code}", hostile_path=path, hostile_count="2")
+        out = env.send_json("--chunk-size", str(CHUNK), f)
+        assert_uploaded(env, out["transferid"], f, "codes.bin", max_receipts=3)
+    env.post("/test/config", hostile="error-1009", hostile_path="/api/transfer/sent/get", hostile_count="2")
+    assert out["transferid"] in env.cli("sent", check=0).stdout
+    for code, name in (("2012", "SsoSessionExpired"), ("2040", "RefreshTokenExpired"),
+                       ("2041", "RefreshTokenAlreadyUsed")):
+        env.post("/test/config", hostile=f"error-{code}", hostile_path="/api/transfer/sent/get", hostile_count="1")
+        p = env.cli("sent", check=1)
+        assert name in p.stderr and code in p.stderr, p.stderr
+        env.login()
+    env.post("/test/config", hostile="error-9005", hostile_path="/api/transfer/sent/get", hostile_count="1")
+    start = time.monotonic()
+    p = env.cli("sent", check=1)
+    assert "9005" in p.stderr and time.monotonic() - start < 5, p.stderr
+
+
+def test_reference_complete_and_download_errors(env):
+    """complete answered with the reference's own example, which is not
+    valid JSON: the transfer is checked with transfer/get and its real link
+    given. A download URL answering a Filemail error says that error."""
+    env.login()
+    f = env.make_file("ref.bin", 1234, seed=25)
+    env.post("/test/config", hostile="reference-complete", hostile_path="/api/transfer/complete", hostile_count="1")
+    out = env.send_json(f)
+    assert out["url"].startswith(env.url) and out["transferid"] in out["url"], out
+    env.post("/test/config", hostile="error-4004", hostile_path="/api/file/get", hostile_count="1000")
+    dest = os.path.join(env.dir, "dl")
+    os.makedirs(dest)
+    p = env.cli("download", out["transferid"], "--dir", dest, check=1)
+    assert "FileIsDeleted" in p.stderr and "4004" in p.stderr, p.stderr
+    assert "size" not in p.stderr.lower(), p.stderr
+
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
@@ -605,7 +742,9 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_manage_transfers,
          test_cancel_upload, test_download_hostile_names_and_resume, test_password_protected_download,
          test_logout_and_env_token, test_login_prompts_at_a_terminal, test_qr_code,
-         test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring]
+         test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring,
+         test_relative_path_resumes_from_another_folder, test_reference_letter_strict,
+         test_server_codes_end_to_end, test_reference_complete_and_download_errors]
 
 
 def main():

@@ -15,7 +15,8 @@
  *   oversize      a download that sends 4 MiB more than the file's size
  *   drop-answer   the request is carried out, the answer is never sent
  *   captive       a captive portal: 200 with an HTML page
- *   http-503      503 Service Unavailable (with hostile_count: a storm that passes)
+ *   http-503      503 Service Unavailable (with hostile_count: a storm that passes);
+ *                 like error-NNNN, a refusal: the request is not carried out
  *   reference-complete  the reference's own complete example, word for word:
  *                 not valid JSON (no comma before "downloadurl")
  *   error-NNNN    an error answer with code NNNN (1009, 3004, 4005: transient;
@@ -206,6 +207,14 @@ fm_test_server_hostile_kind_is_known (const char *kind)
           g_ascii_string_to_signed (kind + 6, 10, 1000, 9999, &code, NULL));
 }
 
+/* Kinds that stand for the server saying no: the request is not carried
+ * out (the others spoil the answer to work that was done). */
+gboolean
+fm_test_server_hostile_refuses (const char *kind)
+{
+  return g_str_equal (kind, "http-503") || g_str_has_prefix (kind, "error-");
+}
+
 /* The reference's error names for the codes a test asks for. */
 static const char *
 error_name (gint64 code)
@@ -218,7 +227,10 @@ error_name (gint64 code)
     case 2040: return "RefreshTokenExpired";
     case 2041: return "RefreshTokenAlreadyUsed";
     case 3004: return "AllFileserversBusy";
+    case 4001: return "TransferExpired";
+    case 4004: return "FileIsDeleted";
     case 4005: return "UploadRecentlyUpdated";
+    case 4006: return "FileIsInfected";
     default: return "UnknownError";
     }
 }

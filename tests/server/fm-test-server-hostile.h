@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 gboolean fm_test_server_hostile_kind_is_known (const char        *kind);
+gboolean fm_test_server_hostile_refuses       (const char        *kind);
 void     fm_test_server_hostile_apply         (const char        *kind,
                                                SoupServerMessage *msg);
 

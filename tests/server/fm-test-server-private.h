@@ -156,6 +156,7 @@ void fm_ts_handle_received (FmTestServer *self, SoupServerMessage *msg, GHashTab
 void fm_ts_handle_sent (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_test_config (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_test_expire (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
+void fm_ts_handle_test_age (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_test_seed (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_test_stats (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);
 void fm_ts_handle_update (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);

@@ -835,6 +835,31 @@ fm_ts_handle_test_expire (FmTestServer      *self,
   fm_ts_respond_plain_ok (msg);
 }
 
+/* POST /test/age?transferid=ID&days=N: the transfer was sent N days
+ * earlier than it was (its expiry moves with it), for edits of old
+ * transfers. */
+void
+fm_ts_handle_test_age (FmTestServer      *self,
+                       SoupServerMessage *msg,
+                       GHashTable        *params)
+{
+  const char *id = fm_ts_require_param (msg, params, "transferid");
+  g_autofree char *upper = id != NULL ? g_ascii_strup (id, -1) : NULL;
+  Transfer *t = upper != NULL ? g_hash_table_lookup (self->transfers, upper) : NULL;
+  gint64 days = 0;
+
+  if (id == NULL)
+    return;
+  if (t == NULL || !fm_ts_parse_int (fm_ts_param (params, "days"), 0, 3650, &days))
+    {
+      fm_ts_respond_error (msg, 1005, "No such transfer, or days is not 0 to 3650: %s", id);
+      return;
+    }
+  t->sent_ms -= days * 86400 * G_GINT64_CONSTANT (1000);
+  t->expire_ms -= days * 86400 * G_GINT64_CONSTANT (1000);
+  fm_ts_respond_plain_ok (msg);
+}
+
 /* COUNT complete transfers from FROM to TO (comma list), each with one
  * small file "file-N.txt" (or FILENAME, as given: hostile names for
  * download tests), sent a minute apart going back from now; SUBJECT gets

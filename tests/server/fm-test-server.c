@@ -429,6 +429,7 @@ static const struct {
   { DOWNLOAD_PATH, fm_ts_handle_download },
   { "/test/config", fm_ts_handle_test_config },
   { "/test/expire", fm_ts_handle_test_expire },
+  { "/test/age", fm_ts_handle_test_age },
   { "/test/seed", fm_ts_handle_test_seed },
   { "/test/stats", fm_ts_handle_test_stats },
 };
@@ -480,9 +481,16 @@ server_cb (SoupServer        *server,
   FmTestServer *self = user_data;
   g_autoptr(GHashTable) params = NULL;
   gboolean found = FALSE;
+  gboolean spoil = self->hostile != NULL && self->hostile_count != 0 && !g_str_has_prefix (path, "/test/") &&
+                   (self->hostile_path == NULL || g_str_equal (path, self->hostile_path));
+  /* a refusal (503, an error answer) is not carried out first: the
+   * server said no, so nothing happened */
+  gboolean refused = spoil && fm_test_server_hostile_refuses (self->hostile);
 
   /* Each listener answers its own paths only, as two real hosts would. */
-  if ((server == self->upload_server) != g_str_equal (path, UPLOAD_PATH))
+  if (refused)
+    ;
+  else if ((server == self->upload_server) != g_str_equal (path, UPLOAD_PATH))
     soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
   else if (server == self->upload_server)
     fm_ts_handle_upload (self, msg);
@@ -500,8 +508,7 @@ server_cb (SoupServer        *server,
       if (!found)
         soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
     }
-  if (self->hostile != NULL && self->hostile_count != 0 && !g_str_has_prefix (path, "/test/") &&
-      (self->hostile_path == NULL || g_str_equal (path, self->hostile_path)))
+  if (spoil)
     {
       if (self->hostile_count > 0)
         self->hostile_count--;
