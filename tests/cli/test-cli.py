@@ -706,6 +706,17 @@ def test_server_codes_end_to_end(env):
         assert_uploaded(env, out["transferid"], f, "codes.bin", max_receipts=3)
     env.post("/test/config", hostile="error-1009", hostile_path="/api/transfer/sent/get", hostile_count="2")
     assert out["transferid"] in env.cli("sent", check=0).stdout
+    # a download answered 4005 (UploadRecentlyUpdated) goes again
+    env.post("/test/config", hostile="error-4005", hostile_path="/api/file/get", hostile_count="2")
+    dest = os.path.join(env.dir, "codes-dl")
+    os.makedirs(dest)
+    env.cli("download", out["transferid"], "--dir", dest, check=0)
+    assert same_file(f, os.path.join(dest, "codes.bin"))
+    # an upload whose login ran out says so
+    env.post("/test/config", hostile="error-2040", hostile_path="/api/transfer/initialize", hostile_count="1")
+    p = env.cli("send", f, check=1)
+    assert "RefreshTokenExpired" in p.stderr and "2040" in p.stderr, p.stderr
+    env.login()
     for code, name in (("2012", "SsoSessionExpired"), ("2040", "RefreshTokenExpired"),
                        ("2041", "RefreshTokenAlreadyUsed")):
         env.post("/test/config", hostile=f"error-{code}", hostile_path="/api/transfer/sent/get", hostile_count="1")

@@ -112,7 +112,9 @@ file_for_upload (FmTestServer *self,
   return f;
 }
 
-/* Chunk arithmetic per the reference: a constant chunksize within 5–50 MB,
+/* Chunk arithmetic per the reference: a constant chunksize within 5–50 MB
+ * when a file goes in several chunks ("Pick a chunk size in the range of
+ * 5...50MB"; a file in one chunk may name any size up to 50 MB),
  * chunks = ceil(size / chunksize) (1 for an empty file), a 0-based chunk.
  * Without chunk parameters the body is the whole file, at most 50 MB. */
 static gboolean
@@ -138,15 +140,20 @@ parse_chunking (FmTestServer *self,
       *chunk = 0;
       return TRUE;
     }
-  if (!fm_ts_parse_int (fm_ts_param (q, "chunksize"), self->min_chunk_size, MAX_CHUNK_SIZE, chunk_size))
+  if (!fm_ts_parse_int (fm_ts_param (q, "chunksize"), 1, MAX_CHUNK_SIZE, chunk_size))
     {
-      upload_fail (u, 1002, "chunksize must be between %" G_GINT64_FORMAT " and 50000000 bytes",
-                   self->min_chunk_size);
+      upload_fail (u, 1002, "chunksize must be at most 50000000 bytes");
       return FALSE;
     }
   if (!fm_ts_parse_int (fm_ts_param (q, "chunks"), 1, G_MAXINT64 / *chunk_size, chunks) || *chunks > G_MAXINT32)
     {
       upload_fail (u, 1002, "chunks must be a positive number");
+      return FALSE;
+    }
+  if (*chunks > 1 && *chunk_size < self->min_chunk_size)
+    {
+      upload_fail (u, 1002, "chunksize must be between %" G_GINT64_FORMAT " and 50000000 bytes",
+                   self->min_chunk_size);
       return FALSE;
     }
   if (!fm_ts_parse_int (fm_ts_param (q, "chunk"), 0, *chunks - 1, chunk))
