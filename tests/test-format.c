@@ -184,6 +184,14 @@ test_rate (void)
   g_assert_false (fm_rate_parse ("1e30", &rate));
   g_assert_false (fm_rate_parse ("nan", &rate));
   g_assert_false (fm_rate_parse (NULL, &rate));
+  /* g_ascii_strtod alone takes these: a typo must not become a speed */
+  g_assert_false (fm_rate_parse ("0x10", &rate));
+  g_assert_false (fm_rate_parse ("1e9", &rate));
+  g_assert_false (fm_rate_parse ("1E3k", &rate));
+  g_assert_false (fm_rate_parse ("5.", &rate));
+  g_assert_false (fm_rate_parse ("1.2.3", &rate));
+  g_assert_true (fm_rate_parse (".5M", &rate));
+  g_assert_cmpuint (rate, ==, 500000);
 
   /* no limit: never a wait */
   g_assert_cmpint (fm_rate_limiter_reserve (limit, 1 << 30), ==, 0);

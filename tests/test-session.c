@@ -742,6 +742,26 @@ test_automatic_downloads (Fixture *fx, gconstpointer data)
   g_assert_true (run_upload (job, &error));   /* done before the session goes */
   g_assert_no_error (error);
 
+  /* a saved job this installation did not seal (planted, restored,
+   * synced) waits for the user: resume at start leaves it paused */
+  {
+    g_autoptr(FmUploadJob) planted = fm_upload_job_new (fm_session_get_client (fx->session), options, paths);
+
+    fm_upload_queue_add (fm_session_get_queue (fx->session), planted);
+    fm_upload_job_pause (planted);
+    fm_upload_job_set_unconfirmed (planted, TRUE);
+    fm_automation_resume_uploads (again);
+    settle ();
+    g_assert_cmpint (fm_upload_job_get_state (planted), ==, FM_UPLOAD_STATE_PAUSED);
+    g_assert_false (fm_upload_job_get_held (planted));
+    g_assert_true (fm_upload_job_get_unconfirmed (planted));
+    /* the user's Resume sends it */
+    fm_upload_job_resume (planted);
+    g_assert_false (fm_upload_job_get_unconfirmed (planted));
+    g_assert_true (run_upload (planted, &error));
+    g_assert_no_error (error);
+  }
+
   /* a password-protected one found while metered waits as an id; the
    * next run, knowing nothing of it but the id, cannot open it either and
    * says so instead of dropping it in silence */

@@ -620,6 +620,51 @@ test_qr_code (void)
 }
 
 static gboolean
+label_with_text (GtkWidget  *root,
+                 const char *part)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      strstr (gtk_label_get_label (GTK_LABEL (root)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (label_with_text (c, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* complete answered javascript:alert(1) as the link: the finished row
+ * says the server gave no web link and offers no Copy, QR code or Open */
+static void
+test_link_not_a_web_link (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmUploadQueue *queue = fm_session_get_queue (session);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *a = make_file ("evil-link.bin", 100);
+  const char *paths[] = { a, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  GtkWidget *row;
+
+  fm_window_show_page (ui.window, "send");
+  fm_test_server_configure (ui.server, "hostile", "link-javascript", NULL);
+  fm_test_server_configure (ui.server, "hostile_path", "/api/transfer/complete", NULL);
+  job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  fm_upload_queue_add (queue, job);
+  fm_test_spin_until (job_settled, job);
+  fm_test_server_configure (ui.server, "hostile", "", NULL);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_DONE);
+  g_assert_cmpstr (fm_upload_job_get_download_url (job), ==, "");
+  g_assert_cmpstr (fm_upload_job_get_refused_link (job), ==, "javascript:alert(1)");
+  row = find_row_of (job);
+  g_assert_nonnull (row);
+  g_assert_true (label_with_text (row, "not a web link"));
+  g_assert_null (find_button (row, "_Copy Link"));
+  g_assert_null (find_button (row, "Show QR Code"));
+  g_assert_null (find_button (row, "Open Link"));
+  fm_upload_queue_remove (queue, job);
+}
+
+static gboolean
 metered_shown (gpointer data)
 {
   return fm_window_is_metered_shown (ui.window);
@@ -1113,6 +1158,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/send-again", test_send_again);
   g_test_add_func ("/widgets/stay-awake-and-notify", test_stay_awake_and_notify);
   g_test_add_func ("/widgets/qr-code", test_qr_code);
+  g_test_add_func ("/widgets/link-not-a-web-link", test_link_not_a_web_link);
   g_test_add_func ("/widgets/metered-banner", test_metered_banner);
   g_test_add_func ("/widgets/preferences", test_preferences);
   g_test_add_func ("/widgets/login", test_login);

@@ -39,12 +39,15 @@ notify_sent (FmNotifier  *self,
   g_autoptr(GNotification) notification = g_notification_new (_("Transfer sent"));
   g_autofree char *raw = fm_upload_job_dup_title (job);
   g_autofree char *title = fm_format_display_text (raw);
-  g_autofree char *body = g_strdup_printf (_("“%s” is sent. Its link: %s"), title,
-                                           fm_upload_job_get_download_url (job));
+  const char *url = fm_upload_job_get_download_url (job);
+  g_autofree char *refused = fm_upload_job_get_refused_link (job) != NULL
+                             ? fm_format_refused_link (fm_upload_job_get_refused_link (job)) : NULL;
+  g_autofree char *body = refused != NULL ? g_strdup_printf (_("“%s” is sent. %s"), title, refused)
+                                          : g_strdup_printf (_("“%s” is sent. Its link: %s"), title, url);
 
   g_notification_set_body (notification, body);
   g_notification_set_default_action (notification, "app.activate");
-  if (fm_upload_job_get_download_url (job) != NULL)
+  if (url != NULL && *url != '\0')
     g_notification_add_button_with_target (notification, _("Copy Link"), "app.copy-link", "s",
                                            fm_upload_job_get_download_url (job));
   g_application_send_notification (G_APPLICATION (self->application), fm_upload_job_get_id (job), notification);

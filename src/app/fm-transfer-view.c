@@ -248,12 +248,22 @@ show_finished (FmTransferView *self,
     set_subtitle (self->link_row, _("Replaced by Send Again: this transfer has no link"));
   else if (unfinished)
     set_subtitle (self->link_row, _("Not finished: this transfer has no link"));
+  else if (fm_transfer_get_url (t) != NULL && !fm_client_url_is_safe_to_open (fm_transfer_get_url (t)))
+    {
+      g_autofree char *sentence = fm_format_refused_link (fm_transfer_get_url (t));
+
+      set_subtitle (self->link_row, sentence);
+    }
   else
     set_subtitle (self->link_row, fm_transfer_get_url (t));
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], !unfinished);
+  /* no web link: shown as text, not copied, drawn or opened */
+  if (!unfinished && !fm_client_url_is_safe_to_open (fm_transfer_get_url (t)))
+    for (gsize i = 0; i < 3; i++)
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], FALSE);
   gtk_widget_set_visible (self->download_all_button, !unfinished);
-  show_link_buttons (GTK_WIDGET (self->link_row), !unfinished);
+  show_link_buttons (GTK_WIDGET (self->link_row), !unfinished && fm_client_url_is_safe_to_open (fm_transfer_get_url (t)));
   gtk_widget_set_visible (self->manage_box, self->sent && !unfinished);
   gtk_widget_set_visible (self->show_upload_button, job != NULL);
   g_free (self->upload_id);

@@ -57,6 +57,15 @@ status_text (FmUploadJob *job)
       return g_strdup (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_INITIALIZING ? _("Preparing…")
                                                                                     : _("Finishing…"));
     case FM_UPLOAD_STATE_PAUSED:
+      if (fm_upload_job_get_unconfirmed (job))
+        {
+          const char *to = fm_upload_job_get_options (job)->to;
+          g_autofree char *recipients = fm_format_display_text (to != NULL && *to != '\0' ? to : _("a link only"));
+
+          /* a saved upload this computer's Filemail did not save: shown,
+           * never sent by itself (Resume sends it, Cancel drops it) */
+          return g_strdup_printf (_("Not started here — check it, then Resume sends it to %s"), recipients);
+        }
       return g_strdup (fm_upload_job_get_held (job) ? _("Waiting for a connection that is not metered")
                                                     : _("Paused"));
     case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return g_strdup (_("Waiting for the network…"));
@@ -83,7 +92,8 @@ name_row (FmUploadRow   *self,
 {
   /* held (waiting for a connection that is not metered) is a state of
    * its own to a listener, though the job stays paused */
-  int named = (int) state | (fm_upload_job_get_held (self->job) ? 0x100 : 0);
+  int named = (int) state | (fm_upload_job_get_held (self->job) ? 0x100 : 0) |
+              (fm_upload_job_get_unconfirmed (self->job) ? 0x200 : 0);
 
   if (named == self->named_state)
     return;
@@ -98,6 +108,23 @@ const char *
 fm_upload_row_get_accessible_name (FmUploadRow *self)
 {
   return self->name;
+}
+
+/* The link, with Copy, QR code and Open; or, when the server gave no web
+ * link, what it gave as text with a sentence and none of the buttons. */
+static void
+show_link (FmUploadRow *self)
+{
+  const char *refused = fm_upload_job_get_refused_link (self->job);
+  const char *url = fm_upload_job_get_download_url (self->job);
+  gboolean is_link = refused == NULL && url != NULL && *url != '\0';
+  g_autofree char *sentence = refused != NULL ? fm_format_refused_link (refused) : NULL;
+
+  gtk_label_set_label (self->link_label, sentence != NULL ? sentence : url);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->link_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child))
+      gtk_widget_set_visible (child, is_link);
 }
 
 static void
@@ -129,7 +156,7 @@ update (FmUploadRow *self)
   gtk_widget_set_visible (self->remove_button, state == FM_UPLOAD_STATE_DONE ||
                                                state == FM_UPLOAD_STATE_CANCELLED);
   gtk_widget_set_visible (self->link_box, state == FM_UPLOAD_STATE_DONE);
-  gtk_label_set_label (self->link_label, fm_upload_job_get_download_url (self->job));
+  show_link (self);
   /* a failure in full contrast: red on a dimmed caption was ~2.5:1 */
   /* the technical detail of a failure told in plain words: on hover */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label),
@@ -466,6 +493,7 @@ fm_upload_row_new (FmUploadJob   *job,
   g_signal_connect_swapped (job, "notify::n-files", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::retry-wait", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::held", G_CALLBACK (update), self);
+  g_signal_connect_swapped (job, "notify::unconfirmed", G_CALLBACK (update), self);
   g_signal_connect_swapped (job, "notify::state", G_CALLBACK (state_changed_cb), self);
   /* a retry's wait changes nothing the job notifies: count it down here */
   sync_wait_tick (self);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -236,9 +237,26 @@ fm_cli_get_password (const char  *command,
       *exit_code = fm_cli_usage_error (command, _("cannot read %s: %s"), password_file, g_strerror (saved));
       return FALSE;
     }
-  *password = fm_cli_read_line (stream);
-  if (stream != stdin)
-    fclose (stream);
+  {
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t length = getline (&line, &size, stream);
+
+    if (stream != stdin)
+      fclose (stream);
+    while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+      line[--length] = '\0';
+    /* a NUL inside would cut the password short without a word */
+    if (length > 0 && memchr (line, '\0', (size_t) length) != NULL)
+      {
+        free (line);
+        *exit_code = fm_cli_usage_error (command, _("%s holds a NUL byte in its first line: not a password"),
+                                         password_file);
+        return FALSE;
+      }
+    *password = length > 0 ? g_strndup (line, (gsize) length) : NULL;
+    free (line);
+  }
   if (*password == NULL || **password == '\0')
     {
       g_clear_pointer (password, g_free);

@@ -86,6 +86,13 @@ print_result (FmUploadJob *job,
       json_builder_add_string_value (b, fm_upload_job_get_transfer_id (job));
       json_builder_set_member_name (b, "url");
       json_builder_add_string_value (b, fm_upload_job_get_download_url (job));
+      if (fm_upload_job_get_refused_link (job) != NULL)
+        {
+          g_autofree char *refused = fm_format_display_text (fm_upload_job_get_refused_link (job));
+
+          json_builder_set_member_name (b, "refused_link");
+          json_builder_add_string_value (b, refused);
+        }
       json_builder_set_member_name (b, "files");
       json_builder_add_int_value (b, fm_upload_job_get_n_files (job));
       json_builder_set_member_name (b, "bytes");
@@ -102,8 +109,15 @@ print_result (FmUploadJob *job,
   g_autofree char *link = fm_format_display_text (fm_upload_job_get_download_url (job));
 
   g_print (_("Sent transfer %s\n%s\n"), id, link);
+  /* no web link: never printed as one, never drawn */
+  if (fm_upload_job_get_refused_link (job) != NULL)
+    {
+      g_autofree char *sentence = fm_format_refused_link (fm_upload_job_get_refused_link (job));
+
+      g_printerr ("filemail: %s\n", sentence);
+    }
   /* for a phone: its camera opens the link */
-  if (qr)
+  else if (qr && *fm_upload_job_get_download_url (job) != '\0')
     fm_cli_print_qr (stdout, fm_upload_job_get_download_url (job), isatty (STDOUT_FILENO));
   fflush (stdout);
 }
@@ -135,11 +149,15 @@ run_job (FmCli         *cli,
   g_source_remove (tick);
   g_signal_handlers_disconnect_by_data (job, &watch);
   fm_cli_progress_finish (progress);
-  /* the link is out (flushed) before the finished job leaves the disk:
-   * killed in between, the next resume still finds the job and finishes
-   * it, where the other order could lose the link for good */
+  /* the link is out (flushed) before the finished job leaves the disk
+   * (the queue keeps finished jobs saved: open_queue): killed in between,
+   * the next resume still finds the job and prints its link, where the
+   * other order could lose the link for good */
   if (ok)
-    print_result (job, json, qr, (g_get_monotonic_time () - start) / 1e6);
+    {
+      print_result (job, json, qr, (g_get_monotonic_time () - start) / 1e6);
+      fm_upload_queue_remove (queue, job);
+    }
   flush_store (queue);
   if (ok)
     return FM_CLI_EXIT_OK;
@@ -160,7 +178,11 @@ run_job (FmCli         *cli,
 static FmUploadQueue *
 open_queue (FmCli *cli)
 {
-  return g_object_ref (fm_session_get_queue (cli->session));
+  FmUploadQueue *queue = fm_session_get_queue (cli->session);
+
+  /* a finished job leaves the disk after its link is printed (run_job) */
+  fm_upload_queue_set_keep_finished (queue, TRUE);
+  return g_object_ref (queue);
 }
 
 /* Loads the saved jobs and says which could not be (never in silence:
@@ -264,6 +286,20 @@ is_unfinished (FmUploadJob *job)
   return state != FM_UPLOAD_STATE_DONE && state != FM_UPLOAD_STATE_CANCELLED;
 }
 
+static void
+say_unconfirmed (FmUploadJob *job)
+{
+  g_autofree char *raw_title = fm_upload_job_dup_title (job);
+  g_autofree char *title = fm_format_display_text (raw_title);
+  const char *to = fm_upload_job_get_options (job)->to;
+  g_autofree char *recipients = fm_format_display_text (to != NULL && *to != '\0' ? to : _("a link only"));
+
+  g_printerr (_("filemail: %.8s (%s, to %s) was not saved by Filemail on this computer, so it is not sent "
+                "by itself. Check it with “filemail queue”; send it with “filemail resume %.8s”, "
+                "or drop it with “filemail cancel %.8s”.\n"),
+              fm_upload_job_get_id (job), title, recipients, fm_upload_job_get_id (job), fm_upload_job_get_id (job));
+}
+
 /* A transfer the server no longer knows (deleted, expired) or a file that
  * changed under it: retrying cannot mend it. With --again the same files
  * go as a new transfer, with the same recipients and subject. */
@@ -354,14 +390,29 @@ fm_cli_resume (FmCli  *cli,
       FmUploadJob *job = todo->pdata[i];
       int one;
 
-      if (!is_unfinished (job))
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_CANCELLED)
         continue;
+      /* saved by nothing this installation knows (a planted, restored or
+       * synced file): sent when named, never by a plain resume */
+      if (fm_upload_job_get_unconfirmed (job) && argc < 2)
+        {
+          say_unconfirmed (job);
+          continue;
+        }
       if (!fm_upload_job_claim (job, &error))
         {
           g_autofree char *title = fm_upload_job_dup_title (job);
 
           g_printerr (_("filemail: skipping %.8s (%s): %s\n"), fm_upload_job_get_id (job), title, error->message);
           g_clear_error (&error);
+          continue;
+        }
+      /* sent by a run killed before it printed the link: the link now */
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE)
+        {
+          print_result (job, json, FALSE, 0);
+          fm_upload_queue_remove (queue, job);
+          flush_store (queue);
           continue;
         }
       if (fm_upload_job_needs_new_transfer (job))
@@ -420,9 +471,10 @@ fm_cli_queue (FmCli  *cli,
       json_object_set_int_member (object, "bytessent", fm_upload_job_get_bytes_sent (job));
       json_object_set_int_member (object, "bytestotal", fm_upload_job_get_bytes_total (job));
       json_array_add_object_element (array, object);
+      json_object_set_boolean_member (object, "unconfirmed", fm_upload_job_get_unconfirmed (job));
       if (!json)
         g_print ("%.8s  %-10s %3d%%  %s  %s%s%s\n", fm_upload_job_get_id (job),
-                 fm_upload_state_to_string (fm_upload_job_get_state (job)),
+                 fm_upload_job_get_unconfirmed (job) ? "unconfirmed" : fm_upload_state_to_string (fm_upload_job_get_state (job)),
                  (int) (fm_upload_job_get_fraction (job) * 100), numbers, title,
                  job_error ? "\n          " : "",
                  job_error ? (job_message = fm_format_display_text (job_error->message)) : "");

@@ -158,7 +158,14 @@ build_transfer_json (JsonBuilder *b,
   add_int (b, "expiredate", fm_transfer_get_expire_date (t));
   add_int (b, "downloads", fm_transfer_get_downloads (t));
   add_string (b, "status", fm_transfer_get_status (t));
-  add_string (b, "url", fm_transfer_get_url (t));
+  if (fm_client_url_is_safe_to_open (fm_transfer_get_url (t)))
+    add_string (b, "url", fm_transfer_get_url (t));
+  else if (fm_transfer_get_url (t) != NULL)
+    {
+      g_autofree char *refused = fm_format_display_text (fm_transfer_get_url (t));
+
+      add_string (b, "refused_link", refused);
+    }
   add_optional_int (b, "size", fm_transfer_get_size (t), fm_transfer_get_size (t) >= 0);
   add_optional_int (b, "filecount", fm_transfer_get_n_files (t), details);
   if (with_files)
@@ -222,7 +229,14 @@ print_transfer (FmTransfer *t)
   print_field (_("Expires   "), expires);
   print_field (_("Downloads "), downloads);
   print_field (_("Status    "), fm_format_transfer_state (fm_transfer_get_status (t)));
-  print_field (_("Link      "), fm_transfer_get_url (t));
+  if (fm_transfer_get_url (t) == NULL || fm_client_url_is_safe_to_open (fm_transfer_get_url (t)))
+    print_field (_("Link      "), fm_transfer_get_url (t));
+  else
+    {
+      g_autofree char *sentence = fm_format_refused_link (fm_transfer_get_url (t));
+
+      print_field (_("Link      "), sentence);
+    }
   print_field (_("Size      "), size);
   for (guint i = 0; i < g_list_model_get_n_items (files); i++)
     {

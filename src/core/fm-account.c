@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "fm-state-file.h"
 #include "fm-account.h"
 #include "fm-config.h"
 
@@ -80,7 +81,8 @@ lookup_file (const char  *server,
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL))
+  text = fm_state_file_read (path, 64 * 1024, FM_STATE_FILE_NONE, NULL, NULL);
+  if (text == NULL)
     return NULL;
   lines = g_strsplit (text, "\n", 3);
   if (lines[0] == NULL || *lines[0] == '\0')

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fm-state-file.h"
 #include "fm-arrivals.h"
 #include "fm-automation.h"
 #include "fm-error.h"
@@ -180,7 +181,9 @@ fm_automation_resume_uploads (FmAutomation *self)
     {
       g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
 
-      if (fm_upload_job_get_state (job) != FM_UPLOAD_STATE_PAUSED)
+      /* one this installation did not save waits for the user (the row
+       * says so): nothing the user did not start sends by itself */
+      if (fm_upload_job_get_state (job) != FM_UPLOAD_STATE_PAUSED || fm_upload_job_get_unconfirmed (job))
         continue;
       if (may_work (self))
         fm_upload_job_resume (job);
@@ -209,12 +212,12 @@ load_state (FmAutomation *self)
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   gint64 version = 0;
-  struct stat st;
+  gsize length = 0;
 
-  if (self->state_path == NULL || lstat (self->state_path, &st) != 0 || !S_ISREG (st.st_mode) ||
-      st.st_size > MAX_STATE_SIZE || !g_file_get_contents (self->state_path, &text, NULL, NULL))
+  if (self->state_path == NULL ||
+      (text = fm_state_file_read (self->state_path, MAX_STATE_SIZE, FM_STATE_FILE_NONE, &length, NULL)) == NULL)
     return json_object_new ();
-  root = fm_json_parse_bounded (text, strlen (text), NULL);
+  root = fm_json_parse_bounded (text, length, NULL);
   object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   if (object == NULL || (fm_json_get_int64 (object, "version", &version) && version > FORMAT_VERSION) ||
       fm_json_get_object (object, "accounts") == NULL)

@@ -21,6 +21,8 @@ struct _FmChunkConn
   GSocketConnection *connection;
   GSocket           *socket;
   SSL               *ssl;      /* NULL over http */
+  gint64             deadline; /* monotonic µs by which reads must be done; 0: none */
+  gint64             idle_since; /* monotonic µs its last answer ended; 0: never used */
 };
 
 /* What verify_cb() needs during one handshake. */
@@ -265,6 +267,52 @@ fm_chunk_conn_open (GUri          *uri,
 }
 
 /* Like g_input_stream_read(): 0 at the end of the stream. */
+/* Reads end by @deadline (g_get_monotonic_time() µs; 0: only the 60 s
+ * wait of each read): a server that drips its answer byte by byte cannot
+ * hold a request past it. */
+void
+fm_chunk_conn_set_deadline (FmChunkConn *conn,
+                            gint64       deadline)
+{
+  conn->deadline = deadline;
+  if (deadline == 0)
+    g_socket_set_timeout (conn->socket, IO_TIMEOUT_S);
+}
+
+void
+fm_chunk_conn_set_idle_since (FmChunkConn *conn,
+                              gint64       when)
+{
+  conn->idle_since = when;
+}
+
+gint64
+fm_chunk_conn_get_idle_since (FmChunkConn *conn)
+{
+  return conn->idle_since;
+}
+
+/* The socket's wait for the next read: what is left of the deadline (in
+ * whole seconds, the socket's unit), at most the usual 60 s. */
+static gboolean
+arm_deadline (FmChunkConn  *conn,
+              GError      **error)
+{
+  gint64 left;
+
+  if (conn->deadline == 0)
+    return TRUE;
+  left = conn->deadline - g_get_monotonic_time ();
+  if (left <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           "the upload host did not finish its answer in time");
+      return FALSE;
+    }
+  g_socket_set_timeout (conn->socket, (guint) MIN (IO_TIMEOUT_S, (left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+  return TRUE;
+}
+
 gssize
 fm_chunk_conn_read (FmChunkConn   *conn,
                     guint8        *buffer,
@@ -272,6 +320,8 @@ fm_chunk_conn_read (FmChunkConn   *conn,
                     GCancellable  *cancellable,
                     GError       **error)
 {
+  if (!arm_deadline (conn, error))
+    return -1;
   if (conn->ssl == NULL)
     return g_socket_receive (conn->socket, (char *) buffer, size, cancellable, error);
   for (;;)
@@ -281,6 +331,8 @@ fm_chunk_conn_read (FmChunkConn   *conn,
 
       if (n > 0)
         return n;
+      if (!arm_deadline (conn, error))
+        return -1;
       if (SSL_get_error (conn->ssl, n) == SSL_ERROR_ZERO_RETURN)
         return 0;
       if (!ssl_wait (conn, n, cancellable, &again, error))

@@ -31,6 +31,11 @@ void         fm_chunk_conn_free       (FmChunkConn   *conn);
 gboolean     fm_chunk_conn_is_tls     (FmChunkConn   *conn);
 GSocket     *fm_chunk_conn_get_socket (FmChunkConn   *conn);
 gboolean     fm_chunk_conn_is_quiet   (FmChunkConn   *conn);
+void         fm_chunk_conn_set_deadline (FmChunkConn *conn,
+                                       gint64         deadline);
+void         fm_chunk_conn_set_idle_since (FmChunkConn *conn,
+                                       gint64         when);
+gint64       fm_chunk_conn_get_idle_since (FmChunkConn *conn);
 gssize       fm_chunk_conn_read       (FmChunkConn   *conn,
                                        guint8        *buffer,
                                        gsize          size,

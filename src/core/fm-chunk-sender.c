@@ -19,7 +19,16 @@
 #include "fm-http.h"
 
 #define IDLE_MAX_US     (30 * G_USEC_PER_SEC)   /* a kept connection older than this is not trusted */
-#define MAX_IDLE        8                   /* kept connections per host */
+/* A kept connection carries another request only after it has been quiet
+ * this long since its answer: an answer nobody asked for (a stale or
+ * extra "200" the host sends after the real one) shows in that time, and
+ * the connection is dropped instead of taking it for the next chunk's.
+ * Fresher connections wait in the pool while new ones carry the chunks,
+ * so a fast upload rotates through a few more connections, not more
+ * handshakes per chunk once they exist. */
+#define REUSE_GRACE_US  (100 * 1000)
+#define MAX_IDLE        32                  /* kept connections per host */
+#define MAX_INTERIM     8                   /* 1xx answers before the real one */
 #define WRITE_SIZE      (256 * 1024)        /* one pread + one write (16 TLS records) */
 #define SENDFILE_SIZE   (4 * 1024 * 1024)
 #define HEAD_MAX        (64 * 1024)
@@ -49,6 +58,7 @@ struct _FmChunkSender
   GTlsDatabase *database;   /* NULL: the system's */
   GHashTable   *idle;       /* "scheme://host:port" -> GQueue of Idle */
   guint         connections_made;
+  guint         answer_timeout;   /* seconds for a whole answer once the body is sent; 0: none */
 };
 
 typedef struct {
@@ -213,30 +223,41 @@ new_idle_table (void)
   return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) idle_queue_free);
 }
 
-/* A kept connection, if one is fresh and quiet: the server sends nothing
- * unasked, so anything readable is its close (or garbage). */
+/* A kept connection, if one has been quiet for REUSE_GRACE_US and is not
+ * too old: the server sends nothing unasked, so anything readable is its
+ * close, or an answer to nothing (never to be read as the next one's).
+ * The oldest first: they have had the longest time to show it. */
 static FmChunkConn *
 take_idle (FmChunkSender *self,
            GUri          *uri)
 {
   g_autofree char *key = host_key (uri);
   g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) idle_free);
+  gint64 now = g_get_monotonic_time ();
   FmChunkConn *conn = NULL;
 
   g_mutex_lock (&self->lock);
   {
     GQueue *queue = g_hash_table_lookup (self->idle, key);
-    Idle *idle;
+    GList *l = queue != NULL ? queue->head : NULL;
 
-    while (conn == NULL && queue != NULL && (idle = g_queue_pop_tail (queue)) != NULL)
+    while (conn == NULL && l != NULL)
       {
-        if (g_get_monotonic_time () - idle->since > IDLE_MAX_US || !fm_chunk_conn_is_quiet (idle->conn))
+        Idle *idle = l->data;
+        GList *next = l->next;
+
+        if (now - idle->since > IDLE_MAX_US || !fm_chunk_conn_is_quiet (idle->conn))
           {
+            g_queue_delete_link (queue, l);
             g_ptr_array_add (stale, idle);
-            continue;
           }
-        conn = g_steal_pointer (&idle->conn);
-        g_free (idle);
+        else if (now - idle->since >= REUSE_GRACE_US)
+          {
+            g_queue_delete_link (queue, l);
+            conn = g_steal_pointer (&idle->conn);
+            g_free (idle);
+          }
+        l = next;
       }
   }
   g_mutex_unlock (&self->lock);
@@ -637,16 +658,26 @@ read_answer (FmChunkPost   *post,
   g_autoptr(GByteArray) body = g_byte_array_new ();
   SoupHTTPVersion version = SOUP_HTTP_1_0;
   SoupEncoding encoding;
-  gsize head_length = 0;
-  guint status = 0;
+  gsize head_length = 0, head_total = 0;
+  guint status = 0, interim = 0;
   char *reason = NULL;
 
   do
     {
       g_clear_pointer (&headers, soup_message_headers_unref);
       g_clear_pointer (&reason, g_free);
+      /* a host that floods "100 Continue" gets a few, in 64 kB, and the
+       * buffer keeps only what is not read yet */
+      if (interim++ > MAX_INTERIM || head_total > HEAD_MAX)
+        {
+          protocol_error (error, "too many interim (1xx) answers");
+          return NULL;
+        }
+      g_byte_array_remove_range (r->buf, 0, (guint) r->pos);
+      r->pos = 0;
       if (!read_head (r, &head_length, cancellable, error))
         return NULL;
+      head_total += head_length;
       headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
       if (!soup_headers_parse_response ((const char *) r->buf->data + r->pos, (int) head_length, headers,
                                         &version, &status, &reason))
@@ -743,7 +774,14 @@ exchange (FmChunkSender  *self,
     }
   reader.conn = conn;
   if (write_request (self, post, conn, cancellable, error))
-    answer = read_answer (post, &reader, data->max_answer, &keep, cancellable, error);
+    {
+      /* one deadline for the whole answer, however it is dripped */
+      guint timeout = g_atomic_int_get (&self->answer_timeout);
+
+      fm_chunk_conn_set_deadline (conn, timeout > 0 ? g_get_monotonic_time () + timeout * G_USEC_PER_SEC : 0);
+      answer = read_answer (post, &reader, data->max_answer, &keep, cancellable, error);
+      fm_chunk_conn_set_deadline (conn, 0);
+    }
   if (answer != NULL && keep)
     put_idle (self, post->uri, g_steal_pointer (&conn));
   /* A kept connection the server had closed meanwhile: worth one more
@@ -851,6 +889,17 @@ fm_chunk_sender_set_tls_database (FmChunkSender *self,
 }
 
 /* Connections opened so far (tests: kept-alive ones are used again). */
+/* Seconds a whole answer may take once the body is sent (the client's
+ * call timeout, FILEMAIL_CALL_TIMEOUT); after it the request fails like a
+ * dropped connection (G_IO_ERROR_TIMED_OUT) and is retried. 0: none. */
+void
+fm_chunk_sender_set_answer_timeout (FmChunkSender *self,
+                                    guint          seconds)
+{
+  g_return_if_fail (FM_IS_CHUNK_SENDER (self));
+  g_atomic_int_set (&self->answer_timeout, seconds);
+}
+
 guint
 fm_chunk_sender_get_connections_made (FmChunkSender *self)
 {

@@ -38,6 +38,8 @@ FmChunkSender *fm_chunk_sender_new              (const char    *user_agent);
 void           fm_chunk_sender_set_tls_database (FmChunkSender *self,
                                                  GTlsDatabase  *database);
 guint          fm_chunk_sender_get_connections_made (FmChunkSender *self);
+void           fm_chunk_sender_set_answer_timeout (FmChunkSender *self,
+                                                   guint          seconds);
 
 FmChunkPost   *fm_chunk_post_new        (const char    *uri,
                                          const char    *path,

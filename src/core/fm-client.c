@@ -247,6 +247,7 @@ fm_client_constructed (GObject *object)
   /* trusts the system (loaded when the first https chunk goes: not at
    * start-up) until fm_client_set_ca_file() */
   self->chunk_sender = fm_chunk_sender_new (USER_AGENT);
+  fm_chunk_sender_set_answer_timeout (self->chunk_sender, self->call_timeout);
 }
 
 static void
@@ -304,7 +305,12 @@ fm_client_set_property (GObject      *object,
     case PROP_SESSION: self->session = g_value_dup_object (value); break;
     case PROP_LOGIN_TOKEN: fm_client_set_login_token (self, g_value_get_string (value)); break;
     case PROP_API_KEY: fm_client_set_api_key (self, g_value_get_string (value)); break;
-    case PROP_CALL_TIMEOUT: self->call_timeout = g_value_get_uint (value); break;
+    case PROP_CALL_TIMEOUT:
+      self->call_timeout = g_value_get_uint (value);
+      /* a chunk's answer has the same bound as an API call's */
+      if (self->chunk_sender != NULL)
+        fm_chunk_sender_set_answer_timeout (self->chunk_sender, self->call_timeout);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }

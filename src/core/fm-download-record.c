@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "fm-state-file.h"
 #include "fm-download-record.h"
 #include "fm-json.h"
 
@@ -62,13 +63,12 @@ files (FmDownloadRecord *self)
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object, *list;
   gint64 version = 0;
-  struct stat st;
+  gsize length = 0;
 
   if (self->files != NULL)
     return self->files;
-  if (stat (self->path, &st) == 0 && st.st_size <= MAX_FILE_SIZE &&
-      g_file_get_contents (self->path, &text, NULL, NULL))
-    root = fm_json_parse_bounded (text, strlen (text), NULL);
+  if ((text = fm_state_file_read (self->path, MAX_FILE_SIZE, FM_STATE_FILE_NONE, &length, NULL)) != NULL)
+    root = fm_json_parse_bounded (text, length, NULL);
   object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   list = fm_json_get_object (object, "files");
   if (list != NULL && (!fm_json_get_int64 (object, "version", &version) || version <= FORMAT_VERSION))

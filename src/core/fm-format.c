@@ -200,3 +200,14 @@ fm_format_date (gint64 unix_time)
   /* TRANSLATORS: a date and time, see g_date_time_format() */
   return when != NULL ? g_date_time_format (when, _("%-e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
 }
+
+/* The sentence shown where a link would be, when what the server gave is
+ * no web link: the text cleaned, and said to be no link. */
+char *
+fm_format_refused_link (const char *text)
+{
+  g_autofree char *clean = fm_format_display_text (text != NULL ? text : "");
+  g_autofree char *cut = g_utf8_substring (clean, 0, MIN (g_utf8_strlen (clean, -1), 200));
+
+  return g_strdup_printf (_("The server gave an address that is not a web link: “%s”"), cut);
+}

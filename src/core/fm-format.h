@@ -12,6 +12,7 @@ char     *fm_format_progress        (gint64       sent,
                                      double       speed,
                                      gint64       eta);
 char     *fm_format_display_text    (const char  *text);
+char     *fm_format_refused_link    (const char  *text);
 gboolean  fm_unichar_is_bidi_control (gunichar     c);
 gboolean  fm_email_is_valid         (const char  *address);
 const char *fm_format_transfer_state (const char *status);

@@ -100,13 +100,22 @@ fm_http_connection_error (const char *host,
     return error;
   /* a connection cut in the middle of TLS (G_TLS_ERROR_EOF, _MISC) is the
    * network's doing, not the certificate's */
-  if (tls_errors != 0 ||
-      (error->domain == G_TLS_ERROR && error->code != G_TLS_ERROR_EOF && error->code != G_TLS_ERROR_MISC))
+  if (tls_errors != 0 || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+      g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED))
     wrapped = g_error_new (FM_ERROR, FM_ERROR_TLS,
                            _("The security certificate of %s was refused: %s."),
                            host != NULL ? host : _("the server"),
                            tls_errors != 0 ? describe_certificate ((GTlsCertificateFlags) (tls_errors & 0xffff))
                                            : error->message);
+  /* no certificate at fault: no protocol version or cipher in common, or
+   * no TLS at all on the other side */
+  else if (error->domain == G_TLS_ERROR && error->code != G_TLS_ERROR_EOF && error->code != G_TLS_ERROR_MISC)
+    wrapped = fm_error_new_with_detail (FM_ERROR_TLS_HANDSHAKE, error->message,
+                                        fm_error_get_message (FM_ERROR_TLS_HANDSHAKE));
+  /* a whole answer that did not come in time (a chunk's deadline) */
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    wrapped = g_error_new (FM_ERROR, FM_ERROR_TIMED_OUT, "%s (%s)",
+                           fm_error_get_message (FM_ERROR_TIMED_OUT), error->message);
   else
     wrapped = g_error_new (FM_ERROR, FM_ERROR_NETWORK, "%s (%s)",
                            fm_error_get_message (FM_ERROR_NETWORK), error->message);

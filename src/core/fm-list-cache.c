@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "fm-state-file.h"
 #include "fm-json.h"
 #include "fm-list-cache.h"
 
@@ -190,25 +191,12 @@ fm_list_cache_save (FmListCache *self,
 static JsonObject *
 read_file (const char *path)
 {
-  g_autofree char *text = NULL;
+  gsize length = 0;
+  g_autofree char *text = fm_state_file_read (path, MAX_FILE_SIZE, FM_STATE_FILE_NONE, &length, NULL);
   g_autoptr(JsonNode) root = NULL;
   gint64 version = 0;
-  struct stat st;
-  gsize length = 0;
-  int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  g_autoptr(GIOChannel) channel = NULL;
 
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_FILE_SIZE)
-    {
-      close (fd);
-      return NULL;
-    }
-  channel = g_io_channel_unix_new (fd);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  g_io_channel_set_encoding (channel, NULL, NULL);
-  if (g_io_channel_read_to_end (channel, &text, &length, NULL) != G_IO_STATUS_NORMAL)
+  if (text == NULL)
     return NULL;
   root = fm_json_parse_bounded (text, length, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

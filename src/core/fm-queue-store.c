@@ -3,12 +3,17 @@
 #define G_LOG_DOMAIN "fm-queue-store"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 
+#include "fm-state-file.h"
 #include "fm-config.h"
 #include "fm-json.h"
 #include "fm-queue-store.h"
@@ -24,6 +29,8 @@ struct _FmQueueStore
   GPtrArray  *flushes;     /* GTask waiting for the writes to settle */
   GError     *last_error;
   GPtrArray  *set_aside;   /* sentences for the user, since the last take */
+  GBytes     *key;         /* this installation's, for the seal; NULL: none could be had */
+  gboolean    key_tried;
 };
 
 G_DEFINE_FINAL_TYPE (FmQueueStore, fm_queue_store, G_TYPE_OBJECT)
@@ -39,6 +46,7 @@ fm_queue_store_finalize (GObject *object)
   g_ptr_array_unref (self->flushes);
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->set_aside, g_ptr_array_unref);
+  g_clear_pointer (&self->key, g_bytes_unref);
   G_OBJECT_CLASS (fm_queue_store_parent_class)->finalize (object);
 }
 
@@ -112,15 +120,15 @@ load_one (const char  *path,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   gsize size = 0;
-  GStatBuf st;
+  g_autoptr(GError) local_error = NULL;
 
-  if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_JOB_FILE_SIZE)
+  text = fm_state_file_read (path, MAX_JOB_FILE_SIZE, FM_STATE_FILE_NONE, &size, &local_error);
+  if (text == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a regular file of at most 16 MiB");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a regular file of at most 16 MiB (%s)",
+                   local_error->message);
       return NULL;
     }
-  if (!g_file_get_contents (path, &text, &size, error))
-    return NULL;
   root = fm_json_parse_bounded (text, size, error);
   if (root == NULL)
     return NULL;
@@ -201,6 +209,97 @@ remove_stale_temporary (FmQueueStore *self,
     g_unlink (path);
 }
 
+/* ---------------------------------------------------------------- seal */
+
+/* A saved job is sealed with an HMAC keyed by a secret of this
+ * installation ($XDG_CONFIG_HOME/filemail/installation-key, 0600, made on
+ * first use), which the state folder does not hold: a job file put there
+ * by someone else (a restored backup, a synced or shared folder, a
+ * planted file) reads as unsealed, and the queue never starts it by
+ * itself (FmUploadJob:unconfirmed). */
+static GBytes *
+installation_key (FmQueueStore *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  guint8 key[32];
+  int fd;
+
+  if (self->key_tried)
+    return self->key;
+  self->key_tried = TRUE;
+  path = g_build_filename (g_get_user_config_dir (), "filemail", "installation-key", NULL);
+  text = fm_state_file_read (path, 256, FM_STATE_FILE_NONE, NULL, NULL);
+  if (text == NULL && RAND_bytes (key, sizeof key) == 1)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *hex = NULL;
+      GString *s = g_string_new (NULL);
+
+      for (gsize i = 0; i < sizeof key; i++)
+        g_string_append_printf (s, "%02x", key[i]);
+      hex = g_string_free (s, FALSE);
+      g_mkdir_with_parents (dir, 0700);
+      /* O_EXCL: of two processes making it at once, one wins; the other reads */
+      fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd >= 0)
+        {
+          gboolean ok = write (fd, hex, strlen (hex)) == (ssize_t) strlen (hex);
+
+          close (fd);
+          if (!ok)
+            g_unlink (path);
+        }
+      text = fm_state_file_read (path, 256, FM_STATE_FILE_NONE, NULL, NULL);
+    }
+  if (text != NULL && strlen (g_strstrip (text)) >= 32)
+    self->key = g_bytes_new (text, strlen (text));
+  else
+    g_warning ("No installation key in %s: saved uploads without a transfer are not resumed by themselves", path);
+  return self->key;
+}
+
+/* The seal of @job (without its "mac"), or NULL without a key. */
+static char *
+seal (FmQueueStore *self,
+      JsonObject   *job)
+{
+  GBytes *key = installation_key (self);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GHmac) hmac = NULL;
+  g_autofree char *text = NULL;
+
+  if (key == NULL)
+    return NULL;
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, job);
+  text = json_to_string (node, FALSE);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+  g_hmac_update (hmac, (const guchar *) text, -1);
+  return g_strdup (g_hmac_get_string (hmac));
+}
+
+/* Sets "trusted" on a loaded job: sealed by this installation. Without a
+ * key the older rule stands: a job that has its transfer was started
+ * here. */
+static void
+check_seal (FmQueueStore *self,
+            JsonObject   *job)
+{
+  g_autofree char *mac = g_strdup (fm_json_get_string (job, "mac"));
+  g_autofree char *expected = NULL;
+  gboolean trusted;
+
+  if (json_object_has_member (job, "mac"))
+    json_object_remove_member (job, "mac");
+  expected = seal (self, job);
+  if (expected != NULL)
+    trusted = mac != NULL && strlen (mac) == strlen (expected) && CRYPTO_memcmp (mac, expected, strlen (mac)) == 0;
+  else
+    trusted = fm_json_get_string (job, "transferid") != NULL;
+  json_object_set_boolean_member (job, "trusted", trusted);
+}
+
 /* Every saved job, oldest first; an unreadable file is skipped with a
  * warning rather than losing the others. */
 JsonArray *
@@ -241,6 +340,7 @@ fm_queue_store_load (FmQueueStore  *self,
           g_clear_error (&local_error);
           continue;
         }
+      check_seal (self, job);
       json_array_add_object_element (jobs, job);
     }
   return g_steal_pointer (&jobs);
@@ -393,7 +493,14 @@ fm_queue_store_save (FmQueueStore *self,
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *path = job_path (self, id);
 
+  g_autofree char *mac = NULL;
+
   g_return_if_fail (path != NULL);
+  if (json_object_has_member (job, "mac"))
+    json_object_remove_member (job, "mac");
+  mac = seal (self, job);
+  if (mac != NULL)
+    json_object_set_string_member (job, "mac", mac);
   json_node_set_object (node, job);
   enqueue (self, id, json_to_string (node, TRUE));
 }

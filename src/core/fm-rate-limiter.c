@@ -89,17 +89,28 @@ gboolean
 fm_rate_parse (const char *text,
                guint64    *bytes_per_second)
 {
-  char *end = NULL;
+  const char *end;
+  g_autofree char *number = NULL;
   double value;
   double unit = 1;
 
-  /* digits first: no sign, no space, no "nan" or "inf" */
+  /* decimal digits with at most one point, and nothing else: no sign,
+   * no space, no "nan" or "inf", no hex ("0x10"), no exponent ("1e9") */
   if (text == NULL || !(g_ascii_isdigit (*text) || (*text == '.' && g_ascii_isdigit (text[1]))))
     return FALSE;
-  errno = 0;
-  value = g_ascii_strtod (text, &end);
-  if (errno != 0 || end == text || value < 0)
+  for (end = text; g_ascii_isdigit (*end); end++)
+    ;
+  if (*end == '.')
+    {
+      if (!g_ascii_isdigit (end[1]))
+        return FALSE;
+      for (end++; g_ascii_isdigit (*end); end++)
+        ;
+    }
+  if (end - text > 32)
     return FALSE;
+  number = g_strndup (text, (gsize) (end - text));
+  value = g_ascii_strtod (number, NULL);
   switch (g_ascii_tolower (*end))
     {
     case 'k': unit = 1e3; end++; break;

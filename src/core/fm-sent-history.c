@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "fm-state-file.h"
 #include "fm-json.h"
 #include "fm-sent-history.h"
 #include "fm-transfer.h"
@@ -84,15 +85,17 @@ transfers (FmSentHistory *self)
   struct stat st;
   gint64 stamp = 0;
 
+  gsize length = 0;
+
   /* nanoseconds and size: another process's write in the same second shows */
-  if (stat (self->path, &st) == 0 && st.st_size <= MAX_FILE_SIZE)
+  if (fm_state_file_check (self->path, MAX_FILE_SIZE, FM_STATE_FILE_NONE, &st, NULL))
     stamp = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec + st.st_size;
   if (self->transfers != NULL && stamp == self->read_mtime)
     return self->transfers;
   g_clear_pointer (&self->transfers, json_object_unref);
   self->read_mtime = stamp;
-  if (stamp != 0 && g_file_get_contents (self->path, &text, NULL, NULL))
-    root = fm_json_parse_bounded (text, strlen (text), NULL);
+  if (stamp != 0 && (text = fm_state_file_read (self->path, MAX_FILE_SIZE, FM_STATE_FILE_NONE, &length, NULL)) != NULL)
+    root = fm_json_parse_bounded (text, length, NULL);
   object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   list = fm_json_get_object (object, "transfers");
   if (list != NULL && (!fm_json_get_int64 (object, "version", &version) || version <= FORMAT_VERSION))

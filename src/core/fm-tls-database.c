@@ -2,8 +2,11 @@
 /* fm-tls-database.c: the system's trust, plus a company's CA */
 #define G_LOG_DOMAIN "fm-tls-database"
 
+#define MAX_CA_FILE_SIZE (4 * 1024 * 1024)
+
 #include <glib/gi18n-lib.h>
 
+#include "fm-state-file.h"
 #include "fm-tls-database.h"
 
 struct _FmTlsDatabase
@@ -138,6 +141,17 @@ fm_tls_database_new (const char  *ca_file,
     }
   if (ca_file != NULL && *ca_file != '\0')
     {
+      struct stat st;
+
+      /* a FIFO would hang the reader, /dev/zero fill memory: a regular
+       * file (a link to one is the user's choice) of at most 4 MiB, or
+       * nothing is read */
+      if (!fm_state_file_check (ca_file, MAX_CA_FILE_SIZE, FM_STATE_FILE_FOLLOW_LINKS, &st, &local_error))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The certificate authority file %s cannot be used: %s"), ca_file, local_error->message);
+          return NULL;
+        }
       self->extra = g_tls_file_database_new (ca_file, &local_error);
       if (self->extra == NULL)
         {

@@ -34,9 +34,11 @@ struct _FmUploadJob
   GStrv              sources;         /* the paths as the user chose them, kept: Send Again */
   gboolean           had_password;    /* the password itself is forgotten after initialize */
   gboolean           held;            /* paused until a connection that is not metered */
+  gboolean           unconfirmed;     /* saved by no one this installation knows: waits for the user */
   GPtrArray         *files;           /* FmUploadFile, NULL until scanned */
   FmTransferTicket  *ticket;
   char              *download_url;
+  char              *refused_link;   /* what the server gave that is no web link, as text */
   GError            *error;
   FmUploadState      state;
   gint64             created;

@@ -355,7 +355,7 @@ saved_error (JsonObject *object,
     return fm_error_new_from_server ((int) code, NULL, fm_json_get_string (object, "errorserver"));
   /* ours keep their code too: what the row offers (Send Again for a file
    * that changed) depends on it */
-  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_ZIP_NOT_UPDATED)
+  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_TLS_HANDSHAKE)
     code = FM_ERROR_UPLOAD_FAILED;
   return g_error_new_literal (FM_ERROR, (int) code, message ? message : _("The upload failed."));
 }
@@ -421,6 +421,11 @@ fm_upload_job_new_from_json (FmClient    *client,
   if (upgraded != NULL)
     self->ticket = fm_transfer_ticket_new (tid, key, upgraded);
   self->download_url = g_strdup (fm_json_get_string (object, "downloadurl"));
+  if (self->download_url != NULL && *self->download_url != '\0' && !fm_client_url_is_safe_to_open (self->download_url))
+    {
+      self->refused_link = g_steal_pointer (&self->download_url);
+      self->download_url = g_strdup ("");
+    }
   self->state = state_from_string (fm_json_get_string (object, "state"));
   if (fm_upload_state_is_active (self->state) || self->state == FM_UPLOAD_STATE_QUEUED)
     self->state = FM_UPLOAD_STATE_PAUSED;

@@ -55,6 +55,7 @@ enum {
   PROP_DOWNLOAD_URL,
   PROP_RETRY_WAIT,
   PROP_HELD,
+  PROP_UNCONFIRMED,
   N_PROPS
 };
 
@@ -443,6 +444,16 @@ finish_done (FmUploadJob *self,
 {
   forget_password (self);
   g_free (self->download_url);
+  g_free (self->refused_link);
+  /* a link is printed, copied, drawn as a QR code and opened: only an
+   * https one (or http to this computer) is one; anything else the server
+   * gave (javascript:, file:) is kept as text to show with a sentence */
+  if (url != NULL && *url != '\0' && !fm_client_url_is_safe_to_open (url))
+    {
+      g_free (self->refused_link);
+      self->refused_link = g_strdup (url);
+      url = NULL;
+    }
   self->download_url = g_strdup (url != NULL ? url : "");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_URL]);
   _fm_upload_job_set_state (self, FM_UPLOAD_STATE_DONE);
@@ -640,6 +651,7 @@ fm_upload_job_get_property (GObject    *object,
     case PROP_DOWNLOAD_URL: g_value_set_string (value, self->download_url); break;
     case PROP_RETRY_WAIT: g_value_set_uint (value, fm_upload_job_get_retry_wait (self)); break;
     case PROP_HELD: g_value_set_boolean (value, self->held); break;
+    case PROP_UNCONFIRMED: g_value_set_boolean (value, self->unconfirmed); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -674,6 +686,9 @@ fm_upload_job_class_init (FmUploadJobClass *klass)
   properties[PROP_RETRY_WAIT] = g_param_spec_uint ("retry-wait", NULL, NULL, 0, G_MAXUINT, 0, flags);
   /* paused, and waiting for a connection that is not metered (FmAutomation) */
   properties[PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, flags);
+  /* a saved job this installation did not write (FmQueueStore's seal):
+   * it is never started by itself, only by the user */
+  properties[PROP_UNCONFIRMED] = g_param_spec_boolean ("unconfirmed", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Something worth saving happened: a chunk was acknowledged, the state
@@ -874,6 +889,7 @@ fm_upload_job_resume (FmUploadJob *self)
 {
   /* whoever resumes it decided: it waits for nothing any more */
   fm_upload_job_set_held (self, FALSE);
+  fm_upload_job_set_unconfirmed (self, FALSE);
   fm_upload_job_start (self);
 }
 
@@ -895,6 +911,24 @@ fm_upload_job_get_held (FmUploadJob *self)
 {
   g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
   return self->held;
+}
+
+void
+fm_upload_job_set_unconfirmed (FmUploadJob *self,
+                               gboolean     unconfirmed)
+{
+  g_return_if_fail (FM_IS_UPLOAD_JOB (self));
+  if (self->unconfirmed == unconfirmed)
+    return;
+  self->unconfirmed = unconfirmed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNCONFIRMED]);
+}
+
+gboolean
+fm_upload_job_get_unconfirmed (FmUploadJob *self)
+{
+  g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), FALSE);
+  return self->unconfirmed;
 }
 
 static void
@@ -1101,6 +1135,14 @@ const char *
 fm_upload_job_get_transfer_key (FmUploadJob *self)
 {
   return self->ticket != NULL ? self->ticket->key : NULL;
+}
+
+/* What the server gave as the link when it is no web link (shown as text
+ * with a sentence, never as a link), or NULL. */
+const char *
+fm_upload_job_get_refused_link (FmUploadJob *self)
+{
+  return self->refused_link;
 }
 
 const char *

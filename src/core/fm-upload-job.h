@@ -95,6 +95,10 @@ guint          fm_upload_job_get_n_files    (FmUploadJob     *self);
 const GError  *fm_upload_job_get_error      (FmUploadJob     *self);
 const char    *fm_upload_job_get_transfer_id (FmUploadJob    *self);
 const char    *fm_upload_job_get_transfer_key (FmUploadJob   *self);
+const char    *fm_upload_job_get_refused_link (FmUploadJob   *self);
+void           fm_upload_job_set_unconfirmed (FmUploadJob    *self,
+                                              gboolean        unconfirmed);
+gboolean       fm_upload_job_get_unconfirmed (FmUploadJob    *self);
 const char    *fm_upload_job_get_download_url (FmUploadJob   *self);
 guint          fm_upload_job_get_retry_wait (FmUploadJob     *self);
 

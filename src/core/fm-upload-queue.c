@@ -20,6 +20,7 @@ struct _FmUploadQueue
   GNetworkMonitor *monitor;
   guint            max_running;
   guint            schedule_id;
+  gboolean         keep_finished;   /* done jobs stay on disk until removed */
 };
 
 static void fm_upload_queue_list_model_init (GListModelInterface *iface);
@@ -77,8 +78,9 @@ save_job (FmUploadQueue *self,
    * user's word wherever the job runs. */
   if (!fm_upload_job_holds_claim (job) && state != FM_UPLOAD_STATE_CANCELLED)
     return;
-  /* Done and cancelled jobs are not worth keeping on disk. */
-  if (state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_CANCELLED)
+  /* Done and cancelled jobs are not worth keeping on disk (a done one is,
+   * with keep-finished, until its owner has told the user its link) */
+  if ((state == FM_UPLOAD_STATE_DONE && !self->keep_finished) || state == FM_UPLOAD_STATE_CANCELLED)
     {
       fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
       return;
@@ -313,6 +315,17 @@ saved_title (JsonObject *saved)
   return g_utf8_substring (shown, 0, MIN (g_utf8_strlen (shown, -1), 80));
 }
 
+/* Whether a job that is done stays saved until fm_upload_queue_remove():
+ * the CLI prints the link first, so a kill between the two never loses
+ * it (the next `filemail resume` prints it). The app shows it at once. */
+void
+fm_upload_queue_set_keep_finished (FmUploadQueue *self,
+                                   gboolean       keep)
+{
+  g_return_if_fail (FM_IS_UPLOAD_QUEUE (self));
+  self->keep_finished = keep;
+}
+
 gboolean
 fm_upload_queue_load (FmUploadQueue  *self,
                       GError        **error)
@@ -347,8 +360,16 @@ fm_upload_queue_load (FmUploadQueue  *self,
         g_warning ("Skipping a saved upload: %s", local_error ? local_error->message : "not an object");
       if (job == NULL)
         continue;
-      if (fm_upload_queue_find (self, fm_upload_job_get_id (job)) == NULL)
-        append_job (self, job);
+      if (fm_upload_queue_find (self, fm_upload_job_get_id (job)) != NULL)
+        continue;
+      /* not sealed by this installation: the user sends it, or nobody */
+      fm_upload_job_set_unconfirmed (job, !fm_json_get_boolean (json_node_get_object (node), "trusted", FALSE));
+      append_job (self, job);
+      /* a job that finished in a process killed before it told its link:
+       * shown (with the link) this once, then gone from the disk */
+      if (fm_upload_job_get_state (job) == FM_UPLOAD_STATE_DONE && !self->keep_finished &&
+          fm_upload_job_claim (job, NULL))
+        fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
     }
   return TRUE;
 }

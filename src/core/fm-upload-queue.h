@@ -24,6 +24,8 @@ void           fm_upload_queue_set_max_running  (FmUploadQueue  *self,
 void           fm_upload_queue_set_network_monitor (FmUploadQueue   *self,
                                                  GNetworkMonitor *monitor);
 GNetworkMonitor *fm_upload_queue_get_network_monitor (FmUploadQueue *self);
+void           fm_upload_queue_set_keep_finished (FmUploadQueue *self,
+                                                 gboolean       keep);
 gboolean       fm_upload_queue_load             (FmUploadQueue  *self,
                                                  GError        **error);
 void           fm_upload_queue_add              (FmUploadQueue  *self,

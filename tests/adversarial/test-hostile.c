@@ -659,21 +659,31 @@ test_fifo_swap (FmTestFixture *f,
 
 /* ------------------------------------------------------ chunk sender */
 
-/* A server that answers exactly what the test says, byte for byte: one
- * connection at a time, in a thread (the sender blocks in its own). */
+/* A server that answers exactly what the test says, byte for byte: a
+ * thread per connection (the sender blocks in its own, and may open
+ * another while one is kept). */
 typedef struct {
   GSocketListener *listener;
   guint16          port;
   GCancellable    *stop;
   GThread         *thread;
+  GPtrArray       *handlers;      /* a thread per connection */
   GMutex           lock;
   char            *answer;        /* NULL: close without an answer */
   gsize            answer_len;
   gboolean         close_after;   /* close after the answer */
+  gulong           drip_us;       /* >0: the answer a byte at a time, this far apart */
+  char            *extra;         /* an answer to nothing, 50 ms after each answer */
   guint            connections;
+  guint            requests;
   char            *head;          /* the last request's head */
   GByteArray      *body;          /* and its body */
 } RawServer;
+
+typedef struct {
+  RawServer         *raw;
+  GSocketConnection *connection;
+} RawHandler;
 
 static gboolean
 raw_read_request (GInputStream *in,
@@ -721,6 +731,67 @@ raw_read_request (GInputStream *in,
   return TRUE;
 }
 
+static void
+raw_write (RawServer     *raw,
+           GOutputStream *out,
+           const char    *answer,
+           gsize          length,
+           gulong         drip_us)
+{
+  if (drip_us == 0)
+    {
+      g_output_stream_write_all (out, answer, length, NULL, raw->stop, NULL);
+      return;
+    }
+  for (gsize i = 0; i < length && !g_cancellable_is_cancelled (raw->stop); i++)
+    {
+      if (!g_output_stream_write_all (out, answer + i, 1, NULL, raw->stop, NULL))
+        return;
+      g_usleep (drip_us);
+    }
+}
+
+static gpointer
+raw_handler_thread (gpointer data)
+{
+  RawHandler *h = data;
+  RawServer *raw = h->raw;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (h->connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (h->connection));
+
+  while (raw_read_request (in, raw))
+    {
+      g_autofree char *answer = NULL;
+      g_autofree char *extra = NULL;
+      gsize answer_len;
+      gboolean close_after;
+      gulong drip_us;
+
+      g_atomic_int_inc (&raw->requests);
+      g_mutex_lock (&raw->lock);
+      answer = g_memdup2 (raw->answer, raw->answer_len);
+      answer_len = raw->answer_len;
+      close_after = raw->close_after;
+      drip_us = raw->drip_us;
+      extra = g_strdup (raw->extra);
+      g_mutex_unlock (&raw->lock);
+      if (answer == NULL)
+        break;
+      raw_write (raw, out, answer, answer_len, drip_us);
+      if (extra != NULL)
+        {
+          g_usleep (50000);
+          raw_write (raw, out, extra, strlen (extra), 0);
+        }
+      if (close_after)
+        break;
+    }
+  g_io_stream_close (G_IO_STREAM (h->connection), NULL, NULL);
+  g_object_unref (h->connection);
+  g_free (h);
+  return NULL;
+}
+
 static gpointer
 raw_server_thread (gpointer data)
 {
@@ -729,29 +800,14 @@ raw_server_thread (gpointer data)
 
   while ((connection = g_socket_listener_accept (raw->listener, NULL, raw->stop, NULL)) != NULL)
     {
-      GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-      GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+      RawHandler *h = g_new0 (RawHandler, 1);
 
+      h->raw = raw;
+      h->connection = connection;
       g_atomic_int_inc (&raw->connections);
-      while (raw_read_request (in, raw))
-        {
-          g_autofree char *answer = NULL;
-          gsize answer_len;
-          gboolean close_after;
-
-          g_mutex_lock (&raw->lock);
-          answer = g_memdup2 (raw->answer, raw->answer_len);
-          answer_len = raw->answer_len;
-          close_after = raw->close_after;
-          g_mutex_unlock (&raw->lock);
-          if (answer == NULL)
-            break;
-          g_output_stream_write_all (out, answer, answer_len, NULL, raw->stop, NULL);
-          if (close_after)
-            break;
-        }
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      g_object_unref (connection);
+      g_mutex_lock (&raw->lock);
+      g_ptr_array_add (raw->handlers, g_thread_new ("raw-connection", raw_handler_thread, h));
+      g_mutex_unlock (&raw->lock);
     }
   return NULL;
 }
@@ -766,6 +822,7 @@ raw_server_new (void)
   g_autoptr(GError) error = NULL;
 
   g_mutex_init (&raw->lock);
+  raw->handlers = g_ptr_array_new ();
   raw->body = g_byte_array_new ();
   raw->stop = g_cancellable_new ();
   raw->listener = g_socket_listener_new ();
@@ -797,6 +854,10 @@ raw_server_free (RawServer *raw)
   g_cancellable_cancel (raw->stop);
   g_socket_listener_close (raw->listener);
   g_thread_join (raw->thread);
+  for (guint i = 0; i < raw->handlers->len; i++)
+    g_thread_join (raw->handlers->pdata[i]);
+  g_ptr_array_unref (raw->handlers);
+  g_free (raw->extra);
   g_object_unref (raw->listener);
   g_object_unref (raw->stop);
   g_free (raw->answer);
@@ -872,8 +933,10 @@ test_chunk_sender_answers (void)
   g_clear_pointer (&answer, g_bytes_unref);
   g_clear_pointer (&post, fm_chunk_post_unref);
 
-  /* kept alive: the next one goes on the same connection, paced by a
-   * limit (the paced path writes in pieces) */
+  /* kept alive: the next one goes on the same connection once it has
+   * been quiet for the grace (REUSE_GRACE_US), paced by a limit (the
+   * paced path writes in pieces) */
+  g_usleep (150000);
   fm_rate_limiter_set_rate (limiter, 2000000);
   answer = post_chunk (sender, uri, path, 0, 300000, limiter, NULL, &error);
   g_assert_no_error (error);
@@ -881,6 +944,7 @@ test_chunk_sender_answers (void)
   g_assert_cmpuint (g_atomic_int_get (&raw->connections), ==, 1);
   g_assert_cmpuint (fm_chunk_sender_get_connections_made (sender), ==, 1);
   g_clear_pointer (&answer, g_bytes_unref);
+  g_usleep (150000);
 
   /* chunked, after a 100 Continue, a reason phrase with escapes */
   raw_server_answer (raw, ANSWER ("HTTP/1.1 100 Continue\r\n\r\n"
@@ -894,6 +958,7 @@ test_chunk_sender_answers (void)
   g_assert_cmpuint (g_atomic_int_get (&raw->connections), ==, 1);
   g_clear_pointer (&answer, g_bytes_unref);
   g_clear_pointer (&post, fm_chunk_post_unref);
+  g_usleep (150000);
 
   /* "Connection: close" is obeyed: the next request opens another */
   raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"), TRUE);
@@ -939,18 +1004,23 @@ test_chunk_sender_answers (void)
   g_assert_nonnull (strstr (error->message, "64 kB"));
   g_clear_error (&error);
 
-  /* a kept connection the server closes while it idles is not used */
-  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), TRUE);
-  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_pointer (&answer, g_bytes_unref);
-  connections = fm_chunk_sender_get_connections_made (sender);
-  g_usleep (100000);   /* the server's close reaches us */
-  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), FALSE);
-  answer = post_chunk (sender, uri, path, 0, 10, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (fm_chunk_sender_get_connections_made (sender), ==, connections + 1);
-  g_clear_pointer (&answer, g_bytes_unref);
+  /* a kept connection the server closes while it idles is not used (a
+   * sender of its own: the one kept connection is that one) */
+  {
+    g_autoptr(FmChunkSender) alone = fm_chunk_sender_new ("filemail-test");
+
+    raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), TRUE);
+    answer = post_chunk (alone, uri, path, 0, 10, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&answer, g_bytes_unref);
+    connections = fm_chunk_sender_get_connections_made (alone);
+    g_usleep (150000);   /* the server's close reaches us; the grace passes */
+    raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), FALSE);
+    answer = post_chunk (alone, uri, path, 0, 10, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (fm_chunk_sender_get_connections_made (alone), ==, connections + 1);
+    g_clear_pointer (&answer, g_bytes_unref);
+  }
 
   /* the file got shorter than the hashed region */
   answer = post_chunk (sender, uri, path, 250000, 100000, NULL, NULL, &error);
@@ -969,6 +1039,126 @@ test_chunk_sender_answers (void)
     answer = post_chunk (sender, "no address", path, 0, 10, NULL, NULL, &error);
     g_assert_error (error, FM_ERROR, FM_ERROR_INVALID_URL);
     g_clear_error (&error);
+  }
+  raw_server_free (raw);
+  fm_test_rm_rf (dir);
+}
+
+/* Accepts one connection and answers it in plain text at once, as a host
+ * that speaks no TLS (or none this client accepts) does. */
+static gpointer
+not_tls_thread (gpointer data)
+{
+  GSocketListener *listener = data;
+  g_autoptr(GSocketConnection) connection = g_socket_listener_accept (listener, NULL, NULL, NULL);
+
+  if (connection != NULL)
+    {
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 "HTTP/1.1 400 Bad Request\r\n\r\n", 28, NULL, NULL, NULL);
+      g_usleep (200000);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+  return NULL;
+}
+
+/* What an upload host controls is bounded: a flood of "100 Continue"
+ * (count and bytes), an answer dripped a byte at a time (one deadline
+ * for the whole answer), and an answer sent to nothing after each real
+ * one (never taken for the next chunk's: a kept connection is reused only
+ * after it stayed quiet). */
+static void
+test_chunk_sender_hostile_host (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-sender-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "region.bin", NULL);
+  RawServer *raw = raw_server_new ();
+  g_autoptr(FmChunkSender) sender = fm_chunk_sender_new ("filemail-test");
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u/api/file/add?transferid=t1", raw->port);
+  GString *flood = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  long rss_before;
+  gint64 start;
+
+  g_assert_true (g_file_set_contents (path, "0123456789abcdef", 16, NULL));
+
+  /* 1. 200,000 interim answers (5 MB) before a real one: refused after a
+   * few, memory flat */
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (flood, "HTTP/1.1 100 Continue\r\n\r\n");
+  g_string_append (flood, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  raw_server_answer (raw, flood->str, flood->len, TRUE);
+  rss_before = rss_kib ();
+  answer = post_chunk (sender, uri, path, 0, 16, NULL, NULL, &error);
+  g_assert_null (answer);
+  g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "interim"));
+  g_assert_cmpint (rss_kib () - rss_before, <, 16 * 1024);
+  g_clear_error (&error);
+  g_string_free (flood, TRUE);
+
+  /* 2. a valid answer dripped one byte every 300 ms (about 12 s): the
+   * whole answer has 2 s, then it is a timed-out request (retried by the
+   * job like a dropped connection) */
+  fm_chunk_sender_set_answer_timeout (sender, 2);
+  g_mutex_lock (&raw->lock);
+  raw->drip_us = 300000;
+  g_mutex_unlock (&raw->lock);
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), TRUE);
+  start = g_get_monotonic_time ();
+  answer = post_chunk (sender, uri, path, 0, 16, NULL, NULL, &error);
+  g_assert_null (answer);
+  g_test_message ("dripped: %s after %.1f s", error->message, (g_get_monotonic_time () - start) / 1e6);
+  g_assert_true (g_error_matches (error, FM_ERROR, FM_ERROR_TIMED_OUT) ||
+                 g_error_matches (error, FM_ERROR, FM_ERROR_NETWORK));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+  g_assert_cmpint (fm_retry_policy_classify (0, error), ==, FM_RETRY_TRANSIENT);
+  g_clear_error (&error);
+  g_mutex_lock (&raw->lock);
+  raw->drip_us = 0;
+  g_mutex_unlock (&raw->lock);
+
+  /* 3. after each answer, 50 ms later, an answer to nothing ("stale"):
+   * three chunks at once are three requests answered by their own
+   * answers; after the grace the kept connections are seen not quiet and
+   * dropped */
+  g_mutex_lock (&raw->lock);
+  raw->extra = g_strdup ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+  g_mutex_unlock (&raw->lock);
+  raw_server_answer (raw, ANSWER ("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), FALSE);
+  g_atomic_int_set (&raw->requests, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      answer = post_chunk (sender, uri, path, 0, 16, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_bytes_get_size (answer), ==, 0);   /* never "stale" */
+      g_clear_pointer (&answer, g_bytes_unref);
+    }
+  g_assert_cmpuint (g_atomic_int_get (&raw->requests), ==, 3);
+  g_usleep (200000);
+  answer = post_chunk (sender, uri, path, 0, 16, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (answer), ==, 0);
+  g_assert_cmpuint (g_atomic_int_get (&raw->requests), ==, 4);
+  g_clear_pointer (&answer, g_bytes_unref);
+
+  /* 4. https to a host whose handshake fails for no certificate's fault:
+   * said as such, not as a refused certificate, and not retried */
+  {
+    g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+    guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+    GThread *thread = g_thread_new ("not-tls", not_tls_thread, listener);
+    g_autofree char *https = g_strdup_printf ("https://127.0.0.1:%u/api/file/add", port);
+
+    answer = post_chunk (sender, https, path, 0, 16, NULL, NULL, &error);
+    g_assert_null (answer);
+    g_test_message ("no TLS: %s (%s)", error->message, fm_error_get_detail (error));
+    g_assert_error (error, FM_ERROR, FM_ERROR_TLS_HANDSHAKE);
+    g_assert_null (strstr (error->message, "certificate"));
+    g_assert_cmpint (fm_retry_policy_classify (0, error), ==, FM_RETRY_PERMANENT);
+    g_clear_error (&error);
+    g_thread_join (thread);
   }
   raw_server_free (raw);
   fm_test_rm_rf (dir);
@@ -1223,6 +1413,26 @@ test_corrupt_saved_jobs (FmTestFixture *f,
   g_assert_cmpuint (skipped, ==, 1);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 1);
+  /* written by hand, not sealed by this installation: never started by
+   * itself; once saved by the store it is this installation's */
+  {
+    FmUploadJob *good_job = fm_upload_queue_find (queue, "aaaa");
+    g_autoptr(FmQueueStore) again_store = fm_queue_store_new (dir);
+    g_autoptr(FmUploadQueue) again = fm_upload_queue_new (f->client, again_store);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(JsonObject) saved = NULL;
+
+    g_assert_nonnull (good_job);
+    g_assert_true (fm_upload_job_get_unconfirmed (good_job));
+    saved = fm_upload_job_to_json (good_job);
+    fm_queue_store_save (store, "aaaa", saved);
+    fm_queue_store_flush_async (store, NULL, fm_test_async_cb, &result);
+    g_assert_true (fm_queue_store_flush_finish (store, fm_test_await (&result), NULL));
+    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+    g_assert_true (fm_upload_queue_load (again, NULL));
+    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+    g_assert_false (fm_upload_job_get_unconfirmed (fm_upload_queue_find (again, "aaaa")));
+  }
   for (const char *const *id = (const char *[]) { "bbbb", "cccc", "dddd", "ffff", "0000", NULL }; *id; id++)
     {
       g_autofree char *bad = g_strconcat (*id, ".json.bad", NULL);
@@ -1342,6 +1552,7 @@ main (int   argc,
   g_test_add_func ("/hostile/tls/bad-certificate", test_bad_certificate);
   g_test_add_func ("/hostile/tls/company-ca", test_company_ca);
   g_test_add_func ("/hostile/chunk-sender/answers", test_chunk_sender_answers);
+  g_test_add_func ("/hostile/chunk-sender/hostile-host", test_chunk_sender_hostile_host);
   g_test_add_func ("/hostile/text", test_display_text);
   g_test_add_func ("/hostile/transfer-url-upgrade", test_transfer_url_upgrade);
   return g_test_run ();

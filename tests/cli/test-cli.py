@@ -746,6 +746,63 @@ def test_reference_complete_and_download_errors(env):
     assert "size" not in p.stderr.lower(), p.stderr
 
 
+def test_links_that_are_not_web_links(env):
+    """A link from the server that is no web link (javascript:, file:) is
+    never printed as one, copied or drawn as a QR code: it is said as
+    text with a sentence."""
+    env.login()
+    f = env.make_file("links.bin", 300, seed=26)
+    for kind, bad in (("link-javascript", "javascript:alert(1)"), ("link-file", "file:///etc/passwd")):
+        env.post("/test/config", hostile=kind, hostile_path="/api/transfer/complete")
+        p = env.cli("send", "--qr", f, check=0)
+        assert bad not in p.stdout and "\u2580" not in p.stdout and "\u2588" not in p.stdout, p.stdout
+        assert "not a web link" in p.stderr and bad in p.stderr, p.stderr
+        tid = p.stdout.split()[2]
+        env.post("/test/config", hostile=kind, hostile_path="/api/transfer/get")
+        p = env.cli("transfer", tid, check=0)
+        assert "not a web link" in p.stdout, p.stdout
+        shown = json.loads(env.cli("transfer", tid, "--json", check=0).stdout)
+        assert "url" not in shown and shown["refused_link"] == bad, shown
+    env.post("/test/config", hostile="")
+
+def test_planted_job_is_not_sent(env):
+    """A saved job this installation did not write (no seal: planted in
+    the state folder, restored, synced) is never sent by itself: `resume`
+    names it and leaves it, `queue` marks it, only `resume ID` sends it.
+    One with a forged seal is the same."""
+    env.login()
+    secret = env.make_file("id_rsa", 400, seed=27)
+    uploads = os.path.join(env.home, "state", "filemail", "uploads")
+    os.makedirs(uploads, exist_ok=True)
+    for job_id, mac in (("0badf00d", None), ("0badf11d", "00" * 32)):
+        job = {"version": 1, "id": job_id, "state": "paused", "chunksize": CHUNK,
+               "inputs": ["file://" + secret], "options": {"to": "x@example.com"}, "server": env.url}
+        if mac:
+            job["mac"] = mac
+        with open(os.path.join(uploads, job_id + ".json"), "w") as f:
+            json.dump(job, f)
+    before = env.stats()["transfers"]
+    p = env.cli("resume", check=0)
+    assert "0badf00d" in p.stderr and "0badf11d" in p.stderr and "x@example.com" in p.stderr, p.stderr
+    assert "Sent transfer" not in p.stdout, p.stdout
+    assert env.stats()["transfers"] == before and env.stats()["upload_requests"] == 0
+    assert "unconfirmed" in env.cli("queue", check=0).stdout
+    # the app's start (resume at start) leaves it alone too: the same
+    # FmUploadJob:unconfirmed, tested in /hostile/state/unsealed-job
+    p = env.cli("resume", "0badf00d", check=0)
+    assert "Sent transfer" in p.stdout, (p.stdout, p.stderr)
+    # and a job this installation saved resumes by itself as before
+    big = env.make_file("mine.bin", 8 * CHUNK, seed=28)
+    env.post("/test/config", slow_ms="200")
+    proc = env.spawn("send", big)
+    wait_for(lambda: env.stats()["upload_requests"] >= 3, what="an upload")
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    env.post("/test/config", slow_ms="0")
+    os.unlink(os.path.join(uploads, "0badf11d.json"))
+    p = env.cli("resume", check=0)
+    assert "Sent transfer" in p.stdout, (p.stdout, p.stderr)
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
@@ -755,7 +812,8 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_logout_and_env_token, test_login_prompts_at_a_terminal, test_qr_code,
          test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring,
          test_relative_path_resumes_from_another_folder, test_reference_letter_strict,
-         test_server_codes_end_to_end, test_reference_complete_and_download_errors]
+         test_server_codes_end_to_end, test_reference_complete_and_download_errors,
+         test_links_that_are_not_web_links, test_planted_job_is_not_sent]
 
 
 def main():

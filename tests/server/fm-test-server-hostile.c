@@ -19,10 +19,15 @@
  *                 like error-NNNN, a refusal: the request is not carried out
  *   reference-complete  the reference's own complete example, word for word:
  *                 not valid JSON (no comma before "downloadurl")
+ *   link-javascript, link-file  the honest answer with its link (complete's
+ *                 downloadurl, transfer/get's url) made javascript:alert(1)
+ *                 or file:///etc/passwd
  *   error-NNNN    an error answer with code NNNN (1009, 3004, 4005: transient;
  *                 2012, 2040, 2041: the login is over), in the reference's shape
  */
 #include <string.h>
+
+#include <json-glib/json-glib.h>
 
 #include "fm-test-server-hostile.h"
 
@@ -202,9 +207,39 @@ fm_test_server_hostile_kind_is_known (const char *kind)
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (g_strcmp0 (kind, kinds[i]) == 0)
       return TRUE;
-  return g_strcmp0 (kind, "reference-complete") == 0 ||
+  return g_strcmp0 (kind, "reference-complete") == 0 || g_strcmp0 (kind, "link-javascript") == 0 ||
+         g_strcmp0 (kind, "link-file") == 0 ||
          (g_str_has_prefix (kind, "error-") &&
           g_ascii_string_to_signed (kind + 6, 10, 1000, 9999, &code, NULL));
+}
+
+/* The honest JSON answer with its link replaced by @link. */
+static void
+replace_link (SoupServerMessage *msg,
+              const char        *link)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) flat = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GBytes) text = NULL;
+  JsonObject *root, *transfer;
+  char *data;
+  gsize length;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (flat, NULL), (gssize) g_bytes_get_size (flat), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_has_member (root, "downloadurl"))
+    json_object_set_string_member (root, "downloadurl", link);
+  transfer = json_object_has_member (root, "transfer") ? json_object_get_object_member (root, "transfer") : NULL;
+  if (transfer != NULL)
+    json_object_set_string_member (transfer, "url", link);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  data = json_generator_to_data (generator, &length);
+  text = g_bytes_new_take (data, length);
+  replace_answer (msg, "application/json", text);
 }
 
 /* Kinds that stand for the server saying no: the request is not carried
@@ -279,6 +314,10 @@ fm_test_server_hostile_apply (const char        *kind,
       g_autoptr(GBytes) body = g_bytes_new_static ("<html><body>Log in to the hotel Wi-Fi</body></html>", 51);
       replace_answer (msg, "text/html", body);
     }
+  else if (g_str_equal (kind, "link-javascript"))
+    replace_link (msg, "javascript:alert(1)");
+  else if (g_str_equal (kind, "link-file"))
+    replace_link (msg, "file:///etc/passwd");
   else if (g_str_equal (kind, "reference-complete"))
     {
       /* 002, /api/transfer/complete, "Example Response", as printed */
