@@ -653,6 +653,82 @@ settle (void)
     }
 }
 
+typedef struct {
+  guint  too_large;
+  guint  no_room;
+  char  *id;
+  char  *sentence;
+} Asked;
+
+static void
+too_large_cb (FmAutomation *a, FmTransfer *t, gint64 size, Asked *asked)
+{
+  asked->too_large++;
+  g_free (asked->id);
+  asked->id = g_strdup (fm_transfer_get_id (t));
+  g_assert_cmpint (size, >, 0);
+}
+
+static void
+no_room_cb (FmAutomation *a, FmTransfer *t, const char *sentence, Asked *asked)
+{
+  asked->no_room++;
+  g_free (asked->sentence);
+  asked->sentence = g_strdup (sentence);
+}
+
+/* Nobody asked for an automatic download: above the size limit it waits
+ * for the user's Download (or Skip); one that would not leave the disk's
+ * margin free is not downloaded at all, and says why. */
+static void
+test_automatic_download_limits (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *downloads = g_build_filename (fx->f.root, "Downloads", NULL);
+  FmAutomation *a = NULL;
+  Seen seen = { 0 };
+  Asked asked = { 0 };
+
+  fm_session_set_download_folder (fx->session, downloads);
+  g_assert_true (log_in (fx->session, "alice@example.com", "alice-password", &error));
+  a = new_automation (fx, &seen);
+  g_signal_connect (a, "too-large", G_CALLBACK (too_large_cb), &asked);
+  g_signal_connect (a, "no-room", G_CALLBACK (no_room_cb), &asked);
+  settle ();
+  fm_automation_set_max_size (a, 3);   /* bytes: "seed 0\n" is 7 */
+  seed (fx, "Big", NULL, "big.bin");
+  fm_automation_check_now (a);
+  await_count (&asked.too_large, 1);
+  settle ();
+  g_assert_cmpuint (seen.arrived, ==, 0);
+  g_assert_false (g_file_test (downloads, G_FILE_TEST_EXISTS) && fm_test_count_entries (downloads) > 0);
+  /* the user says Download */
+  g_assert_true (fm_automation_download_anyway (a, asked.id, &error));
+  g_assert_no_error (error);
+  await_count (&seen.arrived, 1);
+  g_assert_false (fm_automation_download_anyway (a, asked.id, NULL));   /* once */
+  /* Skip drops one */
+  seed (fx, "Bigger", NULL, "bigger.bin");
+  fm_automation_check_now (a);
+  await_count (&asked.too_large, 2);
+  fm_automation_skip (a, asked.id);
+  g_assert_false (fm_automation_download_anyway (a, asked.id, NULL));
+  /* no room: 100 MB free is less than the automatic margin */
+  fm_automation_set_max_size (a, 0);
+  g_setenv ("FILEMAIL_FREE_SPACE", "100000000", TRUE);
+  seed (fx, "Roomless", NULL, "roomless.bin");
+  fm_automation_check_now (a);
+  await_count (&asked.no_room, 1);
+  g_unsetenv ("FILEMAIL_FREE_SPACE");
+  g_test_message ("%s", asked.sentence);
+  g_assert_nonnull (strstr (asked.sentence, "free on Downloads"));
+  g_assert_cmpuint (seen.arrived, ==, 1);
+  g_signal_handlers_disconnect_by_data (a, &asked);
+  drop_automation (&a, &seen);
+  g_free (asked.id);
+  g_free (asked.sentence);
+}
+
 /* New transfers are found with received/get's "from", downloaded into a
  * folder each (a password-protected one is left for the user), found
  * once only, even by the next run; on a metered connection they wait
@@ -848,6 +924,7 @@ main (int argc, char *argv[])
   g_test_add ("/session/changed-file-needs-new-transfer", Fixture, NULL, setup,
               test_changed_file_needs_new_transfer, teardown);
   g_test_add ("/session/automatic-downloads", Fixture, NULL, setup, test_automatic_downloads, teardown);
+  g_test_add ("/session/automatic-download-limits", Fixture, NULL, setup, test_automatic_download_limits, teardown);
   g_test_add ("/session/automation-state-hostile", Fixture, NULL, setup, test_automation_state_hostile, teardown);
   status = g_test_run ();
   fm_test_rm_rf (state);

@@ -2,7 +2,9 @@
 /* test-storage.c: what the client writes to disk, by itself: safe names for
  * downloads, the saved-uploads store, the chunk buffer pool */
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -13,6 +15,7 @@
 #include "fm-queue-store.h"
 #include "fm-sent-history.h"
 #include "fm-test-util.h"
+#include "fm-tls-database.h"
 
 /* --------------------------------------------------------- safe names */
 
@@ -544,6 +547,106 @@ test_list_cache (void)
   fm_test_rm_rf (root);
 }
 
+/* Every state and config file the client reads, made hostile the ways a
+ * writable state folder allows: a FIFO (a plain read waits forever), a
+ * link to /dev/zero (a plain read fills memory), a folder, a 100 MiB
+ * file. Each reader returns at once with nothing (or a sentence). */
+typedef enum { HOSTILE_FIFO, HOSTILE_ZERO_LINK, HOSTILE_DIRECTORY, HOSTILE_HUGE, N_HOSTILE } HostileKind;
+
+static void
+make_hostile (const char  *path,
+              HostileKind  kind)
+{
+  fm_test_rm_rf (path);
+  switch (kind)
+    {
+    case HOSTILE_FIFO:
+      g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+      break;
+    case HOSTILE_ZERO_LINK:
+      g_assert_cmpint (symlink ("/dev/zero", path), ==, 0);
+      break;
+    case HOSTILE_DIRECTORY:
+      g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      break;
+    case HOSTILE_HUGE:
+      {
+        int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+        g_assert_cmpint (fd, >=, 0);
+        g_assert_cmpint (ftruncate (fd, 100 * 1024 * 1024), ==, 0);   /* sparse: no disk */
+        close (fd);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_hostile_state_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-hostile-state-XXXXXX", NULL);
+  g_autofree char *history_path = g_build_filename (dir, "sent-history.json", NULL);
+  g_autofree char *record_path = g_build_filename (dir, "downloads.json", NULL);
+  g_autofree char *ca_path = g_build_filename (dir, "company-ca.pem", NULL);
+  g_autofree char *jobs = g_build_filename (dir, "uploads", NULL);
+  g_autofree char *job_path = g_build_filename (jobs, "abcd1234.json", NULL);
+
+  g_mkdir (jobs, 0700);
+  for (int kind = 0; kind < N_HOSTILE; kind++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("kind %d", kind);
+      /* sent-history.json */
+      make_hostile (history_path, (HostileKind) kind);
+      {
+        g_autoptr(FmSentHistory) history = fm_sent_history_new (history_path);
+        g_auto(GStrv) to = fm_sent_history_lookup (history, "ABC");
+
+        g_assert_null (to);
+      }
+      /* downloads.json */
+      make_hostile (record_path, (HostileKind) kind);
+      {
+        g_autoptr(FmDownloadRecord) record = fm_download_record_new (record_path);
+        g_autofree char *found = fm_download_record_lookup (record, "T", "F");
+
+        g_assert_null (found);
+      }
+      /* a company CA file (FILEMAIL_CA_FILE, --ca-file, Preferences) */
+      make_hostile (ca_path, (HostileKind) kind);
+      {
+        g_autoptr(GTlsDatabase) database = fm_tls_database_new (ca_path, &error);
+
+        g_assert_null (database);
+        g_assert_nonnull (error);
+        g_test_message ("CA: %s", error->message);
+        g_clear_error (&error);
+      }
+      /* a saved upload */
+      make_hostile (job_path, (HostileKind) kind);
+      {
+        g_autoptr(FmQueueStore) store = fm_queue_store_new (jobs);
+        g_autoptr(JsonArray) loaded = NULL;
+        g_autofree char *bad = g_strconcat (job_path, ".bad", NULL);
+
+        g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+        loaded = fm_queue_store_load (store, NULL);
+        g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+        g_assert_nonnull (loaded);
+        g_assert_cmpuint (json_array_get_length (loaded), ==, 0);
+        fm_test_rm_rf (job_path);
+        fm_test_rm_rf (bad);
+      }
+      /* each kind is answered at once: a FIFO is not waited on */
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+    }
+  fm_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,5 +660,6 @@ main (int   argc,
   g_test_add_func ("/storage/download-record", test_download_record);
   g_test_add_func ("/storage/list-cache", test_list_cache);
   g_test_add_func ("/storage/buffer-pool", test_buffer_pool);
+  g_test_add_func ("/storage/hostile-state-files", test_hostile_state_files);
   return g_test_run ();
 }

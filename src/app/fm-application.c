@@ -313,6 +313,8 @@ apply_automation_settings (FmApplication *self)
   fm_automation_set_interval (self->automation, (guint) s);
   fm_automation_set_auto_download (self->automation, g_settings_get_boolean (self->settings, "auto-download"));
   fm_automation_set_allow_metered (self->automation, g_settings_get_boolean (self->settings, "metered-allowed"));
+  fm_automation_set_max_size (self->automation,
+                              (gint64) g_settings_get_int (self->settings, "auto-download-max-mb") * 1000 * 1000);
 }
 
 /* Beside the saved uploads: $XDG_STATE_HOME/filemail/auto-downloads.json */

@@ -14,6 +14,7 @@ struct _FmNotifier
 
   GtkApplication *application;   /* weak: the application owns this */
   FmSession      *session;
+  FmAutomation   *automation;    /* weak: whose transfers wait for Download or Skip */
 };
 
 G_DEFINE_FINAL_TYPE (FmNotifier, fm_notifier, G_TYPE_OBJECT)
@@ -204,11 +205,57 @@ skipped_cb (FmAutomation *automation,
   g_application_send_notification (G_APPLICATION (self->application), id, notification);
 }
 
+/* Larger than the limit for automatic downloads: the user decides. */
+static void
+too_large_cb (FmAutomation *automation,
+              FmTransfer   *transfer,
+              gint64        size,
+              FmNotifier   *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("A large transfer arrived"));
+  g_autofree char *what = describe_transfer (transfer);
+  g_autofree char *bytes = fm_format_size (size);
+  g_autofree char *body = g_strdup_printf (_("%s is %s: more than is downloaded without asking."), what, bytes);
+  g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (transfer), NULL);
+
+  if (self->application == NULL)
+    return;
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show-inbox");
+  g_notification_add_button_with_target (notification, _("Download"), "app.download-arrival", "s",
+                                         fm_transfer_get_id (transfer));
+  g_notification_add_button_with_target (notification, _("Skip"), "app.skip-arrival", "s",
+                                         fm_transfer_get_id (transfer));
+  g_application_send_notification (G_APPLICATION (self->application), id, notification);
+}
+
+/* Would not fit the disk: said, not half downloaded. */
+static void
+no_room_cb (FmAutomation *automation,
+            FmTransfer   *transfer,
+            const char   *sentence,
+            FmNotifier   *self)
+{
+  g_autoptr(GNotification) notification = g_notification_new (_("A transfer was not downloaded"));
+  g_autofree char *what = describe_transfer (transfer);
+  g_autofree char *body = g_strdup_printf (_("%s: %s"), what, sentence);
+  g_autofree char *id = g_strconcat ("arrived-", fm_transfer_get_id (transfer), NULL);
+
+  if (self->application == NULL)
+    return;
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action (notification, "app.show-inbox");
+  g_application_send_notification (G_APPLICATION (self->application), id, notification);
+}
+
 /* What arrives: told of, or told of once downloaded. */
 void
 fm_notifier_watch_automation (FmNotifier   *self,
                               FmAutomation *automation)
 {
+  g_set_weak_pointer (&self->automation, automation);
+  g_signal_connect_object (automation, "too-large", G_CALLBACK (too_large_cb), self, 0);
+  g_signal_connect_object (automation, "no-room", G_CALLBACK (no_room_cb), self, 0);
   g_signal_connect_object (automation, "received", G_CALLBACK (received_cb), self, 0);
   g_signal_connect_object (automation, "arrived", G_CALLBACK (arrived_cb), self, 0);
   g_signal_connect_object (automation, "skipped", G_CALLBACK (skipped_cb), self, 0);
@@ -281,7 +328,41 @@ open_folder_action (GSimpleAction *action,
     g_warning ("Cannot open %s: %s", folder, error->message);
 }
 
+static void
+download_arrival_action (GSimpleAction *action,
+                         GVariant      *param,
+                         gpointer       user_data)
+{
+  FmNotifier *self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *id = g_variant_get_string (param, NULL);
+
+  if (self->automation == NULL || self->application == NULL)
+    return;
+  g_application_withdraw_notification (G_APPLICATION (self->application), id);
+  if (!fm_automation_download_anyway (self->automation, id, &error) && error != NULL)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("A transfer was not downloaded"));
+
+      g_notification_set_body (notification, error->message);
+      g_application_send_notification (G_APPLICATION (self->application), id, notification);
+    }
+}
+
+static void
+skip_arrival_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  FmNotifier *self = user_data;
+
+  if (self->automation != NULL)
+    fm_automation_skip (self->automation, g_variant_get_string (param, NULL));
+}
+
 static const GActionEntry actions[] = {
+  { "download-arrival", download_arrival_action, "s" },
+  { "skip-arrival", skip_arrival_action, "s" },
   { "open-folder", open_folder_action, "s" },
   { "copy-link", copy_link_action, "s" },
   { "retry-upload", retry_upload_action, "s" },
@@ -296,6 +377,7 @@ fm_notifier_dispose (GObject *object)
   FmNotifier *self = FM_NOTIFIER (object);
 
   g_clear_weak_pointer (&self->application);
+  g_clear_weak_pointer (&self->automation);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (fm_notifier_parent_class)->dispose (object);
 }

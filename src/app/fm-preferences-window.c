@@ -26,6 +26,7 @@ struct _FmPreferencesWindow
   GtkSwitch      *resume_switch;
   AdwExpanderRow *auto_download_row;
   GtkSpinButton  *interval_spin;
+  GtkSpinButton  *max_size_spin;
   GtkSwitch      *metered_switch;
   GtkSwitch      *login_switch;
   AdwExpanderRow *upload_limit_row;
@@ -273,6 +274,7 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, resume_switch);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, auto_download_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, max_size_spin);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, metered_switch);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, login_switch);
   gtk_widget_class_bind_template_callback (widget_class, login_switch_cb);
@@ -320,6 +322,7 @@ fm_preferences_window_new (GSettings *settings)
   g_signal_handlers_unblock_by_func (self->login_switch, login_switch_cb, self);
   g_settings_bind (settings, "auto-download", self->auto_download_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "check-interval", self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "auto-download-max-mb", self->max_size_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "metered-allowed", self->metered_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "limit-upload", self->upload_limit_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "limit-download", self->download_limit_row, "enable-expansion",

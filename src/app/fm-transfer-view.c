@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-disk-space.h"
 #include "fm-edit-dialog.h"
 #include "fm-error.h"
 #include "fm-file-row.h"
@@ -941,7 +942,20 @@ download_all_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   FmTransferView *self = FM_TRANSFER_VIEW (widget);
+  g_autoptr(GError) error = NULL;
+  gint64 needed = 0;
 
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)
+      needed += MAX (fm_transfer_file_get_filesize (fm_file_row_get_file (FM_FILE_ROW (row))), 0);
+  /* all of it must fit, with room to spare: said now, not half way */
+  if (!fm_disk_space_check (fm_session_get_download_folder (self->session), -1, needed, FM_DISK_MARGIN_ASKED,
+                            &error))
+    {
+      toast (self, error->message);
+      return;
+    }
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
     if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-disk-space.h"
 #include "fm-account.h"
 #include "fm-details-loader.h"
 #include "fm-sent-history.h"
@@ -833,6 +834,19 @@ fm_cli_download (FmCli  *cli,
   if (transfer == NULL)
     return password_hint (error);
   files = fm_transfer_get_files (transfer);
+  /* all of it must fit, with room to spare: said before, not half way */
+  {
+    gint64 total = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+      {
+        g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
+
+        total += MAX (fm_transfer_file_get_filesize (file), 0);
+      }
+    if (!fm_disk_space_check (directory, -1, total, FM_DISK_MARGIN_ASKED, &error))
+      return fm_cli_fail (error);
+  }
   progress = fm_cli_progress_new (stderr, fm_transfer_get_id (transfer));
   watch.progress = progress;
   watch.total = fm_transfer_get_size (transfer);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fm-disk-space.h"
 #include "fm-state-file.h"
 #include "fm-arrivals.h"
 #include "fm-automation.h"
@@ -39,11 +40,13 @@ struct _FmAutomation
   FmArrivals      *arrivals;
   gboolean         checking;
   GListStore      *skipped;         /* FmTransfer behind a password */
+  GHashTable      *asking;          /* id -> FmTransfer larger than max_size, waiting for the user */
+  gint64           max_size;        /* bytes a transfer may have to come by itself; 0: any */
   GCancellable    *cancellable;
 };
 
 enum { PROP_0, PROP_HELD, PROP_METERED, N_PROPS };
-enum { SIGNAL_RECEIVED, SIGNAL_ARRIVED, SIGNAL_SKIPPED, N_SIGNALS };
+enum { SIGNAL_RECEIVED, SIGNAL_ARRIVED, SIGNAL_SKIPPED, SIGNAL_TOO_LARGE, SIGNAL_NO_ROOM, N_SIGNALS };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -414,6 +417,91 @@ download_transfer (FmAutomation *self,
     }
 }
 
+static gint64
+transfer_size (FmTransfer *transfer)
+{
+  GListModel *files = fm_transfer_get_files (transfer);
+  gint64 sum = 0;
+
+  if (fm_transfer_get_size (transfer) >= 0)
+    return fm_transfer_get_size (transfer);
+  for (guint i = 0; files != NULL && i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
+
+      sum += MAX (fm_transfer_file_get_filesize (file), 0);
+    }
+  return sum;
+}
+
+/* Nobody asked for an automatic download: it comes only while it fits the
+ * disk with FM_DISK_MARGIN_AUTOMATIC to spare, and, above max_size, only
+ * when the user says so ("too-large": Download or Skip). */
+static void
+consider_transfer (FmAutomation *self,
+                   FmTransfer   *listed,
+                   FmTransfer   *full)
+{
+  FmTransfer *shown = listed != NULL ? listed : full;
+  gint64 size = transfer_size (full);
+  g_autoptr(GError) error = NULL;
+
+  if (listed != NULL)
+    fm_transfer_merge_details (listed, full);
+  if (self->max_size > 0 && size > self->max_size)
+    {
+      g_hash_table_replace (self->asking, g_strdup (fm_transfer_get_id (full)), g_object_ref (full));
+      g_signal_emit (self, signals[SIGNAL_TOO_LARGE], 0, shown, size);
+      return;
+    }
+  if (!fm_disk_space_check (fm_session_get_download_folder (self->session), -1, size, FM_DISK_MARGIN_AUTOMATIC,
+                            &error))
+    {
+      g_signal_emit (self, signals[SIGNAL_NO_ROOM], 0, shown, error->message);
+      return;
+    }
+  download_transfer (self, listed, full);
+}
+
+/* The user's Download on a transfer that was too large to come by itself:
+ * it comes now, if it fits the disk. FALSE: no such transfer waits. */
+gboolean
+fm_automation_download_anyway (FmAutomation  *self,
+                               const char    *id,
+                               GError       **error)
+{
+  g_autoptr(FmTransfer) full = NULL;
+  gpointer value = NULL;
+
+  g_return_val_if_fail (FM_IS_AUTOMATION (self), FALSE);
+  if (!g_hash_table_steal_extended (self->asking, id, NULL, &value))
+    return FALSE;
+  full = value;
+  if (!fm_disk_space_check (fm_session_get_download_folder (self->session), -1, transfer_size (full),
+                            FM_DISK_MARGIN_ASKED, error))
+    return FALSE;
+  download_transfer (self, NULL, full);
+  return TRUE;
+}
+
+/* Skip: the transfer stays in the Inbox, nothing is downloaded. */
+void
+fm_automation_skip (FmAutomation *self,
+                    const char   *id)
+{
+  g_return_if_fail (FM_IS_AUTOMATION (self));
+  g_hash_table_remove (self->asking, id);
+}
+
+/* Bytes a transfer may have to be downloaded without asking (0: any). */
+void
+fm_automation_set_max_size (FmAutomation *self,
+                            gint64        bytes)
+{
+  g_return_if_fail (FM_IS_AUTOMATION (self));
+  self->max_size = MAX (bytes, 0);
+}
+
 typedef struct {
   FmAutomation *self;
   FmTransfer   *listed;   /* NULL for a pending id */
@@ -495,7 +583,7 @@ got_cb (GObject      *source,
         }
     }
   else if (full != NULL)
-    download_transfer (self, lookup->listed, full);
+    consider_transfer (self, lookup->listed, full);
   else
     g_debug ("transfer %s not downloaded now: %s", lookup->id, error->message);
   save_state (self);
@@ -696,6 +784,7 @@ fm_automation_finalize (GObject *object)
   g_ptr_array_unref (self->pending);
   g_hash_table_unref (self->listed);
   g_clear_object (&self->skipped);
+  g_clear_pointer (&self->asking, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (fm_automation_parent_class)->finalize (object);
 }
@@ -737,6 +826,13 @@ fm_automation_class_init (FmAutomationClass *klass)
   /* behind a password: left for the user */
   signals[SIGNAL_SKIPPED] = g_signal_new ("skipped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 1, FM_TYPE_TRANSFER);
+  /* larger than the limit for automatic downloads (transfer, bytes): the
+   * user decides (fm_automation_download_anyway, fm_automation_skip) */
+  signals[SIGNAL_TOO_LARGE] = g_signal_new ("too-large", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 2, FM_TYPE_TRANSFER, G_TYPE_INT64);
+  /* would not fit the disk with its margin (transfer, the sentence) */
+  signals[SIGNAL_NO_ROOM] = g_signal_new ("no-room", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 2, FM_TYPE_TRANSFER, G_TYPE_STRING);
 }
 
 static void
@@ -746,6 +842,7 @@ fm_automation_init (FmAutomation *self)
   self->pending = g_ptr_array_new_with_free_func (g_free);
   self->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->skipped = g_list_store_new (FM_TYPE_TRANSFER);
+  self->asking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->interval_s = DEFAULT_INTERVAL;
 }

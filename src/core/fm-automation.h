@@ -43,5 +43,12 @@ GListModel   *fm_automation_get_skipped    (FmAutomation *self);
 void          fm_automation_resume_uploads (FmAutomation *self);
 void          fm_automation_check_now      (FmAutomation *self);
 void          fm_automation_go_anyway      (FmAutomation *self);
+void          fm_automation_set_max_size   (FmAutomation *self,
+                                            gint64        bytes);
+gboolean      fm_automation_download_anyway (FmAutomation *self,
+                                            const char   *id,
+                                            GError      **error);
+void          fm_automation_skip           (FmAutomation *self,
+                                            const char   *id);
 
 G_END_DECLS

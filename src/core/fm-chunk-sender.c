@@ -483,7 +483,7 @@ write_request (FmChunkSender  *self,
 /* -------------------------------------------------------------- answer */
 
 typedef struct {
-  FmChunkConn  *conn;
+  FmChunkConn  *conn;       /* NULL: the buffer is all there is (fm_chunk_answer_parse) */
   GByteArray   *buf;
   gsize         pos;        /* bytes of buf already consumed */
   gboolean      answered;   /* a byte came back: the request reached the server */
@@ -500,7 +500,7 @@ reader_fill (Reader        *r,
   while (r->buf->len - r->pos < n)
     {
       guint8 block[READ_SIZE];
-      gssize got = fm_chunk_conn_read (r->conn, block, sizeof block, cancellable, error);
+      gssize got = r->conn != NULL ? fm_chunk_conn_read (r->conn, block, sizeof block, cancellable, error) : 0;
 
       if (got < 0)
         return FALSE;
@@ -635,7 +635,7 @@ read_to_end (Reader        *r,
           g_propagate_error (error, fm_http_answer_too_large (max_answer));
           return FALSE;
         }
-      got = fm_chunk_conn_read (r->conn, block, sizeof block, cancellable, error);
+      got = r->conn != NULL ? fm_chunk_conn_read (r->conn, block, sizeof block, cancellable, error) : 0;
       if (got < 0)
         return FALSE;
       if (got == 0)
@@ -734,6 +734,32 @@ read_answer (FmChunkPost   *post,
   if (r->pos != r->buf->len)
     *keep = FALSE;
   return g_byte_array_free_to_bytes (g_steal_pointer (&body));
+}
+
+/* The answer parser alone, over @data as if a host had sent it and then
+ * closed: for the fuzz target (tests/fuzz/fuzz-chunk-answer.c) and tests.
+ * Returns the body, or NULL and @error. */
+GBytes *
+fm_chunk_answer_parse (const guint8  *data,
+                       gsize          length,
+                       gsize          max_answer,
+                       guint         *status,
+                       gboolean      *keep,
+                       GError       **error)
+{
+  g_autoptr(FmChunkPost) post = fm_chunk_post_new ("http://127.0.0.1/", "/nonexistent", 0, 0, NULL, NULL);
+  g_autoptr(GByteArray) buf = g_byte_array_sized_new ((guint) MIN (length, G_MAXUINT));
+  Reader reader = { NULL, buf, 0, FALSE };
+  gboolean kept = FALSE;
+  GBytes *answer;
+
+  g_byte_array_append (buf, data, (guint) MIN (length, G_MAXUINT));
+  answer = read_answer (post, &reader, max_answer, &kept, NULL, error);
+  if (status != NULL)
+    *status = post->status;
+  if (keep != NULL)
+    *keep = kept;
+  return answer;
 }
 
 /* -------------------------------------------------------------- worker */

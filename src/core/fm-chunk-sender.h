@@ -40,6 +40,12 @@ void           fm_chunk_sender_set_tls_database (FmChunkSender *self,
 guint          fm_chunk_sender_get_connections_made (FmChunkSender *self);
 void           fm_chunk_sender_set_answer_timeout (FmChunkSender *self,
                                                    guint          seconds);
+GBytes        *fm_chunk_answer_parse (const guint8  *data,
+                                      gsize          length,
+                                      gsize          max_answer,
+                                      guint         *status,
+                                      gboolean      *keep,
+                                      GError       **error);
 
 FmChunkPost   *fm_chunk_post_new        (const char    *uri,
                                          const char    *path,

@@ -17,6 +17,7 @@
 
 #include "fm-client.h"
 #include "fm-download-job.h"
+#include "fm-disk-space.h"
 #include "fm-error.h"
 #include "fm-format.h"
 #include "fm-http.h"
@@ -44,6 +45,7 @@ struct _FmDownloadJob
   int            part_fd;
   char          *path;          /* final, once done */
   gint64         expected;      /* -1: unknown */
+  gint64         margin;        /* bytes left free on the disk (fm-disk-space.h) */
   gint64         received;      /* bytes in the .part file */
   gboolean       restarted;
   FmRetryPolicy *retry;
@@ -870,7 +872,12 @@ fm_download_job_run_async (FmDownloadJob       *self,
                                         self->name));
       return;
     }
-  if (!fm_client_check_url (self->url, &error) || !open_part (self, &error))
+  if (!fm_client_check_url (self->url, &error) || !open_part (self, &error) ||
+      /* what is left of the file must fit, with room to spare: never a
+       * disk filled half way through */
+      !fm_disk_space_check (self->directory, self->dir_fd,
+                            self->expected >= 0 ? self->expected - self->received : 0,
+                            self->margin, &error))
     {
       finish_run (self, error);
       return;
@@ -880,6 +887,16 @@ fm_download_job_run_async (FmDownloadJob       *self,
   self->current_url = g_strdup (self->url);
   self->cancel_id = g_cancellable_connect (self->cancellable, G_CALLBACK (cancelled_cb), self, NULL);
   start_request (self);
+}
+
+/* How much room the disk keeps after this file (FM_DISK_MARGIN_ASKED
+ * unless told: automatic downloads keep more). */
+void
+fm_download_job_set_margin (FmDownloadJob *self,
+                            gint64         margin)
+{
+  g_return_if_fail (FM_IS_DOWNLOAD_JOB (self));
+  self->margin = MAX (margin, 0);
 }
 
 gboolean
@@ -1022,6 +1039,7 @@ fm_download_job_new (SoupSession *session,
   self->directory = g_strdup (directory);
   self->part_name = part_name_for (self->name, part_key != NULL ? part_key : (url != NULL ? url : self->name));
   self->expected = expected_size >= 0 ? expected_size : -1;
+  self->margin = FM_DISK_MARGIN_ASKED;
   return self;
 }
 

@@ -61,6 +61,8 @@ void           fm_download_job_run_async      (FmDownloadJob       *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+void           fm_download_job_set_margin     (FmDownloadJob  *self,
+                                               gint64          margin);
 gboolean       fm_download_job_run_finish     (FmDownloadJob  *self,
                                                GAsyncResult   *result,
                                                GError        **error);

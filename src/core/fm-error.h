@@ -115,6 +115,7 @@ typedef enum {
   FM_ERROR_SERVER_UNAVAILABLE = 9015, /* HTTP 5xx, 408, 429 from the API: transient */
   FM_ERROR_NOT_FILEMAIL = 9016, /* an answer that is no JSON at all (a captive portal's page): transient */
   FM_ERROR_ZIP_NOT_UPDATED = 9017, /* a file was removed, /api/ziptransfer failed: the ZIP may still hold it */
+  FM_ERROR_NO_ROOM = 9019,      /* a download would not fit on the disk (with its margin) */
   FM_ERROR_TLS_HANDSHAKE = 9018, /* no secure connection could be set up, the certificate not at fault: never retried */
 } FmError;
 

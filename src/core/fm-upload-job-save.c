@@ -355,7 +355,7 @@ saved_error (JsonObject *object,
     return fm_error_new_from_server ((int) code, NULL, fm_json_get_string (object, "errorserver"));
   /* ours keep their code too: what the row offers (Send Again for a file
    * that changed) depends on it */
-  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_TLS_HANDSHAKE)
+  if (code < FM_ERROR_PROTOCOL || code > FM_ERROR_NO_ROOM)
     code = FM_ERROR_UPLOAD_FAILED;
   return g_error_new_literal (FM_ERROR, (int) code, message ? message : _("The upload failed."));
 }

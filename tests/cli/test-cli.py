@@ -803,6 +803,22 @@ def test_planted_job_is_not_sent(env):
     p = env.cli("resume", check=0)
     assert "Sent transfer" in p.stdout, (p.stdout, p.stderr)
 
+def test_download_checks_room_first(env):
+    """A download that would not fit says so before a byte is written:
+    "Not enough room: needs …; … free on …"."""
+    env.login()
+    f = env.make_file("room.bin", 300000, seed=29)
+    tid = env.send_json(f)["transferid"]
+    dest = os.path.join(env.dir, "room-dl")
+    os.makedirs(dest)
+    env.env["FILEMAIL_FREE_SPACE"] = str(64 * 1024 * 1024 + 1000)   # less than the file plus the margin
+    p = env.cli("download", tid, "--dir", dest, check=1)
+    assert "Not enough room" in p.stderr and "free on room-dl" in p.stderr, p.stderr
+    assert os.listdir(dest) == []
+    del env.env["FILEMAIL_FREE_SPACE"]
+    env.cli("download", tid, "--dir", dest, check=0)
+    assert same_file(f, os.path.join(dest, "room.bin"))
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
@@ -813,7 +829,7 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring,
          test_relative_path_resumes_from_another_folder, test_reference_letter_strict,
          test_server_codes_end_to_end, test_reference_complete_and_download_errors,
-         test_links_that_are_not_web_links, test_planted_job_is_not_sent]
+         test_links_that_are_not_web_links, test_planted_job_is_not_sent, test_download_checks_room_first]
 
 
 def main():
