@@ -850,6 +850,45 @@ test_cached_first_screen (void)
   fm_test_spin_until (list_answered, inbox);
 }
 
+static gboolean
+no_longer_loading (gpointer list)
+{
+  return !fm_transfer_list_is_loading (list);
+}
+
+/* A list answer that comes after a logout is neither shown nor kept
+ * under the account that asked for it. */
+static void
+test_answer_after_logout (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmTransferList *inbox = fm_window_get_transfer_list (ui.window, FALSE);
+  g_autofree char *key = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) cached = NULL;
+  gint64 until;
+
+  log_in_as ("carol@example.com", "carol-password");
+  key = fm_session_dup_account_key (session);
+  fm_window_show_page (ui.window, "inbox");
+  g_assert_true (fm_test_server_configure (ui.server, "slow_ms", "800", &error));
+  fm_transfer_list_refresh (inbox);
+  g_assert_true (fm_transfer_list_is_loading (inbox));
+  fm_session_logout_async (session, NULL, fm_test_async_cb, &result);
+  fm_session_logout_finish (session, fm_test_await (&result), NULL, NULL);
+  fm_test_spin_until (no_longer_loading, inbox);
+  /* the late answer has come and gone */
+  until = g_get_monotonic_time () + 1500 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (fm_test_server_configure (ui.server, "slow_ms", "0", &error));
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (inbox)), ==, 0);
+  fm_list_cache_flush (fm_session_get_list_cache (session));
+  cached = fm_list_cache_load (fm_session_get_list_cache (session), key, FM_LIST_RECEIVED, NULL);
+  g_assert_null (cached);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -870,6 +909,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/views/outbox-rename-remove-delete", test_outbox_rename_remove_delete);
   g_test_add_func ("/views/ten-thousand", test_ten_thousand);
   g_test_add_func ("/views/cached-first-screen", test_cached_first_screen);
+  g_test_add_func ("/views/answer-after-logout", test_answer_after_logout);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);
   return status;

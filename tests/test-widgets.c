@@ -854,6 +854,14 @@ test_search_provider (void)
   fm_list_cache_flush (fm_session_get_list_cache (session));
   after = search_desktop (subject);
   g_assert_cmpuint (g_strv_length (after), ==, 0);
+  /* nor described, though the shell asks by an id it still has */
+  g_clear_pointer (&meta, g_variant_unref);
+  meta = call_provider ("GetResultMetas", g_variant_new ("(^as)", by_subject), NULL);
+  {
+    g_autoptr(GVariant) described = g_variant_get_child_value (meta, 0);
+
+    g_assert_cmpuint (g_variant_n_children (described), ==, 0);
+  }
 }
 
 /* The preferences row titled @title under @root. */

@@ -98,7 +98,9 @@ metas_variant (FmSearchProvider   *self,
                const char * const *ids)
 {
   FmSession *session = session_of (self);
-  g_autofree char *key = session != NULL ? fm_session_dup_account_key (session) : NULL;
+  /* logged out: nothing is described, whatever is still in memory */
+  g_autofree char *key = session != NULL && fm_session_is_logged_in (session)
+                         ? fm_session_dup_account_key (session) : NULL;
   FmListCache *cache = session != NULL ? fm_session_get_list_cache (session) : NULL;
   GVariantBuilder builder;
 

@@ -394,7 +394,7 @@ loaded_cb (GObject      *source,
                                               : fm_client_received_get_finish (client, result, &error);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !fm_session_is_logged_in (self->session))
     return;
   self->loading = FALSE;
   self->answered_at = g_get_monotonic_time ();
@@ -502,9 +502,12 @@ account_changed_cb (FmTransferList *self)
   self->loaded_at = 0;
   self->cached_at = 0;
   /* what the last account's rows learnt is not the next one's to keep,
-   * nor is its list still being read */
+   * nor is its list still being read, or asked for: an answer that comes
+   * after a logout must not be shown or kept under that account */
   g_clear_handle_id (&self->save_id, g_source_remove);
   g_cancellable_cancel (self->cache_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  self->loading = FALSE;
   show_staleness (self, NULL);
   fm_transfer_view_show (self->view, NULL);
   g_list_store_remove_all (self->transfers);

@@ -524,9 +524,9 @@ reader_line (Reader        *r,
 {
   for (;;)
     {
-      const guint8 *start = r->buf->data + r->pos;
       gsize have = r->buf->len - r->pos;
-      const guint8 *lf = memchr (start, '\n', have);
+      const guint8 *start = have > 0 ? r->buf->data + r->pos : NULL;
+      const guint8 *lf = have > 0 ? memchr (start, '\n', have) : NULL;
 
       if (lf != NULL)
         {
@@ -556,7 +556,8 @@ read_head (Reader        *r,
   for (;;)
     {
       gsize have = r->buf->len - r->pos;
-      const guint8 *start = r->buf->data + r->pos;
+      /* an empty array has no data pointer at all: no arithmetic on it */
+      const guint8 *start = have > 0 ? r->buf->data + r->pos : NULL;
 
       for (gsize i = 3; i < have; i++)
         if (start[i] == '\n' && start[i - 1] == '\r' && start[i - 2] == '\n' && start[i - 3] == '\r')
@@ -628,7 +629,8 @@ read_to_end (Reader        *r,
       guint8 block[READ_SIZE];
       gssize got;
 
-      g_byte_array_append (body, r->buf->data + r->pos, r->buf->len - (guint) r->pos);
+      if (r->buf->len > r->pos)
+        g_byte_array_append (body, r->buf->data + r->pos, r->buf->len - (guint) r->pos);
       r->pos = r->buf->len;
       if (body->len > max_answer)
         {
@@ -715,7 +717,8 @@ read_answer (FmChunkPost   *post,
           }
         if (!reader_fill (r, (gsize) length, cancellable, error))
           return NULL;
-        g_byte_array_append (body, r->buf->data + r->pos, (guint) length);
+        if (length > 0)
+          g_byte_array_append (body, r->buf->data + r->pos, (guint) length);
         r->pos += (gsize) length;
         break;
       }

@@ -52,8 +52,9 @@ check_fd (int           fd,
     }
   if ((guint64) st->st_size > max_size)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is larger than %" G_GSIZE_FORMAT " bytes"),
-                   path, max_size);
+      g_autofree char *limit = g_format_size (max_size);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is larger than %s"), path, limit);
       return FALSE;
     }
   return TRUE;
