@@ -943,6 +943,24 @@ test_preferences (void)
   g_assert_cmpuint (fm_rate_limiter_get_rate (fm_client_get_download_limit (client)), ==, 0);
   fm_test_screenshot ("preferences-speed.png");
   g_settings_set_boolean (settings, "limit-upload", FALSE);
+  /* automatic downloads: how large one may be before it asks */
+  {
+    GtkWidget *auto_row = find_row (GTK_WIDGET (prefs), "Download New _Transfers Automatically");
+    GtkWidget *spin;
+
+    g_assert_true (ADW_IS_EXPANDER_ROW (auto_row));
+    g_settings_set_boolean (settings, "auto-download", TRUE);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (limit_row), FALSE);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (auto_row), TRUE);
+    spin = find_in_row (GTK_WIDGET (prefs), "Ask Above (MB)", GTK_TYPE_SPIN_BUTTON);
+    g_assert_nonnull (spin);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 2000);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 500);
+    g_assert_cmpint (g_settings_get_int (settings, "auto-download-max-mb"), ==, 500);
+    fm_test_screenshot ("preferences-automatic.png");
+    g_settings_reset (settings, "auto-download-max-mb");
+    g_settings_set_boolean (settings, "auto-download", FALSE);
+  }
   g_assert_cmpuint (fm_rate_limiter_get_rate (fm_client_get_upload_limit (client)), ==, 0);
 
   login = find_in_row (GTK_WIDGET (prefs), "Start at _Login", GTK_TYPE_SWITCH);

@@ -160,6 +160,14 @@ def test_usage_errors(env):
     assert "between 1 and 3650" in env.cli("send", "--days", "0", f, check=2).stderr
     env.cli("send", "--days", "99999", f, check=2)
     env.cli("send", "--notify", "--no-notify", f, check=2)
+    # a password file with a NUL would be cut short without a word
+    nul = os.path.join(env.dir, "nul-password")
+    with open(nul, "wb") as fp:
+        fp.write(b"hunter\0two\n")
+    assert "NUL" in env.cli("send", "--password-file", nul, f, check=2).stderr
+    # --limit-rate takes decimal numbers only: no hex, no exponent
+    for bad in ("0x10", "1e9"):
+        assert "--limit-rate" in env.cli("--limit-rate", bad, "sent", check=2).stderr
     assert "log in" in env.cli("send", "--to", "Designers", f, check=2).stderr.lower()
     assert "filemail send [OPTION" in env.cli("send", "--help", check=0).stdout
     # results on stdout, progress on stderr: `send > link.txt` gets the link
