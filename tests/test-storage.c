@@ -3,6 +3,7 @@
  * downloads, the saved-uploads store, the chunk buffer pool */
 #include <string.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -583,6 +584,33 @@ make_hostile (const char  *path,
     }
 }
 
+/* A temporary a killed writer left ("<id>.json.XXXXXX", with the transfer
+ * key in it) goes at the next load when nobody owns that job, at once;
+ * one of a job another process owns (its write may be under way) stays. */
+static void
+test_stale_temporaries (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-temps-XXXXXX", NULL);
+  g_autofree char *orphan = g_build_filename (dir, "aaaa1111.json.QWERTY", NULL);
+  g_autofree char *owned = g_build_filename (dir, "bbbb2222.json.ASDFGH", NULL);
+  g_autofree char *lock = g_build_filename (dir, "bbbb2222.lock", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  g_autoptr(JsonArray) loaded = NULL;
+  int fd;
+
+  g_assert_true (g_file_set_contents (orphan, "{}", -1, NULL));
+  g_assert_true (g_file_set_contents (owned, "{}", -1, NULL));
+  fd = open (lock, O_RDWR | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+  loaded = fm_queue_store_load (store, NULL);
+  g_assert_nonnull (loaded);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (owned, G_FILE_TEST_EXISTS));
+  close (fd);
+  fm_test_rm_rf (dir);
+}
+
 static void
 test_hostile_state_files (void)
 {
@@ -661,5 +689,6 @@ main (int   argc,
   g_test_add_func ("/storage/list-cache", test_list_cache);
   g_test_add_func ("/storage/buffer-pool", test_buffer_pool);
   g_test_add_func ("/storage/hostile-state-files", test_hostile_state_files);
+  g_test_add_func ("/storage/stale-temporaries", test_stale_temporaries);
   return g_test_run ();
 }

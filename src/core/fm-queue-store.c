@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -192,20 +193,43 @@ fm_queue_store_take_set_aside (FmQueueStore *self)
   return (GStrv) g_ptr_array_free (sentences, FALSE);
 }
 
+/* Whether a process owns job @id now: its lock (<id>.lock, the flock of
+ * fm_upload_job_claim) is held. */
+static gboolean
+is_owned (FmQueueStore *self,
+          const char   *id)
+{
+  g_autofree char *name = g_strconcat (id, ".lock", NULL);
+  g_autofree char *path = g_build_filename (self->directory, name, NULL);
+  int fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  gboolean owned;
+
+  if (fd < 0)
+    return FALSE;
+  owned = flock (fd, LOCK_EX | LOCK_NB) != 0;
+  close (fd);   /* drops the lock if it was taken here */
+  return owned;
+}
+
 /* A process killed while saving leaves g_file_set_contents()'s temporary
- * "<id>.json.XXXXXX" behind. One older than a minute is no other process's
- * write in progress. */
+ * "<id>.json.XXXXXX" behind (with the transfer key in it). One older than
+ * a minute, or one of a job nobody owns (only the owner writes a job),
+ * is no write in progress. */
 static void
 remove_stale_temporary (FmQueueStore *self,
                         const char   *name)
 {
   g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+  const char *dot = strstr (name, ".json.");
   GStatBuf st;
 
-  if (strstr (name, ".json.") == NULL || g_str_has_suffix (name, ".bad"))
+  if (dot == NULL || g_str_has_suffix (name, ".bad"))
     return;
   path = g_build_filename (self->directory, name, NULL);
-  if (g_stat (path, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60)
+  id = g_strndup (name, (gsize) (dot - name));
+  if (g_lstat (path, &st) == 0 &&
+      (st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60 || (id_is_valid (id) && !is_owned (self, id))))
     g_unlink (path);
 }
 
