@@ -156,6 +156,69 @@ test_queue_store (void)
   fm_test_rm_rf (root);
 }
 
+static const char *
+acked_of (JsonArray *jobs,
+          guint      file)
+{
+  JsonObject *o = json_array_get_object_element (jobs, 0);
+
+  return json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (o, "files"), file),
+                                        "acked");
+}
+
+/* Acknowledgements go to a journal (a line each, no JSON), the snapshot
+ * and its journals read back as one; a line not sealed here, copied from
+ * another job or cut by a kill is passed over; the next snapshot takes
+ * the journal in and removes it. */
+static void
+test_queue_store_journal (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-journal-XXXXXX", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  g_autoptr(JsonNode) node = json_from_string ("{\"version\":1,\"id\":\"beef\",\"chunksize\":10,\"options\":{},"
+                                               "\"files\":[{\"uri\":\"file:///a\",\"name\":\"a\",\"size\":100,"
+                                               "\"mtime\":1,\"acked\":\"\"},{\"uri\":\"file:///b\",\"name\":\"b\","
+                                               "\"size\":35,\"mtime\":1,\"acked\":\"0\"}]}", NULL);
+  g_autoptr(JsonArray) loaded = NULL;
+  g_autoptr(GDir) d = NULL;
+  g_autofree char *journal = NULL;
+  const char *name;
+  FILE *fp;
+
+  fm_queue_store_save (store, "beef", json_node_get_object (node));
+  flush (store);
+  g_assert_cmpuint (fm_queue_store_append_ack (store, "beef", 0, 3), ==, 1);
+  g_assert_cmpuint (fm_queue_store_append_ack (store, "beef", 0, 4), ==, 2);
+  g_assert_cmpuint (fm_queue_store_append_ack (store, "beef", 1, 2), ==, 3);
+  /* hostile and broken lines: forged seal, another file than the job has,
+   * a chunk past the file's end, a line cut short */
+  d = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "beef.acks."))
+      journal = g_build_filename (dir, name, NULL);
+  g_assert_nonnull (journal);
+  fp = fopen (journal, "a");
+  fputs ("0 9 0000000000000000\n7 1 0000000000000000\n1 99 ffffffffffffffff\n0 8", fp);
+  fclose (fp);
+  {
+    g_autoptr(FmQueueStore) again = fm_queue_store_new (dir);
+
+    loaded = fm_queue_store_load (again, NULL);
+  }
+  g_assert_cmpuint (json_array_get_length (loaded), ==, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (loaded, 0), "trusted"));
+  g_assert_cmpstr (acked_of (loaded, 0), ==, "3-4");
+  g_assert_cmpstr (acked_of (loaded, 1), ==, "0,2");
+  /* a snapshot takes it in: the journal goes */
+  fm_queue_store_save (store, "beef", json_node_get_object (node));
+  flush (store);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  fm_queue_store_remove (store, "beef");
+  flush (store);
+  g_assert_cmpuint (fm_test_count_entries (dir), ==, 0);
+  fm_test_rm_rf (dir);
+}
+
 /* Two flushes at once, with writes still coming: both complete once
  * every write before them is on disk. */
 static void
@@ -683,6 +746,7 @@ main (int   argc,
   g_test_add_func ("/storage/safe-names", test_safe_names);
   g_test_add_func ("/storage/candidate-names", test_candidate_names);
   g_test_add_func ("/storage/queue-store", test_queue_store);
+  g_test_add_func ("/storage/queue-store-journal", test_queue_store_journal);
   g_test_add_func ("/storage/queue-store-concurrent-flush", test_queue_store_concurrent_flush);
   g_test_add_func ("/storage/sent-history", test_sent_history);
   g_test_add_func ("/storage/download-record", test_download_record);

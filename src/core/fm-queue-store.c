@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "fm-state-file.h"
+#include "fm-chunk-plan.h"
 #include "fm-config.h"
 #include "fm-json.h"
 #include "fm-queue-store.h"
@@ -32,7 +33,26 @@ struct _FmQueueStore
   GPtrArray  *set_aside;   /* sentences for the user, since the last take */
   GBytes     *key;         /* this installation's, for the seal; NULL: none could be had */
   gboolean    key_tried;
+  GHashTable *journals;    /* id -> Journal: the acknowledgements since the last snapshot */
+  GHashTable *pending_gen; /* id -> the journal generation its pending snapshot covers (gint64 *) */
 };
+
+/* One job's journal of acknowledged chunks: "<id>.acks.<gen>", appended
+ * a line per acknowledgement; a snapshot ("journal": gen in the job's JSON)
+ * holds every line of every journal of an older generation. */
+typedef struct {
+  int    fd;        /* of <id>.acks.<gen>, open for appending; -1: not yet */
+  gint64 gen;       /* 0: none yet */
+  guint  count;     /* lines since the last snapshot */
+} Journal;
+
+static void
+journal_free (Journal *j)
+{
+  if (j->fd >= 0)
+    close (j->fd);
+  g_free (j);
+}
 
 G_DEFINE_FINAL_TYPE (FmQueueStore, fm_queue_store, G_TYPE_OBJECT)
 
@@ -48,6 +68,8 @@ fm_queue_store_finalize (GObject *object)
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->set_aside, g_ptr_array_unref);
   g_clear_pointer (&self->key, g_bytes_unref);
+  g_clear_pointer (&self->journals, g_hash_table_unref);
+  g_clear_pointer (&self->pending_gen, g_hash_table_unref);
   G_OBJECT_CLASS (fm_queue_store_parent_class)->finalize (object);
 }
 
@@ -62,6 +84,8 @@ fm_queue_store_init (FmQueueStore *self)
 {
   g_queue_init (&self->order);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->journals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) journal_free);
+  self->pending_gen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->flushes = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -145,6 +169,8 @@ load_one (const char  *path,
     }
   return json_object_ref (json_node_get_object (root));
 }
+
+static void apply_journals (FmQueueStore *self, const char *id, JsonObject *job);
 
 /* A damaged saved job is kept for a person to look at, as <id>.json.bad,
  * and never read again: one bad file must not stop every start. It is
@@ -365,14 +391,16 @@ fm_queue_store_load (FmQueueStore  *self,
           continue;
         }
       check_seal (self, job);
+      apply_journals (self, id, job);
       json_array_add_object_element (jobs, job);
     }
   return g_steal_pointer (&jobs);
 }
 
 typedef struct {
-  char *path;
-  char *text;   /* NULL: delete */
+  char  *path;
+  char  *text;   /* NULL: delete */
+  gint64 gen;    /* journals older than this are in the snapshot (or the job is gone: all) */
 } WriteOp;
 
 /* A process killed while saving leaves "<id>.json.XXXXXX" (with the
@@ -393,6 +421,31 @@ remove_temporaries (const char *job_file)
         g_autofree char *path = g_build_filename (dir, name, NULL);
         g_unlink (path);
       }
+}
+
+/* "<id>.acks.<gen>" of @job_file's job with gen below @below. */
+static void
+remove_journals (const char *job_file,
+                 gint64      below)
+{
+  g_autofree char *dir = g_path_get_dirname (job_file);
+  g_autofree char *base = g_path_get_basename (job_file);
+  g_autofree char *id = g_strndup (base, strlen (base) - strlen (".json"));
+  g_autofree char *prefix = g_strconcat (id, ".acks.", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      gint64 gen = 0;
+
+      if (g_str_has_prefix (name, prefix) &&
+          g_ascii_string_to_signed (name + strlen (prefix), 10, 0, G_MAXINT64, &gen, NULL) && gen < below)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_unlink (path);
+        }
+    }
 }
 
 static void
@@ -422,6 +475,7 @@ write_thread (GTask        *task,
           return;
         }
       remove_temporaries (op->path);
+      remove_journals (op->path, G_MAXINT64);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -432,6 +486,8 @@ write_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  /* the snapshot holds them now */
+  remove_journals (op->path, op->gen);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -488,7 +544,9 @@ start_next (FmQueueStore *self)
   op = g_new0 (WriteOp, 1);
   op->path = job_path (self, id);
   op->text = *text != '\0' ? g_strdup (text) : NULL;
+  op->gen = g_hash_table_contains (self->pending_gen, id) ? *(gint64 *) g_hash_table_lookup (self->pending_gen, id) : 0;
   g_hash_table_remove (self->pending, id);
+  g_hash_table_remove (self->pending_gen, id);
   self->writing = TRUE;
   task = g_task_new (self, NULL, write_done_cb, NULL);
   g_task_set_source_tag (task, start_next);
@@ -509,6 +567,153 @@ enqueue (FmQueueStore *self,
 }
 
 /* Serialises now, from the caller's snapshot, and writes soon. */
+static Journal *
+journal_of (FmQueueStore *self,
+            const char   *id)
+{
+  Journal *j = g_hash_table_lookup (self->journals, id);
+
+  if (j == NULL)
+    {
+      j = g_new0 (Journal, 1);
+      j->fd = -1;
+      g_hash_table_insert (self->journals, g_strdup (id), j);
+    }
+  return j;
+}
+
+/* A journal line's seal: 16 hex digits of the HMAC of what it says, and
+ * of which job and journal it is in (a line copied elsewhere is no good). */
+static char *
+seal_line (FmQueueStore *self,
+           const char   *id,
+           gint64        gen,
+           guint         file,
+           gint64        chunk)
+{
+  GBytes *key = installation_key (self);
+  g_autoptr(GHmac) hmac = NULL;
+  g_autofree char *text = NULL;
+
+  if (key == NULL)
+    return NULL;
+  text = g_strdup_printf ("%s %" G_GINT64_FORMAT " %u %" G_GINT64_FORMAT, id, gen, file, chunk);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+  g_hmac_update (hmac, (const guchar *) text, -1);
+  return g_strndup (g_hmac_get_string (hmac), 16);
+}
+
+#define MAX_JOURNAL_SIZE (128 * 1024 * 1024)
+
+static gint
+compare_gen (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* One journal's lines into @sets (file index -> FmChunkSet, made from
+ * the snapshot's "acked" when first touched). A line that is not sealed
+ * by this installation, or names no chunk of the job, is passed over. */
+static void
+apply_journal (FmQueueStore *self,
+               const char   *id,
+               gint64        gen,
+               JsonArray    *files,
+               gint64        chunk_size,
+               GHashTable   *sets)
+{
+  g_autofree char *name = g_strdup_printf ("%s.acks.%" G_GINT64_FORMAT, id, gen);
+  g_autofree char *path = g_build_filename (self->directory, name, NULL);
+  g_autofree char *text = fm_state_file_read (path, MAX_JOURNAL_SIZE, FM_STATE_FILE_NONE, NULL, NULL);
+  char *line, *next;
+
+  for (line = text; line != NULL && *line != '\0'; line = next)
+    {
+      guint64 file = 0;
+      gint64 chunk = -1;
+      g_auto(GStrv) parts = NULL;
+      g_autofree char *expected = NULL;
+      FmChunkSet *set;
+
+      next = strchr (line, '\n');
+      if (next == NULL)
+        break;            /* a line cut by a kill: not written, not counted */
+      *next++ = '\0';
+      parts = g_strsplit (line, " ", 4);
+      if (g_strv_length (parts) != 3 ||
+          !g_ascii_string_to_unsigned (parts[0], 10, 0, json_array_get_length (files) - 1, &file, NULL) ||
+          !g_ascii_string_to_signed (parts[1], 10, 0, G_MAXINT64, &chunk, NULL))
+        continue;
+      expected = seal_line (self, id, gen, (guint) file, chunk);
+      if (g_strcmp0 (expected != NULL ? expected : "-", parts[2]) != 0)
+        continue;
+      set = g_hash_table_lookup (sets, GUINT_TO_POINTER ((guint) file));
+      if (set == NULL)
+        {
+          JsonNode *node = json_array_get_element (files, (guint) file);
+          JsonObject *f = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+          gint64 size = -1;
+
+          if (f == NULL || !fm_json_get_int64 (f, "size", &size) || size < 0)
+            continue;
+          set = fm_chunk_set_new_parse (fm_chunk_plan_count (size, chunk_size), fm_json_get_string (f, "acked"));
+          if (set == NULL)
+            continue;
+          g_hash_table_insert (sets, GUINT_TO_POINTER ((guint) file), set);
+        }
+      if (chunk < fm_chunk_set_get_size (set))
+        fm_chunk_set_add (set, chunk);
+    }
+}
+
+/* The snapshot of @job brought up to date with its journals (those of its
+ * generation and later): the acknowledgements a killed process wrote
+ * after its last snapshot. */
+static void
+apply_journals (FmQueueStore *self,
+                const char   *id,
+                JsonObject   *job)
+{
+  JsonArray *files = fm_json_get_array (job, "files");
+  g_autofree char *prefix = g_strconcat (id, ".acks.", NULL);
+  g_autoptr(GArray) gens = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) sets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) fm_chunk_set_free);
+  g_autoptr(GDir) dir = g_dir_open (self->directory, 0, NULL);
+  gint64 base = 0, chunk_size = 0;
+  const char *name;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  fm_json_get_int64 (job, "journal", &base);
+  if (files == NULL || json_array_get_length (files) == 0 ||
+      !fm_json_get_int64 (job, "chunksize", &chunk_size) || chunk_size <= 0)
+    return;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      gint64 gen = 0;
+
+      if (g_str_has_prefix (name, prefix) &&
+          g_ascii_string_to_signed (name + strlen (prefix), 10, 0, G_MAXINT64, &gen, NULL) && gen >= base)
+        g_array_append_val (gens, gen);
+    }
+  g_array_sort (gens, compare_gen);
+  for (guint i = 0; i < gens->len; i++)
+    apply_journal (self, id, g_array_index (gens, gint64, i), files, chunk_size, sets);
+  g_hash_table_iter_init (&iter, sets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      JsonObject *f = json_array_get_object_element (files, GPOINTER_TO_UINT (key));
+      g_autofree char *acked = fm_chunk_set_to_string (value);
+
+      json_object_set_string_member (f, "acked", acked);
+    }
+  /* this process's lines go on in the newest journal until its snapshot */
+  journal_of (self, id)->gen = MAX (base, gens->len > 0 ? g_array_index (gens, gint64, gens->len - 1) : 0);
+}
+
 void
 fm_queue_store_save (FmQueueStore *self,
                      const char   *id,
@@ -518,8 +723,21 @@ fm_queue_store_save (FmQueueStore *self,
   g_autofree char *path = job_path (self, id);
 
   g_autofree char *mac = NULL;
+  Journal *j;
+  gint64 *gen;
 
   g_return_if_fail (path != NULL);
+  /* a new journal from here on; the snapshot holds every older one */
+  j = journal_of (self, id);
+  if (j->fd >= 0)
+    close (j->fd);
+  j->fd = -1;
+  j->gen = MAX (g_get_real_time (), j->gen + 1);
+  j->count = 0;
+  gen = g_new (gint64, 1);
+  *gen = j->gen;
+  g_hash_table_insert (self->pending_gen, g_strdup (id), gen);
+  json_object_set_int_member (job, "journal", j->gen);
   if (json_object_has_member (job, "mac"))
     json_object_remove_member (job, "mac");
   mac = seal (self, job);
@@ -529,6 +747,41 @@ fm_queue_store_save (FmQueueStore *self,
   enqueue (self, id, json_to_string (node, TRUE));
 }
 
+/* One line per acknowledged chunk, appended at once (a write(), no JSON:
+ * the cost does not grow with the transfer); sealed like the snapshot.
+ * Returns how many lines there are since the last snapshot, for the
+ * caller to take one when that is as much as a snapshot costs. */
+guint
+fm_queue_store_append_ack (FmQueueStore *self,
+                           const char   *id,
+                           guint         file,
+                           gint64        chunk)
+{
+  Journal *j = journal_of (self, id);
+  g_autofree char *mac = NULL;
+  g_autofree char *line = NULL;
+  gsize length;
+
+  if (j->gen == 0)
+    j->gen = g_get_real_time ();
+  if (j->fd < 0)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.acks.%" G_GINT64_FORMAT, id, j->gen);
+      g_autofree char *path = g_build_filename (self->directory, name, NULL);
+
+      g_mkdir_with_parents (self->directory, 0700);
+      j->fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (j->fd < 0)
+        return G_MAXUINT;   /* no journal: the caller saves the whole job */
+    }
+  mac = seal_line (self, id, j->gen, file, chunk);
+  line = g_strdup_printf ("%u %" G_GINT64_FORMAT " %s\n", file, chunk, mac != NULL ? mac : "-");
+  length = strlen (line);
+  if (write (j->fd, line, length) != (ssize_t) length)
+    return G_MAXUINT;
+  return ++j->count;
+}
+
 void
 fm_queue_store_remove (FmQueueStore *self,
                        const char   *id)
@@ -536,6 +789,8 @@ fm_queue_store_remove (FmQueueStore *self,
   g_autofree char *path = job_path (self, id);
 
   g_return_if_fail (path != NULL);
+  g_hash_table_remove (self->journals, id);
+  g_hash_table_remove (self->pending_gen, id);
   enqueue (self, id, g_strdup (""));
 }
 

@@ -26,6 +26,10 @@ JsonArray    *fm_queue_store_load         (FmQueueStore  *self,
 void          fm_queue_store_save         (FmQueueStore  *self,
                                            const char    *id,
                                            JsonObject    *job);
+guint         fm_queue_store_append_ack   (FmQueueStore  *self,
+                                           const char    *id,
+                                           guint          file,
+                                           gint64         chunk);
 void          fm_queue_store_remove       (FmQueueStore  *self,
                                            const char    *id);
 void          fm_queue_store_set_aside    (FmQueueStore  *self,

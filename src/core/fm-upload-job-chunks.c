@@ -246,6 +246,7 @@ acknowledge (FmUploadJob *self,
   fm_chunk_set_add (chunk_file (chunk)->acked, chunk->index);
   self->bytes_acked += chunk->length;
   self->chunks_acked++;
+  _fm_upload_job_emit_chunk_acked (self, chunk->file, chunk->index);
   _fm_upload_job_emit_changed (self);
 }
 

@@ -108,6 +108,9 @@ gboolean  _fm_upload_job_pool_released_cb (gpointer data);
 void      _fm_upload_job_chunk_free (Chunk *chunk);
 void      _fm_upload_job_complete (FmUploadJob *self);
 void      _fm_upload_job_emit_changed (FmUploadJob *self);
+void      _fm_upload_job_emit_chunk_acked (FmUploadJob *self,
+                                           guint        file,
+                                           gint64       chunk);
 void      _fm_upload_job_fail (FmUploadJob *self, GError *error);
 void      _fm_upload_job_plan_files (FmUploadJob *self);
 void      _fm_upload_job_pump (FmUploadJob *self);

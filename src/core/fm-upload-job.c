@@ -61,6 +61,7 @@ enum {
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_CHUNK_ACKED,
   N_SIGNALS
 };
 
@@ -166,6 +167,14 @@ fm_upload_job_get_options (FmUploadJob *self)
 {
   g_return_val_if_fail (FM_IS_UPLOAD_JOB (self), NULL);
   return self->options;
+}
+
+void
+_fm_upload_job_emit_chunk_acked (FmUploadJob *self,
+                                 guint        file,
+                                 gint64       chunk)
+{
+  g_signal_emit (self, signals[SIGNAL_CHUNK_ACKED], 0, file, chunk);
 }
 
 void
@@ -695,6 +704,10 @@ fm_upload_job_class_init (FmUploadJobClass *klass)
    * or the ticket changed. */
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* a chunk the server acknowledged (file index, chunk index), just before
+   * "changed": what the queue journals in place of the whole job */
+  signals[SIGNAL_CHUNK_ACKED] = g_signal_new ("chunk-acked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT64);
 }
 
 static void

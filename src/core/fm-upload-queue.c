@@ -130,11 +130,34 @@ schedule (FmUploadQueue *self)
     self->schedule_id = g_idle_add (schedule_cb, self);
 }
 
+/* An acknowledged chunk is one line in the job's journal (the cost does
+ * not grow with the transfer); the whole job is saved again only when the
+ * journal since its last snapshot is as long as the job has files and
+ * chunks to write, so the snapshots cost O(1) per chunk too. */
+static void
+job_acked_cb (FmUploadJob   *job,
+              guint          file,
+              gint64         chunk,
+              FmUploadQueue *self)
+{
+  guint lines;
+
+  if (self->store == NULL || !fm_upload_job_holds_claim (job))
+    return;
+  lines = fm_queue_store_append_ack (self->store, fm_upload_job_get_id (job), file, chunk);
+  g_object_set_data (G_OBJECT (job), "fm-journaled",
+                     GINT_TO_POINTER (lines < 1024 + 2 * fm_upload_job_get_n_files (job)));
+}
+
 static void
 job_changed_cb (FmUploadJob   *job,
                 FmUploadQueue *self)
 {
-  save_job (self, job);
+  /* the acknowledgement this "changed" is about is in the journal */
+  if (g_object_get_data (G_OBJECT (job), "fm-journaled") != NULL)
+    g_object_set_data (G_OBJECT (job), "fm-journaled", NULL);
+  else
+    save_job (self, job);
   if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
     schedule (self);
 }
@@ -262,6 +285,7 @@ adopt_job (FmUploadQueue *self,
   fm_upload_job_set_network_monitor (job, self->monitor);
   if (self->store != NULL)
     fm_upload_job_set_lock_directory (job, fm_queue_store_get_directory (self->store));
+  g_signal_connect (job, "chunk-acked", G_CALLBACK (job_acked_cb), self);
   g_signal_connect (job, "changed", G_CALLBACK (job_changed_cb), self);
 }
 
