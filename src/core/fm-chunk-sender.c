@@ -27,7 +27,8 @@
  * so a fast upload rotates through a few more connections, not more
  * handshakes per chunk once they exist. */
 #define REUSE_GRACE_US  (100 * 1000)
-#define MAX_IDLE        32                  /* kept connections per host */
+#define MAX_IDLE        32                  /* kept connections per host (a fast run of small
+                                               chunks rotates through them, quiet ones first) */
 #define MAX_INTERIM     8                   /* 1xx answers before the real one */
 #define WRITE_SIZE      (256 * 1024)        /* one pread + one write (16 TLS records) */
 #define SENDFILE_SIZE   (4 * 1024 * 1024)

@@ -4,9 +4,11 @@
 (during initialize, chunks, state writes and complete), each followed by
 `filemail resume`, then a last resume left to finish. Checks that the
 transfer is done, its link printed, every byte identical on the server and
-no failed or damaged job left; prints the numbers. Twice: with the file's
-absolute path, and with a path typed relative to the send's folder while
-every resume runs from another folder. Prints TAP.
+no failed or damaged job left; prints the numbers, and how many chunk sends
+were repeated (at most the chunks in flight at each kill). Three times:
+with the file's absolute path; with a path typed relative to the send's
+folder while every resume runs from another folder; with a folder of
+2,000 small files (a chunk each: the acknowledgement journal). Prints TAP.
 
   FILEMAIL_CLI=… FILEMAIL_TEST_SERVER=… tests/adversarial/kill-loop.py [KILLS] [SEED]
 """
@@ -28,26 +30,64 @@ SEED = int(sys.argv[2]) if len(sys.argv) > 2 else int(time.time())
 CHUNKS = 60
 
 
-def one_loop(rng, relative):
-    """One send killed KILLS times and resumed. @relative: the send names
-    its file as typed in its folder ("sub/kill.bin"), and every resume
-    runs from another folder ("/")."""
+FOLDER_FILES = 2000
+
+
+def make_folder(env):
+    """2,000 small files of 1 to 3 kB: a chunk each, so every kill falls
+    between many acknowledgements (the journal's worst case)."""
+    folder = os.path.join(env.dir, "work", "album")
+    os.makedirs(folder)
+    rng = random.Random(7)
+    for i in range(FOLDER_FILES):
+        with open(os.path.join(folder, f"photo-{i:04}.jpg"), "wb") as f:
+            f.write(rng.randbytes(1000 + rng.randrange(2000)))
+    return folder
+
+
+def check_folder(env, tid, folder):
+    """Every file byte-identical on the server; the chunk sends repeated."""
+    files = {f["filename"]: f for f in env.stats()["files"] if f["transferid"] == tid}
+    assert len(files) == FOLDER_FILES, len(files)
+    resent = 0
+    for name in os.listdir(folder):
+        f = files["album/" + name]
+        local = os.path.join(folder, name)
+        assert f["size"] == os.path.getsize(local), name
+        assert clitest.same_file(local, f["path"]), name
+        assert all(1 <= r <= KILLS + 1 for r in f["receipts"]), (name, f["receipts"])
+        resent += sum(r - 1 for r in f["receipts"])
+    return resent
+
+
+def one_loop(rng, mode):
+    """One send killed KILLS times and resumed. mode "absolute": one big
+    file by its absolute path; "relative": the send names it as typed in
+    its folder ("sub/kill.bin") and every resume runs from another folder
+    ("/"); "folder": a folder of 2,000 small files."""
+    relative = mode == "relative"
     env = clitest.Env()
     try:
         start = time.monotonic()
         env.login()
-        big = env.make_file("work/sub/kill.bin", CHUNKS * clitest.CHUNK, seed=9)
-        # every answer held back 200 ms: a run lasts long enough to be
-        # killed anywhere in it
-        env.post("/test/config", slow_ms="200")
+        if mode == "folder":
+            folder = make_folder(env)
+            # a few ms an answer: 2,000 of them take a few seconds
+            env.post("/test/config", slow_ms="4")
+            args = ("send", folder)
+        else:
+            big = env.make_file("work/sub/kill.bin", CHUNKS * clitest.CHUNK, seed=9)
+            # every answer held back 200 ms: a run lasts long enough to be
+            # killed anywhere in it
+            env.post("/test/config", slow_ms="200")
+            args = ("send", "--chunk-size", str(clitest.CHUNK), "sub/kill.bin" if relative else big)
         kills = finished_early = 0
         link_output = ""
         last_out = ""
-        args = ("send", "--chunk-size", str(clitest.CHUNK), "sub/kill.bin" if relative else big)
         cwd = os.path.join(env.dir, "work") if relative else None
         while kills < KILLS:
             proc = env.spawn(*args, cwd=cwd)
-            time.sleep(rng.uniform(0.02, 0.5))
+            time.sleep(rng.uniform(0.02, 0.5) if mode != "folder" else rng.uniform(0.1, 0.6))
             if proc.poll() is not None:
                 finished_early += 1
                 out = proc.stdout.read()
@@ -88,20 +128,28 @@ def one_loop(rng, relative):
         tid = link_output.split("Sent transfer ")[1].split()[0]
         link = link_output.split("Sent transfer ")[1].split("\n")[1].strip()
         assert link.startswith("http") and tid in link, link_output
-        done = [f for f in env.stats()["files"]
-                if f["transferid"] == tid and f["transferstatus"] == "STATUS_COMPLETE"]
-        assert done, env.stats()["files"]
-        f = clitest.assert_uploaded(env, tid, big, "kill.bin", max_receipts=KILLS + 1)
-        resent = sum(r - 1 for r in f["receipts"])
+        stats = env.stats()
+        done = [f for f in stats["files"] if f["transferid"] == tid and f["transferstatus"] == "STATUS_COMPLETE"]
+        assert done, stats["files"]
+        if mode == "folder":
+            resent = check_folder(env, tid, folder)
+            what = f"{FOLDER_FILES} files of 1-3 kB"
+        else:
+            f = clitest.assert_uploaded(env, tid, big, "kill.bin", max_receipts=KILLS + 1)
+            resent = sum(r - 1 for r in f["receipts"])
+            what = f"{CHUNKS} chunks of {clitest.CHUNK} bytes"
         queue = env.cli("queue", check=0).stdout
         assert "No unfinished uploads" in queue, queue
         uploads = os.path.join(env.home, "state", "filemail", "uploads")
         left = [n for n in os.listdir(uploads) if not n.endswith(".lock")] if os.path.isdir(uploads) else []
         assert left == [], left
-        transfers = {x["transferid"] for x in env.stats()["files"] if x["filename"] == "kill.bin"}
-        print(f"# seed {SEED}, {'relative path, resumed from /' if relative else 'absolute path'}: "
-              f"{kills} SIGKILLs, {finished_early} runs ended before their kill; "
-              f"{CHUNKS} chunks of {clitest.CHUNK} bytes, {resent} chunk sends repeated; "
+        transfers = {x["transferid"] for x in stats["files"]}
+        # at most the chunks in flight at each kill go again: 4 per kill,
+        # and the answers that came while the journal line was being
+        # written (none: the line is written as the answer is read)
+        assert resent <= 4 * (kills + finished_early) + 4, resent
+        print(f"# seed {SEED}, {mode}: {kills} SIGKILLs, {finished_early} runs ended before their kill; "
+              f"{what}, {resent} chunk sends repeated; "
               f"{len(transfers)} transfer(s) initialized; byte-identical; no job left; "
               f"{time.monotonic() - start:.1f} s", flush=True)
     finally:
@@ -110,12 +158,14 @@ def one_loop(rng, relative):
 
 def main():
     rng = random.Random(SEED)
-    print("1..2", flush=True)
+    modes = ("absolute", "relative", "folder")
+    print(f"1..{len(modes)}", flush=True)
     failed = 0
-    for i, relative in enumerate((False, True), 1):
-        what = "sub/kill.bin typed in its folder, resumed from /" if relative else "an absolute path"
+    for i, mode in enumerate(modes, 1):
+        what = {"absolute": "an absolute path", "relative": "sub/kill.bin typed in its folder, resumed from /",
+                "folder": f"a folder of {FOLDER_FILES} files"}[mode]
         try:
-            one_loop(rng, relative)
+            one_loop(rng, mode)
             print(f"ok {i} - {KILLS} SIGKILLs during a send of {what}, then resume: done, identical, "
                   "nothing left", flush=True)
         except Exception:

@@ -310,6 +310,18 @@ upload_got_headers_cb (SoupServerMessage *msg,
   g_signal_connect (msg, "got-chunk", G_CALLBACK (upload_got_chunk_cb), u);
 }
 
+/* A connection closed: no longer one to shut down at the end (a set, so
+ * tens of thousands of connections cost neither descriptors nor time). */
+static void
+connection_gone_cb (SoupServerMessage *msg,
+                    FmTestServer      *self)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "fm-socket");
+
+  if (socket != NULL)
+    g_hash_table_remove (self->sockets, socket);
+}
+
 void
 fm_ts_request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -317,8 +329,13 @@ fm_ts_request_started_cb (SoupServer        *server,
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (socket != NULL && !g_ptr_array_find (self->sockets, socket, NULL))
-    g_ptr_array_add (self->sockets, g_object_ref (socket));
+  if (socket != NULL)
+    {
+      if (!g_hash_table_contains (self->sockets, socket))
+        g_hash_table_add (self->sockets, g_object_ref (socket));
+      g_object_set_data (G_OBJECT (msg), "fm-socket", socket);
+      g_signal_connect (msg, "disconnected", G_CALLBACK (connection_gone_cb), self);
+    }
   g_signal_connect (msg, "got-headers", G_CALLBACK (upload_got_headers_cb), self);
 }
 

@@ -95,7 +95,7 @@ struct _FmTestServer
   SoupServer  *server;
   SoupServer  *upload_server;   /* the transferurl's host: UPLOAD_PATH only */
   gboolean     tls;             /* both listeners serve https */
-  GPtrArray   *sockets;         /* every connection's, shut down before disconnect */
+  GHashTable  *sockets;         /* every open connection's GSocket, shut down before disconnect */
   char        *root;
   guint        port;
   guint        upload_port;

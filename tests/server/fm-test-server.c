@@ -533,9 +533,15 @@ fm_test_server_finalize (GObject *object)
 
   /* Over https a connection's close waits for its peer's close_notify;
    * in a test the peer may be this very thread. Shut the sockets first. */
-  for (guint i = 0; i < self->sockets->len; i++)
-    g_socket_shutdown (self->sockets->pdata[i], TRUE, TRUE, NULL);
-  g_ptr_array_unref (self->sockets);
+  {
+    GHashTableIter iter;
+    gpointer socket;
+
+    g_hash_table_iter_init (&iter, self->sockets);
+    while (g_hash_table_iter_next (&iter, &socket, NULL))
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  }
+  g_hash_table_unref (self->sockets);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   if (self->upload_server != NULL)
@@ -572,7 +578,7 @@ fm_test_server_init (FmTestServer *self)
   self->min_chunk_size = MIN_CHUNK_SIZE;
   self->upload_host = g_strdup ("localhost");
   self->hostile_count = -1;
-  self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   self->fault_406 = self->fault_449 = self->fault_500 = self->fault_drop = TRUE;
 }
 
