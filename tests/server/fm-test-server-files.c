@@ -310,16 +310,16 @@ upload_got_headers_cb (SoupServerMessage *msg,
   g_signal_connect (msg, "got-chunk", G_CALLBACK (upload_got_chunk_cb), u);
 }
 
-/* A connection closed: no longer one to shut down at the end (a set, so
- * tens of thousands of connections cost neither descriptors nor time). */
-static void
-connection_gone_cb (SoupServerMessage *msg,
-                    FmTestServer      *self)
+/* A connection SoupServer let go of: no longer one to shut down at the
+ * end. The set holds no reference (one would keep the descriptor open:
+ * 20,000 connections ran the server out of them). */
+void
+fm_ts_socket_gone_cb (gpointer  data,
+                      GObject  *socket)
 {
-  GSocket *socket = g_object_get_data (G_OBJECT (msg), "fm-socket");
+  FmTestServer *self = data;
 
-  if (socket != NULL)
-    g_hash_table_remove (self->sockets, socket);
+  g_hash_table_remove (self->sockets, socket);
 }
 
 void
@@ -329,12 +329,10 @@ fm_ts_request_started_cb (SoupServer        *server,
 {
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  if (socket != NULL)
+  if (socket != NULL && !g_hash_table_contains (self->sockets, socket))
     {
-      if (!g_hash_table_contains (self->sockets, socket))
-        g_hash_table_add (self->sockets, g_object_ref (socket));
-      g_object_set_data (G_OBJECT (msg), "fm-socket", socket);
-      g_signal_connect (msg, "disconnected", G_CALLBACK (connection_gone_cb), self);
+      g_hash_table_add (self->sockets, socket);
+      g_object_weak_ref (G_OBJECT (socket), fm_ts_socket_gone_cb, self);
     }
   g_signal_connect (msg, "got-headers", G_CALLBACK (upload_got_headers_cb), self);
 }

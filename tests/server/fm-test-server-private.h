@@ -170,6 +170,7 @@ const char * fm_ts_param (GHashTable *params, const char *name);
 gboolean fm_ts_parse_bool (GHashTable *params, const char *name, gboolean *out, SoupServerMessage *msg);
 gboolean fm_ts_parse_int (const char *value, gint64 min, gint64 max, gint64 *out);
 char * fm_ts_random_id (FmTestServer *self, const char *alphabet, guint length);
+void fm_ts_socket_gone_cb (gpointer data, GObject *socket);
 void fm_ts_request_started_cb (SoupServer *server, SoupServerMessage *msg, FmTestServer *self);
 const char * fm_ts_require_param (SoupServerMessage *msg, GHashTable *params, const char *name);
 const char * fm_ts_require_user (FmTestServer *self, SoupServerMessage *msg, GHashTable *params);

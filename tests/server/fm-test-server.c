@@ -539,7 +539,10 @@ fm_test_server_finalize (GObject *object)
 
     g_hash_table_iter_init (&iter, self->sockets);
     while (g_hash_table_iter_next (&iter, &socket, NULL))
-      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      {
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+        g_object_weak_unref (socket, fm_ts_socket_gone_cb, self);
+      }
   }
   g_hash_table_unref (self->sockets);
   if (self->server != NULL)
@@ -578,7 +581,7 @@ fm_test_server_init (FmTestServer *self)
   self->min_chunk_size = MIN_CHUNK_SIZE;
   self->upload_host = g_strdup ("localhost");
   self->hostile_count = -1;
-  self->sockets = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  self->sockets = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->fault_406 = self->fault_449 = self->fault_500 = self->fault_drop = TRUE;
 }
 
