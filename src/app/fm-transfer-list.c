@@ -17,60 +17,12 @@
 #include "fm-error.h"
 #include "fm-format.h"
 #include "fm-details-loader.h"
-#include "fm-transfer-list.h"
+#include "fm-transfer-list-private.h"
 #include "fm-transfer-view.h"
 #include "fm-upload-row.h"
 
 #define STALE_AFTER_US (60 * G_USEC_PER_SEC)
 
-struct _FmTransferList
-{
-  AdwBin          parent_instance;
-
-  FmSession      *session;
-  char           *kind;          /* "sent" or "received" */
-  GListStore     *transfers;
-  GtkCustomFilter *filter;
-  GtkCustomSorter *sorter;
-  GtkSingleSelection *selection;
-  char           *search;         /* casefolded */
-  gboolean        include_expired;
-  gboolean        all_users;
-  gboolean        loading;
-  gboolean        replacing;      /* the list is being replaced: keep the selection */
-  GCancellable   *cancellable;
-  gint64          loaded_at;
-  gint64          answered_at;    /* the server's list in hand */
-  gint64          shown_at;       /* the first frame drawn with it */
-
-  GtkFilterListModel *unfinished;  /* the Outbox's uploads still under way */
-  GtkCustomFilter *unfinished_filter;
-  GtkListBox     *uploads_list;
-  AdwLeaflet     *leaflet;
-  GtkWidget      *search_entry;
-  GtkToggleButton *oldest_first_button;
-  GtkWidget      *view_pane;
-  GtkWidget      *list_pane;
-  GtkWidget      *toolbar;
-  GtkWidget      *separator;
-  FmTransferView *view;
-  GtkStack       *stack;
-  AdwStatusPage  *login_page;
-  AdwStatusPage  *empty_page;
-  AdwStatusPage  *error_page;
-  GtkListView    *list_view;
-  FmDetailsLoader *details;       /* transfer/get for the rows on screen */
-  GHashTable     *bound;          /* GtkListItem: rows that exist (GTK keeps ~200) */
-  GtkRevealer    *stale_revealer;
-  GtkLabel       *stale_label;
-  gint64          cached_at;      /* unix time of the list shown, if from the cache; 0: fresh */
-  char           *wanted_id;      /* to open once listed (a search result from the desktop) */
-  GCancellable   *cache_cancellable; /* the last known list being read */
-  gboolean        cached_first;   /* showing the cache's newest transfers only: the rest follows */
-  guint           cache_tick;     /* reads the whole cached list once the first screen is drawn */
-  guint           save_id;        /* the cache is written a little after rows learn details */
-  guint           visible_id;     /* pending look at which of them are on screen */
-};
 
 G_DEFINE_FINAL_TYPE (FmTransferList, fm_transfer_list, ADW_TYPE_BIN)
 
@@ -84,8 +36,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static gboolean
-is_sent (FmTransferList *self)
+gboolean
+_fm_transfer_list_is_sent (FmTransferList *self)
 {
   return g_strcmp0 (self->kind, "sent") == 0;
 }
@@ -225,7 +177,7 @@ replace_keeping_selection (FmTransferList *self,
 static FmListKind
 list_kind (FmTransferList *self)
 {
-  return is_sent (self) ? FM_LIST_SENT : FM_LIST_RECEIVED;
+  return _fm_transfer_list_is_sent (self) ? FM_LIST_SENT : FM_LIST_RECEIVED;
 }
 
 /* "Not refreshed yet" over a list from the cache, with its age; why, when
@@ -390,7 +342,7 @@ loaded_cb (GObject      *source,
   g_autoptr(FmTransferList) self = user_data;
   g_autoptr(GError) error = NULL;
   FmClient *client = FM_CLIENT (source);
-  g_autoptr(GListModel) list = is_sent (self) ? fm_client_sent_get_finish (client, result, &error)
+  g_autoptr(GListModel) list = _fm_transfer_list_is_sent (self) ? fm_client_sent_get_finish (client, result, &error)
                                               : fm_client_received_get_finish (client, result, &error);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -423,7 +375,7 @@ loaded_cb (GObject      *source,
     }
   /* a new list: its rows ask transfer/get again, once each */
   fm_details_loader_reset (self->details);
-  if (is_sent (self) && fm_upload_queue_get_history (fm_session_get_queue (self->session)) != NULL)
+  if (_fm_transfer_list_is_sent (self) && fm_upload_queue_get_history (fm_session_get_queue (self->session)) != NULL)
     fm_sent_history_apply (fm_upload_queue_get_history (fm_session_get_queue (self->session)), list);
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
@@ -475,7 +427,7 @@ fm_transfer_list_refresh (FmTransferList *self)
   self->loading = TRUE;
   if (g_list_model_get_n_items (G_LIST_MODEL (self->transfers)) == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
-  if (is_sent (self))
+  if (_fm_transfer_list_is_sent (self))
     fm_client_sent_get_async (client, self->include_expired, self->all_users, self->cancellable,
                               loaded_cb, g_object_ref (self));
   else
@@ -599,288 +551,21 @@ fm_transfer_list_set_session (FmTransferList *self,
   g_clear_object (&self->details);
   self->details = fm_details_loader_new (fm_session_get_client (session));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  is_sent (self) ? _("Outbox") : _("Inbox"), -1);
+                                  _fm_transfer_list_is_sent (self) ? _("Outbox") : _("Inbox"), -1);
   /* the Outbox's rows name recipients, the Inbox's senders */
   g_object_set (self->search_entry, "placeholder-text",
-                is_sent (self) ? _("Search subject or recipients") : _("Search sender or subject"), NULL);
-  fm_transfer_view_setup (self->view, session, is_sent (self));
-  if (is_sent (self))
+                _fm_transfer_list_is_sent (self) ? _("Search subject or recipients") : _("Search sender or subject"), NULL);
+  fm_transfer_view_setup (self->view, session, _fm_transfer_list_is_sent (self));
+  if (_fm_transfer_list_is_sent (self))
     bind_uploads (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.show-expired", is_sent (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.show-expired", _fm_transfer_list_is_sent (self));
   g_signal_connect_object (session, "notify::account-email", G_CALLBACK (account_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  adw_status_page_set_description (self->login_page, is_sent (self)
+  adw_status_page_set_description (self->login_page, _fm_transfer_list_is_sent (self)
     ? _("Log in to see the transfers you sent, how often they were downloaded, and when they expire.")
     : _("Log in to see the transfers sent to you."));
-  adw_status_page_set_title (self->empty_page, is_sent (self) ? _("Nothing Sent Yet") : _("Nothing Received Yet"));
+  adw_status_page_set_title (self->empty_page, _fm_transfer_list_is_sent (self) ? _("Nothing Sent Yet") : _("Nothing Received Yet"));
   account_changed_cb (self);
-}
-
-/* ------------------------------------------------------------- rows */
-
-/* "expires in 7 days" for 6 days and 23 hours: whole days, rounded up */
-static char *
-expiry_text (FmTransfer *t)
-{
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 left = fm_transfer_get_expire_date (t) - now;
-
-  if (fm_transfer_is_expired (t, now) || left <= 0)
-    return g_strdup (_("expired"));
-  if (left < 86400)
-    {
-      int hours = (int) ((left + 3599) / 3600);
-
-      return g_strdup_printf (g_dngettext (NULL, "expires in %d hour", "expires in %d hours", (gulong) hours), hours);
-    }
-  return g_strdup_printf (g_dngettext (NULL, "expires in %d day", "expires in %d days", (gulong) ((left + 86399) / 86400)),
-                          (int) ((left + 86399) / 86400));
-}
-
-/* NULL when nobody knows: the API never says whom a transfer went to,
- * only this computer remembers it for what it sent. */
-static char *
-recipients_text (FmTransfer *t)
-{
-  g_autofree char *people = fm_format_recipients (fm_transfer_get_to (t));
-
-  if (!fm_transfer_get_recipients_known (t))
-    return NULL;
-  return people != NULL ? g_strdup_printf (_("To %s"), people) : g_strdup (_("Link only"));
-}
-
-/* What transfer/get told: size and number of files; "" before it answers
- * (never a guessed "0 bytes"). */
-static char *
-contents_text (FmTransferList *self,
-               FmTransfer     *t)
-{
-  const GError *error = self->details ? fm_details_loader_get_error (self->details, t) : NULL;
-  guint n = fm_transfer_get_n_files (t);
-  g_autofree char *size = NULL;
-
-  if (g_error_matches (error, FM_ERROR, FM_ERROR_PASSWORD_REQUIRED))
-    return g_strdup (_("protected by a password"));
-  if (!fm_transfer_get_details_loaded (t))
-    return NULL;
-  size = fm_format_size (fm_transfer_get_size (t));
-  if (size == NULL)
-    return g_strdup_printf (g_dngettext (NULL, "%u file", "%u files", n), n);
-  return g_strdup_printf (g_dngettext (NULL, "%s in %u file", "%s in %u files", n), size, n);
-}
-
-static void
-add_part (GPtrArray  *parts,
-          char       *text)
-{
-  if (text != NULL && *text != '\0')
-    g_ptr_array_add (parts, text);
-  else
-    g_free (text);
-}
-
-/* One line of what is known, joined by " · ": the sender (Inbox, once
- * transfer/get said) or the recipients (Outbox, when sent from here), the
- * date, the contents, downloads, expiry. */
-static char *
-describe (FmTransferList *self,
-          FmTransfer     *t)
-{
-  g_autoptr(GDateTime) sent = g_date_time_new_from_unix_local (fm_transfer_get_sent_date (t));
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-
-  if (is_sent (self))
-    add_part (parts, recipients_text (t));
-  else if (fm_transfer_get_from (t) != NULL && *fm_transfer_get_from (t) != '\0')
-    add_part (parts, g_strdup_printf (_("From %s"), fm_transfer_get_from (t)));
-  add_part (parts, sent ? g_date_time_format (sent, "%x") : NULL);
-  add_part (parts, contents_text (self, t));
-  if (is_sent (self))
-    {
-      gint64 n = fm_transfer_get_downloads (t);
-
-      /* an upload that never completed is listed too: say so */
-      if (fm_transfer_get_status (t) != NULL && g_ascii_strcasecmp (fm_transfer_get_status (t), "STATUS_COMPLETE") != 0)
-        {
-          add_part (parts, g_strdup (_("not finished")));
-          g_ptr_array_add (parts, NULL);
-          return g_strjoinv (" · ", (char **) parts->pdata);
-        }
-      add_part (parts, g_strdup_printf (g_dngettext (NULL, "%lld download", "%lld downloads", (gulong) n),
-                                        (long long) n));
-    }
-  add_part (parts, expiry_text (t));
-  g_ptr_array_add (parts, NULL);
-  return g_strjoinv (" · ", (char **) parts->pdata);
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-  GtkWidget *preview = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (box, 9);
-  gtk_widget_set_margin_bottom (box, 9);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_label_set_xalign (GTK_LABEL (preview), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (preview), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (preview, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_box_append (GTK_BOX (box), preview);
-  gtk_list_item_set_child (item, box);
-}
-
-/* The row a screen reader lands on is GTK's list item widget, our box's
- * parent: it says the row's summary ("Quarterly numbers, From alice@… ·
- * 12.4 MB in 2 files · …"), not nothing. */
-static void
-name_row (GtkWidget  *box,
-          const char *subject,
-          const char *described)
-{
-  GtkWidget *row = gtk_widget_get_parent (box);
-  g_autofree char *name = g_strdup_printf ("%s, %s", subject, described);
-
-  if (row != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
-static void
-update_row (GtkListItem    *item,
-            FmTransferList *self)
-{
-  FmTransfer *t = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  GtkWidget *preview = gtk_widget_get_next_sibling (subtitle);
-  g_autofree char *described = describe (self, t);
-  g_autofree char *text = fm_format_display_text (described);
-  g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
-  /* the message's start, on one line */
-  g_autofree char *message = fm_format_display_text (fm_transfer_get_message (t));
-
-  gtk_label_set_label (GTK_LABEL (title), *subject ? subject : _("No subject"));
-  gtk_label_set_label (GTK_LABEL (subtitle), text);
-  gtk_label_set_label (GTK_LABEL (preview), g_strstrip (message));
-  gtk_widget_set_visible (preview, *message != '\0');
-  name_row (box, *subject ? subject : _("No subject"), text);
-  gtk_widget_set_opacity (box, fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC) ? 0.5 : 1.0);
-}
-
-static void
-transfer_changed_cb (GtkListItem *item)
-{
-  FmTransferList *self = g_object_get_data (G_OBJECT (item), "fm-list");
-
-  if (self != NULL && gtk_list_item_get_item (item) != NULL)
-    update_row (item, self);
-}
-
-/* GtkListView keeps about 200 rows bound, most of them off screen: only
- * those inside the viewport ask for details, looked at 100 ms after the
- * list last moved (a fast scroll asks for nothing on the way). */
-static gboolean
-row_is_on_screen (FmTransferList *self,
-                  GtkListItem    *item)
-{
-  GtkWidget *child = gtk_list_item_get_child (item);
-  graphene_rect_t bounds;
-
-  if (child == NULL || !gtk_widget_get_mapped (child) ||
-      !gtk_widget_compute_bounds (child, GTK_WIDGET (self->list_view), &bounds))
-    return FALSE;
-  return bounds.size.height > 0 && bounds.origin.y + bounds.size.height > 0 &&
-         bounds.origin.y < gtk_widget_get_height (GTK_WIDGET (self->list_view));
-}
-
-static gboolean
-check_visible_cb (gpointer data)
-{
-  FmTransferList *self = data;
-  GHashTableIter iter;
-  gpointer item;
-
-  self->visible_id = 0;
-  if (self->details == NULL)
-    return G_SOURCE_REMOVE;
-  g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, &item, NULL))
-    {
-      FmTransfer *t = gtk_list_item_get_item (item);
-
-      if (t == NULL)
-        continue;
-      if (row_is_on_screen (self, item))
-        fm_details_loader_want (self->details, t);
-      else
-        fm_details_loader_unwant (self->details, t);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_visible_check (FmTransferList *self)
-{
-  g_clear_handle_id (&self->visible_id, g_source_remove);
-  self->visible_id = g_timeout_add (100, check_visible_cb, self);
-}
-
-/* A row shows its transfer, and shows it again when it changes: details
- * arriving, an edit, the recipients. */
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             FmTransferList           *self)
-{
-  FmTransfer *t = gtk_list_item_get_item (item);
-
-  g_object_set_data (G_OBJECT (item), "fm-list", self);
-  g_signal_connect_swapped (t, "notify", G_CALLBACK (transfer_changed_cb), item);
-  update_row (item, self);
-  g_hash_table_add (self->bound, item);
-  schedule_visible_check (self);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               FmTransferList           *self)
-{
-  FmTransfer *t = gtk_list_item_get_item (item);
-
-  g_signal_handlers_disconnect_by_func (t, transfer_changed_cb, item);
-  g_hash_table_remove (self->bound, item);
-  if (self->details != NULL)
-    fm_details_loader_unwant (self->details, t);
-}
-
-/* No look at the screen pending and no transfer/get under way. */
-gboolean
-fm_transfer_list_details_settled (FmTransferList *self)
-{
-  return self->visible_id == 0 && (self->details == NULL || fm_details_loader_is_idle (self->details));
-}
-
-/* For tests and benchmarks: the transfer/get calls the rows caused. */
-FmDetailsLoader *
-fm_transfer_list_get_details_loader (FmTransferList *self)
-{
-  return self->details;
 }
 
 /* ------------------------------------------- search, sort, selection */
@@ -1176,14 +861,14 @@ fm_transfer_list_init (FmTransferList *self)
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selected_cb), self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  g_signal_connect (factory, "setup", G_CALLBACK (_fm_transfer_list_setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (_fm_transfer_list_bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (_fm_transfer_list_unbind_row_cb), self);
   self->bound = g_hash_table_new (NULL, NULL);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), "value-changed",
-                           G_CALLBACK (schedule_visible_check), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_fm_transfer_list_schedule_visible_check), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view)), "changed",
-                           G_CALLBACK (schedule_visible_check), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_fm_transfer_list_schedule_visible_check), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (g_object_ref (self->selection)));

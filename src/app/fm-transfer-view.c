@@ -21,43 +21,9 @@
 #include "fm-format.h"
 #include "fm-transfer-file.h"
 #include "fm-qr-dialog.h"
-#include "fm-transfer-view.h"
+#include "fm-transfer-view-private.h"
 
 
-struct _FmTransferView
-{
-  AdwBin          parent_instance;
-
-  FmSession      *session;
-  gboolean        sent;
-  FmTransfer     *summary;
-  FmTransfer     *transfer;     /* with its files, from transfer/get */
-  char           *password;
-  char           *error;
-  GCancellable   *cancellable;  /* the load; replaced per transfer */
-  guint           busy;         /* server calls under way */
-  gboolean        loading;
-
-  GtkStack       *stack;
-  AdwStatusPage  *error_page;
-  GtkPasswordEntry *password_entry;
-  GtkLabel       *password_error;
-  GtkLabel       *subject_label;
-  GtkLabel       *people_label;
-  GtkLabel       *message_label;
-  GtkWidget      *manage_box;
-  GtkWidget      *delete_button;
-  GtkWidget      *download_all_button;
-  GtkWidget      *show_upload_button;   /* an unfinished transfer this computer sends */
-  char           *upload_id;
-  gboolean        unfinished;
-  AdwActionRow   *sent_row;
-  AdwActionRow   *expires_row;
-  AdwActionRow   *downloads_row;
-  AdwActionRow   *size_row;
-  AdwActionRow   *link_row;
-  GtkListBox     *files_list;
-};
 
 G_DEFINE_FINAL_TYPE (FmTransferView, fm_transfer_view, ADW_TYPE_BIN)
 
@@ -105,22 +71,22 @@ fm_transfer_view_is_busy (FmTransferView *self)
   return self->busy > 0 || self->loading;
 }
 
-static FmClient *
-client (FmTransferView *self)
+FmClient *
+_fm_transfer_view_client (FmTransferView *self)
 {
   return fm_session_get_client (self->session);
 }
 
-static GtkWindow *
-window (FmTransferView *self)
+GtkWindow *
+_fm_transfer_view_window (FmTransferView *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
-static void
-toast (FmTransferView *self,
+void
+_fm_transfer_view_toast (FmTransferView *self,
        const char     *message)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
@@ -135,15 +101,15 @@ set_error (FmTransferView *self,
 }
 
 /* A failed call: the login ran out → log in again; else the sentence. */
-static void
-report_failure (FmTransferView *self,
+void
+_fm_transfer_view_report_failure (FmTransferView *self,
                 const GError   *error)
 {
   set_error (self, error);
   if (fm_error_is_auth_expired (error))
     fm_session_report_error (self->session, error);
   else
-    toast (self, self->error);
+    _fm_transfer_view_toast (self, self->error);
 }
 
 static void
@@ -302,8 +268,6 @@ show_header (FmTransferView *self,
 
 /* -------------------------------------------------------------- files */
 
-static void file_rename_cb (FmFileRow *row, FmTransferView *self);
-static void file_remove_cb (FmFileRow *row, FmTransferView *self);
 
 static GtkWidget *
 create_file_row (gpointer item,
@@ -312,8 +276,8 @@ create_file_row (gpointer item,
   FmTransferView *self = user_data;
   GtkWidget *row = fm_file_row_new (self->session, FM_TRANSFER_FILE (item), self->sent);
 
-  g_signal_connect_object (row, "rename", G_CALLBACK (file_rename_cb), self, 0);
-  g_signal_connect_object (row, "remove", G_CALLBACK (file_remove_cb), self, 0);
+  g_signal_connect_object (row, "rename", G_CALLBACK (_fm_transfer_view_file_rename_cb), self, 0);
+  g_signal_connect_object (row, "remove", G_CALLBACK (_fm_transfer_view_file_remove_cb), self, 0);
   return row;
 }
 
@@ -427,7 +391,7 @@ fm_transfer_view_reload (FmTransferView *self)
   self->loading = TRUE;
   if (self->transfer == NULL)
     gtk_stack_set_visible_child_name (self->stack, "loading");
-  fm_client_transfer_get_async (client (self), fm_transfer_get_id (self->summary), self->password,
+  fm_client_transfer_get_async (_fm_transfer_view_client (self), fm_transfer_get_id (self->summary), self->password,
                                 self->cancellable, loaded_cb, g_object_ref (self));
 }
 
@@ -485,17 +449,6 @@ unlock_clicked_cb (FmTransferView *self)
 
 /* --------------------------------------------------- server operations */
 
-typedef gboolean (*FinishFunc) (FmClient *client, GAsyncResult *result, GError **error);
-
-typedef struct {
-  FmTransferView *view;
-  FmTransfer     *transfer;     /* the one acted on: the view may show another by now */
-  FinishFunc      finish;
-  char           *done_message;
-  gboolean        deleted;
-  char           *forwarded_to;   /* a forward: whom to add to what this computer knows */
-  char           *new_subject;    /* an edit: the subject the server accepted */
-} Operation;
 
 static void
 operation_free (Operation *op)
@@ -510,8 +463,8 @@ operation_free (Operation *op)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Operation, operation_free)
 
-static Operation *
-operation_start (FmTransferView *self,
+Operation *
+_fm_transfer_view_operation_start (FmTransferView *self,
                  FinishFunc      finish,
                  const char     *done_message,
                  gboolean        deletes)
@@ -558,8 +511,8 @@ remember_forward (FmTransferView *self,
     fm_transfer_set_recipients (transfer, (const char * const *) known);
 }
 
-static void
-operation_done_cb (GObject      *source,
+void
+_fm_transfer_view_operation_done_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
@@ -581,11 +534,11 @@ operation_done_cb (GObject      *source,
     }
   if (error != NULL)
     {
-      report_failure (self, error);
+      _fm_transfer_view_report_failure (self, error);
       return;
     }
   set_error (self, NULL);
-  toast (self, op->done_message);
+  _fm_transfer_view_toast (self, op->done_message);
   if (op->forwarded_to != NULL)
     remember_forward (self, op->transfer, op->forwarded_to);
   if (op->new_subject != NULL)
@@ -607,274 +560,11 @@ fm_transfer_view_forward (FmTransferView *self,
                           const char     *to)
 {
   g_autofree char *message = g_strdup_printf (_("Forwarded to %s"), to);
-  Operation *op = operation_start (self, fm_client_transfer_forward_finish, message, FALSE);
+  Operation *op = _fm_transfer_view_operation_start (self, fm_client_transfer_forward_finish, message, FALSE);
 
   op->forwarded_to = g_strdup (to);
-  fm_client_transfer_forward_async (client (self), fm_transfer_get_id (self->summary), to, NULL,
-                                    operation_done_cb, op);
-}
-
-/* ------------------------------------------------------------ dialogs */
-
-static AdwMessageDialog *
-new_dialog (FmTransferView *self,
-            const char     *heading,
-            const char     *body,
-            const char     *response_id,
-            const char     *response_label,
-            AdwResponseAppearance appearance)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window (self), heading, body));
-
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response_id, response_label, NULL);
-  adw_message_dialog_set_response_appearance (dialog, response_id, appearance);
-  adw_message_dialog_set_default_response (dialog, response_id);
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  return dialog;
-}
-
-static GtkWidget *
-dialog_entry (AdwMessageDialog *dialog,
-              const char       *accessible_label,
-              const char       *text)
-{
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
-  adw_message_dialog_set_extra_child (dialog, entry);
-  return entry;
-}
-
-/* Forward: the addresses are checked as the Send form checks them. */
-static void
-forward_changed_cb (GtkEditable      *entry,
-                    AdwMessageDialog *dialog)
-{
-  adw_message_dialog_set_response_enabled (dialog, "forward",
-                                           fm_email_list_validate (gtk_editable_get_text (entry), NULL) &&
-                                           *gtk_editable_get_text (entry) != '\0');
-}
-
-static void
-forward_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     FmTransferView   *self)
-{
-  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
-
-  if (g_str_equal (response, "forward"))
-    fm_transfer_view_forward (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
-}
-
-static void
-forward_action (GtkWidget  *widget,
-                const char *name,
-                GVariant   *parameter)
-{
-  FmTransferView *self = FM_TRANSFER_VIEW (widget);
-  AdwMessageDialog *dialog = new_dialog (self, _("Forward Transfer"),
-                                         _("The recipients get an e-mail with the link."),
-                                         "forward", _("_Forward"), ADW_RESPONSE_SUGGESTED);
-  GtkWidget *entry = dialog_entry (dialog, _("Recipients (e-mail addresses, separated by commas)"), NULL);
-
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("name@example.com, …"));
-  g_signal_connect (entry, "changed", G_CALLBACK (forward_changed_cb), dialog);
-  forward_changed_cb (GTK_EDITABLE (entry), dialog);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (forward_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-send_edit (FmTransferView         *self,
-           const FmTransferUpdate *update_in)
-{
-  FmTransferUpdate update = *update_in;
-  Operation *op;
-
-  op = operation_start (self, fm_client_transfer_update_finish, _("Transfer changed"), FALSE);
-  /* transfer/get's answer has no subject: the accepted one is shown */
-  op->new_subject = g_strdup (update.subject);
-  fm_client_transfer_update_async (client (self), fm_transfer_get_id (self->summary), &update, NULL,
-                                   operation_done_cb, op);
-}
-
-/* An edit waiting for "Expire Now": its own copy of the fields (the
- * edit dialog is gone by then). */
-typedef struct {
-  char *subject;
-  char *message;
-  int   days;
-  int   notify;
-} PendingEdit;
-
-static void
-pending_edit_free (PendingEdit *edit)
-{
-  g_free (edit->subject);
-  g_free (edit->message);
-  g_free (edit);
-}
-
-static void
-expire_now_response_cb (AdwMessageDialog *confirm,
-                        const char       *response,
-                        FmTransferView   *self)
-{
-  PendingEdit *edit = g_object_get_data (G_OBJECT (confirm), "fm-edit");
-  FmTransferUpdate update = { edit->subject, edit->message, edit->days, edit->notify };
-
-  if (g_str_equal (response, "expire"))
-    send_edit (self, &update);
-}
-
-static void
-edit_response_cb (FmEditDialog   *dialog,
-                  const char     *response,
-                  FmTransferView *self)
-{
-  AdwMessageDialog *confirm;
-  FmTransferUpdate update;
-  PendingEdit *edit;
-
-  if (!g_str_equal (response, "save"))
-    return;
-  if (!fm_edit_dialog_get_update (dialog, &update))
-    {
-      toast (self, _("Nothing was changed"));
-      return;
-    }
-  if (!fm_edit_dialog_expires_at_once (dialog))
-    {
-      send_edit (self, &update);
-      return;
-    }
-  edit = g_new0 (PendingEdit, 1);
-  edit->subject = g_strdup (update.subject);
-  edit->message = g_strdup (update.message);
-  edit->days = update.days;
-  edit->notify = update.notify;
-  /* days count from the sent date: a small number can end it now */
-  confirm = new_dialog (self, _("Expire the Transfer Now?"),
-                        _("That many days from when it was sent have already passed: nobody will be able to "
-                          "download the files any more."),
-                        "expire", _("_Expire Now"), ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (confirm, "cancel");
-  g_object_set_data_full (G_OBJECT (confirm), "fm-edit", edit, (GDestroyNotify) pending_edit_free);
-  g_signal_connect_object (confirm, "response", G_CALLBACK (expire_now_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (confirm));
-}
-
-static void
-edit_action (GtkWidget  *widget,
-             const char *name,
-             GVariant   *parameter)
-{
-  FmTransferView *self = FM_TRANSFER_VIEW (widget);
-  FmEditDialog *dialog = fm_edit_dialog_new (window (self), self->transfer ? self->transfer : self->summary);
-
-  g_signal_connect_object (dialog, "response", G_CALLBACK (edit_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    FmTransferView   *self)
-{
-  if (g_str_equal (response, "delete"))
-    fm_client_transfer_delete_async (client (self), fm_transfer_get_id (self->summary), NULL,
-                                     operation_done_cb, operation_start (self, fm_client_transfer_delete_finish, _("Transfer deleted"), TRUE));
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *name,
-               GVariant   *parameter)
-{
-  FmTransferView *self = FM_TRANSFER_VIEW (widget);
-  const char *subject = fm_transfer_get_subject (self->summary);
-  g_autofree char *body = g_strdup_printf (_("“%s” and its files are deleted from Filemail for good; its link stops working. This cannot be undone."),
-                                           subject && *subject ? subject : _("No subject"));
-  AdwMessageDialog *dialog = new_dialog (self, _("Delete Transfer?"), body, "delete", _("_Delete"),
-                                         ADW_RESPONSE_DESTRUCTIVE);
-
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Rename: the reference forbids < > : " / \ | ? * in file names. */
-static void
-rename_changed_cb (GtkEditable      *entry,
-                   AdwMessageDialog *dialog)
-{
-  const char *name = gtk_editable_get_text (entry);
-
-  adw_message_dialog_set_response_enabled (dialog, "rename", fm_filename_is_valid_for_rename (name));
-  adw_message_dialog_set_body (dialog, fm_filename_is_valid_for_rename (name) || *name == '\0'
-                               ? _("The recipients see the new name.")
-                               : _("A file name cannot contain < > : \" / \\ | ? or *."));
-}
-
-static void
-rename_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    FmTransferView   *self)
-{
-  FmFileRow *row = g_object_get_data (G_OBJECT (dialog), "fm-row");
-  const char *name = gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)));
-  g_autofree char *message = g_strdup_printf (_("Renamed to “%s”"), name);
-
-  if (g_str_equal (response, "rename"))
-    fm_client_file_rename_async (client (self), fm_transfer_file_get_id (fm_file_row_get_file (row)), name, NULL,
-                                 operation_done_cb, operation_start (self, fm_client_file_rename_finish, message, FALSE));
-}
-
-static void
-file_rename_cb (FmFileRow      *row,
-                FmTransferView *self)
-{
-  AdwMessageDialog *dialog = new_dialog (self, _("Rename File"), NULL, "rename", _("_Rename"),
-                                         ADW_RESPONSE_SUGGESTED);
-  GtkWidget *entry = dialog_entry (dialog, _("New File Name"),
-                                   fm_transfer_file_get_filename (fm_file_row_get_file (row)));
-
-  g_object_set_data_full (G_OBJECT (dialog), "fm-row", g_object_ref (row), g_object_unref);
-  g_signal_connect (entry, "changed", G_CALLBACK (rename_changed_cb), dialog);
-  rename_changed_cb (GTK_EDITABLE (entry), dialog);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (rename_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-remove_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    FmTransferView   *self)
-{
-  FmFileRow *row = g_object_get_data (G_OBJECT (dialog), "fm-row");
-
-  /* file/delete, then /api/ziptransfer as the reference asks */
-  if (g_str_equal (response, "remove"))
-    fm_client_file_remove_async (client (self), fm_transfer_get_id (self->summary),
-                                 fm_transfer_file_get_id (fm_file_row_get_file (row)), NULL,
-                                 operation_done_cb, operation_start (self, fm_client_file_remove_finish, _("File removed"), FALSE));
-}
-
-static void
-file_remove_cb (FmFileRow      *row,
-                FmTransferView *self)
-{
-  const char *name = fm_transfer_file_get_filename (fm_file_row_get_file (row));
-  g_autofree char *body = g_strdup_printf (_("“%s” is deleted from this transfer; the rest stays."), name);
-  AdwMessageDialog *dialog = new_dialog (self, _("Remove File?"), body, "remove", _("_Remove"),
-                                         ADW_RESPONSE_DESTRUCTIVE);
-
-  adw_message_dialog_set_default_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "fm-row", g_object_ref (row), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  fm_client_transfer_forward_async (_fm_transfer_view_client (self), fm_transfer_get_id (self->summary), to, NULL,
+                                    _fm_transfer_view_operation_done_cb, op);
 }
 
 /* ------------------------------------------------------ link, download */
@@ -889,7 +579,7 @@ copy_link_action (GtkWidget  *widget,
   if (self->summary == NULL || fm_transfer_get_url (self->summary) == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), fm_transfer_get_url (self->summary));
-  toast (self, _("Link copied"));
+  _fm_transfer_view_toast (self, _("Link copied"));
 }
 
 static void
@@ -930,10 +620,10 @@ open_action (GtkWidget  *widget,
     return;
   if (!fm_client_url_is_safe_to_open (url))
     {
-      toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+      _fm_transfer_view_toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
       return;
     }
-  gtk_show_uri (window (self), url, GDK_CURRENT_TIME);
+  gtk_show_uri (_fm_transfer_view_window (self), url, GDK_CURRENT_TIME);
 }
 
 static void
@@ -953,7 +643,7 @@ download_all_action (GtkWidget  *widget,
   if (!fm_disk_space_check (fm_session_get_download_folder (self->session), -1, needed, FM_DISK_MARGIN_ASKED,
                             &error))
     {
-      toast (self, error->message);
+      _fm_transfer_view_toast (self, error->message);
       return;
     }
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
@@ -1038,9 +728,9 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.show-qr", NULL, show_qr_action);
   gtk_widget_class_install_action (widget_class, "view.download-all", NULL, download_all_action);
   gtk_widget_class_install_action (widget_class, "view.show-upload", NULL, show_upload_view_action);
-  gtk_widget_class_install_action (widget_class, "view.forward", NULL, forward_action);
-  gtk_widget_class_install_action (widget_class, "view.edit", NULL, edit_action);
-  gtk_widget_class_install_action (widget_class, "view.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "view.forward", NULL, _fm_transfer_view_forward_action);
+  gtk_widget_class_install_action (widget_class, "view.edit", NULL, _fm_transfer_view_edit_action);
+  gtk_widget_class_install_action (widget_class, "view.delete", NULL, _fm_transfer_view_delete_action);
 }
 
 static void

@@ -108,6 +108,7 @@ gboolean  _fm_upload_job_pool_released_cb (gpointer data);
 void      _fm_upload_job_chunk_free (Chunk *chunk);
 void      _fm_upload_job_complete (FmUploadJob *self);
 void      _fm_upload_job_emit_changed (FmUploadJob *self);
+gint64    _fm_upload_job_bytes_sent (FmUploadJob *self);
 void      _fm_upload_job_emit_chunk_acked (FmUploadJob *self,
                                            guint        file,
                                            gint64       chunk);
