@@ -3,7 +3,9 @@
 """The rules of the code, kept by the suite (HACKING.md, "Style"): no
 source file under src/ past 1,000 lines; src/core never includes GTK,
 GDK or libadwaita, nor any header of src/app or src/cli (the core is the
-layer under both). Prints TAP."""
+layer under both); inside the core, the transport (fm-http.c) does not
+call up into the API client (fm-client.h): the address rule it needs is
+fm-url.c, below both. Prints TAP."""
 
 import os
 import re
@@ -38,6 +40,11 @@ def main():
         checks.append((not toolkit, f"src/{rel} includes no toolkit header {toolkit or ''}".rstrip()))
         ours = [i for i in includes if i.startswith("fm-") and i not in own]
         checks.append((not ours, f"src/{rel} includes only headers of src/core {ours or ''}".rstrip()))
+    # calls only go down: the transport is under the client
+    for lower, upper in (("fm-http.c", "fm-client.h"), ("fm-url.c", "fm-client.h"), ("fm-url.c", "fm-http.h")):
+        with open(os.path.join(core, lower), encoding="utf-8") as f:
+            includes = INCLUDE.findall(f.read())
+        checks.append((upper not in includes, f"src/core/{lower} does not include {upper}"))
     print(f"1..{len(checks)}")
     failed = 0
     for i, (ok, what) in enumerate(checks, 1):

@@ -10,6 +10,7 @@
 #include "fm-http.h"
 #include "fm-retry-policy.h"
 #include "fm-tls-database.h"
+#include "fm-url.h"
 #include "fm-util.h"
 
 #define USER_AGENT "filemail-desktop/" FM_VERSION " "
@@ -82,58 +83,17 @@ call_data_free (CallData *data)
 
 /* ------------------------------------------------------------ URL policy */
 
-static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 gboolean
 fm_client_url_is_loopback (const char *url)
 {
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-
-  return uri != NULL && host_is_loopback (g_uri_get_host (uri));
+  return fm_url_is_loopback (url);
 }
 
-/* https anywhere; plain http only to this machine (the local server, a
- * developer's proxy), never across a network where a password or a
- * transfer key could be read. */
 gboolean
 fm_client_check_url (const char  *url,
                      GError     **error)
 {
-  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *scheme;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
-                   fm_error_get_message (FM_ERROR_INVALID_URL), url ? url : "");
-      return FALSE;
-    }
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return TRUE;
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && host_is_loopback (g_uri_get_host (uri)))
-    return TRUE;
-  g_autofree char *shown = fm_client_redact_uri (url);
-  if (g_ascii_strcasecmp (scheme, "http") == 0)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_INSECURE_URL, "%s (%s)",
-                   fm_error_get_message (FM_ERROR_INSECURE_URL), shown);
-      return FALSE;
-    }
-  g_set_error (error, FM_ERROR, FM_ERROR_INVALID_URL, "%s (%s)",
-               fm_error_get_message (FM_ERROR_INVALID_URL), shown);
-  return FALSE;
+  return fm_url_check (url, error);
 }
 
 /* A link from the server is handed to the browser only if it is a web
@@ -160,7 +120,7 @@ fm_client_upgrade_url (const char *url)
   int port;
 
   if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 ||
-      g_uri_get_host (uri) == NULL || host_is_loopback (g_uri_get_host (uri)))
+      g_uri_get_host (uri) == NULL || fm_url_host_is_loopback (g_uri_get_host (uri)))
     return g_strdup (url);
   port = g_uri_get_port (uri);
   upgraded = g_uri_build (g_uri_get_flags (uri), "https", g_uri_get_userinfo (uri), g_uri_get_host (uri),
@@ -169,17 +129,10 @@ fm_client_upgrade_url (const char *url)
   return g_uri_to_string (upgraded);
 }
 
-/* For logs and messages: the URI without query, fragment or user info, as
- * upload URLs carry the transfer key in their query. */
 char *
 fm_client_redact_uri (const char *uri)
 {
-  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
-
-  if (parsed == NULL)
-    return g_strdup ("(invalid address)");
-  return g_uri_to_string_partial (parsed, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY |
-                                          G_URI_HIDE_FRAGMENT);
+  return fm_url_redact (uri);
 }
 
 /* ------------------------------------------------------- upload slots */

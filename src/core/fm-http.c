@@ -4,7 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "fm-client.h"
+#include "fm-url.h"
 #include "fm-error.h"
 #include "fm-http.h"
 
@@ -179,7 +179,7 @@ fm_http_redirect_target (SoupMessage  *msg,
       return NULL;
     }
   url = g_uri_to_string (target);
-  if (!fm_client_check_url (url, error))
+  if (!fm_url_check (url, error))
     {
       g_free (url);
       return NULL;
