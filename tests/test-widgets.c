@@ -664,6 +664,36 @@ test_link_not_a_web_link (void)
   fm_upload_queue_remove (queue, job);
 }
 
+/* A saved upload this installation did not seal: its row says whom it
+ * would go to and that only Resume sends it, and a screen reader hears
+ * the same. */
+static void
+test_unconfirmed_row (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmUploadQueue *queue = fm_session_get_queue (session);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *a = make_file ("id_rsa", 100);
+  const char *paths[] = { a, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  g_autoptr(FmUploadRow) row = NULL;
+
+  fm_window_show_page (ui.window, "send");
+  options->to = g_strdup ("x@example.com");
+  job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  fm_upload_job_set_unconfirmed (job, TRUE);
+  fm_upload_queue_add (queue, job);
+  fm_upload_job_pause (job);
+  row = g_object_ref_sink (fm_upload_row_new (job, queue));
+  g_assert_cmpstr (fm_upload_row_get_status (row), ==,
+                   "Not started here — check it, then Resume sends it to x@example.com");
+  g_assert_nonnull (strstr (fm_upload_row_get_accessible_name (row), "Resume sends it to x@example.com"));
+  g_assert_nonnull (find_row_of (job));
+  fm_test_screenshot ("send-unconfirmed.png");
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_PAUSED);
+  fm_upload_queue_remove (queue, job);
+}
+
 static gboolean
 metered_shown (gpointer data)
 {
@@ -1185,6 +1215,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/stay-awake-and-notify", test_stay_awake_and_notify);
   g_test_add_func ("/widgets/qr-code", test_qr_code);
   g_test_add_func ("/widgets/link-not-a-web-link", test_link_not_a_web_link);
+  g_test_add_func ("/widgets/unconfirmed-row", test_unconfirmed_row);
   g_test_add_func ("/widgets/metered-banner", test_metered_banner);
   g_test_add_func ("/widgets/preferences", test_preferences);
   g_test_add_func ("/widgets/login", test_login);
