@@ -27,6 +27,7 @@
  * so a fast upload rotates through a few more connections, not more
  * handshakes per chunk once they exist. */
 #define REUSE_GRACE_US  (100 * 1000)
+#define REUSE_POOL      8                   /* quiet kept connections before the grace gives way */
 #define MAX_IDLE        32                  /* kept connections per host (a fast run of small
                                                chunks rotates through them, quiet ones first) */
 #define MAX_INTERIM     8                   /* 1xx answers before the real one */
@@ -259,6 +260,18 @@ take_idle (FmChunkSender *self,
             g_free (idle);
           }
         l = next;
+      }
+    /* Chunks answered faster than the grace (small files on a fast
+     * link) would open a connection per chunk, a TLS handshake each and
+     * thousands of sockets on the server: with REUSE_POOL quiet ones kept
+     * already, the oldest carries the next chunk. The grace then holds
+     * for an answer to nothing sent later than the pool's rotation. */
+    if (conn == NULL && queue != NULL && g_queue_get_length (queue) >= REUSE_POOL)
+      {
+        Idle *idle = g_queue_pop_head (queue);
+
+        conn = g_steal_pointer (&idle->conn);
+        g_free (idle);
       }
   }
   g_mutex_unlock (&self->lock);

@@ -731,10 +731,10 @@ def test_server_codes_end_to_end(env):
         p = env.cli("sent", check=1)
         assert name in p.stderr and code in p.stderr, p.stderr
         env.login()
+    # one spoiled answer: retried, the second would succeed; not retried, it fails
     env.post("/test/config", hostile="error-9005", hostile_path="/api/transfer/sent/get", hostile_count="1")
-    start = time.monotonic()
     p = env.cli("sent", check=1)
-    assert "9005" in p.stderr and time.monotonic() - start < 5, p.stderr
+    assert "9005" in p.stderr, p.stderr
 
 
 def test_reference_complete_and_download_errors(env):
