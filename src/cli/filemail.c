@@ -20,6 +20,8 @@
 
 #include "fm-account.h"
 #include "fm-cli.h"
+#include "fm-link-history.h"
+#include "fm-transfer-link.h"
 #include "fm-config.h"
 #include "fm-error.h"
 #include "fm-format.h"
@@ -130,6 +132,42 @@ fm_cli_require_login (FmCli *cli,
   g_printerr (_("filemail: You are not logged in. Run “filemail login --username EMAIL” first.\n"));
   *exit_code = FM_CLI_EXIT_ERROR;
   return FALSE;
+}
+
+/* The transfer an argument names: its id, or its link as the e-mail gave
+ * it (fm-transfer-link.c); NULL, said on stderr, for anything else. */
+const char *
+fm_cli_transfer_id (FmCli      *cli,
+                    const char *text,
+                    int        *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = fm_transfer_link_parse (text, fm_client_get_base_url (cli->client), &error);
+
+  if (id == NULL)
+    {
+      *exit_code = fm_cli_fail (error);
+      return NULL;
+    }
+  return g_intern_string (id);
+}
+
+/* A transfer opened by its link is kept in the list the app shows under
+ * Links (fm-link-history.h), as the app keeps it. */
+void
+fm_cli_remember_link (FmCli      *cli,
+                      const char *text,
+                      FmTransfer *transfer)
+{
+  g_autoptr(FmLinkHistory) history = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!fm_transfer_link_looks_like (text))
+    return;
+  history = fm_link_history_new_default ();
+  if (!fm_link_history_remember (history, fm_client_get_base_url (cli->client), fm_transfer_get_id (transfer),
+                                 transfer, &error))
+    g_printerr (_("filemail: the link could not be remembered: %s\n"), error->message);
 }
 
 void

@@ -319,21 +319,25 @@ fm_cli_transfer (FmCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("transfer", N_("ID"),
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("transfer", N_("ID|LINK"),
     _("Show a transfer and its files."), entries);
   g_autoptr(GError) error = NULL;
   g_autoptr(FmTransfer) transfer = NULL;
   int status;
+  const char *id;
 
   if (!fm_cli_parse (context, "transfer", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("transfer", _("name one transfer id"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (!fm_cli_get_password ("transfer", &password, password_file, ask, &status))
     return status;
-  transfer = get_transfer (cli, argv[1], password, &error);
+  transfer = get_transfer (cli, id, password, &error);
   if (transfer == NULL)
     return password_hint (error);
+  fm_cli_remember_link (cli, argv[1], transfer);
   transfer = with_list_item (cli, g_steal_pointer (&transfer));
   {
     g_autoptr(FmSentHistory) history = fm_sent_history_new_default ();
@@ -519,29 +523,32 @@ fm_cli_forward (FmCli  *cli,
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Recipients, comma-separated"), N_("LIST") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("forward", N_("ID"),
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("forward", N_("ID|LINK"),
     _("Send a transfer on to more recipients."), entries);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+  const char *id;
   gboolean ok;
 
   if (!fm_cli_parse (context, "forward", &argc, &argv, &status))
     return status;
   if (argc != 2 || to == NULL || *to == '\0')
     return fm_cli_usage_error ("forward", _("name one transfer id and --to"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (!fm_email_list_validate (to, &bad))
     return fm_cli_usage_error ("forward", _("“%s” is not an e-mail address"), bad);
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_transfer_forward_async (cli->client, argv[1], to, cli->cancellable, fm_cli_async_cb, &result);
+  fm_client_transfer_forward_async (cli->client, id, to, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_forward_finish (cli->client, fm_cli_await (&result), &error);
   if (ok)
     {
       g_autoptr(FmSentHistory) history = fm_sent_history_new_default ();
       g_autoptr(GError) history_error = NULL;
 
-      if (!fm_sent_history_add_recipients (history, argv[1], to, &history_error))
+      if (!fm_sent_history_add_recipients (history, id, to, &history_error))
         g_printerr (_("filemail: warning: %s\n"), history_error->message);
     }
   return finish_simple (ok, error, _("Forwarded."));
@@ -620,16 +627,19 @@ fm_cli_update (FmCli  *cli,
     { "no-notify", 0, 0, G_OPTION_ARG_NONE, &no_notify, N_("Stop e-mailing me on downloads"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("update", N_("ID"),
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("update", N_("ID|LINK"),
     _("Change a sent transfer."), entries);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   FmTransferUpdate update = FM_TRANSFER_UPDATE_INIT;
+  const char *id;
 
   if (!fm_cli_parse (context, "update", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("update", _("name one transfer id"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (notify && no_notify)
     return fm_cli_usage_error ("update", _("--notify and --no-notify contradict each other"));
   if (days != -1 && (days < 1 || days > FM_TRANSFER_DAYS_MAX))
@@ -640,16 +650,16 @@ fm_cli_update (FmCli  *cli,
     return fm_cli_usage_error ("update", _("nothing to change: give --subject, --message, --days or --[no-]notify"));
   if (!fm_cli_require_login (cli, &status))
     return status;
-  if (days > 0 && !check_days (cli, argv[1], days, yes, &status))
+  if (days > 0 && !check_days (cli, id, days, yes, &status))
     return status;
   update.subject = subject;
   update.message = message;
   update.days = days;
   update.notify = notify ? 1 : no_notify ? 0 : -1;
-  fm_client_transfer_update_async (cli->client, argv[1], &update, cli->cancellable, fm_cli_async_cb, &result);
+  fm_client_transfer_update_async (cli->client, id, &update, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_update_finish (cli->client, fm_cli_await (&result), &error);
   if (ok && days > 0)
-    say_expiry (cli, argv[1]);
+    say_expiry (cli, id);
   return finish_simple (ok, error, _("Updated."));
 }
 
@@ -658,20 +668,23 @@ fm_cli_delete (FmCli  *cli,
                int     argc,
                char  **argv)
 {
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("delete", N_("ID"),
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("delete", N_("ID|LINK"),
     _("Delete a sent transfer and its files."), NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+  const char *id;
   gboolean ok;
 
   if (!fm_cli_parse (context, "delete", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("delete", _("name one transfer id"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_transfer_delete_async (cli->client, argv[1], cli->cancellable, fm_cli_async_cb, &result);
+  fm_client_transfer_delete_async (cli->client, id, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_transfer_delete_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("Deleted."));
 }
@@ -712,21 +725,24 @@ fm_cli_delete_file (FmCli  *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+  const char *id;
 
   if (!fm_cli_parse (context, "delete-file", &argc, &argv, &status))
     return status;
   if (argc != 3)
     return fm_cli_usage_error ("delete-file", _("name the transfer and the file: filemail delete-file TRANSFER FILEID "
                                                 "(the transfer's ZIP file is updated too)"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_file_remove_async (cli->client, argv[1], argv[2], cli->cancellable, fm_cli_async_cb, &result);
+  fm_client_file_remove_async (cli->client, id, argv[2], cli->cancellable, fm_cli_async_cb, &result);
   if (!fm_client_file_remove_finish (cli->client, fm_cli_await (&result), &error) &&
       g_error_matches (error, FM_ERROR, FM_ERROR_ZIP_NOT_UPDATED))
     {
-      g_autofree char *id = fm_format_display_text (argv[1]);
+      g_autofree char *shown = fm_format_display_text (id);
 
-      g_printerr (_("filemail: %s\nTry again with: filemail update-zip %s\n"), error->message, id);
+      g_printerr (_("filemail: %s\nTry again with: filemail update-zip %s\n"), error->message, shown);
       if (fm_cli_verbose && fm_error_get_detail (error) != NULL)
         g_printerr ("%s\n", fm_error_get_detail (error));
       return FM_CLI_EXIT_ERROR;
@@ -744,15 +760,18 @@ fm_cli_update_zip (FmCli  *cli,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+  const char *id;
   gboolean ok;
 
   if (!fm_cli_parse (context, "update-zip", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("update-zip", _("name one transfer"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (!fm_cli_require_login (cli, &status))
     return status;
-  fm_client_ziptransfer_async (cli->client, argv[1], cli->cancellable, fm_cli_async_cb, &result);
+  fm_client_ziptransfer_async (cli->client, id, cli->cancellable, fm_cli_async_cb, &result);
   ok = fm_client_ziptransfer_finish (cli->client, fm_cli_await (&result), &error);
   return finish_simple (ok, error, _("The ZIP file is up to date."));
 }
@@ -812,7 +831,7 @@ fm_cli_download (FmCli  *cli,
     FM_CLI_PASSWORD_OPTIONS (password, password_file, ask),
     { NULL }
   };
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("download", N_("ID"),
+  g_autoptr(GOptionContext) context = fm_cli_option_context ("download", N_("ID|LINK"),
     _("Download every file of a transfer. An interrupted download resumes where it stopped; "
       "existing files are never overwritten."), entries);
   g_autoptr(GError) error = NULL;
@@ -821,18 +840,22 @@ fm_cli_download (FmCli  *cli,
   GListModel *files;
   DownloadWatch watch = { 0 };
   int status;
+  const char *id;
 
   if (!fm_cli_parse (context, "download", &argc, &argv, &status))
     return status;
   if (argc != 2)
     return fm_cli_usage_error ("download", _("name one transfer id"));
+  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
+    return status;
   if (!fm_cli_get_password ("download", &password, password_file, ask, &status))
     return status;
   if (directory == NULL)
     directory = g_get_current_dir ();
-  transfer = get_transfer (cli, argv[1], password, &error);
+  transfer = get_transfer (cli, id, password, &error);
   if (transfer == NULL)
     return password_hint (error);
+  fm_cli_remember_link (cli, argv[1], transfer);
   files = fm_transfer_get_files (transfer);
   /* all of it must fit, with room to spare: said before, not half way */
   {

@@ -43,6 +43,12 @@ gboolean       fm_cli_parse           (GOptionContext *context,
                                        int           *exit_code);
 gboolean       fm_cli_require_login   (FmCli         *cli,
                                        int           *exit_code);
+const char    *fm_cli_transfer_id     (FmCli         *cli,
+                                       const char    *text,
+                                       int           *exit_code);
+void           fm_cli_remember_link   (FmCli         *cli,
+                                       const char    *text,
+                                       FmTransfer    *transfer);
 GAsyncResult  *fm_cli_await           (GAsyncResult **slot);
 void           fm_cli_async_cb        (GObject       *source,
                                        GAsyncResult  *result,

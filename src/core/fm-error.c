@@ -139,6 +139,7 @@ static const FmErrorEntry error_table[] = {
   { FM_ERROR_SERVER_UNAVAILABLE, "ServerUnavailable", N_("The server is not available right now; it may be busy or under maintenance.") },
   { FM_ERROR_NOT_FILEMAIL, "NotFilemail", N_("The answer did not come from Filemail: a Wi-Fi login page or a proxy may be in the way.") },
   { FM_ERROR_NO_ROOM, "NoRoom", N_("There is not enough room on the disk for the download.") },
+  { FM_ERROR_NOT_A_LINK, "NotALink", N_("This is not a Filemail link.") },
   { FM_ERROR_TLS_HANDSHAKE, "TlsHandshake", N_("A secure connection to the server could not be set up: it offers no security protocol this computer accepts.") },
   { FM_ERROR_ZIP_NOT_UPDATED, "ZipNotUpdated", N_("The file was removed, but the transfer’s ZIP file could not be updated: it may still hold the file.") },
 };

@@ -117,6 +117,7 @@ typedef enum {
   FM_ERROR_ZIP_NOT_UPDATED = 9017, /* a file was removed, /api/ziptransfer failed: the ZIP may still hold it */
   FM_ERROR_NO_ROOM = 9019,      /* a download would not fit on the disk (with its margin) */
   FM_ERROR_TLS_HANDSHAKE = 9018, /* no secure connection could be set up, the certificate not at fault: never retried */
+  FM_ERROR_NOT_A_LINK = 9020,   /* text that is neither a transfer id nor a link of the configured server */
 } FmError;
 
 GQuark       fm_error_quark             (void);

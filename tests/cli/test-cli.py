@@ -827,6 +827,62 @@ def test_download_checks_room_first(env):
     env.cli("download", tid, "--dir", dest, check=0)
     assert same_file(f, os.path.join(dest, "room.bin"))
 
+
+def test_download_by_link(env):
+    """A recipient with nothing but the e-mail's link, pasted as it came
+    (angle brackets, a full stop, the id in lower case as the reference's
+    transfer/get example shows it), downloads without logging in; the
+    folders are kept; foreign, malformed and hostile links are refused
+    with a sentence; a protected link asks for its password; an expired
+    one says so."""
+    env.login()
+    env.make_file("Album/2024/a.jpg", 1000, seed=31)
+    big = env.make_file("Album/b.bin", 3 * MB + 5, seed=32)
+    out = env.send_json("--subject", "Album", os.path.join(env.dir, "Album"))
+    tid, link = out["transferid"], out["url"]
+    assert link == f"{env.url}/d/{tid}", link
+    secret = env.make_file("secret.txt", 10, seed=33)
+    locked = env.send_json("--password", "open sesame", secret)
+    env.cli("logout", check=0)
+
+    target = os.path.join(env.dir, "received")
+    pasted = f"<{env.url}/d/{tid.lower()}>."
+    p = env.cli("download", pasted, "--dir", target, check=0)
+    assert same_file(big, os.path.join(target, "Album", "b.bin")), p.stdout
+    assert os.path.getsize(os.path.join(target, "Album", "2024", "a.jpg")) == 1000
+    shown = json.loads(env.cli("transfer", link + "/", "--json", check=0).stdout)
+    assert shown["id"].upper() == tid.upper() and len(shown["files"]) == 2
+
+    # remembered for the app's Links page: 0600, no download addresses
+    saved = os.path.join(env.home, "state", "filemail", "received-links.json")
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+    with open(saved) as f:
+        kept = json.load(f)
+    assert [e["transfer"]["id"].upper() for e in kept["links"]] == [tid.upper()]
+    assert kept["links"][0]["server"] == env.url and "files" not in kept["links"][0]["transfer"]
+    assert "dk=" not in open(saved).read()
+
+    for bad, words in [("https://example.org/d/" + tid, "example.org"),
+                       ("https://www.filemail.com/d/" + tid, "www.filemail.com"),
+                       (f"{env.url}/d/../../etc/passwd", "does not lead to a transfer"),
+                       (f"{env.url}/t/{tid}", "does not lead to a transfer"),
+                       ("movie.mkv", "neither a Filemail link nor a transfer id"),
+                       (f"https://127.0.0.1.evil.example/d/{tid}", "evil.example")]:
+        for command in ("download", "transfer"):
+            r = env.cli(command, bad, "--dir", target, check=1) if command == "download" \
+                else env.cli(command, bad, check=1)
+            assert words in r.stderr and "NotFound" not in r.stderr, (bad, r.stderr)
+            assert "Traceback" not in r.stderr and len(r.stderr) < 400
+
+    asked = env.cli("download", locked["url"], "--dir", target, check=1)
+    assert "PasswordRequired" in asked.stderr and "--ask-password" in asked.stderr
+    env.cli("download", locked["url"], "--password-file", "-", "--dir", target, stdin="open sesame\n", check=0)
+    assert same_file(secret, os.path.join(target, "secret.txt"))
+
+    env.post("/test/expire", transferid=tid)
+    gone = env.cli("download", link, "--dir", os.path.join(env.dir, "late"), check=1)
+    assert "expired" in gone.stderr.lower(), gone.stderr
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
@@ -837,7 +893,8 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_unreachable_server_says_so, test_failure_in_plain_words_and_verbose, test_keyring,
          test_relative_path_resumes_from_another_folder, test_reference_letter_strict,
          test_server_codes_end_to_end, test_reference_complete_and_download_errors,
-         test_links_that_are_not_web_links, test_planted_job_is_not_sent, test_download_checks_room_first]
+         test_links_that_are_not_web_links, test_planted_job_is_not_sent, test_download_checks_room_first,
+         test_download_by_link]
 
 
 def main():
