@@ -18,6 +18,7 @@
 #include "fm-client.h"
 #include "fm-download-job.h"
 #include "fm-download-names.h"
+#include "fm-download-ranges.h"
 #include "fm-disk-space.h"
 #include "fm-error.h"
 #include "fm-format.h"
@@ -69,6 +70,15 @@ struct _FmDownloadJob
   gint64         sample_bytes;
   gint64         run_start;
   guint          tick_id;
+
+  /* a big file over several connections (fm-download-ranges.c): this
+   * job's own request fetches the first range, up to range_end */
+  FmDownloadRanges *ranges;
+  gint64         range_end;     /* -1: to the end of the file */
+  gboolean       first_done;    /* the first range is in; waiting for the rest */
+  GError        *range_error;   /* why the other ranges stopped this run */
+  guint          ticks;
+  guint          finish_id;
 };
 
 G_DEFINE_FINAL_TYPE (FmDownloadJob, fm_download_job, G_TYPE_OBJECT)
@@ -98,19 +108,40 @@ static void start_request (FmDownloadJob *self);
 static gboolean part_is_ours (FmDownloadJob *self);
 
 static gboolean
+is_ranged (FmDownloadJob *self)
+{
+  return self->ranges != NULL && fm_download_ranges_get_count (self->ranges) >= 2;
+}
+
+/* Bytes in the .part: this job's stream and, when ranged, the others'. */
+static gint64
+total_received (FmDownloadJob *self)
+{
+  if (!is_ranged (self))
+    return self->received;
+  fm_download_ranges_set_first_pos (self->ranges, self->received);
+  return fm_download_ranges_received (self->ranges);
+}
+
+static gboolean
 tick_cb (gpointer data)
 {
   FmDownloadJob *self = data;
   gint64 now = g_get_monotonic_time ();
   double dt = (double) (now - self->sample_time) / G_USEC_PER_SEC;
 
+  gint64 received = total_received (self);
+
   if (dt > 0 && now - self->run_start >= G_USEC_PER_SEC)   /* warm-up: no speed yet */
     {
-      double instant = (double) MAX (0, self->received - self->sample_bytes) / dt;
+      double instant = (double) MAX (0, received - self->sample_bytes) / dt;
       self->speed = self->speed <= 0 ? instant : 0.85 * self->speed + 0.15 * instant;
     }
   self->sample_time = now;
-  self->sample_bytes = self->received;
+  self->sample_bytes = received;
+  /* where each range is, a few times a second (after its bytes) */
+  if (is_ranged (self) && fm_download_ranges_is_started (self->ranges) && ++self->ticks % 3 == 0)
+    fm_download_ranges_save (self->ranges);
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
@@ -167,8 +198,27 @@ close_files (FmDownloadJob *self)
 static void
 discard_part (FmDownloadJob *self)
 {
+  if (self->ranges != NULL)
+    fm_download_ranges_forget (self->ranges);
+  g_clear_pointer (&self->ranges, fm_download_ranges_free);
   if (self->dir_fd >= 0 && self->part_fd >= 0 && part_is_ours (self))
     unlinkat (self->dir_fd, self->part_name, 0);
+}
+
+/* The other ranges stop; where they are is kept for the next run. */
+static void
+end_ranges (FmDownloadJob *self)
+{
+  if (self->ranges == NULL)
+    return;
+  fm_download_ranges_stop (self->ranges);
+  if (is_ranged (self))
+    {
+      fm_download_ranges_set_first_pos (self->ranges, self->received);
+      fm_download_ranges_save (self->ranges);
+      self->received = total_received (self);   /* what progress shows until the next run */
+    }
+  g_clear_pointer (&self->ranges, fm_download_ranges_free);
 }
 
 static void
@@ -187,7 +237,16 @@ finish_run (FmDownloadJob *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
+  /* stopped because another range failed: that range's reason */
+  if (self->range_error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_error_free (error);
+      error = g_steal_pointer (&self->range_error);
+    }
+  g_clear_error (&self->range_error);
+  g_clear_handle_id (&self->finish_id, g_source_remove);
   close_streams (self);
+  end_ranges (self);
   close_files (self);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_pointer (&self->answer, g_free);
@@ -242,10 +301,23 @@ pace_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+finish_stopped_cb (gpointer data)
+{
+  FmDownloadJob *self = data;
+
+  self->finish_id = 0;
+  finish_run (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Stopped")));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 cancelled_cb (GCancellable  *cancellable,
               FmDownloadJob *self)
 {
+  /* nothing of this job's own is under way: it ends here */
+  if (self->first_done && self->finish_id == 0)
+    self->finish_id = g_idle_add (finish_stopped_cb, self);
   /* the next read sees the cancel at once */
   if (self->pace_id != 0)
     {
@@ -340,7 +412,7 @@ download_complete (FmDownloadJob *self)
 
   close_streams (self);
   /* What counts is what is on disk, not what this job believes it wrote. */
-  if (fstat (self->part_fd, &st) != 0 || st.st_size != self->received ||
+  if (fstat (self->part_fd, &st) != 0 || st.st_size != total_received (self) ||
       (self->expected >= 0 && st.st_size != self->expected))
     {
       finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
@@ -350,6 +422,10 @@ download_complete (FmDownloadJob *self)
                                                                                 : self->received)));
       return;
     }
+  if (self->ranges != NULL)
+    fm_download_ranges_forget (self->ranges);
+  self->received = total_received (self);
+  g_clear_pointer (&self->ranges, fm_download_ranges_free);
   if (!move_into_place (self, &error))
     {
       finish_run (self, error);
@@ -385,6 +461,46 @@ write_done_cb (GObject      *source,
   read_next (self);
 }
 
+/* The other ranges are in (or failed for good). */
+static void
+ranges_done_cb (gpointer  owner,
+                GError   *error)
+{
+  FmDownloadJob *self = owner;
+
+  if (error != NULL)
+    {
+      /* this job's own request stops too, and the run ends with @error */
+      g_clear_error (&self->range_error);
+      self->range_error = error;
+      if (self->first_done)
+        finish_run (self, g_steal_pointer (&self->range_error));
+      else
+        g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  if (self->first_done)
+    download_complete (self);
+}
+
+static void
+first_range_done (FmDownloadJob *self)
+{
+  close_streams (self);
+  if (self->received < self->range_end)
+    {
+      transfer_failed (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                                  "the connection closed before the range's end"));
+      return;
+    }
+  self->first_done = TRUE;
+  if (!fm_download_ranges_is_started (self->ranges))
+    fm_download_ranges_start (self->ranges, self->session, self->current_url, self->limit, self->retry,
+                              self->cancellable, ranges_done_cb, self);
+  else if (fm_download_ranges_rest_done (self->ranges))
+    download_complete (self);
+}
+
 static void
 read_done_cb (GObject      *source,
               GAsyncResult *result,
@@ -404,12 +520,16 @@ read_done_cb (GObject      *source,
   if (size == 0)
     {
       g_bytes_unref (block);
-      download_complete (self);
+      if (is_ranged (self))
+        first_range_done (self);
+      else
+        download_complete (self);
       return;
     }
-  /* Not one byte past the size the server announced: a server that keeps
-   * sending is not allowed to fill the disk. */
-  if (self->expected >= 0 && self->received + (gint64) size > self->expected)
+  /* Not one byte past the size the server announced (or the range asked
+   * for): a server that keeps sending is not allowed to fill the disk. */
+  if ((self->expected >= 0 && self->received + (gint64) size > self->expected) ||
+      (is_ranged (self) && self->received + (gint64) size > self->range_end))
     {
       g_bytes_unref (block);
       close_streams (self);
@@ -439,7 +559,7 @@ open_output (FmDownloadJob  *self,
 {
   int fd;
 
-  if (self->received == 0 && ftruncate (self->part_fd, 0) != 0)
+  if (self->received == 0 && !is_ranged (self) && ftruncate (self->part_fd, 0) != 0)
     goto failed;
   if (lseek (self->part_fd, self->received, SEEK_SET) < 0)
     goto failed;
@@ -457,6 +577,19 @@ failed:
   }
 }
 
+/* A server that will not do ranges after all: what the others wrote is
+ * fetched again by this one stream from the start. */
+static void
+discard_ranges (FmDownloadJob *self)
+{
+  fm_download_ranges_stop (self->ranges);
+  fm_download_ranges_forget (self->ranges);
+  g_clear_pointer (&self->ranges, fm_download_ranges_free);
+  self->range_end = -1;
+  if (self->received == 0 && ftruncate (self->part_fd, 0) != 0)
+    g_warning ("Cannot empty %s: %s", self->part_name, g_strerror (errno));
+}
+
 /* 206 from where we are, or 200 (the whole file: start over); 416 means
  * the .part already holds everything, or is not of this file. */
 static GError *
@@ -467,12 +600,28 @@ check_response (FmDownloadJob *self,
   goffset start = 0, end = 0, total = 0;
 
   if (status == SOUP_STATUS_OK)
-    self->received = 0;
+    {
+      /* no ranges from this server: the whole file, as one stream */
+      if (self->ranges != NULL)
+        discard_ranges (self);
+      self->received = 0;
+    }
   else if (status == SOUP_STATUS_PARTIAL_CONTENT)
     {
       if (!soup_message_headers_get_content_range (soup_message_get_response_headers (msg),
                                                    &start, &end, &total) || start != self->received)
         return download_error (self, _("The server resumed “%s” at the wrong place."), self->name);
+      /* the rest of the file where a range was asked for: one stream */
+      if (is_ranged (self) && end + 1 != self->range_end)
+        discard_ranges (self);
+      else if (is_ranged (self) && !fm_download_ranges_is_started (self->ranges))
+        {
+          /* the server takes ranges: the others start now, from where
+           * this answer came (after its redirects) */
+          fm_download_ranges_save (self->ranges);
+          fm_download_ranges_start (self->ranges, self->session, self->current_url, self->limit, self->retry,
+                                    self->cancellable, ranges_done_cb, self);
+        }
     }
   else
     return download_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."),
@@ -649,7 +798,9 @@ start_request (FmDownloadJob *self)
       return;
     }
   fm_http_prepare_message (msg);
-  if (self->received > 0)
+  if (is_ranged (self))
+    soup_message_headers_set_range (soup_message_get_request_headers (msg), self->received, self->range_end - 1);
+  else if (self->received > 0)
     soup_message_headers_set_range (soup_message_get_request_headers (msg), self->received, -1);
   g_set_object (&self->msg, msg);
   soup_session_send_async (self->session, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
@@ -715,6 +866,44 @@ failed:
   return FALSE;
 }
 
+/* A big file goes in ranges when the server takes them: an earlier run's
+ * ranges go on where they stopped; a new download asks for the first
+ * range, and its answer tells (check_response). A .part of one stream
+ * from an earlier run goes on as one stream. */
+static void
+plan_ranges (FmDownloadJob *self)
+{
+  self->range_end = -1;
+  self->first_done = FALSE;
+  g_clear_pointer (&self->ranges, fm_download_ranges_free);
+  if (self->expected < FM_DOWNLOAD_RANGES_MIN_SIZE)
+    return;
+  self->ranges = fm_download_ranges_new (self->dir_fd, self->part_fd, self->part_name, self->expected, self->name);
+  switch (fm_download_ranges_load (self->ranges))
+    {
+    case FM_DOWNLOAD_RANGES_LOADED:
+      self->received = fm_download_ranges_first_pos (self->ranges);
+      break;
+    case FM_DOWNLOAD_RANGES_INVALID:
+      /* where the .part has holes is not known: it starts over */
+      g_warning ("The ranges file of %s cannot be trusted; the download starts over", self->part_name);
+      self->received = 0;
+      if (ftruncate (self->part_fd, 0) != 0)
+        g_warning ("Cannot empty %s: %s", self->part_name, g_strerror (errno));
+      G_GNUC_FALLTHROUGH;
+    case FM_DOWNLOAD_RANGES_ABSENT:
+      if (self->received == 0)
+        fm_download_ranges_plan (self->ranges, FM_DOWNLOAD_RANGES_MAX);
+      break;
+    }
+  if (!is_ranged (self))
+    {
+      g_clear_pointer (&self->ranges, fm_download_ranges_free);
+      return;
+    }
+  self->range_end = fm_download_ranges_first_end (self->ranges);
+}
+
 void
 fm_download_job_run_async (FmDownloadJob       *self,
                            GCancellable        *cancellable,
@@ -750,10 +939,16 @@ fm_download_job_run_async (FmDownloadJob       *self,
       finish_run (self, error);
       return;
     }
-  self->sample_bytes = self->received;
   g_free (self->current_url);
   self->current_url = g_strdup (self->url);
+  plan_ranges (self);
+  self->sample_bytes = total_received (self);
   self->cancel_id = g_cancellable_connect (self->cancellable, G_CALLBACK (cancelled_cb), self, NULL);
+  if (is_ranged (self) && self->received >= self->range_end)
+    {
+      first_range_done (self);   /* only the others are left */
+      return;
+    }
   start_request (self);
 }
 
@@ -785,7 +980,10 @@ fm_download_job_finalize (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->finish_id, g_source_remove);
   close_streams (self);
+  g_clear_pointer (&self->ranges, fm_download_ranges_free);
+  g_clear_error (&self->range_error);
   close_files (self);
   g_clear_object (&self->msg);
   g_clear_object (&self->session);
@@ -812,7 +1010,7 @@ fm_download_job_get_property (GObject *object, guint prop_id, GValue *value, GPa
   switch (prop_id)
     {
     case PROP_BYTES_TOTAL: g_value_set_int64 (value, self->expected); break;
-    case PROP_BYTES_RECEIVED: g_value_set_int64 (value, self->received); break;
+    case PROP_BYTES_RECEIVED: g_value_set_int64 (value, total_received (self)); break;
     case PROP_FRACTION: g_value_set_double (value, fm_download_job_get_fraction (self)); break;
     case PROP_SPEED: g_value_set_double (value, self->speed); break;
     case PROP_PATH: g_value_set_string (value, self->path); break;
@@ -952,7 +1150,7 @@ fm_download_job_get_bytes_total (FmDownloadJob *self)
 gint64
 fm_download_job_get_bytes_received (FmDownloadJob *self)
 {
-  return self->received;
+  return total_received (self);
 }
 
 double
@@ -962,7 +1160,7 @@ fm_download_job_get_fraction (FmDownloadJob *self)
     return 1.0;
   if (self->expected <= 0)
     return 0.0;
-  return CLAMP ((double) self->received / (double) self->expected, 0.0, 1.0);
+  return CLAMP ((double) total_received (self) / (double) self->expected, 0.0, 1.0);
 }
 
 double

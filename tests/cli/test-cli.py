@@ -883,6 +883,89 @@ def test_download_by_link(env):
     gone = env.cli("download", link, "--dir", os.path.join(env.dir, "late"), check=1)
     assert "expired" in gone.stderr.lower(), gone.stderr
 
+
+def part_files(folder):
+    return sorted(n for n in os.listdir(folder) if n.endswith(".part") or n.endswith(".ranges"))
+
+
+def test_ranged_download_survives_kills_and_drops(env):
+    """A big file comes over four ranged connections (each held to 4 MB/s
+    by the server, as a far path would); SIGKILLs and dropped connections
+    lose nothing: each run continues every range where the .ranges file
+    says, and the file is byte-identical. A planted .ranges is not
+    trusted."""
+    env.login()
+    big = env.make_file("ranged.bin", 40 * MB + 3, seed=41)
+    link = env.send_json(big)["url"]
+    env.cli("logout", check=0)
+    env.post("/test/config", connection_rate=str(4 * MB))
+    target = os.path.join(env.dir, "dl")
+    os.makedirs(target)
+    kills = 0
+    for delay in (0.5, 0.5):
+        proc = env.spawn("download", "--dir", target, link)
+        wait_for(lambda: any(n.endswith(".ranges") for n in os.listdir(target)), what="the ranges file")
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        kills += 1
+        assert [n for n in part_files(target) if n.endswith(".ranges")], (os.listdir(target), proc.stderr.read())
+    ranges = [n for n in part_files(target) if n.endswith(".ranges")][0]
+    with open(os.path.join(target, ranges)) as f:
+        lines = f.read().split("\n")
+    assert lines[0] == "filemail-ranges 1" and lines[1] == f"size {40 * MB + 3}", lines
+    done_before = sum(int(l.split()[3]) - int(l.split()[1]) for l in lines[2:] if l)
+    assert 0 < done_before < 40 * MB, done_before
+    served_before = env.stats()["range_requests"]
+    env.post("/test/config", download_drops="2")
+    env.cli("download", "--dir", target, link, check=0)
+    assert same_file(big, os.path.join(target, "ranged.bin"))
+    assert part_files(target) == [], part_files(target)
+    stats = env.stats()
+    assert stats["downloads_in_flight_max"] >= 4, stats["downloads_in_flight_max"]
+    assert stats["faults_injected"] == 2
+    assert stats["range_requests"] - served_before >= 3      # it went on in ranges, not from 0
+
+    # a planted control file: nonsense, a range past the end, a FIFO
+    other = os.path.join(env.dir, "dl2")
+    os.makedirs(other)
+    proc = env.spawn("download", "--dir", other, link)
+    wait_for(lambda: any(n.endswith(".ranges") for n in os.listdir(other)), what="the ranges file")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    planted = os.path.join(other, [n for n in os.listdir(other) if n.endswith(".ranges")][0])
+    with open(planted, "w") as f:
+        f.write(f"filemail-ranges 1\nsize {40 * MB + 3}\nrange 0 10 10\nrange 10 {10 ** 12} {10 ** 12}\n")
+    env.cli("download", "--dir", other, link, check=0)
+    assert same_file(big, os.path.join(other, "ranged.bin"))
+    assert part_files(other) == []
+
+
+def test_download_from_a_server_without_ranges(env):
+    """A server that ignores Range (200, the whole file) gets one stream,
+    also when an earlier run left ranges behind."""
+    env.login()
+    big = env.make_file("whole.bin", 20 * MB + 1, seed=42)
+    link = env.send_json(big)["url"]
+    env.post("/test/config", connection_rate=str(10 * MB))
+    target = os.path.join(env.dir, "dl")
+    os.makedirs(target)
+    proc = env.spawn("download", "--dir", target, link)
+    wait_for(lambda: any(n.endswith(".ranges") for n in os.listdir(target)), what="the ranges file")
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    env.post("/test/config", ranges="0", connection_rate="0")
+    served = env.stats()["range_requests"]
+    env.cli("download", "--dir", target, link, check=0)
+    assert same_file(big, os.path.join(target, "whole.bin"))
+    assert part_files(target) == []
+    assert env.stats()["range_requests"] == served
+    fresh = os.path.join(env.dir, "fresh")
+    env.cli("download", "--dir", fresh, link, check=0)
+    assert same_file(big, os.path.join(fresh, "whole.bin"))
+    assert env.stats()["range_requests"] == served
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
@@ -894,7 +977,8 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_relative_path_resumes_from_another_folder, test_reference_letter_strict,
          test_server_codes_end_to_end, test_reference_complete_and_download_errors,
          test_links_that_are_not_web_links, test_planted_job_is_not_sent, test_download_checks_room_first,
-         test_download_by_link]
+         test_download_by_link, test_ranged_download_survives_kills_and_drops,
+         test_download_from_a_server_without_ranges]
 
 
 def main():

@@ -28,6 +28,8 @@ main (int   argc,
   g_autofree char *faults = NULL, *upload_host = NULL, *api_key = NULL, *hostile = NULL, *hostile_path = NULL;
   g_autofree char *tls_cert = NULL, *tls_key = NULL;
   double fault_rate = 0;
+  gint64 connection_rate = 0;
+  gboolean no_ranges = FALSE;
   int slow_ms = 0, min_chunk = 0, seed = -1;
   gboolean strict = FALSE;
   GOptionEntry entries[] = {
@@ -36,6 +38,9 @@ main (int   argc,
     { "fault-rate", 0, 0, G_OPTION_ARG_DOUBLE, &fault_rate, "Share of uploads answered with a fault (0–1)", "R" },
     { "faults", 0, 0, G_OPTION_ARG_STRING, &faults, "Faults to inject: 406,449,500,drop", "LIST" },
     { "slow-ms", 0, 0, G_OPTION_ARG_INT, &slow_ms, "Delay every answer by N ms", "N" },
+    { "connection-rate", 0, 0, G_OPTION_ARG_INT64, &connection_rate,
+      "Send each download answer at most this fast (bytes/s), as a far or shaped path would", "BYTES" },
+    { "no-ranges", 0, 0, G_OPTION_ARG_NONE, &no_ranges, "Downloads ignore Range (200, the whole file)", NULL },
     { "min-chunk-size", 0, 0, G_OPTION_ARG_INT, &min_chunk, "Smallest chunksize accepted (default 5000000)", "BYTES" },
     { "upload-host", 0, 0, G_OPTION_ARG_STRING, &upload_host, "Host name put in transferurl", "HOST" },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key, "Require this apikey on API calls", "KEY" },
@@ -90,6 +95,8 @@ main (int   argc,
   if (hostile != NULL) { SET ("hostile", hostile); }
   if (hostile_path != NULL) { SET ("hostile_path", hostile_path); }
   if (strict) { SET ("strict", "1"); }
+  if (no_ranges) { SET ("ranges", "0"); }
+  if (connection_rate > 0) { g_autofree char *r = g_strdup_printf ("%" G_GINT64_FORMAT, connection_rate); SET ("connection_rate", r); }
   {
     g_autofree char *r = g_strdup_printf ("%g", fault_rate);
     g_autofree char *s = g_strdup_printf ("%d", slow_ms);

@@ -476,6 +476,88 @@ cut_download (FmTestServer      *self,
   g_timeout_add_full (G_PRIORITY_DEFAULT, 200, drop_connection_cb, g_object_ref (msg), g_object_unref);
 }
 
+/* --connection-rate: each answer sent at most so fast, a slice every
+ * PACE_MS, as over a far or shaped path where every connection is held to
+ * a rate and only more connections go faster. */
+#define PACE_MS 10
+
+typedef struct {
+  FmTestServer      *server;
+  SoupServerMessage *msg;
+  GBytes            *data;
+  gsize              sent;
+  guint              timer;
+  gint64             started;
+} Pace;
+
+static void
+pace_stop (Pace *pace)
+{
+  if (pace->timer == 0)
+    return;
+  g_clear_handle_id (&pace->timer, g_source_remove);
+  pace->server->downloads_in_flight--;
+}
+
+static void
+pace_free (gpointer data)
+{
+  Pace *pace = data;
+
+  pace_stop (pace);
+  g_bytes_unref (pace->data);
+  g_free (pace);
+}
+
+static gboolean
+pace_tick_cb (gpointer data)
+{
+  Pace *pace = data;
+  gsize size = g_bytes_get_size (pace->data);
+  gint64 elapsed = g_get_monotonic_time () - pace->started;
+  gsize due = (gsize) MIN ((double) size, (double) pace->server->connection_rate * (double) elapsed / G_USEC_PER_SEC);
+  SoupMessageBody *body = soup_server_message_get_response_body (pace->msg);
+
+  if (due > pace->sent)
+    {
+      g_autoptr(GBytes) slice = g_bytes_new_from_bytes (pace->data, pace->sent, due - pace->sent);
+
+      soup_message_body_append_bytes (body, slice);
+      pace->sent = due;
+    }
+  if (pace->sent == size)
+    {
+      soup_message_body_complete (body);
+      soup_server_message_unpause (pace->msg);
+      pace_stop (pace);
+      return G_SOURCE_REMOVE;
+    }
+  soup_server_message_unpause (pace->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+pace_download (FmTestServer      *self,
+               SoupServerMessage *msg,
+               GBytes            *data)
+{
+  Pace *pace = g_new0 (Pace, 1);
+
+  pace->server = self;
+  pace->msg = msg;
+  pace->data = g_bytes_ref (data);
+  pace->started = g_get_monotonic_time ();
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg), g_bytes_get_size (data));
+  soup_server_message_pause (msg);
+  pace->timer = g_timeout_add (PACE_MS, pace_tick_cb, pace);
+  self->downloads_in_flight++;
+  self->downloads_in_flight_max = MAX (self->downloads_in_flight_max, self->downloads_in_flight);
+  /* the message owns the pace: it stops when the client hangs up */
+  g_object_set_data_full (G_OBJECT (msg), "fm-pace", pace, pace_free);
+  g_signal_connect_swapped (msg, "disconnected", G_CALLBACK (pace_stop), pace);
+  g_signal_connect_swapped (msg, "finished", G_CALLBACK (pace_stop), pace);
+}
+
 /* One byte range per request, as download managers resume with. */
 void
 fm_ts_handle_download (FmTestServer      *self,
@@ -505,7 +587,7 @@ fm_ts_handle_download (FmTestServer      *self,
         }
       all = g_mapped_file_get_bytes (mapped);
     }
-  if (soup_message_headers_get_ranges (req, f->size, &ranges, &n_ranges))
+  if (!self->no_ranges && soup_message_headers_get_ranges (req, f->size, &ranges, &n_ranges))
     {
       start = ranges[0].start;
       end = ranges[0].end;
@@ -517,6 +599,7 @@ fm_ts_handle_download (FmTestServer      *self,
         }
       soup_message_headers_set_content_range (resp, start, end, f->size);
       soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+      self->range_requests++;
     }
   else if (soup_message_headers_get_one (req, "Range") != NULL && f->size == 0)
     {
@@ -532,10 +615,17 @@ fm_ts_handle_download (FmTestServer      *self,
   disposition = g_strdup_printf ("attachment; filename*=UTF-8''%s", escaped);
   soup_message_headers_replace (resp, "Content-Disposition", disposition);
   soup_message_headers_set_content_type (resp, "application/octet-stream", NULL);
-  soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
+  if (!self->no_ranges)
+    soup_message_headers_replace (resp, "Accept-Ranges", "bytes");
   if (all != NULL && end >= start && self->download_drops > 0 && end > start)
     {
       cut_download (self, msg, all, start, end);
+      return;
+    }
+  if (all != NULL && end >= start && self->connection_rate > 0)
+    {
+      g_autoptr(GBytes) slice = g_bytes_new_from_bytes (all, start, end - start + 1);
+      pace_download (self, msg, slice);
       return;
     }
   if (all != NULL && end >= start)

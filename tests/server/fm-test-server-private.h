@@ -109,6 +109,10 @@ struct _FmTestServer
   gboolean     fault_406, fault_449, fault_500, fault_drop;
   guint        slow_ms;
   guint        download_drops;   /* the next N downloads are cut halfway */
+  guint64      connection_rate;  /* bytes/s each download answer is sent at; 0: no cap */
+  gboolean     no_ranges;        /* downloads ignore Range: 200 and the whole file */
+  guint64      range_requests;   /* download answers that were 206 */
+  guint        downloads_in_flight, downloads_in_flight_max;
   gint64       min_chunk_size;
   char        *upload_host;
   char        *upload_url_suffix;   /* appended to transferurl ("?a=b", "#top") */

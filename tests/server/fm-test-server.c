@@ -700,6 +700,10 @@ fm_test_server_configure (FmTestServer  *self,
     self->min_chunk_size = n;
   else if (g_str_equal (name, "download_drops") && fm_ts_parse_int (value, 0, 1000, &n))
     self->download_drops = (guint) n;
+  else if (g_str_equal (name, "connection_rate") && fm_ts_parse_int (value, 0, G_MAXINT64, &n))
+    self->connection_rate = (guint64) n;
+  else if (g_str_equal (name, "ranges"))
+    self->no_ranges = g_str_equal (value, "0");
   else if (g_str_equal (name, "seed") && fm_ts_parse_int (value, 0, G_MAXUINT32, &n))
     g_rand_set_seed (self->rand, (guint32) n);
   else if (g_str_equal (name, "expire_tokens"))
@@ -783,6 +787,8 @@ fm_test_server_get_stats (FmTestServer *self)
   fm_ts_add_int (b, "upload_requests", (gint64) self->upload_requests);
   fm_ts_add_int (b, "uploads_in_flight_max", (gint64) self->uploads_in_flight_max);
   fm_ts_add_int (b, "faults_injected", (gint64) self->faults_injected);
+  fm_ts_add_int (b, "range_requests", (gint64) self->range_requests);
+  fm_ts_add_int (b, "downloads_in_flight_max", (gint64) self->downloads_in_flight_max);
   fm_ts_add_int (b, "secrets_in_query", (gint64) self->secrets_in_query);
   fm_ts_add_int (b, "chunks_without_md5", (gint64) self->chunks_without_md5);
   fm_ts_add_int (b, "bytes_received", (gint64) self->bytes_received);
