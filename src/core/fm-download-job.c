@@ -1,29 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fm-download-job.c: one file coming down */
-#define _GNU_SOURCE   /* renameat2, RENAME_NOREPLACE */
+/* fm-download-job.c: one file coming down: its requests, retries,
+ * pacing and progress. Where it is written: fm-download-part.c; the other
+ * ranges of a big file: fm-download-ranges.c; an answer that is not the
+ * file: fm-download-answer.c. */
 #define G_LOG_DOMAIN "fm-download-job"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "fm-client.h"
 #include "fm-download-job.h"
+#include "fm-download-answer.h"
 #include "fm-download-names.h"
+#include "fm-download-part.h"
 #include "fm-download-ranges.h"
 #include "fm-disk-space.h"
 #include "fm-error.h"
 #include "fm-format.h"
 #include "fm-http.h"
-#include "fm-response.h"
 
 #define READ_SIZE     (1 << 20)
 #define TICK_MS       100
@@ -38,12 +36,7 @@ struct _FmDownloadJob
   char          *url;           /* the file's, as the server gave it */
   char          *current_url;   /* after this run's redirects */
   guint          redirects;
-  char          *name;          /* safe */
-  char          *directory;
-  GStrv          subfolders;    /* the transfer's folders above the file, each safe */
-  char          *part_name;     /* "<name>.<key>.part": one per transfer and file */
-  int            dir_fd;
-  int            part_fd;
+  FmDownloadPart part;          /* where it is written (fm-download-part.c) */
   char          *path;          /* final, once done */
   gint64         expected;      /* -1: unknown */
   gint64         margin;        /* bytes left free on the disk (fm-disk-space.h) */
@@ -64,7 +57,6 @@ struct _FmDownloadJob
   GInputStream  *input;
   GOutputStream *output;
   GBytes        *block;
-  guint8        *answer;        /* the head of an answer that may be a JSON error */
   double         speed;
   gint64         sample_time;
   gint64         sample_bytes;
@@ -105,7 +97,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void start_request (FmDownloadJob *self);
-static gboolean part_is_ours (FmDownloadJob *self);
 
 static gboolean
 is_ranged (FmDownloadJob *self)
@@ -183,26 +174,13 @@ close_streams (FmDownloadJob *self)
   g_clear_pointer (&self->block, g_bytes_unref);
 }
 
-/* Closing the descriptor drops the lock on the .part: the next run (or
- * another process) may take it. */
-static void
-close_files (FmDownloadJob *self)
-{
-  if (self->part_fd >= 0)
-    close (self->part_fd);
-  if (self->dir_fd >= 0)
-    close (self->dir_fd);
-  self->part_fd = self->dir_fd = -1;
-}
-
 static void
 discard_part (FmDownloadJob *self)
 {
   if (self->ranges != NULL)
     fm_download_ranges_forget (self->ranges);
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
-  if (self->dir_fd >= 0 && self->part_fd >= 0 && part_is_ours (self))
-    unlinkat (self->dir_fd, self->part_name, 0);
+  fm_download_part_discard (&self->part);
 }
 
 /* The other ranges stop; where they are is kept for the next run. */
@@ -247,9 +225,8 @@ finish_run (FmDownloadJob *self,
   g_clear_handle_id (&self->finish_id, g_source_remove);
   close_streams (self);
   end_ranges (self);
-  close_files (self);
+  fm_download_part_close (&self->part);
   g_clear_handle_id (&self->retry_id, g_source_remove);
-  g_clear_pointer (&self->answer, g_free);
   g_clear_handle_id (&self->pace_id, g_source_remove);
   if (self->cancel_id != 0)
     g_cancellable_disconnect (self->cancellable, self->cancel_id);
@@ -344,64 +321,9 @@ transfer_failed (FmDownloadJob *self,
       finish_run (self, error);
       return;
     }
-  g_debug ("download %s: %s; resuming at %" G_GINT64_FORMAT, self->name, error->message, self->received);
+  g_debug ("download %s: %s; resuming at %" G_GINT64_FORMAT, self->part.name, error->message, self->received);
   g_error_free (error);
   self->retry_id = g_timeout_add (fm_retry_policy_wait_ms (self->retry, &self->retry_state), retry_cb, self);
-}
-
-/* The name in the folder still is the file this job wrote through its
- * descriptor, not something put in its place since. */
-static gboolean
-part_is_ours (FmDownloadJob *self)
-{
-  struct stat by_fd, by_name;
-
-  return fstat (self->part_fd, &by_fd) == 0 &&
-         fstatat (self->dir_fd, self->part_name, &by_name, AT_SYMLINK_NOFOLLOW) == 0 &&
-         by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino;
-}
-
-/* Renames the .part to the first free name, atomically refusing to
- * replace anything (RENAME_NOREPLACE; where the file system lacks it, a
- * hard link, which fails on an existing name too, then unlink). */
-static gboolean
-move_into_place (FmDownloadJob  *self,
-                 GError        **error)
-{
-  for (guint n = 0; n < 1000; n++)
-    {
-      g_autofree char *candidate = fm_download_candidate_name (self->name, n);
-      int rc;
-
-      if (!part_is_ours (self))
-        break;
-      rc = renameat2 (self->dir_fd, self->part_name, self->dir_fd, candidate, RENAME_NOREPLACE);
-      if (rc != 0 && (errno == EINVAL || errno == ENOSYS))
-        {
-          rc = linkat (self->dir_fd, self->part_name, self->dir_fd, candidate, 0);
-          if (rc == 0)
-            unlinkat (self->dir_fd, self->part_name, 0);
-        }
-      if (rc == 0)
-        {
-          g_autofree char *below = self->subfolders != NULL ? g_strjoinv (G_DIR_SEPARATOR_S, self->subfolders)
-                                                            : g_strdup ("");
-
-          self->path = g_build_filename (self->directory, below, candidate, NULL);
-          return TRUE;
-        }
-      if (errno != EEXIST)
-        {
-          int saved = errno;
-          g_autofree char *folder = g_filename_display_name (self->directory);
-          g_propagate_error (error, download_error (self, _("Cannot save “%s” in %s: %s"),
-                                                    self->name, folder, g_strerror (saved)));
-          return FALSE;
-        }
-    }
-  g_propagate_error (error, download_error (self, _("“%s” was changed by something else while it was "
-                                                    "downloaded; it was not kept."), self->name));
-  return FALSE;
 }
 
 static void
@@ -412,11 +334,11 @@ download_complete (FmDownloadJob *self)
 
   close_streams (self);
   /* What counts is what is on disk, not what this job believes it wrote. */
-  if (fstat (self->part_fd, &st) != 0 || st.st_size != total_received (self) ||
+  if (fstat (self->part.part_fd, &st) != 0 || st.st_size != total_received (self) ||
       (self->expected >= 0 && st.st_size != self->expected))
     {
       finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
-                                                       "it was not kept."), self->name,
+                                                       "it was not kept."), self->part.name,
                                                (long long) st.st_size,
                                                (long long) (self->expected >= 0 ? self->expected
                                                                                 : self->received)));
@@ -426,7 +348,8 @@ download_complete (FmDownloadJob *self)
     fm_download_ranges_forget (self->ranges);
   self->received = total_received (self);
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
-  if (!move_into_place (self, &error))
+  self->path = fm_download_part_keep (&self->part, &error);
+  if (self->path == NULL)
     {
       finish_run (self, error);
       return;
@@ -535,7 +458,7 @@ read_done_cb (GObject      *source,
       close_streams (self);
       finish_discarding (self, download_error (self, _("The server sent more than the %lld bytes it "
                                                        "announced for “%s”; the download was stopped."),
-                                               (long long) self->expected, self->name));
+                                               (long long) self->expected, self->part.name));
       return;
     }
   self->block = block;
@@ -559,11 +482,11 @@ open_output (FmDownloadJob  *self,
 {
   int fd;
 
-  if (self->received == 0 && !is_ranged (self) && ftruncate (self->part_fd, 0) != 0)
+  if (self->received == 0 && !is_ranged (self) && ftruncate (self->part.part_fd, 0) != 0)
     goto failed;
-  if (lseek (self->part_fd, self->received, SEEK_SET) < 0)
+  if (lseek (self->part.part_fd, self->received, SEEK_SET) < 0)
     goto failed;
-  fd = dup (self->part_fd);
+  fd = dup (self->part.part_fd);
   if (fd < 0)
     goto failed;
   self->output = g_unix_output_stream_new (fd, TRUE);
@@ -572,7 +495,7 @@ open_output (FmDownloadJob  *self,
 failed:
   {
     int saved = errno;
-    g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->name, g_strerror (saved)));
+    g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->part.name, g_strerror (saved)));
     return FALSE;
   }
 }
@@ -586,8 +509,8 @@ discard_ranges (FmDownloadJob *self)
   fm_download_ranges_forget (self->ranges);
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
   self->range_end = -1;
-  if (self->received == 0 && ftruncate (self->part_fd, 0) != 0)
-    g_warning ("Cannot empty %s: %s", self->part_name, g_strerror (errno));
+  if (self->received == 0 && ftruncate (self->part.part_fd, 0) != 0)
+    g_warning ("Cannot empty %s: %s", self->part.part_name, g_strerror (errno));
 }
 
 /* 206 from where we are, or 200 (the whole file: start over); 416 means
@@ -610,7 +533,7 @@ check_response (FmDownloadJob *self,
     {
       if (!soup_message_headers_get_content_range (soup_message_get_response_headers (msg),
                                                    &start, &end, &total) || start != self->received)
-        return download_error (self, _("The server resumed “%s” at the wrong place."), self->name);
+        return download_error (self, _("The server resumed “%s” at the wrong place."), self->part.name);
       /* the rest of the file where a range was asked for: one stream */
       if (is_ranged (self) && end + 1 != self->range_end)
         discard_ranges (self);
@@ -625,7 +548,7 @@ check_response (FmDownloadJob *self,
     }
   else
     return download_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."),
-                           self->name, status, soup_status_get_phrase (status));
+                           self->part.name, status, soup_status_get_phrase (status));
   return NULL;
 }
 
@@ -640,7 +563,7 @@ follow_redirect (FmDownloadJob  *self,
 
   if (++self->redirects > MAX_REDIRECTS)
     {
-      g_propagate_error (error, download_error (self, _("The server sent “%s” round in circles."), self->name));
+      g_propagate_error (error, download_error (self, _("The server sent “%s” round in circles."), self->part.name));
       return FALSE;
     }
   target = fm_http_redirect_target (msg, error);
@@ -651,69 +574,19 @@ follow_redirect (FmDownloadJob  *self,
   return TRUE;
 }
 
-/* A download URL that answers with Filemail's own error (4001 expired,
- * 4004 deleted, 4006 infected…) says so in its sentence, not as a size
- * mismatch. Read: at most ANSWER_MAX bytes. */
-#define ANSWER_MAX (64 * 1024)
-
 static void
 answer_read_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   FmDownloadJob *self = user_data;
-  gsize size = 0;
-  g_autoptr(GError) read_error = NULL;
-  g_autofree guint8 *answer = g_steal_pointer (&self->answer);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonObject) root = NULL;
-  GError *error = NULL;
-  guint status = soup_message_get_status (self->msg);
+  gboolean retry = FALSE;
+  GError *error = fm_download_answer_read_finish (result, &retry);
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &size, &read_error))
-    {
-      transfer_failed (self, g_steal_pointer (&read_error));
-      return;
-    }
-  body = g_bytes_new_take (g_steal_pointer (&answer), size);
-  root = fm_response_parse (body, &error);
-  if (error != NULL && error->domain == FM_ERROR && error->code < FM_ERROR_PROTOCOL)
-    {
-      /* the server's word (transient ones, 4005, go again) */
-      transfer_failed (self, error);
-      return;
-    }
-  g_clear_error (&error);
-  finish_run (self, status == SOUP_STATUS_OK
-                    ? download_error (self, _("“%s” cannot be downloaded: the server sent something else than the file."),
-                                      self->name)
-                    : download_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."),
-                                      self->name, status, soup_status_get_phrase (status)));
-}
-
-/* An error status, or a JSON answer where a file of another size was
- * announced: read its head to tell what the server meant. */
-static gboolean
-may_be_error_answer (FmDownloadJob *self,
-                     SoupMessage   *msg)
-{
-  guint status = soup_message_get_status (msg);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-  const char *type = soup_message_headers_get_content_type (headers, NULL);
-  goffset length = soup_message_headers_get_content_length (headers);
-
-  if (status != SOUP_STATUS_OK && status != SOUP_STATUS_PARTIAL_CONTENT)
-    return TRUE;
-  return status == SOUP_STATUS_OK && type != NULL && g_str_has_suffix (type, "json") &&
-         (self->expected < 0 || length != self->expected) && self->expected != 0;
-}
-
-static void
-read_error_answer (FmDownloadJob *self)
-{
-  self->answer = g_malloc (ANSWER_MAX);
-  g_input_stream_read_all_async (self->input, self->answer, ANSWER_MAX, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (self->task), answer_read_cb, self);
+  if (retry)
+    transfer_failed (self, error);
+  else
+    finish_run (self, error);
 }
 
 static void
@@ -762,7 +635,7 @@ send_done_cb (GObject      *source,
         }
       if (self->restarted)
         {
-          finish_discarding (self, download_error (self, _("“%s” cannot be resumed."), self->name));
+          finish_discarding (self, download_error (self, _("“%s” cannot be resumed."), self->part.name));
           return;
         }
       self->restarted = TRUE;
@@ -770,9 +643,10 @@ send_done_cb (GObject      *source,
       start_request (self);
       return;
     }
-  if (may_be_error_answer (self, msg))
+  if (fm_download_answer_may_be_error (msg, self->expected))
     {
-      read_error_answer (self);
+      fm_download_answer_read_async (self->input, msg, self->part.name, g_task_get_cancellable (self->task),
+                                     answer_read_cb, self);
       return;
     }
   error = check_response (self, msg);
@@ -807,69 +681,22 @@ start_request (FmDownloadJob *self)
                            send_done_cb, self);
 }
 
-/* Opens (or creates) the .part inside the folder without following a
- * link, and makes sure it is a file of its own: a link, a hard link to a
- * file elsewhere, or anything not regular planted under the name is
- * removed (the name is this job's, the thing it pointed to is untouched)
- * and a new file made in its place. The lock keeps a second job, in this
- * process or another, from writing the same .part. */
-static gboolean
-open_part (FmDownloadJob  *self,
-           GError        **error)
-{
-  g_autofree char *folder = g_filename_display_name (self->directory);
-  struct stat st;
-  int saved;
-
-  /* the user's umask decides who may read what they download, as for
-   * any file they save (0600 hid downloads from their other accounts) */
-  g_mkdir_with_parents (self->directory, 0777);
-  self->dir_fd = open (self->directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (self->dir_fd < 0)
-    goto failed;
-  if (!fm_download_enter_subfolders (&self->dir_fd, (const char * const *) self->subfolders, self->name, error))
-    return FALSE;
-  for (int attempt = 0; attempt < 2; attempt++)
-    {
-      self->part_fd = openat (self->dir_fd, self->part_name,
-                              O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
-                              (attempt > 0 ? O_EXCL : 0), 0666);
-      if (self->part_fd >= 0 && fstat (self->part_fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_nlink == 1)
-        break;
-      if (self->part_fd < 0 && errno != ELOOP && errno != ENXIO && errno != EEXIST)
-        goto failed;
-      g_warning ("Something was planted as %s in %s; it is removed and the download starts anew",
-                 self->part_name, self->directory);
-      if (self->part_fd >= 0)
-        close (self->part_fd);
-      self->part_fd = -1;
-      if (unlinkat (self->dir_fd, self->part_name, 0) != 0 && errno != ENOENT)
-        goto failed;
-    }
-  if (self->part_fd < 0)
-    goto failed;
-  if (flock (self->part_fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      g_set_error (error, FM_ERROR, FM_ERROR_BUSY, _("“%s” is already being downloaded into %s."),
-                   self->name, folder);
-      return FALSE;
-    }
-  self->received = st.st_size;
-  if (self->expected >= 0 && self->received > self->expected)
-    self->received = 0;
-  return TRUE;
-
-failed:
-  saved = errno;
-  g_propagate_error (error, download_error (self, _("Cannot save “%s” in %s: %s"), self->name, folder,
-                                            g_strerror (saved)));
-  return FALSE;
-}
-
 /* A big file goes in ranges when the server takes them: an earlier run's
  * ranges go on where they stopped; a new download asks for the first
  * range, and its answer tells (check_response). A .part of one stream
  * from an earlier run goes on as one stream. */
+/* The .part (fm-download-part.c), and how much of it is there. */
+static gboolean
+open_part (FmDownloadJob  *self,
+           GError        **error)
+{
+  if (!fm_download_part_open (&self->part, &self->received, error))
+    return FALSE;
+  if (self->expected >= 0 && self->received > self->expected)
+    self->received = 0;
+  return TRUE;
+}
+
 static void
 plan_ranges (FmDownloadJob *self)
 {
@@ -878,7 +705,7 @@ plan_ranges (FmDownloadJob *self)
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
   if (self->expected < FM_DOWNLOAD_RANGES_MIN_SIZE)
     return;
-  self->ranges = fm_download_ranges_new (self->dir_fd, self->part_fd, self->part_name, self->expected, self->name);
+  self->ranges = fm_download_ranges_new (self->part.dir_fd, self->part.part_fd, self->part.part_name, self->expected, self->part.name);
   switch (fm_download_ranges_load (self->ranges))
     {
     case FM_DOWNLOAD_RANGES_LOADED:
@@ -886,10 +713,10 @@ plan_ranges (FmDownloadJob *self)
       break;
     case FM_DOWNLOAD_RANGES_INVALID:
       /* where the .part has holes is not known: it starts over */
-      g_warning ("The ranges file of %s cannot be trusted; the download starts over", self->part_name);
+      g_warning ("The ranges file of %s cannot be trusted; the download starts over", self->part.part_name);
       self->received = 0;
-      if (ftruncate (self->part_fd, 0) != 0)
-        g_warning ("Cannot empty %s: %s", self->part_name, g_strerror (errno));
+      if (ftruncate (self->part.part_fd, 0) != 0)
+        g_warning ("Cannot empty %s: %s", self->part.part_name, g_strerror (errno));
       G_GNUC_FALLTHROUGH;
     case FM_DOWNLOAD_RANGES_ABSENT:
       if (self->received == 0)
@@ -926,13 +753,13 @@ fm_download_job_run_async (FmDownloadJob       *self,
   if (self->url == NULL || *self->url == '\0')
     {
       finish_run (self, download_error (self, _("The server gave no address to download “%s” from."),
-                                        self->name));
+                                        self->part.name));
       return;
     }
   if (!fm_client_check_url (self->url, &error) || !open_part (self, &error) ||
       /* what is left of the file must fit, with room to spare: never a
        * disk filled half way through */
-      !fm_disk_space_check (self->directory, self->dir_fd,
+      !fm_disk_space_check (self->part.directory, self->part.dir_fd,
                             self->expected >= 0 ? self->expected - self->received : 0,
                             self->margin, &error))
     {
@@ -984,7 +811,7 @@ fm_download_job_finalize (GObject *object)
   close_streams (self);
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
   g_clear_error (&self->range_error);
-  close_files (self);
+  fm_download_part_close (&self->part);
   g_clear_object (&self->msg);
   g_clear_object (&self->session);
   g_clear_object (&self->retry);
@@ -993,10 +820,7 @@ fm_download_job_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->url);
   g_free (self->current_url);
-  g_free (self->name);
-  g_free (self->directory);
-  g_strfreev (self->subfolders);
-  g_free (self->part_name);
+  fm_download_part_clear (&self->part);
   g_free (self->path);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (fm_download_job_parent_class)->finalize (object);
@@ -1044,7 +868,7 @@ static void
 fm_download_job_init (FmDownloadJob *self)
 {
   self->retry = fm_retry_policy_new ();
-  self->dir_fd = self->part_fd = -1;
+  self->part.dir_fd = self->part.part_fd = -1;
 }
 
 FmDownloadJob *
@@ -1059,9 +883,8 @@ fm_download_job_new (SoupSession *session,
 
   self->session = g_object_ref (session);
   self->url = g_strdup (url);
-  self->subfolders = fm_download_split_subfolders (server_name, &self->name);
-  self->directory = g_strdup (directory);
-  self->part_name = fm_download_part_name (self->name, part_key != NULL ? part_key : (url != NULL ? url : self->name));
+  fm_download_part_init (&self->part, directory, server_name,
+                         part_key != NULL ? part_key : (url != NULL ? url : server_name));
   self->expected = expected_size >= 0 ? expected_size : -1;
   self->margin = FM_DISK_MARGIN_ASKED;
   return self;
@@ -1132,7 +955,7 @@ fm_download_job_get_error (FmDownloadJob *self)
 const char *
 fm_download_job_get_name (FmDownloadJob *self)
 {
-  return self->name;
+  return self->part.name;
 }
 
 const char *

@@ -12,7 +12,9 @@
  * followed. The server's file name is never used as a path
  * (fm_download_safe_name). Redirects are followed only to addresses that
  * pass fm_client_check_url(). An unknown size (-1) downloads to the end of
- * the stream.
+ * the stream. A file of FM_DOWNLOAD_RANGES_MIN_SIZE or more comes over up
+ * to four connections when the server takes ranges (fm-download-ranges.h),
+ * each range resumed where it stopped; the rate limit applies to the sum.
  */
 #pragma once
 
