@@ -328,8 +328,8 @@ create_automation (FmApplication *self)
   return fm_automation_new (self->session, path);
 }
 
-/* A search result from the desktop, "received:ID" or "sent:ID": that
- * transfer, open in its list. */
+/* A search result from the desktop, "received:ID", "sent:ID" or
+ * "link:ID": that transfer, open in its list. */
 static void
 show_transfer_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
@@ -338,6 +338,13 @@ show_transfer_action (GSimpleAction *action, GVariant *param, gpointer user_data
   gboolean sent = g_str_has_prefix (result, "sent:");
   const char *id = strchr (result, ':');
 
+  if (g_str_has_prefix (result, "link:"))
+    {
+      fm_window_show_page (window, "links");
+      fm_transfer_list_select_id (fm_window_get_links_list (window), id + 1);
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
   if (id == NULL || !(sent || g_str_has_prefix (result, "received:")))
     return;
   fm_window_show_page (window, sent ? "outbox" : "inbox");

@@ -41,7 +41,14 @@ session_of (FmSearchProvider *self)
   return self->application != NULL ? self->get_session (self->application) : NULL;
 }
 
-/* Logged out (or never logged in): no account, nothing found. */
+static const char *
+server_of (FmSession *session)
+{
+  return fm_client_get_base_url (fm_session_get_client (session));
+}
+
+/* The Inbox and Outbox of the account logged in (logged out: none of
+ * them), and what was opened by link on this computer. */
 static GPtrArray *
 search (FmSearchProvider   *self,
         const char * const *terms)
@@ -49,10 +56,43 @@ search (FmSearchProvider   *self,
   FmSession *session = session_of (self);
   g_autofree char *key = session != NULL && fm_session_is_logged_in (session)
                          ? fm_session_dup_account_key (session) : NULL;
+  GPtrArray *results = key != NULL && fm_session_get_list_cache (session) != NULL
+                       ? fm_list_cache_search (fm_session_get_list_cache (session), key, terms)
+                       : g_ptr_array_new_with_free_func (g_free);
 
-  if (key == NULL || fm_session_get_list_cache (session) == NULL)
-    return g_ptr_array_new_with_free_func (g_free);
-  return fm_list_cache_search (fm_session_get_list_cache (session), key, terms);
+  if (session != NULL && fm_session_get_link_history (session) != NULL)
+    {
+      g_autoptr(GPtrArray) links = fm_link_history_search (fm_session_get_link_history (session),
+                                                           server_of (session), terms);
+
+      for (guint i = 0; i < links->len; i++)
+        g_ptr_array_add (results, g_strdup (links->pdata[i]));
+    }
+  return results;
+}
+
+/* "Opened by link · From bob@example.com · 3 files" */
+static GVariant *
+link_meta (FmSession  *session,
+           const char *result_id)
+{
+  FmLinkHistory *history = fm_session_get_link_history (session);
+  g_autoptr(FmTransfer) t = history != NULL ? fm_link_history_lookup (history, server_of (session), result_id + 5)
+                                            : NULL;
+  g_autofree char *subject = NULL, *from = NULL, *description = NULL;
+  GVariantBuilder meta;
+
+  if (t == NULL)
+    return NULL;
+  subject = fm_format_display_text (fm_transfer_get_subject (t));
+  from = fm_format_display_text (fm_transfer_get_from (t));
+  description = *from != '\0' ? g_strdup_printf (_("Opened by link · From %s"), from) : g_strdup (_("Opened by link"));
+  g_variant_builder_init (&meta, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&meta, "{sv}", "id", g_variant_new_string (result_id));
+  g_variant_builder_add (&meta, "{sv}", "name", g_variant_new_string (*subject ? subject : _("No subject")));
+  g_variant_builder_add (&meta, "{sv}", "description", g_variant_new_string (description));
+  g_variant_builder_add (&meta, "{sv}", "gicon", g_variant_new_string ("insert-link-symbolic"));
+  return g_variant_builder_end (&meta);
 }
 
 static GVariant *
@@ -105,13 +145,21 @@ metas_variant (FmSearchProvider   *self,
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
-  for (guint i = 0; cache != NULL && key != NULL && ids[i] != NULL; i++)
+  for (guint i = 0; session != NULL && ids[i] != NULL; i++)
     {
       FmListKind kind = FM_LIST_RECEIVED;
-      g_autoptr(FmTransfer) t = fm_list_cache_lookup (cache, key, ids[i], &kind);
+      g_autoptr(FmTransfer) t = NULL;
       g_autofree char *subject = NULL, *description = NULL;
       GVariantBuilder meta;
+      GVariant *link;
 
+      if (g_str_has_prefix (ids[i], "link:"))
+        {
+          if ((link = link_meta (session, ids[i])) != NULL)
+            g_variant_builder_add_value (&builder, link);
+          continue;
+        }
+      t = cache != NULL && key != NULL ? fm_list_cache_lookup (cache, key, ids[i], &kind) : NULL;
       if (t == NULL)
         continue;
       subject = fm_format_display_text (fm_transfer_get_subject (t));

@@ -21,6 +21,8 @@ expiry_text (FmTransfer *t)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 left = fm_transfer_get_expire_date (t) - now;
 
+  if (fm_transfer_get_expire_date (t) <= 0)
+    return NULL;   /* not known (a link not opened yet) */
   if (fm_transfer_is_expired (t, now) || left <= 0)
     return g_strdup (_("expired"));
   if (left < 86400)
@@ -82,8 +84,13 @@ static char *
 describe (FmTransferList *self,
           FmTransfer     *t)
 {
-  g_autoptr(GDateTime) sent = g_date_time_new_from_unix_local (fm_transfer_get_sent_date (t));
+  g_autoptr(GDateTime) sent = fm_transfer_get_sent_date (t) > 0
+                              ? g_date_time_new_from_unix_local (fm_transfer_get_sent_date (t)) : NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  /* a link whose transfer never answered: only its address is known */
+  if (fm_transfer_get_sent_date (t) <= 0 && fm_transfer_get_from (t) == NULL)
+    return g_strdup (fm_transfer_get_url (t) != NULL ? fm_transfer_get_url (t) : "");
 
   if (_fm_transfer_list_is_sent (self))
     add_part (parts, recipients_text (t));
@@ -166,7 +173,11 @@ update_row (GtkListItem    *item,
   GtkWidget *preview = gtk_widget_get_next_sibling (subtitle);
   g_autofree char *described = describe (self, t);
   g_autofree char *text = fm_format_display_text (described);
-  g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
+  g_autofree char *named = fm_transfer_dup_title (t);
+  /* a link never answered for: its id is all there is */
+  g_autofree char *fallback = named == NULL && fm_transfer_get_sent_date (t) <= 0
+                              ? g_strdup_printf (_("Transfer %s"), fm_transfer_get_id (t)) : NULL;
+  g_autofree char *subject = fm_format_display_text (named != NULL ? named : fallback);
   /* the message's start, on one line */
   g_autofree char *message = fm_format_display_text (fm_transfer_get_message (t));
 

@@ -42,6 +42,32 @@ _fm_transfer_list_is_sent (FmTransferList *self)
   return g_strcmp0 (self->kind, "sent") == 0;
 }
 
+static void replace_keeping_selection (FmTransferList *self,
+                                       GPtrArray      *items);
+
+/* "links": what was opened by link on this computer (fm-link-history.h),
+ * with or without a login */
+static gboolean
+is_links (FmTransferList *self)
+{
+  return g_strcmp0 (self->kind, "links") == 0;
+}
+
+static void
+refresh_links (FmTransferList *self)
+{
+  FmLinkHistory *history = fm_session_get_link_history (self->session);
+  g_autoptr(GListModel) list = history != NULL
+    ? fm_link_history_list (history, fm_client_get_base_url (fm_session_get_client (self->session))) : NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; list != NULL && i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (items, g_list_model_get_item (list, i));
+  self->loaded_at = g_get_monotonic_time ();
+  replace_keeping_selection (self, items);
+  gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "list" : "empty");
+}
+
 const char *
 fm_transfer_list_get_state (FmTransferList *self)
 {
@@ -417,6 +443,11 @@ fm_transfer_list_refresh (FmTransferList *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->loading = FALSE;
+  if (is_links (self))
+    {
+      refresh_links (self);
+      return;
+    }
   if (!fm_session_is_logged_in (self->session))
     {
       g_list_store_remove_all (self->transfers);
@@ -449,7 +480,7 @@ fm_transfer_list_refresh_if_stale (FmTransferList *self)
 static void
 account_changed_cb (FmTransferList *self)
 {
-  gboolean logged_in = fm_session_is_logged_in (self->session);
+  gboolean logged_in = fm_session_is_logged_in (self->session) || is_links (self);
 
   self->loaded_at = 0;
   self->cached_at = 0;
@@ -469,6 +500,8 @@ account_changed_cb (FmTransferList *self)
   gtk_widget_set_hexpand (self->list_pane, !logged_in);
   if (!logged_in)
     gtk_stack_set_visible_child_name (self->stack, "login");
+  else if (is_links (self))
+    refresh_links (self);
   else
     {
       show_cached (self);
@@ -551,7 +584,8 @@ fm_transfer_list_set_session (FmTransferList *self,
   g_clear_object (&self->details);
   self->details = fm_details_loader_new (fm_session_get_client (session));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _fm_transfer_list_is_sent (self) ? _("Outbox") : _("Inbox"), -1);
+                                  _fm_transfer_list_is_sent (self) ? _("Outbox")
+                                  : is_links (self) ? _("Links") : _("Inbox"), -1);
   /* the Outbox's rows name recipients, the Inbox's senders */
   g_object_set (self->search_entry, "placeholder-text",
                 _fm_transfer_list_is_sent (self) ? _("Search subject or recipients") : _("Search sender or subject"), NULL);
@@ -565,6 +599,19 @@ fm_transfer_list_set_session (FmTransferList *self,
     ? _("Log in to see the transfers you sent, how often they were downloaded, and when they expire.")
     : _("Log in to see the transfers sent to you."));
   adw_status_page_set_title (self->empty_page, _fm_transfer_list_is_sent (self) ? _("Nothing Sent Yet") : _("Nothing Received Yet"));
+  if (is_links (self))
+    {
+      /* a recipient with only an e-mail: no account, no Inbox, a link */
+      adw_status_page_set_icon_name (self->empty_page, "insert-link-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Links Opened Yet"));
+      adw_status_page_set_description (self->empty_page,
+        _("Got a Filemail link by e-mail? Paste it here with Ctrl+V, drop it on this window, "
+          "or choose Open Link (Ctrl+L). No account is needed."));
+      fm_transfer_view_set_remembered (self->view, TRUE);
+      if (fm_session_get_link_history (session) != NULL)
+        g_signal_connect_object (fm_session_get_link_history (session), "changed",
+                                 G_CALLBACK (refresh_links), self, G_CONNECT_SWAPPED);
+    }
   account_changed_cb (self);
 }
 
@@ -614,8 +661,8 @@ sort_func (gconstpointer a,
            gpointer      user_data)
 {
   FmTransferList *self = user_data;
-  gint64 da = fm_transfer_get_sent_date ((FmTransfer *) a);
-  gint64 db = fm_transfer_get_sent_date ((FmTransfer *) b);
+  gint64 da = is_links (self) ? 0 : fm_transfer_get_sent_date ((FmTransfer *) a);
+  gint64 db = is_links (self) ? 0 : fm_transfer_get_sent_date ((FmTransfer *) b);
   int order = (da > db) - (da < db);
 
   return gtk_toggle_button_get_active (self->oldest_first_button) ? order : -order;

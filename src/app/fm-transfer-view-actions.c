@@ -276,3 +276,26 @@ _fm_transfer_view_file_remove_cb (FmFileRow      *row,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+
+/* Links: the transfer leaves this computer's list; the transfer itself
+ * stays. The window's toast offers Undo. */
+void
+_fm_transfer_view_forget_action (GtkWidget  *widget,
+                                 const char *name,
+                                 GVariant   *parameter)
+{
+  FmTransferView *self = FM_TRANSFER_VIEW (widget);
+  FmLinkHistory *history = fm_session_get_link_history (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  if (self->summary == NULL || history == NULL)
+    return;
+  id = g_strdup (fm_transfer_get_id (self->summary));
+  if (!fm_link_history_forget (history, fm_client_get_base_url (_fm_transfer_view_client (self)), id, &error))
+    {
+      _fm_transfer_view_toast (self, error->message);
+      return;
+    }
+  gtk_widget_activate_action (widget, "win.link-forgotten", "s", id);
+}

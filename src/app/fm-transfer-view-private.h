@@ -18,6 +18,7 @@ struct _FmTransferView
 
   FmSession      *session;
   gboolean        sent;
+  gboolean        remembered;   /* the Links list: opened by link, forgotten on request */
   FmTransfer     *summary;
   FmTransfer     *transfer;     /* with its files, from transfer/get */
   char           *password;
@@ -35,6 +36,9 @@ struct _FmTransferView
   GtkLabel       *message_label;
   GtkWidget      *manage_box;
   GtkWidget      *delete_button;
+  GtkWidget      *forget_button;
+  GtkWidget      *error_forget_button;
+  GtkWidget      *error_retry_button;
   GtkWidget      *download_all_button;
   GtkWidget      *show_upload_button;   /* an unfinished transfer this computer sends */
   char           *upload_id;
@@ -76,6 +80,7 @@ void       _fm_transfer_view_operation_done_cb (GObject      *source,
 void       _fm_transfer_view_forward_action   (GtkWidget *widget, const char *name, GVariant *parameter);
 void       _fm_transfer_view_edit_action      (GtkWidget *widget, const char *name, GVariant *parameter);
 void       _fm_transfer_view_delete_action    (GtkWidget *widget, const char *name, GVariant *parameter);
+void       _fm_transfer_view_forget_action    (GtkWidget *widget, const char *name, GVariant *parameter);
 void       _fm_transfer_view_file_rename_cb   (FmFileRow *row, FmTransferView *self);
 void       _fm_transfer_view_file_remove_cb   (FmFileRow *row, FmTransferView *self);
 

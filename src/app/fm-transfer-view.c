@@ -241,7 +241,8 @@ static void
 show_header (FmTransferView *self,
              FmTransfer     *t)
 {
-  g_autofree char *subject = fm_format_display_text (fm_transfer_get_subject (t));
+  g_autofree char *named = fm_transfer_dup_title (t);
+  g_autofree char *title = fm_format_display_text (named);
   g_autofree char *message = display_message (fm_transfer_get_message (t));
   g_autofree char *people = people_text (self, t);
   g_autofree char *sent = fm_format_date (fm_transfer_get_sent_date (t));
@@ -252,7 +253,7 @@ show_header (FmTransferView *self,
   gboolean expired = fm_transfer_is_expired (t, g_get_real_time () / G_USEC_PER_SEC);
   g_autofree char *expiry = expired ? g_strdup_printf (_("%s (expired)"), expires) : g_strdup (expires);
 
-  gtk_label_set_text (self->subject_label, *subject ? subject : _("No subject"));
+  gtk_label_set_text (self->subject_label, *title ? title : _("No subject"));
   gtk_label_set_text (self->people_label, people);
   gtk_widget_set_visible (GTK_WIDGET (self->people_label), *people != '\0');
   gtk_label_set_text (self->message_label, message);
@@ -339,6 +340,28 @@ show_transfer (FmTransferView *self,
 
 /* ------------------------------------------------------------ loading */
 
+/* A transfer that is gone says so plainly, without a Try Again that
+ * cannot help; a failure that may pass offers it. */
+static void
+show_error_page (FmTransferView *self,
+                 const GError   *error)
+{
+  g_autofree char *escaped = g_markup_escape_text (self->error, -1);
+  gboolean expired = g_error_matches (error, FM_ERROR, FM_ERROR_TRANSFER_EXPIRED);
+  gboolean gone = g_error_matches (error, FM_ERROR, FM_ERROR_NOT_FOUND) ||
+                  g_error_matches (error, FM_ERROR, FM_ERROR_FILE_IS_DELETED);
+
+  fm_session_report_error (self->session, error);
+  adw_status_page_set_title (self->error_page, expired ? _("This Transfer Has Expired")
+                                               : gone ? _("This Transfer Is No Longer There")
+                                               : _("Cannot Open the Transfer"));
+  adw_status_page_set_icon_name (self->error_page, expired ? "alarm-symbolic"
+                                                   : gone ? "user-trash-symbolic" : "network-error-symbolic");
+  adw_status_page_set_description (self->error_page, escaped);
+  gtk_widget_set_visible (self->error_retry_button, !expired && !gone);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
 static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
@@ -363,13 +386,12 @@ loaded_cb (GObject      *source,
     }
   if (transfer == NULL)
     {
-      g_autofree char *escaped = g_markup_escape_text (self->error, -1);
-
-      fm_session_report_error (self->session, error);
-      adw_status_page_set_description (self->error_page, escaped);
-      gtk_stack_set_visible_child_name (self->stack, "error");
+      show_error_page (self, error);
       return;
     }
+  if (self->remembered && fm_session_get_link_history (self->session) != NULL)
+    fm_link_history_update (fm_session_get_link_history (self->session),
+                            fm_client_get_base_url (_fm_transfer_view_client (self)), transfer, NULL);
   /* transfer/get completes the list's item (its answer has no subject):
    * the row in the list learns the size and sender too */
   fm_transfer_merge_details (self->summary, transfer);
@@ -665,6 +687,17 @@ fm_transfer_view_setup (FmTransferView *self,
   self->sent = sent;
 }
 
+/* The Links list's view: what was opened by link is kept up to date on
+ * this computer, and can be forgotten. */
+void
+fm_transfer_view_set_remembered (FmTransferView *self,
+                                 gboolean        remembered)
+{
+  self->remembered = remembered;
+  gtk_widget_set_visible (self->forget_button, remembered);
+  gtk_widget_set_visible (self->error_forget_button, remembered);
+}
+
 static void
 fm_transfer_view_dispose (GObject *object)
 {
@@ -706,6 +739,9 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-transfer-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, stack);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, error_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, error_forget_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, forget_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, password_entry);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, password_error);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, subject_label);
@@ -731,6 +767,7 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.forward", NULL, _fm_transfer_view_forward_action);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, _fm_transfer_view_edit_action);
   gtk_widget_class_install_action (widget_class, "view.delete", NULL, _fm_transfer_view_delete_action);
+  gtk_widget_class_install_action (widget_class, "view.forget", NULL, _fm_transfer_view_forget_action);
 }
 
 static void

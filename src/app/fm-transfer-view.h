@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (FmTransferView, fm_transfer_view, FM, TRANSFER_VIEW, AdwBi
 void        fm_transfer_view_setup        (FmTransferView *self,
                                            FmSession      *session,
                                            gboolean        sent);
+void        fm_transfer_view_set_remembered (FmTransferView *self,
+                                           gboolean        remembered);
 void        fm_transfer_view_show         (FmTransferView *self,
                                            FmTransfer     *summary);
 void        fm_transfer_view_reload       (FmTransferView *self);

@@ -9,6 +9,7 @@
 #include "fm-send-page.h"
 #include "fm-transfer-list.h"
 #include "fm-file-row.h"
+#include "fm-transfer-link.h"
 #include "fm-window.h"
 
 struct _FmWindow
@@ -34,6 +35,7 @@ struct _FmWindow
   FmSendPage           *send_page;
   FmTransferList       *inbox_page;
   FmTransferList       *outbox_page;
+  FmTransferList       *links_page;
 };
 
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -125,11 +127,153 @@ fm_window_drop_files (FmWindow *self,
   return handled;
 }
 
+/* for tests: what a drop of text (a link dragged from a mail) does */
+gboolean
+fm_window_drop_text (FmWindow   *self,
+                     const char *text)
+{
+  GValue value = G_VALUE_INIT;
+  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
+  gboolean handled = FALSE;
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, text);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        g_signal_emit_by_name (controller, "drop", &value, 0.0, 0.0, &handled);
+    }
+  g_object_unref (controllers);
+  g_value_unset (&value);
+  return handled;
+}
+
 FmTransferList *
 fm_window_get_transfer_list (FmWindow *self,
                              gboolean  sent)
 {
   return sent ? self->outbox_page : self->inbox_page;
+}
+
+FmTransferList *
+fm_window_get_links_list (FmWindow *self)
+{
+  return self->links_page;
+}
+
+/* ------------------------------------------------------------ links */
+
+/* A Filemail link pasted, dropped, typed or given to the program: the
+ * transfer opens on the Links page, logged in or not, and is remembered
+ * there. Anything else is said in a sentence. */
+gboolean
+fm_window_open_link (FmWindow    *self,
+                     const char  *text,
+                     GError     **error)
+{
+  const char *base = fm_client_get_base_url (fm_session_get_client (self->session));
+  FmLinkHistory *history = fm_session_get_link_history (self->session);
+  g_autofree char *id = fm_transfer_link_parse (text, base, error);
+
+  if (id == NULL)
+    return FALSE;
+  if (history != NULL && !fm_link_history_remember (history, base, id, NULL, error))
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->stack, "links");
+  fm_transfer_list_refresh (self->links_page);
+  fm_transfer_list_select_id (self->links_page, id);
+  return TRUE;
+}
+
+static void
+open_link_or_toast (FmWindow   *self,
+                    const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fm_window_open_link (self, text, &error))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
+}
+
+/* win.open-link-text(s): a link as text (Undo of Forget, tests) */
+static void
+open_link_text_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *param)
+{
+  open_link_or_toast (FM_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+link_entry_changed_cb (GtkEditable      *entry,
+                       AdwMessageDialog *dialog)
+{
+  FmWindow *self = FM_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  const char *text = gtk_editable_get_text (entry);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = *text != '\0'
+    ? fm_transfer_link_parse (text, fm_client_get_base_url (fm_session_get_client (self->session)), &error) : NULL;
+
+  adw_message_dialog_set_response_enabled (dialog, "open", id != NULL);
+  /* the reason, where the eyes are, as soon as there is one */
+  adw_message_dialog_set_body (dialog, error != NULL ? error->message
+                                       : _("Paste the link from the e-mail you received. No account is needed."));
+}
+
+static void
+open_link_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       FmWindow         *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_str_equal (response, "open"))
+    open_link_or_toast (self, gtk_editable_get_text (entry));
+}
+
+/* win.open-link (Ctrl+L): a dialog to paste or type a link in. */
+static void
+open_link_action (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (widget), _("Open a Filemail Link"),
+                                                                         NULL));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "https://www.filemail.com/d/…");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filemail link"), -1);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "open", _("_Open"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "open", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "open");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (entry, "changed", G_CALLBACK (link_entry_changed_cb), dialog);
+  link_entry_changed_cb (GTK_EDITABLE (entry), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (open_link_response_cb), widget, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* win.link-forgotten(s): Forget on the Links page, with Undo */
+static void
+link_forgotten_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *param)
+{
+  FmWindow *self = FM_WINDOW (widget);
+  const char *id = g_variant_get_string (param, NULL);
+  g_autofree char *link = fm_transfer_link_for_id (fm_client_get_base_url (fm_session_get_client (self->session)),
+                                                   id);
+  AdwToast *toast = adw_toast_new (_("The link was removed from Links"));
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.open-link-text");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (link));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 GtkWidget *
@@ -138,13 +282,31 @@ fm_window_get_send_page (FmWindow *self)
   return GTK_WIDGET (self->send_page);
 }
 
+/* Files go to the Send page; web addresses among them (a link dropped
+ * from a browser or a mail, `filemail-desktop https://…/d/ID`) open as
+ * links. */
 void
 fm_window_add_files (FmWindow  *self,
                      GFile    **files,
                      guint      n_files)
 {
+  g_autoptr(GPtrArray) local = g_ptr_array_new ();
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      if (g_file_has_uri_scheme (files[i], "https") || g_file_has_uri_scheme (files[i], "http"))
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+
+          open_link_or_toast (self, uri);
+        }
+      else
+        g_ptr_array_add (local, files[i]);
+    }
+  if (local->len == 0)
+    return;
   adw_view_stack_set_visible_child_name (self->stack, "send");
-  fm_send_page_add_files (self->send_page, files, n_files);
+  fm_send_page_add_files (self->send_page, (GFile **) local->pdata, local->len);
 }
 
 void
@@ -304,6 +466,8 @@ refresh_action (GtkWidget  *widget,
     fm_transfer_list_refresh (self->inbox_page);
   else if (g_strcmp0 (page, "outbox") == 0)
     fm_transfer_list_refresh (self->outbox_page);
+  else if (g_strcmp0 (page, "links") == 0)
+    fm_transfer_list_refresh (self->links_page);
 }
 
 /* win.show-upload(s): an upload's own row (a job id), from anywhere */
@@ -337,7 +501,8 @@ visible_list (FmWindow *self)
   const char *page = adw_view_stack_get_visible_child_name (self->stack);
 
   return g_strcmp0 (page, "inbox") == 0 ? self->inbox_page
-         : g_strcmp0 (page, "outbox") == 0 ? self->outbox_page : NULL;
+         : g_strcmp0 (page, "outbox") == 0 ? self->outbox_page
+         : g_strcmp0 (page, "links") == 0 ? self->links_page : NULL;
 }
 
 /* Ctrl+F: the search of the Inbox or Outbox (the Inbox from Send). */
@@ -366,12 +531,38 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+paste_text_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FmWindow) self = user_data;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+
+  if (text != NULL && fm_transfer_link_looks_like (text))
+    open_link_or_toast (self, text);
+  else if (text != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
+                                _("There is no Filemail link or file to paste. Copy files in Files, or the link "
+                                  "from the e-mail."));
+}
+
+/* Ctrl+V outside a text field: files copied in a file manager go to the
+ * Send page; a link copied from a mail or a browser opens. */
+static void
 paste_action (GtkWidget  *widget,
               const char *name,
               GVariant   *param)
 {
   FmWindow *self = FM_WINDOW (widget);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  GdkContentFormats *formats = gdk_clipboard_get_formats (clipboard);
 
+  if (!gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) &&
+      gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    {
+      gdk_clipboard_read_text_async (clipboard, NULL, paste_text_cb, g_object_ref (self));
+      return;
+    }
   adw_view_stack_set_visible_child_name (self->stack, "send");
   fm_send_page_paste (self->send_page);
 }
@@ -383,9 +574,18 @@ drop_cb (GtkDropTarget *target,
          double         y,
          FmWindow      *self)
 {
-  GSList *files = g_value_get_boxed (value);
+  GSList *files;
   g_autoptr(GPtrArray) array = g_ptr_array_new ();
 
+  /* a link dragged as text (from a mail, a chat, a browser's address) */
+  if (G_VALUE_HOLDS_STRING (value))
+    {
+      if (!fm_transfer_link_looks_like (g_value_get_string (value)))
+        return FALSE;
+      open_link_or_toast (self, g_value_get_string (value));
+      return TRUE;
+    }
+  files = g_value_get_boxed (value);
   for (GSList *l = files; l != NULL; l = l->next)
     g_ptr_array_add (array, l->data);
   fm_window_add_files (self, (GFile **) array->pdata, array->len);
@@ -410,6 +610,7 @@ setup (FmWindow *self)
   fm_send_page_setup (self->send_page, self->session, settings);
   fm_transfer_list_set_session (self->inbox_page, self->session);
   fm_transfer_list_set_session (self->outbox_page, self->session);
+  fm_transfer_list_set_session (self->links_page, self->session);
   bind_downloads (self);
   g_signal_connect_object (self->session, "notify::network-monitor", G_CALLBACK (monitor_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -445,6 +646,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmWindow, send_page);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, inbox_page);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, outbox_page);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, links_page);
 
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.show-upload", "s", show_upload_action);
@@ -457,6 +659,10 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.open-link", NULL, open_link_action);
+  gtk_widget_class_install_action (widget_class, "win.open-link-text", "s", open_link_text_action);
+  gtk_widget_class_install_action (widget_class, "win.link-forgotten", "s", link_forgotten_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.open-link", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.add-files", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.add-folder", NULL);
@@ -467,6 +673,7 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.page", "s", "send");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.page", "s", "inbox");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.page", "s", "outbox");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.page", "s", "links");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   /* Entries take Ctrl+V first; only a paste nobody else wanted lands here. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste-files", NULL);
@@ -553,10 +760,11 @@ map_cb (FmWindow *self)
 static void
 fm_window_init (FmWindow *self)
 {
-  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   fm_a11y_name_tree (GTK_WIDGET (self));
+  gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_STRING }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect (self, "notify::is-active", G_CALLBACK (active_changed_cb), NULL);

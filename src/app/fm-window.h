@@ -31,5 +31,11 @@ gboolean   fm_window_drop_files    (FmWindow   *self,
 void      fm_window_set_automation (FmWindow   *self,
                                     FmAutomation *automation);
 gboolean  fm_window_is_metered_shown (FmWindow *self);
+FmTransferList *fm_window_get_links_list (FmWindow *self);
+gboolean  fm_window_drop_text      (FmWindow   *self,
+                                    const char *text);
+gboolean  fm_window_open_link      (FmWindow   *self,
+                                    const char *text,
+                                    GError    **error);
 
 G_END_DECLS

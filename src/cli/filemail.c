@@ -159,12 +159,11 @@ fm_cli_remember_link (FmCli      *cli,
                       const char *text,
                       FmTransfer *transfer)
 {
-  g_autoptr(FmLinkHistory) history = NULL;
+  FmLinkHistory *history = fm_session_get_link_history (cli->session);
   g_autoptr(GError) error = NULL;
 
-  if (!fm_transfer_link_looks_like (text))
+  if (!fm_transfer_link_looks_like (text) || history == NULL)
     return;
-  history = fm_link_history_new_default ();
   if (!fm_link_history_remember (history, fm_client_get_base_url (cli->client), fm_transfer_get_id (transfer),
                                  transfer, &error))
     g_printerr (_("filemail: the link could not be remembered: %s\n"), error->message);

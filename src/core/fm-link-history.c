@@ -2,6 +2,7 @@
 /* fm-link-history.c: transfers opened by their link on this computer */
 #define G_LOG_DOMAIN "fm-link-history"
 
+#include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
@@ -23,6 +24,9 @@ struct _FmLinkHistory
 
 G_DEFINE_FINAL_TYPE (FmLinkHistory, fm_link_history, G_TYPE_OBJECT)
 
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void
 fm_link_history_finalize (GObject *object)
 {
@@ -34,6 +38,9 @@ static void
 fm_link_history_class_init (FmLinkHistoryClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = fm_link_history_finalize;
+  /* a link was remembered or forgotten (by this object) */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -48,14 +55,6 @@ fm_link_history_new (const char *path)
 
   self->path = g_strdup (path);
   return self;
-}
-
-FmLinkHistory *
-fm_link_history_new_default (void)
-{
-  g_autofree char *path = g_build_filename (g_get_user_state_dir (), "filemail", "received-links.json", NULL);
-
-  return fm_link_history_new (path);
 }
 
 const char *
@@ -199,7 +198,10 @@ fm_link_history_remember (FmLinkHistory  *self,
   for (guint i = 0; i < json_array_get_length (links); i++)
     if ((int) i != at)
       json_array_add_element (reordered, json_node_copy (json_array_get_element (links, i)));
-  return write_links (self, reordered, error);
+  if (!write_links (self, reordered, error))
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  return TRUE;
 }
 
 /* transfer/get answered for one that is kept: its sender, size, expiry. */
@@ -241,7 +243,10 @@ fm_link_history_forget (FmLinkHistory  *self,
   if (at < 0 || newer)
     return TRUE;
   json_array_remove_element (links, (guint) at);
-  return write_links (self, links, error);
+  if (!write_links (self, links, error))
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  return TRUE;
 }
 
 gboolean
@@ -282,4 +287,68 @@ fm_link_history_list (FmLinkHistory *self,
         g_list_store_append (store, t);
     }
   return G_LIST_MODEL (store);
+}
+
+static gboolean
+matches (FmTransfer         *t,
+         const char * const *folded_terms)
+{
+  g_autofree char *text = g_strjoin (" ", fm_transfer_get_id (t), fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "",
+                                     fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "", NULL);
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+
+  for (guint i = 0; folded_terms[i] != NULL; i++)
+    if (strstr (folded, folded_terms[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* For the desktop's search: "link:ID" of each transfer opened on @server
+ * whose id, subject or sender holds every term. */
+GPtrArray *
+fm_link_history_search (FmLinkHistory      *self,
+                        const char         *server,
+                        const char * const *terms)
+{
+  GPtrArray *results = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) folded = NULL;
+
+  for (guint i = 0; terms != NULL && terms[i] != NULL; i++)
+    if (*terms[i] != '\0')
+      {
+        g_autofree char *term = g_utf8_casefold (terms[i], -1);
+        g_strv_builder_add (builder, term);
+      }
+  folded = g_strv_builder_end (builder);
+  if (folded[0] == NULL)
+    return results;
+  list = fm_link_history_list (self, server);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+
+      if (matches (t, (const char * const *) folded))
+        g_ptr_array_add (results, g_strdup_printf ("link:%s", fm_transfer_get_id (t)));
+    }
+  return results;
+}
+
+/* The remembered transfer @id names on @server, or NULL. */
+FmTransfer *
+fm_link_history_lookup (FmLinkHistory *self,
+                        const char    *server,
+                        const char    *id)
+{
+  g_autoptr(GListModel) list = fm_link_history_list (self, server);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
+
+      if (fm_transfer_id_equal (fm_transfer_get_id (t), id))
+        return g_steal_pointer (&t);
+    }
+  return NULL;
 }

@@ -24,7 +24,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FmLinkHistory, fm_link_history, FM, LINK_HISTORY, GObject)
 
 FmLinkHistory *fm_link_history_new          (const char    *path);
-FmLinkHistory *fm_link_history_new_default  (void);
 const char    *fm_link_history_get_path     (FmLinkHistory *self);
 gboolean       fm_link_history_remember     (FmLinkHistory *self,
                                              const char    *server,
@@ -44,5 +43,11 @@ gboolean       fm_link_history_contains     (FmLinkHistory *self,
                                              const char    *transfer_id);
 GListModel    *fm_link_history_list         (FmLinkHistory *self,
                                              const char    *server);
+GPtrArray     *fm_link_history_search       (FmLinkHistory *self,
+                                             const char    *server,
+                                             const char * const *terms);
+FmTransfer    *fm_link_history_lookup       (FmLinkHistory *self,
+                                             const char    *server,
+                                             const char    *id);
 
 G_END_DECLS

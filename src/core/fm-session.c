@@ -21,6 +21,7 @@ struct _FmSession
   GListStore    *downloads;        /* FmDownloadJob, newest first */
   FmDownloadRecord *record;        /* what earlier runs saved where; NULL without a store */
   FmListCache   *lists;            /* the last known Inbox and Outbox; NULL without a store */
+  FmLinkHistory *links;            /* transfers opened by link here; NULL without a store */
   char          *account_email;    /* NULL while logged out */
   char          *last_email;       /* the address last logged in with */
   char          *download_folder;  /* as configured; "" or NULL: Downloads */
@@ -588,6 +589,15 @@ fm_session_get_list_cache (FmSession *self)
   return self->lists;
 }
 
+/* Transfers opened by their link on this computer (fm-link-history.h);
+ * NULL for a session without a state folder. */
+FmLinkHistory *
+fm_session_get_link_history (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), NULL);
+  return self->links;
+}
+
 /* "<server> <e-mail>": what is kept per account (the lists, the last look
  * at the Inbox) is kept under this; the account logged in, or the one
  * last logged in; NULL if none. */
@@ -629,6 +639,7 @@ fm_session_dispose (GObject *object)
   g_clear_object (&self->downloads);
   g_clear_object (&self->record);
   g_clear_object (&self->lists);
+  g_clear_object (&self->links);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (fm_session_parent_class)->dispose (object);
 }
@@ -725,7 +736,10 @@ fm_session_new (FmClient     *client,
       g_autofree char *lists = g_build_filename (parent, "lists", NULL);
 
       self->record = fm_download_record_new (path);
+      g_autofree char *links = g_build_filename (parent, "received-links.json", NULL);
+
       self->lists = fm_list_cache_new (lists);
+      self->links = fm_link_history_new (links);
     }
   g_signal_connect (self->queue, "items-changed", G_CALLBACK (queue_items_changed_cb), self);
   return self;

@@ -21,6 +21,7 @@
 #include "fm-account.h"
 #include "fm-client.h"
 #include "fm-download-job.h"
+#include "fm-link-history.h"
 #include "fm-list-cache.h"
 #include "fm-queue-store.h"
 #include "fm-upload-queue.h"
@@ -100,6 +101,7 @@ GNetworkMonitor *fm_session_get_network_monitor (FmSession    *self);
 void           fm_session_set_network_monitor (FmSession      *self,
                                                GNetworkMonitor *monitor);
 FmListCache   *fm_session_get_list_cache      (FmSession      *self);
+FmLinkHistory *fm_session_get_link_history    (FmSession      *self);
 char          *fm_session_dup_account_key     (FmSession      *self);
 
 G_END_DECLS

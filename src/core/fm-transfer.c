@@ -2,6 +2,8 @@
 /* fm-transfer.c: a Filemail transfer */
 #define G_LOG_DOMAIN "fm-transfer"
 
+#include <glib/gi18n-lib.h>
+
 #include "fm-error.h"
 #include "fm-json.h"
 #include "fm-transfer.h"
@@ -598,4 +600,42 @@ fm_transfer_new_from_cache (JsonObject  *object,
       fm_transfer_set_recipients (self, (const char * const *) list);
     }
   return self;
+}
+
+/* What a transfer is called where it has no subject (transfer/get has
+ * none: a transfer opened by its link): its folder ("Album" when every
+ * file is in it), its one file, or its first file "and 2 more". NULL when
+ * nothing is known. Server text: show it through fm_format_display_text. */
+char *
+fm_transfer_dup_title (FmTransfer *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->files));
+  g_autoptr(FmTransferFile) first = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *top = NULL;
+  gboolean shared;
+
+  if (self->subject != NULL && *self->subject != '\0')
+    return g_strdup (self->subject);
+  if (n == 0)
+    return NULL;
+  first = g_list_model_get_item (G_LIST_MODEL (self->files), 0);
+  parts = g_strsplit (fm_transfer_file_get_filename (first) ? fm_transfer_file_get_filename (first) : "", "/", 2);
+  shared = parts[0] != NULL && parts[1] != NULL && *parts[0] != '\0';
+  top = shared ? g_strconcat (parts[0], "/", NULL) : NULL;
+  for (guint i = 1; shared && i < n; i++)
+    {
+      g_autoptr(FmTransferFile) f = g_list_model_get_item (G_LIST_MODEL (self->files), i);
+
+      shared = g_str_has_prefix (fm_transfer_file_get_filename (f) ? fm_transfer_file_get_filename (f) : "", top);
+    }
+  if (shared)
+    return g_strdup (parts[0]);
+  {
+    g_autofree char *base = g_path_get_basename (fm_transfer_file_get_filename (first) ? fm_transfer_file_get_filename (first) : "");
+
+    if (n == 1)
+      return g_steal_pointer (&base);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more", n - 1), base, n - 1);
+  }
 }

@@ -22,6 +22,7 @@ const char   *fm_transfer_get_from       (FmTransfer  *self);
 /* Empty unless fm_transfer_get_recipients_known(): the API never says. */
 const char * const *fm_transfer_get_to   (FmTransfer  *self);
 const char   *fm_transfer_get_subject    (FmTransfer  *self);
+char         *fm_transfer_dup_title      (FmTransfer  *self);
 void          fm_transfer_set_subject    (FmTransfer  *self,
                                           const char  *subject);
 const char   *fm_transfer_get_message    (FmTransfer  *self);

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-links.c: receiving with nothing but a link, in-process under Xvfb
+ * (tests/run-with-display.sh), logged out, against an in-process local
+ * server. The link arrives the ways a person brings it: the program's
+ * argument (GApplication open, as a running instance gets it), Ctrl+V,
+ * a drop, the Open Link dialog; it opens on the Links page, is remembered
+ * (0600, no download addresses), found by the desktop's search, and can
+ * be forgotten with Undo. */
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "fm-application.h"
+#include "fm-error.h"
+#include "fm-file-row.h"
+#include "fm-test-app.h"
+#include "fm-test-util.h"
+#include "fm-transfer-file.h"
+#include "fm-transfer-link.h"
+#include "fm-transfer-list.h"
+#include "fm-transfer-view.h"
+#include "fm-window.h"
+
+static FmTestApp ui;
+
+static char *
+transfer_of_file (const char *filename)
+{
+  g_autofree char *text = fm_test_server_get_stats (ui.server);
+  g_autoptr(JsonNode) root = json_from_string (text, NULL);
+  JsonArray *files = json_object_get_array_member (json_node_get_object (root), "files");
+
+  for (guint i = 0; i < json_array_get_length (files); i++)
+    {
+      JsonObject *f = json_array_get_object_element (files, i);
+
+      if (g_str_equal (json_object_get_string_member (f, "filename"), filename))
+        return g_strdup (json_object_get_string_member (f, "transferid"));
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+link_of_file (const char *filename)
+{
+  g_autofree char *id = transfer_of_file (filename);
+  g_autofree char *url = fm_test_server_get_url (ui.server);
+
+  return fm_transfer_link_for_id (url, id);
+}
+
+static FmTransferList *
+links (void)
+{
+  return fm_window_get_links_list (ui.window);
+}
+
+static gboolean
+view_settled (gpointer view)
+{
+  const char *state = fm_transfer_view_get_state (view);
+
+  return !fm_transfer_view_is_busy (view) &&
+         (g_strcmp0 (state, "detail") == 0 || g_strcmp0 (state, "password") == 0 ||
+          g_strcmp0 (state, "error") == 0);
+}
+
+/* The Links page shows @id, open beside the list, settled. */
+static gboolean
+showing (gpointer id)
+{
+  FmTransferView *view = fm_transfer_list_get_view (links ());
+  FmTransfer *t = fm_transfer_view_get_transfer (view);
+  const char *state = fm_transfer_view_get_state (view);
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (
+        gtk_widget_get_ancestor (GTK_WIDGET (links ()), ADW_TYPE_VIEW_STACK))), "links") != 0)
+    return FALSE;
+  if (g_strcmp0 (state, "password") == 0 || g_strcmp0 (state, "error") == 0)
+    return !fm_transfer_view_is_busy (view);
+  return t != NULL && fm_transfer_id_equal (fm_transfer_get_id (t), id) && view_settled (view);
+}
+
+static gboolean
+row_finished (gpointer row)
+{
+  FmFileRowState state = fm_file_row_get_state (row);
+
+  return state == FM_FILE_ROW_DONE || state == FM_FILE_ROW_FAILED;
+}
+
+static FmFileRow *
+file_row (FmTransferView *view, guint i)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (fm_transfer_view_get_files_list (view), (int) i);
+
+  g_assert_true (FM_IS_FILE_ROW (row));
+  return FM_FILE_ROW (row);
+}
+
+static char *
+history_path (void)
+{
+  return g_build_filename (g_getenv ("XDG_STATE_HOME"), "filemail", "received-links.json", NULL);
+}
+
+/* `filemail-desktop LINK` (or the link given to the instance already
+ * running, which GApplication passes to open()), logged out. */
+static void
+test_open_from_the_command_line (void)
+{
+  g_autofree char *link = link_of_file ("gift.bin");
+  g_autofree char *id = transfer_of_file ("gift.bin");
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (link);
+  g_autofree char *folder = g_build_filename (ui.root, "Downloads", NULL);
+  g_autofree char *saved = g_build_filename (folder, "gift.bin", NULL);
+  g_autofree char *path = history_path ();
+  g_autofree char *kept = NULL;
+  FmTransferView *view = fm_transfer_list_get_view (links ());
+  struct stat st;
+
+  g_assert_false (fm_session_is_logged_in (fm_application_get_session (ui.app)));
+  g_application_open (G_APPLICATION (ui.app), &file, 1, "");
+  fm_test_spin_until (showing, id);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
+  /* transfer/get has no subject: the transfer is named by its file */
+  g_assert_cmpstr (fm_transfer_dup_title (fm_transfer_view_get_transfer (view)), ==, "gift.bin");
+  g_assert_cmpstr (fm_transfer_get_from (fm_transfer_view_get_transfer (view)), ==, "carol@example.com");
+  /* nothing went to the Send page */
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (links ())), ==, 1);
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+  g_assert_null (strstr (kept, "dk="));
+  g_assert_nonnull (strstr (kept, "carol@example.com"));
+
+  g_settings_set_string (fm_application_get_settings (ui.app), "download-folder", folder);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.download-all", NULL));
+  fm_test_spin_until (row_finished, file_row (view, 0));
+  g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
+  g_assert_cmpstr (fm_file_row_get_saved_path (file_row (view, 0)), ==, saved);
+  fm_test_screenshot ("links.png");
+}
+
+static void
+set_clipboard (const char *text)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (ui.window)), text);
+}
+
+/* Ctrl+V with a link copied from a mail (angle brackets and all), a drop
+ * of one as text, and what is not a link: a sentence, nothing opened. */
+static void
+test_paste_and_drop (void)
+{
+  g_autofree char *link = link_of_file ("party.bin");
+  g_autofree char *id = transfer_of_file ("party.bin");
+  g_autofree char *pasted = g_strdup_printf ("<%s>", link);
+  g_autofree char *other = link_of_file ("gift.bin");
+  g_autofree char *other_id = transfer_of_file ("gift.bin");
+  g_autoptr(GError) error = NULL;
+
+  fm_window_show_page (ui.window, "send");
+  set_clipboard (pasted);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.paste-files", NULL));
+  fm_test_spin_until (showing, id);
+  /* newest opened first */
+  {
+    g_autoptr(FmTransfer) first = g_list_model_get_item (fm_transfer_list_get_shown (links ()), 0);
+    g_assert_true (fm_transfer_id_equal (fm_transfer_get_id (first), id));
+  }
+
+  fm_window_show_page (ui.window, "inbox");
+  g_assert_true (fm_window_drop_text (ui.window, other));
+  fm_test_spin_until (showing, other_id);
+  g_assert_false (fm_window_drop_text (ui.window, "just some words"));
+
+  g_assert_false (fm_window_open_link (ui.window, "https://example.org/d/ABCDEF", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_NOT_A_LINK);
+  g_assert_nonnull (strstr (error->message, "example.org"));
+  g_clear_error (&error);
+  g_assert_false (fm_window_open_link (ui.window, "https://www.filemail.com/d/ABCDEF", &error));
+  g_assert_error (error, FM_ERROR, FM_ERROR_NOT_A_LINK);
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (links ())), ==, 2);
+}
+
+static AdwMessageDialog *
+open_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  g_assert_not_reached ();
+}
+
+/* Ctrl+L: a dialog with the focus in its field; Open only for a link it
+ * can open, and the reason said in the dialog as it is typed. */
+static void
+test_open_link_dialog (void)
+{
+  g_autofree char *link = link_of_file ("party.bin");
+  g_autofree char *id = transfer_of_file ("party.bin");
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.open-link", NULL));
+  dialog = open_dialog ();
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "https://example.org/d/ABC");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "example.org"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), link);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "open"));
+  fm_test_screenshot ("open-link.png");
+  adw_message_dialog_response (dialog, "open");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fm_test_spin_until (showing, id);
+}
+
+/* A protected link asks for its password (the focus in the field, a
+ * wrong one said on the page); an expired one says so, with no Try Again,
+ * and can be forgotten; Undo brings it back. */
+static void
+test_password_expired_and_forget (void)
+{
+  g_autofree char *locked = link_of_file ("locked.bin");
+  g_autofree char *locked_id = transfer_of_file ("locked.bin");
+  g_autofree char *gone = link_of_file ("old.bin");
+  g_autofree char *gone_id = transfer_of_file ("old.bin");
+  FmTransferView *view = fm_transfer_list_get_view (links ());
+  g_autoptr(GError) error = NULL;
+  guint before;
+
+  g_assert_true (fm_window_open_link (ui.window, locked, &error));
+  fm_test_spin_until (showing, locked_id);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "password");
+  fm_transfer_view_unlock (view, "wrong");
+  fm_test_spin_until (view_settled, view);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "password");
+  fm_transfer_view_unlock (view, "sesame");
+  fm_test_spin_until (view_settled, view);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
+
+  g_assert_true (fm_test_server_expire_transfer (ui.server, gone_id));
+  g_assert_true (fm_window_open_link (ui.window, gone, &error));
+  fm_test_spin_until (showing, gone_id);
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "error");
+  g_assert_nonnull (strstr (fm_transfer_view_get_error (view), "expired"));
+  fm_test_screenshot ("link-expired.png");
+
+  before = g_list_model_get_n_items (fm_transfer_list_get_shown (links ()));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.forget", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (links ())), ==, before - 1);
+  g_assert_false (fm_link_history_contains (fm_session_get_link_history (fm_application_get_session (ui.app)),
+                                            fm_test_server_get_url (ui.server), gone_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.open-link-text", "s", gone));
+  g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (links ())), ==, before);
+}
+
+/* The desktop's search finds what was opened by link, logged out. */
+static void
+test_search_finds_links (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  g_autofree char *url = fm_test_server_get_url (ui.server);
+  g_autofree char *id = transfer_of_file ("gift.bin");
+  const char *terms[] = { "carol", NULL };
+  g_autoptr(GPtrArray) found = fm_link_history_search (fm_session_get_link_history (session), url, terms);
+  g_autofree char *wanted = g_strdup_printf ("link:%s", id);
+  gboolean seen = FALSE;
+
+  for (guint i = 0; i < found->len; i++)
+    seen |= g_ascii_strcasecmp (found->pdata[i], wanted) == 0;
+  g_assert_true (seen);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  fm_test_app_start (&ui, &argc, &argv, "links");
+  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "dave@example.com", 1, "Gift", NULL, "gift.bin", &error));
+  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "dave@example.com", 1, "Party", NULL, "party.bin", &error));
+  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "dave@example.com", 1, "Locked", "sesame", "locked.bin", &error));
+  g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "dave@example.com", 1, "Old", NULL, "old.bin", &error));
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 1100, 760);
+
+  g_test_add_func ("/links/open-from-the-command-line", test_open_from_the_command_line);
+  g_test_add_func ("/links/paste-and-drop", test_paste_and_drop);
+  g_test_add_func ("/links/open-link-dialog", test_open_link_dialog);
+  g_test_add_func ("/links/password-expired-and-forget", test_password_expired_and_forget);
+  g_test_add_func ("/links/search-finds-links", test_search_finds_links);
+  status = g_test_run ();
+  fm_test_rm_rf (ui.root);
+  return status;
+}
