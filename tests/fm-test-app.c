@@ -104,3 +104,22 @@ fm_test_screenshot (const char *name)
   path = g_build_filename (dir, name, NULL);
   fm_test_screenshot_to (path);
 }
+
+/* What dragging @widget would carry: its GtkDragSource's "prepare", as
+ * GTK asks it when a drag starts (NULL: nothing to drag). */
+GdkContentProvider *
+fm_test_drag_content (GtkWidget *widget)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (widget);
+  GdkContentProvider *content = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && content == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        g_signal_emit_by_name (controller, "prepare", 1.0, 1.0, &content);
+    }
+  g_object_unref (controllers);
+  return content;
+}

@@ -27,5 +27,6 @@ void fm_test_spin_until (gboolean   (*done) (gpointer),
                          gpointer     data);
 void fm_test_screenshot (const char  *name);
 void fm_test_screenshot_to (const char *path);
+GdkContentProvider *fm_test_drag_content (GtkWidget *widget);
 
 G_END_DECLS

@@ -137,11 +137,32 @@ test_open_from_the_command_line (void)
   g_assert_nonnull (strstr (kept, "carol@example.com"));
 
   g_settings_set_string (fm_application_get_settings (ui.app), "download-folder", folder);
+  g_assert_null (fm_test_drag_content (GTK_WIDGET (file_row (view, 0))));   /* nothing saved yet */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.download-all", NULL));
   fm_test_spin_until (row_finished, file_row (view, 0));
   g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
   g_assert_cmpstr (fm_file_row_get_saved_path (file_row (view, 0)), ==, saved);
   fm_test_screenshot ("links.png");
+
+  /* the saved file drags out as itself (Files, a mail, a chat) */
+  {
+    g_autoptr(GdkContentProvider) content = fm_test_drag_content (GTK_WIDGET (file_row (view, 0)));
+    g_autoptr(GdkContentFormats) formats = NULL;
+    GValue value = G_VALUE_INIT;
+    GSList *list;
+    g_autofree char *dragged = NULL;
+
+    g_assert_nonnull (content);
+    formats = gdk_content_provider_ref_formats (content);
+    g_assert_true (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST));
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    list = g_value_get_boxed (&value);
+    g_assert_cmpuint (g_slist_length (list), ==, 1);
+    dragged = g_file_get_path (list->data);
+    g_assert_cmpstr (dragged, ==, saved);
+    g_value_unset (&value);
+  }
 }
 
 static void

@@ -215,6 +215,21 @@ test_send_adds_a_job (void)
   row = g_object_ref_sink (fm_upload_row_new (job, fm_session_get_queue (fm_application_get_session (ui.app))));
   g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent");
   g_assert_true (g_str_has_prefix (fm_upload_job_get_download_url (job), "http://127.0.0.1:"));
+  /* the sent row drags out as its link: an address and text */
+  {
+    g_autoptr(GdkContentProvider) content = fm_test_drag_content (GTK_WIDGET (row));
+    g_autoptr(GdkContentFormats) formats = NULL;
+    GValue value = G_VALUE_INIT;
+
+    g_assert_nonnull (content);
+    formats = gdk_content_provider_ref_formats (content);
+    g_assert_true (gdk_content_formats_contain_mime_type (formats, "text/uri-list"));
+    g_assert_true (gdk_content_formats_contain_gtype (formats, G_TYPE_STRING));
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_cmpstr (g_value_get_string (&value), ==, fm_upload_job_get_download_url (job));
+    g_value_unset (&value);
+  }
   /* the expiry and the e-mails nobody touched are the account's: initialize
    * got no days, notify or confirmation ("days: Set to default value of
    * account if not specified") */

@@ -395,8 +395,42 @@ fm_file_row_class_init (FmFileRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.show-in-folder", NULL, show_in_folder_action);
 }
 
+/* A saved file is dragged out as itself (a file list, text/uri-list on
+ * the wire): into Files, a mail, a chat. Nothing to drag before that. */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 FmFileRow     *self)
+{
+  g_autoptr(GFile) file = NULL;
+  GSList list = { 0 };
+
+  if (self->saved_path == NULL || !g_file_test (self->saved_path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  file = g_file_new_for_path (self->saved_path);
+  list.data = file;
+  return gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, &list);
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               FmFileRow     *self)
+{
+  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (GTK_WIDGET (self));
+
+  gtk_drag_source_set_icon (source, icon, 0, 0);
+}
+
 static void
 fm_file_row_init (FmFileRow *self)
 {
+  GtkDragSource *drag = gtk_drag_source_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }

@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "fm-error.h"
@@ -425,11 +427,39 @@ fm_upload_row_class_init (FmUploadRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, qr_clicked_cb);
 }
 
+/* A sent transfer is dragged out as its link: text/uri-list for what
+ * takes addresses (a browser, a mail's body), text for a chat. */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 FmUploadRow   *self)
+{
+  const char *url = fm_upload_job_get_download_url (self->job);
+  g_autofree char *uri_list = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GdkContentProvider *providers[2];
+
+  if (fm_upload_job_get_state (self->job) != FM_UPLOAD_STATE_DONE || url == NULL || *url == '\0' ||
+      fm_upload_job_get_refused_link (self->job) != NULL)
+    return NULL;
+  uri_list = g_strconcat (url, "\r\n", NULL);
+  bytes = g_bytes_new (uri_list, strlen (uri_list));
+  providers[0] = gdk_content_provider_new_for_bytes ("text/uri-list", bytes);
+  providers[1] = gdk_content_provider_new_typed (G_TYPE_STRING, url);
+  return gdk_content_provider_new_union (providers, G_N_ELEMENTS (providers));
+}
+
 static void
 fm_upload_row_init (FmUploadRow *self)
 {
+  GtkDragSource *drag = gtk_drag_source_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->named_state = -1;
+  gtk_drag_source_set_actions (drag, GDK_ACTION_COPY | GDK_ACTION_LINK);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 
 static gboolean

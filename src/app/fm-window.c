@@ -576,6 +576,12 @@ drop_cb (GtkDropTarget *target,
 {
   GSList *files;
   g_autoptr(GPtrArray) array = g_ptr_array_new ();
+  GdkDrop *drop = gtk_drop_target_get_current_drop (target);
+
+  /* a saved file or a link dragged out of this window and let go over it
+   * again is not a new file to send or a link to open */
+  if (drop != NULL && gdk_drop_get_drag (drop) != NULL)
+    return FALSE;
 
   /* a link dragged as text (from a mail, a chat, a browser's address) */
   if (G_VALUE_HOLDS_STRING (value))
