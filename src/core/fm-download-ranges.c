@@ -34,6 +34,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-download-answer.h"
 #include "fm-download-ranges.h"
 #include "fm-error.h"
 #include "fm-http.h"
@@ -504,6 +505,32 @@ range_read (Range *r)
 }
 
 static void
+answer_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Range *r = user_data;
+  FmDownloadRanges *self = r->owner;
+  gboolean retry = FALSE;
+  GError *error = fm_download_answer_read_finish (result, &retry);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_error_free (error);
+      ranges_unref (self);
+      return;
+    }
+  ranges_unref (self);
+  if (retry)
+    range_failed (r, error);
+  else
+    {
+      r->running = FALSE;
+      fail (self, error);
+    }
+}
+
+static void
 sent_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
@@ -546,10 +573,19 @@ sent_cb (GObject      *source,
       range_request (r);
       return;
     }
-  if (status >= 500 || status == 408 || status == 429)
+  /* "not now"; or a range past the end of a short answer that is not the
+   * file (an error answer cut to ranges): again, within the policy */
+  if (status >= 500 || status == 408 || status == 429 || status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
     {
       range_failed (r, g_error_new (FM_ERROR, FM_ERROR_SERVER_UNAVAILABLE, "%s (HTTP %u)",
                                     fm_error_get_message (FM_ERROR_SERVER_UNAVAILABLE), status));
+      return;
+    }
+  /* Filemail's own error where the file was asked for (4005: again) */
+  if (fm_download_answer_may_be_error (r->msg, self->size))
+    {
+      fm_download_answer_read_async (r->input, r->msg, self->display_name, self->cancellable, answer_cb, r);
+      ranges_ref (self);
       return;
     }
   if (status != SOUP_STATUS_PARTIAL_CONTENT ||

@@ -158,7 +158,7 @@ test_planted_symlink (FmTestFixture *f,
 
   g_mkdir_with_parents (dir, 0700);
   g_assert_cmpint (symlink (victim, part), ==, 0);
-  g_test_expect_message ("fm-download-job", G_LOG_LEVEL_WARNING, "Something was planted*");
+  g_test_expect_message ("fm-download-part", G_LOG_LEVEL_WARNING, "Something was planted*");
   g_assert_true (run_download (job, &error));
   g_test_assert_expected_messages ();
   g_assert_no_error (error);
@@ -174,7 +174,7 @@ test_planted_symlink (FmTestFixture *f,
   g_clear_object (&job);
   job = new_download (f, file, dir);
   g_assert_cmpint (symlink (dangling, part), ==, 0);
-  g_test_expect_message ("fm-download-job", G_LOG_LEVEL_WARNING, "Something was planted*");
+  g_test_expect_message ("fm-download-part", G_LOG_LEVEL_WARNING, "Something was planted*");
   g_assert_true (run_download (job, &error));
   g_test_assert_expected_messages ();
   g_assert_false (g_file_test (dangling, G_FILE_TEST_EXISTS));
@@ -198,7 +198,7 @@ test_planted_hard_link (FmTestFixture *f,
 
   g_mkdir_with_parents (dir, 0700);
   g_assert_cmpint (link (victim, part), ==, 0);
-  g_test_expect_message ("fm-download-job", G_LOG_LEVEL_WARNING, "Something was planted*");
+  g_test_expect_message ("fm-download-part", G_LOG_LEVEL_WARNING, "Something was planted*");
   g_assert_true (run_download (job, &error));
   g_test_assert_expected_messages ();
   g_assert_no_error (error);
