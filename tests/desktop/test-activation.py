@@ -70,7 +70,7 @@ def main():
         app = find_app()
         # Norwegian words are longer: the window still fits GNOME's phone
         # width on every page (asked for 360 px; the frame's extents)
-        for tab in ("Innboks", "Utboks", "Send"):
+        for tab in ("Innboks", "Utboks", "Lenker", "Send"):
             node = find(app, "page tab", contains=tab)
             if node is not None:
                 click(node)
@@ -79,6 +79,17 @@ def main():
             print(f"# {tab}: the window is {e.width} px wide", file=sys.stderr)
             assert 0 < e.width <= 380, (tab, e.width)
         screenshot("send-nb-narrow")
+
+    def link_goes_to_the_running_instance():
+        # `filemail-desktop LINK` while it runs: the second process hands
+        # the link over (GApplication open) and leaves; the Links page of
+        # the running one shows it, named by its id until it answers
+        link = "https://www.filemail.com/d/LINKTEST42"
+        done = subprocess.run([os.environ["FILEMAIL_DESKTOP"], link], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        app = find_app()
+        wait_for(lambda: find(app, "label", "Overføring LINKTEST42"), timeout=30, what="the link on the Links page")
+        screenshot("links-nb-narrow")
 
     def new_transfer_action():
         app_call("ActivateAction", "new-transfer", "[]", "{}")
@@ -92,6 +103,7 @@ def main():
     tap("the opened file appears in the Send view", file_appears_in_send_view)
     tap("with LANGUAGE=nb the window is in Norwegian", shows_norwegian)
     tap("asked for 360 px, in Norwegian, the window is at most 380 px wide on every page", fits_360_px)
+    tap("a link given to a second start opens in the running one, on the Links page", link_goes_to_the_running_instance)
     tap("the launcher's New Transfer action is there", new_transfer_action)
     tap("it quits on request", quits)
     return report()
