@@ -55,7 +55,6 @@ struct _FmDownloadJob
   FmDownloadState state;
   GError        *error;         /* of the last run, if it failed */
   GInputStream  *input;
-  GOutputStream *output;
   GBytes        *block;
   double         speed;
   gint64         sample_time;
@@ -71,6 +70,7 @@ struct _FmDownloadJob
   GError        *range_error;   /* why the other ranges stopped this run */
   guint          ticks;
   guint          finish_id;
+  guint          run;           /* counts runs: a write's answer names its run */
 };
 
 G_DEFINE_FINAL_TYPE (FmDownloadJob, fm_download_job, G_TYPE_OBJECT)
@@ -167,10 +167,7 @@ close_streams (FmDownloadJob *self)
 {
   if (self->input != NULL)
     g_input_stream_close_async (self->input, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  if (self->output != NULL)
-    g_output_stream_close (self->output, NULL, NULL);
   g_clear_object (&self->input);
-  g_clear_object (&self->output);
   g_clear_pointer (&self->block, g_bytes_unref);
 }
 
@@ -363,14 +360,20 @@ write_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  FmDownloadJob *self = user_data;
+  FmDownloadJob *self = FM_DOWNLOAD_JOB (source);
   GError *error = NULL;
-  gsize written = 0;
+  gsize written = self->block != NULL ? g_bytes_get_size (self->block) : 0;
   gint64 wait_us;
 
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
+  /* written for a run that has ended since */
+  if (GPOINTER_TO_UINT (user_data) != self->run || self->task == NULL)
+    return;
+  if (!fm_download_part_write_finish (result, &error))
     {
-      finish_run (self, error); /* a full disk is not worth retrying */
+      g_autoptr(GError) failed = error;
+
+      /* a full disk is not worth retrying */
+      finish_run (self, download_error (self, _("Cannot write “%s”: %s"), self->part.name, failed->message));
       return;
     }
   self->received += (gint64) written;
@@ -462,9 +465,8 @@ read_done_cb (GObject      *source,
       return;
     }
   self->block = block;
-  g_output_stream_write_all_async (self->output, g_bytes_get_data (block, NULL), size,
-                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
-                                   write_done_cb, self);
+  fm_download_part_write_async (&self->part, block, self->received, self, write_done_cb,
+                                GUINT_TO_POINTER (self->run));
 }
 
 static void
@@ -474,30 +476,18 @@ read_next (FmDownloadJob *self)
                                    g_task_get_cancellable (self->task), read_done_cb, self);
 }
 
-/* Writes go through the job's own descriptor of the .part, from where the
- * answer starts. */
+/* A whole file from the start: what the .part held goes. */
 static gboolean
 open_output (FmDownloadJob  *self,
              GError        **error)
 {
-  int fd;
+  int saved;
 
-  if (self->received == 0 && !is_ranged (self) && ftruncate (self->part.part_fd, 0) != 0)
-    goto failed;
-  if (lseek (self->part.part_fd, self->received, SEEK_SET) < 0)
-    goto failed;
-  fd = dup (self->part.part_fd);
-  if (fd < 0)
-    goto failed;
-  self->output = g_unix_output_stream_new (fd, TRUE);
-  return TRUE;
-
-failed:
-  {
-    int saved = errno;
-    g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->part.name, g_strerror (saved)));
-    return FALSE;
-  }
+  if (self->received != 0 || is_ranged (self) || ftruncate (self->part.part_fd, 0) == 0)
+    return TRUE;
+  saved = errno;
+  g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->part.name, g_strerror (saved)));
+  return FALSE;
 }
 
 /* A server that will not do ranges after all: what the others wrote is
@@ -705,7 +695,7 @@ plan_ranges (FmDownloadJob *self)
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
   if (self->expected < FM_DOWNLOAD_RANGES_MIN_SIZE)
     return;
-  self->ranges = fm_download_ranges_new (self->part.dir_fd, self->part.part_fd, self->part.part_name, self->expected, self->part.name);
+  self->ranges = fm_download_ranges_new (&self->part, self->expected);
   switch (fm_download_ranges_load (self->ranges))
     {
     case FM_DOWNLOAD_RANGES_LOADED:
@@ -748,6 +738,7 @@ fm_download_job_run_async (FmDownloadJob       *self,
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
   self->redirects = 0;
   self->restarted = FALSE;
+  self->run++;
   g_clear_error (&self->error);
   set_state (self, FM_DOWNLOAD_STATE_RUNNING);
   if (self->url == NULL || *self->url == '\0')

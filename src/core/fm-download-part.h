@@ -2,7 +2,7 @@
 /* fm-download-part.h: the file a download is written to, safely (see fm-download-part.c) */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -13,6 +13,7 @@ typedef struct {
   char  *part_name;     /* "<name>.<key>.part": one per transfer and file */
   int    dir_fd;        /* of the folder the file goes in (below the subfolders) */
   int    part_fd;       /* the .part, locked while open */
+  GThreadPool *writer;  /* one thread: every write of this file, in order */
 } FmDownloadPart;
 
 void      fm_download_part_init     (FmDownloadPart  *part,
@@ -28,5 +29,13 @@ gboolean  fm_download_part_is_ours  (FmDownloadPart  *part);
 void      fm_download_part_discard  (FmDownloadPart  *part);
 char     *fm_download_part_keep     (FmDownloadPart  *part,
                                      GError         **error);
+void      fm_download_part_write_async  (FmDownloadPart      *part,
+                                         GBytes              *bytes,
+                                         gint64               offset,
+                                         gpointer             source_object,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean  fm_download_part_write_finish (GAsyncResult        *result,
+                                         GError             **error);
 
 G_END_DECLS

@@ -6,8 +6,9 @@
  * more is cut into up to FM_DOWNLOAD_RANGES_MAX ranges; the download job
  * fetches the first itself (its answer tells whether the server takes
  * ranges: 206 with the Content-Range asked for) and this fetches the
- * others, each written with pwrite() at its offset into the same .part
- * (the job's descriptor: opened without links, locked).
+ * others, each written at its offset into the same .part through the
+ * part's one writer thread (fm_download_part_write_async: the job's
+ * descriptor, opened without links, locked).
  *
  * Resuming: "<part>.ranges" beside the .part says where each range is:
  *
@@ -52,11 +53,13 @@ typedef struct {
   guint         wait_id;
   guint         redirects;
   char         *url;
+  GBytes       *block;       /* being written */
   gboolean      running;
 } Range;
 
 struct _FmDownloadRanges
 {
+  FmDownloadPart *part;        /* the job's: written through its writer */
   int            dir_fd, part_fd;
   char          *control_name;
   char          *display_name;
@@ -105,20 +108,20 @@ range_clear (Range *r)
   g_clear_object (&r->input);
   g_clear_handle_id (&r->wait_id, g_source_remove);
   g_clear_pointer (&r->url, g_free);
+  g_clear_pointer (&r->block, g_bytes_unref);
 }
 
 FmDownloadRanges *
-fm_download_ranges_new (int         dir_fd,
-                        int         part_fd,
-                        const char *part_name,
-                        gint64      size,
-                        const char *display_name)
+fm_download_ranges_new (FmDownloadPart *part,
+                        gint64          size)
 {
   FmDownloadRanges *self = g_atomic_rc_box_new0 (FmDownloadRanges);
+  const char *display_name = part->name;
 
-  self->dir_fd = dir_fd;
-  self->part_fd = part_fd;
-  self->control_name = g_strconcat (part_name, ".ranges", NULL);
+  self->part = part;
+  self->dir_fd = part->dir_fd;
+  self->part_fd = part->part_fd;
+  self->control_name = g_strconcat (part->part_name, ".ranges", NULL);
   self->display_name = g_strdup (display_name);
   self->size = size;
   self->ranges = g_array_new (FALSE, TRUE, sizeof (Range));
@@ -413,25 +416,40 @@ pace_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-write_at (FmDownloadRanges *self,
-          const guint8     *data,
-          gsize             size,
-          gint64            offset)
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  while (size > 0)
-    {
-      ssize_t n = pwrite (self->part_fd, data, size, offset);
+  Range *r = user_data;
+  FmDownloadRanges *self = r->owner;
+  g_autoptr(GError) error = NULL;
+  gint64 wait_us;
+  gsize size;
 
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      data += n;
-      size -= (gsize) n;
-      offset += n;
+  if (!fm_download_part_write_finish (result, &error) && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      fail (self, range_error (self, _("Cannot write “%s”: %s"), self->display_name, error->message));
+      ranges_unref (self);
+      return;
     }
-  return TRUE;
+  if (g_cancellable_is_cancelled (self->cancellable) || r->block == NULL)
+    {
+      ranges_unref (self);
+      return;
+    }
+  ranges_unref (self);
+  size = g_bytes_get_size (r->block);
+  g_clear_pointer (&r->block, g_bytes_unref);
+  r->pos += (gint64) size;
+  r->retry_state.attempts = 0;
+  wait_us = self->limit != NULL ? fm_rate_limiter_reserve (self->limit, size) : 0;
+  if (wait_us > 0)
+    {
+      r->wait_id = g_timeout_add ((guint) (wait_us / 1000 + 1), pace_cb, r);
+      return;
+    }
+  range_read (r);
 }
 
 static void
@@ -444,7 +462,6 @@ read_cb (GObject      *source,
   GError *error = NULL;
   g_autoptr(GBytes) block = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   gsize size;
-  gint64 wait_us;
 
   if (g_cancellable_is_cancelled (self->cancellable) || r->input == NULL)
     {
@@ -475,21 +492,9 @@ read_cb (GObject      *source,
                                        "the download was stopped."), (long long) self->size, self->display_name));
       return;
     }
-  if (!write_at (self, g_bytes_get_data (block, NULL), size, r->pos))
-    {
-      int saved = errno;
-      fail (self, range_error (self, _("Cannot write “%s”: %s"), self->display_name, g_strerror (saved)));
-      return;
-    }
-  r->pos += (gint64) size;
-  r->retry_state.attempts = 0;
-  wait_us = self->limit != NULL ? fm_rate_limiter_reserve (self->limit, size) : 0;
-  if (wait_us > 0)
-    {
-      r->wait_id = g_timeout_add ((guint) (wait_us / 1000 + 1), pace_cb, r);
-      return;
-    }
-  range_read (r);
+  r->block = g_bytes_ref (block);
+  fm_download_part_write_async (self->part, block, r->pos, NULL, written_cb, r);
+  ranges_ref (self);
 }
 
 /* Up to the range's end, then once more: the answer's end (a 0-byte

@@ -4,6 +4,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fm-download-part.h"
 #include "fm-rate-limiter.h"
 #include "fm-retry-policy.h"
 
@@ -20,11 +21,8 @@ typedef struct _FmDownloadRanges FmDownloadRanges;
 typedef void (*FmDownloadRangesDone) (gpointer  owner,
                                       GError   *error);
 
-FmDownloadRanges *fm_download_ranges_new         (int                 dir_fd,
-                                                  int                 part_fd,
-                                                  const char         *part_name,
-                                                  gint64              size,
-                                                  const char         *display_name);
+FmDownloadRanges *fm_download_ranges_new         (FmDownloadPart     *part,
+                                                  gint64              size);
 void              fm_download_ranges_free        (FmDownloadRanges   *self);
 typedef enum {
   FM_DOWNLOAD_RANGES_ABSENT,    /* no earlier ranged run */

@@ -53,7 +53,7 @@ row () {    # name, time file, seconds
     cpu=$(awk '{ printf "%.2f", $1 + $2 }' "$2")
     awk -v n="$1" -v w="$3" -v c="$cpu" -v s="$SIZE_MIB" \
         'BEGIN { printf "| %s | %.2f s | %.1f MB/s | %.2f s |\n", n, w, s * 1.048576 / w, c }'
-    echo "$3 $cpu" > "$WORK/last.$1"
+    echo "$3 $cpu" >> "$WORK/runs.$1"
 }
 
 run () {    # name, command...
@@ -69,7 +69,11 @@ run () {    # name, command...
     row "$name" "$WORK/time" "$(echo "$start $end" | awk '{ printf "%.3f", $2 - $1 }')"
 }
 
-echo "$(date -I), $SIZE_MIB MiB, server --connection-rate $RATE, $(nproc) cores"
+median () {    # column of a runs file
+    cut -d ' ' -f "$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "$(date -I), $SIZE_MIB MiB, server --connection-rate $RATE, $(nproc) cores, $RUNS run(s) each, interleaved"
 echo
 echo "| client | wall | speed | CPU (user+sys) |"
 echo "|---|---|---|---|"
@@ -78,9 +82,11 @@ for _ in $(seq "$RUNS"); do
     run aria2c aria2c -q -x4 -s4 -k1M --file-allocation=none --allow-overwrite=true -d "$WORK/out" -o file.bin "$FILE_URL"
     run filemail "$CLI" download --dir "$WORK/out" "$LINK"
 done
-read -r fw fc < "$WORK/last.filemail"
-read -r cw cc < "$WORK/last.curl"
-read -r aw ac < "$WORK/last.aria2c"
 echo
-awk -v fw="$fw" -v fc="$fc" -v cw="$cw" -v cc="$cc" -v aw="$aw" 'BEGIN {
-    printf "filemail: %.2fx aria2c'\''s speed, %.2fx curl'\''s speed, %.2fx curl'\''s CPU\n", aw / fw, cw / fw, fc / cc }'
+for tool in curl aria2c filemail; do
+    echo "$tool: median wall $(median "$WORK/runs.$tool" 1) s, median CPU $(median "$WORK/runs.$tool" 2) s"
+done
+awk -v fw="$(median "$WORK/runs.filemail" 1)" -v fc="$(median "$WORK/runs.filemail" 2)" \
+    -v cw="$(median "$WORK/runs.curl" 1)" -v cc="$(median "$WORK/runs.curl" 2)" \
+    -v aw="$(median "$WORK/runs.aria2c" 1)" 'BEGIN {
+    printf "filemail (medians): %.2fx aria2c'\''s speed, %.2fx curl'\''s speed, %.2fx curl'\''s CPU\n", aw / fw, cw / fw, fc / cc }'
