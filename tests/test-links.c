@@ -6,8 +6,10 @@
  * a drop, the Open Link dialog; it opens on the Links page, is remembered
  * (0600, no download addresses), found by the desktop's search, and can
  * be forgotten with Undo. */
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -300,6 +302,169 @@ test_search_finds_links (void)
   g_assert_true (seen);
 }
 
+static gboolean
+child_done (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+child_exited_cb (GPid pid, int status, gpointer data)
+{
+  g_spawn_close_pid (pid);
+  *(gboolean *) data = TRUE;
+}
+
+/* The command line against the in-process server, the main loop turning
+ * while it runs (the server answers from it). */
+static char *
+run_cli (const char * const *args,
+         const char          *input)
+{
+  g_autofree char *home = g_build_filename (ui.root, "cli-home", NULL);
+  g_autofree char *url = fm_test_server_get_url (ui.server);
+  g_autofree char *out_path = g_build_filename (ui.root, "cli-out", NULL);
+  g_autofree char *in_path = g_build_filename (ui.root, "cli-in", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  char *output = NULL;
+  GPid pid;
+  int out_fd, in_fd;
+
+  g_mkdir_with_parents (home, 0700);
+  env = g_environ_setenv (env, "HOME", home, TRUE);
+  env = g_environ_setenv (env, "XDG_STATE_HOME", home, TRUE);
+  env = g_environ_setenv (env, "FILEMAIL_API_URL", url, TRUE);
+  /* no keyring: the login goes to a file (no bus to autolaunch either) */
+  env = g_environ_unsetenv (env, "DBUS_SESSION_BUS_ADDRESS");
+  env = g_environ_unsetenv (env, "DISPLAY");
+  g_assert_true (g_file_set_contents (in_path, input != NULL ? input : "", -1, NULL));
+  out_fd = g_open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  in_fd = g_open (in_path, O_RDONLY, 0);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("FILEMAIL_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async_with_fds (NULL, (char **) argv->pdata, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                         &pid, in_fd, out_fd, -1, &error));
+  g_assert_no_error (error);
+  close (out_fd);
+  close (in_fd);
+  g_child_watch_add (pid, child_exited_cb, &done);
+  fm_test_spin_until (child_done, &done);
+  g_assert_true (g_file_get_contents (out_path, &output, NULL, NULL));
+  return output;
+}
+
+typedef struct {
+  GListModel *downloads;
+  guint       running_max;
+} Watch;
+
+static void
+count_running_cb (GObject *job, GParamSpec *pspec, Watch *watch)
+{
+  guint running = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (watch->downloads); i++)
+    {
+      g_autoptr(FmDownloadJob) j = g_list_model_get_item (watch->downloads, i);
+
+      running += fm_download_job_get_state (j) == FM_DOWNLOAD_STATE_RUNNING;
+    }
+  watch->running_max = MAX (watch->running_max, running);
+}
+
+static gboolean
+all_rows_done (gpointer view)
+{
+  GtkListBox *files = fm_transfer_view_get_files_list (view);
+
+  for (int i = 0; gtk_list_box_get_row_at_index (files, i) != NULL; i++)
+    {
+      FmFileRowState state = fm_file_row_get_state (FM_FILE_ROW (gtk_list_box_get_row_at_index (files, i)));
+
+      if (state != FM_FILE_ROW_DONE && state != FM_FILE_ROW_IDLE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Download All of a folder of many files: four at a time, the rest wait
+ * their turn ("Waiting…"); one stopped while waiting never starts; every
+ * other file lands, in its folder. */
+static void
+test_download_all_takes_turns (void)
+{
+  g_autofree char *folder = g_build_filename (ui.root, "Many", NULL);
+  g_autofree char *target = g_build_filename (ui.root, "ManyDownloads", NULL);
+  const char *login[] = { "login", "--username", "alice@example.com", "--password-stdin", NULL };
+  const char *send[] = { "send", "--json", folder, NULL };
+  g_autofree char *sent = NULL, *ignored = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  FmTransferView *view = fm_transfer_list_get_view (links ());
+  GListModel *downloads = fm_session_get_downloads (fm_application_get_session (ui.app));
+  Watch watch = { downloads, 0 };
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  FmFileRow *waiting;
+  guint n = 40, saved = 0;
+
+  g_mkdir_with_parents (folder, 0755);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/photo-%02u.jpg", folder, i);
+      g_autofree char *data = g_strdup_printf ("photo %u", i);
+
+      g_assert_true (g_file_set_contents (name, data, -1, NULL));
+    }
+  ignored = run_cli (login, "alice-password\n");
+  sent = run_cli (send, NULL);
+  answer = json_from_string (sent, &error);
+  g_assert_no_error (error);
+  g_assert_true (fm_window_open_link (ui.window, json_object_get_string_member (json_node_get_object (answer), "url"),
+                                      &error));
+  g_assert_no_error (error);
+  fm_test_spin_until (showing, (gpointer) json_object_get_string_member (json_node_get_object (answer), "transferid"));
+  g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
+
+  g_settings_set_string (fm_application_get_settings (ui.app), "download-folder", target);
+  fm_test_server_configure (ui.server, "slow_ms", "30", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.download-all", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (downloads); i++)
+    {
+      FmDownloadJob *job = g_list_model_get_item (downloads, i);
+
+      g_signal_connect (job, "notify::state", G_CALLBACK (count_running_cb), &watch);
+      g_ptr_array_add (jobs, job);
+    }
+  /* the last rows wait their turn; one of them is stopped */
+  waiting = file_row (view, n - 1);
+  g_assert_cmpint (fm_file_row_get_state (waiting), ==, FM_FILE_ROW_DOWNLOADING);
+  fm_download_job_stop (fm_session_find_download (fm_application_get_session (ui.app), fm_file_row_get_file (waiting)));
+  g_assert_cmpint (fm_file_row_get_state (waiting), ==, FM_FILE_ROW_IDLE);
+  fm_test_spin_until (all_rows_done, view);
+  fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
+  for (guint i = 0; i < jobs->len; i++)
+    g_signal_handlers_disconnect_by_data (jobs->pdata[i], &watch);
+  g_test_message ("at most %u downloads ran at once", watch.running_max);
+  g_assert_cmpuint (watch.running_max, <=, FM_SESSION_DOWNLOADS_AT_ONCE);
+  g_assert_cmpuint (watch.running_max, >=, 2);
+  for (guint i = 0; i < n; i++)
+    saved += fm_file_row_get_state (file_row (view, i)) == FM_FILE_ROW_DONE;
+  g_assert_cmpuint (saved, ==, n - 1);
+  g_assert_cmpint (fm_file_row_get_state (waiting), ==, FM_FILE_ROW_IDLE);
+  {
+    g_autofree char *one = g_build_filename (target, "Many", "photo-00.jpg", NULL);
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (one, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "photo 0");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -318,6 +483,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/links/open-link-dialog", test_open_link_dialog);
   g_test_add_func ("/links/password-expired-and-forget", test_password_expired_and_forget);
   g_test_add_func ("/links/search-finds-links", test_search_finds_links);
+  g_test_add_func ("/links/download-all-takes-turns", test_download_all_takes_turns);
   status = g_test_run ();
   fm_test_rm_rf (ui.root);
   return status;

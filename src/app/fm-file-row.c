@@ -127,6 +127,9 @@ job_state_cb (FmFileRow *self)
   switch (fm_download_job_get_state (job))
     {
     case FM_DOWNLOAD_STATE_IDLE:
+      /* its turn comes after the files before it (four at a time) */
+      set_state (self, FM_FILE_ROW_DOWNLOADING, _("Waiting…"));
+      break;
     case FM_DOWNLOAD_STATE_RUNNING:
       set_state (self, FM_FILE_ROW_DOWNLOADING, _("Starting…"));
       if (fm_download_job_get_bytes_received (job) > 0)

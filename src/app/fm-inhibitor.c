@@ -32,9 +32,9 @@ static char *
 describe (FmInhibitor *self)
 {
   GListModel *queue = G_LIST_MODEL (fm_session_get_queue (self->session));
-  GListModel *downloads = fm_session_get_downloads (self->session);
   g_autofree char *sending = NULL, *downloading = NULL;
-  guint up = 0, down = 0;
+  /* counted by the session: a list of 10,000 downloads is not walked */
+  guint up = 0, down = fm_session_get_n_downloading (self->session);
 
   for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
     {
@@ -42,12 +42,6 @@ describe (FmInhibitor *self)
 
       if (upload_moves (fm_upload_job_get_state (job)))
         up += MAX (1, fm_upload_job_get_n_files (job));
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (downloads); i++)
-    {
-      g_autoptr(FmDownloadJob) job = g_list_model_get_item (downloads, i);
-
-      down += fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_RUNNING;
     }
   if (up > 0)
     sending = g_strdup_printf (g_dngettext (NULL, "Sending %u file", "Sending %u files", up), up);

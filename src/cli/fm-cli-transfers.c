@@ -250,11 +250,11 @@ print_transfer (FmTransfer *t)
     }
 }
 
-static FmTransfer *
-get_transfer (FmCli       *cli,
-              const char  *id,
-              const char  *password,
-              GError     **error)
+FmTransfer *
+fm_cli_get_transfer (FmCli       *cli,
+                     const char  *id,
+                     const char  *password,
+                     GError     **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -297,8 +297,8 @@ with_list_item (FmCli      *cli,
   return g_steal_pointer (&owned);
 }
 
-static int
-password_hint (const GError *error)
+int
+fm_cli_password_hint (const GError *error)
 {
   int status = fm_cli_fail (error);
 
@@ -334,9 +334,9 @@ fm_cli_transfer (FmCli  *cli,
     return status;
   if (!fm_cli_get_password ("transfer", &password, password_file, ask, &status))
     return status;
-  transfer = get_transfer (cli, id, password, &error);
+  transfer = fm_cli_get_transfer (cli, id, password, &error);
   if (transfer == NULL)
-    return password_hint (error);
+    return fm_cli_password_hint (error);
   fm_cli_remember_link (cli, argv[1], transfer);
   transfer = with_list_item (cli, g_steal_pointer (&transfer));
   {
@@ -568,7 +568,7 @@ check_days (FmCli      *cli,
             int        *status)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FmTransfer) t = get_transfer (cli, id, NULL, &error);
+  g_autoptr(FmTransfer) t = fm_cli_get_transfer (cli, id, NULL, &error);
   gint64 sent = t != NULL ? fm_transfer_get_sent_date (t) : 0;
   g_autofree char *until = NULL, *when = NULL;
 
@@ -600,7 +600,7 @@ say_expiry (FmCli      *cli,
             const char *id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FmTransfer) t = get_transfer (cli, id, NULL, &error);
+  g_autoptr(FmTransfer) t = fm_cli_get_transfer (cli, id, NULL, &error);
   g_autofree char *until = t != NULL ? fm_format_date (fm_transfer_get_expire_date (t)) : NULL;
 
   if (until != NULL)
@@ -776,121 +776,3 @@ fm_cli_update_zip (FmCli  *cli,
   return finish_simple (ok, error, _("The ZIP file is up to date."));
 }
 
-/* ------------------------------------------------------------- download */
-
-typedef struct {
-  FmCliProgress *progress;
-  gint64         base;     /* bytes of the files before this one */
-  gint64         total;
-} DownloadWatch;
-
-static void
-download_progress_cb (FmDownloadJob *job,
-                      GParamSpec    *pspec,
-                      DownloadWatch *watch)
-{
-  double speed = fm_download_job_get_speed (job);
-  gint64 done = watch->base + fm_download_job_get_bytes_received (job);
-
-  fm_cli_progress_update (watch->progress, done, watch->total, speed,
-                          speed >= 1 ? (gint64) ((double) (watch->total - done) / speed) : -1, NULL);
-}
-
-static gboolean
-download_one (FmCli          *cli,
-              FmTransferFile *file,
-              const char     *directory,
-              DownloadWatch  *watch,
-              char          **saved,
-              GError        **error)
-{
-  g_autoptr(FmDownloadJob) job = fm_download_job_new_for_file (fm_client_get_session (cli->client),
-                                                               file, directory);
-  g_autoptr(GAsyncResult) result = NULL;
-  gboolean ok;
-
-  fm_download_job_set_rate_limiter (job, fm_client_get_download_limit (cli->client));
-  g_signal_connect (job, "notify::bytes-received", G_CALLBACK (download_progress_cb), watch);
-  fm_download_job_run_async (job, cli->cancellable, fm_cli_async_cb, &result);
-  ok = fm_download_job_run_finish (job, fm_cli_await (&result), error);
-  g_signal_handlers_disconnect_by_data (job, watch);
-  if (ok)
-    *saved = g_strdup (fm_download_job_get_path (job));
-  return ok;
-}
-
-int
-fm_cli_download (FmCli  *cli,
-                 int     argc,
-                 char  **argv)
-{
-  g_autofree char *directory = NULL, *password = NULL, *password_file = NULL;
-  gboolean ask = FALSE;
-  GOptionEntry entries[] = {
-    { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &directory, N_("Folder to save in (default: the current folder)"), N_("DIR") },
-    FM_CLI_PASSWORD_OPTIONS (password, password_file, ask),
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = fm_cli_option_context ("download", N_("ID|LINK"),
-    _("Download every file of a transfer. An interrupted download resumes where it stopped; "
-      "existing files are never overwritten."), entries);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FmTransfer) transfer = NULL;
-  g_autoptr(FmCliProgress) progress = NULL;
-  GListModel *files;
-  DownloadWatch watch = { 0 };
-  int status;
-  const char *id;
-
-  if (!fm_cli_parse (context, "download", &argc, &argv, &status))
-    return status;
-  if (argc != 2)
-    return fm_cli_usage_error ("download", _("name one transfer id"));
-  if ((id = fm_cli_transfer_id (cli, argv[1], &status)) == NULL)
-    return status;
-  if (!fm_cli_get_password ("download", &password, password_file, ask, &status))
-    return status;
-  if (directory == NULL)
-    directory = g_get_current_dir ();
-  transfer = get_transfer (cli, id, password, &error);
-  if (transfer == NULL)
-    return password_hint (error);
-  fm_cli_remember_link (cli, argv[1], transfer);
-  files = fm_transfer_get_files (transfer);
-  /* all of it must fit, with room to spare: said before, not half way */
-  {
-    gint64 total = 0;
-
-    for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-      {
-        g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
-
-        total += MAX (fm_transfer_file_get_filesize (file), 0);
-      }
-    if (!fm_disk_space_check (directory, -1, total, FM_DISK_MARGIN_ASKED, &error))
-      return fm_cli_fail (error);
-  }
-  progress = fm_cli_progress_new (stderr, fm_transfer_get_id (transfer));
-  watch.progress = progress;
-  watch.total = fm_transfer_get_size (transfer);
-  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-    {
-      g_autoptr(FmTransferFile) file = g_list_model_get_item (files, i);
-      g_autofree char *saved = NULL;
-
-      if (!download_one (cli, file, directory, &watch, &saved, &error))
-        {
-          fm_cli_progress_finish (progress);
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_printerr (_("Stopped. Run the same command again to resume.\n"));
-              return FM_CLI_EXIT_INTERRUPTED;
-            }
-          return fm_cli_fail (error);
-        }
-      watch.base += MAX (fm_transfer_file_get_filesize (file), 0);
-      fm_cli_progress_finish (progress);
-      g_print ("%s\n", saved);
-    }
-  return FM_CLI_EXIT_OK;
-}

@@ -46,6 +46,11 @@ gboolean       fm_cli_require_login   (FmCli         *cli,
 const char    *fm_cli_transfer_id     (FmCli         *cli,
                                        const char    *text,
                                        int           *exit_code);
+FmTransfer    *fm_cli_get_transfer    (FmCli         *cli,
+                                       const char    *id,
+                                       const char    *password,
+                                       GError       **error);
+int            fm_cli_password_hint   (const GError  *error);
 void           fm_cli_remember_link   (FmCli         *cli,
                                        const char    *text,
                                        FmTransfer    *transfer);

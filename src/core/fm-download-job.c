@@ -13,7 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fm-client.h"
-#include "fm-download-job.h"
+#include "fm-download-job-private.h"
 #include "fm-download-answer.h"
 #include "fm-download-names.h"
 #include "fm-download-part.h"
@@ -27,51 +27,6 @@
 #define TICK_MS       100
 #define MAX_REDIRECTS 5
 
-struct _FmDownloadJob
-{
-  GObject        parent_instance;
-
-  SoupSession   *session;
-  SoupMessage   *msg;           /* of the request under way */
-  char          *url;           /* the file's, as the server gave it */
-  char          *current_url;   /* after this run's redirects */
-  guint          redirects;
-  FmDownloadPart part;          /* where it is written (fm-download-part.c) */
-  char          *path;          /* final, once done */
-  gint64         expected;      /* -1: unknown */
-  gint64         margin;        /* bytes left free on the disk (fm-disk-space.h) */
-  gint64         received;      /* bytes in the .part file */
-  gboolean       restarted;
-  FmRetryPolicy *retry;
-  FmRetryState   retry_state;
-  guint          retry_id;
-  gulong         cancel_id;
-  FmRateLimiter *limit;         /* the client's download limit, if set */
-  guint          pace_id;       /* waiting for the limit before the next read */
-
-  FmTransferFile *file;         /* what is downloaded, when known */
-  GCancellable  *cancellable;   /* of the running run_async (fm_download_job_stop) */
-  GTask         *task;          /* the running run_async */
-  FmDownloadState state;
-  GError        *error;         /* of the last run, if it failed */
-  GInputStream  *input;
-  GBytes        *block;
-  double         speed;
-  gint64         sample_time;
-  gint64         sample_bytes;
-  gint64         run_start;
-  guint          tick_id;
-
-  /* a big file over several connections (fm-download-ranges.c): this
-   * job's own request fetches the first range, up to range_end */
-  FmDownloadRanges *ranges;
-  gint64         range_end;     /* -1: to the end of the file */
-  gboolean       first_done;    /* the first range is in; waiting for the rest */
-  GError        *range_error;   /* why the other ranges stopped this run */
-  guint          ticks;
-  guint          finish_id;
-  guint          run;           /* counts runs: a write's answer names its run */
-};
 
 G_DEFINE_FINAL_TYPE (FmDownloadJob, fm_download_job, G_TYPE_OBJECT)
 
@@ -98,17 +53,27 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_request (FmDownloadJob *self);
 
-static gboolean
-is_ranged (FmDownloadJob *self)
+/* Made when first needed: its random seed costs a read of /dev/urandom,
+ * too much for each of 10,000 small files that never fail. */
+static FmRetryPolicy *
+retry_policy (FmDownloadJob *self)
+{
+  if (self->retry == NULL)
+    self->retry = fm_retry_policy_new ();
+  return self->retry;
+}
+
+gboolean
+_fm_download_job_is_ranged (FmDownloadJob *self)
 {
   return self->ranges != NULL && fm_download_ranges_get_count (self->ranges) >= 2;
 }
 
 /* Bytes in the .part: this job's stream and, when ranged, the others'. */
-static gint64
-total_received (FmDownloadJob *self)
+gint64
+_fm_download_job_total_received (FmDownloadJob *self)
 {
-  if (!is_ranged (self))
+  if (!_fm_download_job_is_ranged (self))
     return self->received;
   fm_download_ranges_set_first_pos (self->ranges, self->received);
   return fm_download_ranges_received (self->ranges);
@@ -121,7 +86,7 @@ tick_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
   double dt = (double) (now - self->sample_time) / G_USEC_PER_SEC;
 
-  gint64 received = total_received (self);
+  gint64 received = _fm_download_job_total_received (self);
 
   if (dt > 0 && now - self->run_start >= G_USEC_PER_SEC)   /* warm-up: no speed yet */
     {
@@ -131,7 +96,7 @@ tick_cb (gpointer data)
   self->sample_time = now;
   self->sample_bytes = received;
   /* where each range is, a few times a second (after its bytes) */
-  if (is_ranged (self) && fm_download_ranges_is_started (self->ranges) && ++self->ticks % 3 == 0)
+  if (_fm_download_job_is_ranged (self) && fm_download_ranges_is_started (self->ranges) && ++self->ticks % 3 == 0)
     fm_download_ranges_save (self->ranges);
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
@@ -187,11 +152,11 @@ end_ranges (FmDownloadJob *self)
   if (self->ranges == NULL)
     return;
   fm_download_ranges_stop (self->ranges);
-  if (is_ranged (self))
+  if (_fm_download_job_is_ranged (self))
     {
       fm_download_ranges_set_first_pos (self->ranges, self->received);
       fm_download_ranges_save (self->ranges);
-      self->received = total_received (self);   /* what progress shows until the next run */
+      self->received = _fm_download_job_total_received (self);   /* what progress shows until the next run */
     }
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
 }
@@ -313,14 +278,14 @@ transfer_failed (FmDownloadJob *self,
   error = fm_http_transport_error (self->msg, error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       fm_retry_policy_classify (0, error) != FM_RETRY_TRANSIENT ||
-      !fm_retry_policy_record_failure (self->retry, &self->retry_state))
+      !fm_retry_policy_record_failure (retry_policy (self), &self->retry_state))
     {
       finish_run (self, error);
       return;
     }
   g_debug ("download %s: %s; resuming at %" G_GINT64_FORMAT, self->part.name, error->message, self->received);
   g_error_free (error);
-  self->retry_id = g_timeout_add (fm_retry_policy_wait_ms (self->retry, &self->retry_state), retry_cb, self);
+  self->retry_id = g_timeout_add (fm_retry_policy_wait_ms (retry_policy (self), &self->retry_state), retry_cb, self);
 }
 
 static void
@@ -331,7 +296,7 @@ download_complete (FmDownloadJob *self)
 
   close_streams (self);
   /* What counts is what is on disk, not what this job believes it wrote. */
-  if (fstat (self->part.part_fd, &st) != 0 || st.st_size != total_received (self) ||
+  if (fstat (self->part.part_fd, &st) != 0 || st.st_size != _fm_download_job_total_received (self) ||
       (self->expected >= 0 && st.st_size != self->expected))
     {
       finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
@@ -343,7 +308,7 @@ download_complete (FmDownloadJob *self)
     }
   if (self->ranges != NULL)
     fm_download_ranges_forget (self->ranges);
-  self->received = total_received (self);
+  self->received = _fm_download_job_total_received (self);
   g_clear_pointer (&self->ranges, fm_download_ranges_free);
   self->path = fm_download_part_keep (&self->part, &error);
   if (self->path == NULL)
@@ -421,7 +386,7 @@ first_range_done (FmDownloadJob *self)
     }
   self->first_done = TRUE;
   if (!fm_download_ranges_is_started (self->ranges))
-    fm_download_ranges_start (self->ranges, self->session, self->current_url, self->limit, self->retry,
+    fm_download_ranges_start (self->ranges, self->session, self->current_url, self->limit, retry_policy (self),
                               self->cancellable, ranges_done_cb, self);
   else if (fm_download_ranges_rest_done (self->ranges))
     download_complete (self);
@@ -446,7 +411,7 @@ read_done_cb (GObject      *source,
   if (size == 0)
     {
       g_bytes_unref (block);
-      if (is_ranged (self))
+      if (_fm_download_job_is_ranged (self))
         first_range_done (self);
       else
         download_complete (self);
@@ -455,7 +420,7 @@ read_done_cb (GObject      *source,
   /* Not one byte past the size the server announced (or the range asked
    * for): a server that keeps sending is not allowed to fill the disk. */
   if ((self->expected >= 0 && self->received + (gint64) size > self->expected) ||
-      (is_ranged (self) && self->received + (gint64) size > self->range_end))
+      (_fm_download_job_is_ranged (self) && self->received + (gint64) size > self->range_end))
     {
       g_bytes_unref (block);
       close_streams (self);
@@ -472,7 +437,12 @@ read_done_cb (GObject      *source,
 static void
 read_next (FmDownloadJob *self)
 {
-  g_input_stream_read_bytes_async (self->input, READ_SIZE, G_PRIORITY_DEFAULT,
+  /* no megabyte buffer for a file of a few kilobytes: what is left (and
+   * one byte more, to see a server that sends too much) */
+  gint64 left = (_fm_download_job_is_ranged (self) ? self->range_end : self->expected) - self->received;
+  gsize want = self->expected >= 0 ? (gsize) CLAMP (left + 1, 1, READ_SIZE) : READ_SIZE;
+
+  g_input_stream_read_bytes_async (self->input, want, G_PRIORITY_DEFAULT,
                                    g_task_get_cancellable (self->task), read_done_cb, self);
 }
 
@@ -483,7 +453,8 @@ open_output (FmDownloadJob  *self,
 {
   int saved;
 
-  if (self->received != 0 || is_ranged (self) || ftruncate (self->part.part_fd, 0) == 0)
+  /* a new .part is empty already: no system call for nothing */
+  if (self->received != 0 || _fm_download_job_is_ranged (self) || self->part_empty || ftruncate (self->part.part_fd, 0) == 0)
     return TRUE;
   saved = errno;
   g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->part.name, g_strerror (saved)));
@@ -525,14 +496,14 @@ check_response (FmDownloadJob *self,
                                                    &start, &end, &total) || start != self->received)
         return download_error (self, _("The server resumed “%s” at the wrong place."), self->part.name);
       /* the rest of the file where a range was asked for: one stream */
-      if (is_ranged (self) && end + 1 != self->range_end)
+      if (_fm_download_job_is_ranged (self) && end + 1 != self->range_end)
         discard_ranges (self);
-      else if (is_ranged (self) && !fm_download_ranges_is_started (self->ranges))
+      else if (_fm_download_job_is_ranged (self) && !fm_download_ranges_is_started (self->ranges))
         {
           /* the server takes ranges: the others start now, from where
            * this answer came (after its redirects) */
           fm_download_ranges_save (self->ranges);
-          fm_download_ranges_start (self->ranges, self->session, self->current_url, self->limit, self->retry,
+          fm_download_ranges_start (self->ranges, self->session, self->current_url, self->limit, retry_policy (self),
                                     self->cancellable, ranges_done_cb, self);
         }
     }
@@ -662,7 +633,7 @@ start_request (FmDownloadJob *self)
       return;
     }
   fm_http_prepare_message (msg);
-  if (is_ranged (self))
+  if (_fm_download_job_is_ranged (self))
     soup_message_headers_set_range (soup_message_get_request_headers (msg), self->received, self->range_end - 1);
   else if (self->received > 0)
     soup_message_headers_set_range (soup_message_get_request_headers (msg), self->received, -1);
@@ -682,6 +653,7 @@ open_part (FmDownloadJob  *self,
 {
   if (!fm_download_part_open (&self->part, &self->received, error))
     return FALSE;
+  self->part_empty = self->received == 0;
   if (self->expected >= 0 && self->received > self->expected)
     self->received = 0;
   return TRUE;
@@ -713,7 +685,7 @@ plan_ranges (FmDownloadJob *self)
         fm_download_ranges_plan (self->ranges, FM_DOWNLOAD_RANGES_MAX);
       break;
     }
-  if (!is_ranged (self))
+  if (!_fm_download_job_is_ranged (self))
     {
       g_clear_pointer (&self->ranges, fm_download_ranges_free);
       return;
@@ -760,9 +732,9 @@ fm_download_job_run_async (FmDownloadJob       *self,
   g_free (self->current_url);
   self->current_url = g_strdup (self->url);
   plan_ranges (self);
-  self->sample_bytes = total_received (self);
+  self->sample_bytes = _fm_download_job_total_received (self);
   self->cancel_id = g_cancellable_connect (self->cancellable, G_CALLBACK (cancelled_cb), self, NULL);
-  if (is_ranged (self) && self->received >= self->range_end)
+  if (_fm_download_job_is_ranged (self) && self->received >= self->range_end)
     {
       first_range_done (self);   /* only the others are left */
       return;
@@ -825,7 +797,7 @@ fm_download_job_get_property (GObject *object, guint prop_id, GValue *value, GPa
   switch (prop_id)
     {
     case PROP_BYTES_TOTAL: g_value_set_int64 (value, self->expected); break;
-    case PROP_BYTES_RECEIVED: g_value_set_int64 (value, total_received (self)); break;
+    case PROP_BYTES_RECEIVED: g_value_set_int64 (value, _fm_download_job_total_received (self)); break;
     case PROP_FRACTION: g_value_set_double (value, fm_download_job_get_fraction (self)); break;
     case PROP_SPEED: g_value_set_double (value, self->speed); break;
     case PROP_PATH: g_value_set_string (value, self->path); break;
@@ -858,7 +830,6 @@ fm_download_job_class_init (FmDownloadJobClass *klass)
 static void
 fm_download_job_init (FmDownloadJob *self)
 {
-  self->retry = fm_retry_policy_new ();
   self->part.dir_fd = self->part.part_fd = -1;
 }
 
@@ -898,22 +869,6 @@ fm_download_job_new_for_file (SoupSession    *session,
   return self;
 }
 
-/* Reads no faster than @limit lets them (shared with other jobs; its
- * rate may change while this one runs). NULL: no limit. */
-void
-fm_download_job_set_rate_limiter (FmDownloadJob *self,
-                                  FmRateLimiter *limit)
-{
-  g_return_if_fail (FM_IS_DOWNLOAD_JOB (self));
-  g_set_object (&self->limit, limit);
-}
-
-FmTransferFile *
-fm_download_job_get_file (FmDownloadJob *self)
-{
-  return self->file;
-}
-
 /* Stops the running download (it ends STOPPED; the .part stays for the
  * next run); nothing happens when none runs. */
 void
@@ -921,64 +876,7 @@ fm_download_job_stop (FmDownloadJob *self)
 {
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  else if (self->state == FM_DOWNLOAD_STATE_IDLE)
+    set_state (self, FM_DOWNLOAD_STATE_STOPPED);   /* waiting for its turn: it will not start */
 }
 
-void
-fm_download_job_set_retry_policy (FmDownloadJob *self,
-                                  FmRetryPolicy *policy)
-{
-  g_set_object (&self->retry, policy);
-}
-
-FmDownloadState
-fm_download_job_get_state (FmDownloadJob *self)
-{
-  return self->state;
-}
-
-/* Why the last run failed or stopped; NULL otherwise. */
-const GError *
-fm_download_job_get_error (FmDownloadJob *self)
-{
-  return self->error;
-}
-
-const char *
-fm_download_job_get_name (FmDownloadJob *self)
-{
-  return self->part.name;
-}
-
-const char *
-fm_download_job_get_path (FmDownloadJob *self)
-{
-  return self->path;
-}
-
-gint64
-fm_download_job_get_bytes_total (FmDownloadJob *self)
-{
-  return self->expected;
-}
-
-gint64
-fm_download_job_get_bytes_received (FmDownloadJob *self)
-{
-  return total_received (self);
-}
-
-double
-fm_download_job_get_fraction (FmDownloadJob *self)
-{
-  if (self->path != NULL)
-    return 1.0;
-  if (self->expected <= 0)
-    return 0.0;
-  return CLAMP ((double) total_received (self) / (double) self->expected, 0.0, 1.0);
-}
-
-double
-fm_download_job_get_speed (FmDownloadJob *self)
-{
-  return self->speed;
-}

@@ -13,7 +13,9 @@ typedef struct {
   char  *part_name;     /* "<name>.<key>.part": one per transfer and file */
   int    dir_fd;        /* of the folder the file goes in (below the subfolders) */
   int    part_fd;       /* the .part, locked while open */
-  GThreadPool *writer;  /* one thread: every write of this file, in order */
+  GMutex  lock;         /* guards pending */
+  GCond   written;
+  guint   pending;      /* writes handed to the writer, not done yet */
 } FmDownloadPart;
 
 void      fm_download_part_init     (FmDownloadPart  *part,

@@ -20,6 +20,8 @@ struct _FmDownloadRecord
 
   char       *path;
   JsonObject *files;   /* key -> { "path", "size", "time" }, as last read */
+  gboolean    dirty;   /* added to since written */
+  guint       save_id;
 };
 
 G_DEFINE_FINAL_TYPE (FmDownloadRecord, fm_download_record, G_TYPE_OBJECT)
@@ -29,6 +31,7 @@ fm_download_record_finalize (GObject *object)
 {
   FmDownloadRecord *self = FM_DOWNLOAD_RECORD (object);
 
+  fm_download_record_flush (self);
   g_free (self->path);
   g_clear_pointer (&self->files, json_object_unref);
   G_OBJECT_CLASS (fm_download_record_parent_class)->finalize (object);
@@ -85,58 +88,64 @@ key_for (const char *transfer_id,
   return g_strdup_printf ("%s/%s", transfer_id != NULL ? transfer_id : "", file_id != NULL ? file_id : "");
 }
 
-/* Keeps the newest FM_DOWNLOAD_RECORD_MAX: drops the oldest one. */
+typedef struct {
+  const char *key;
+  gint64      time;
+} Entry;
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *x = a, *y = b;
+
+  return (x->time > y->time) - (x->time < y->time);
+}
+
+/* Keeps the newest FM_DOWNLOAD_RECORD_MAX, once per write (not per file:
+ * that made a Download All of 10,000 files quadratic). */
 static void
 trim (JsonObject *list)
 {
-  g_autoptr(GList) keys = json_object_get_members (list);
-  const char *oldest = NULL;
-  gint64 oldest_time = G_MAXINT64;
+  g_autoptr(GList) keys = NULL;
+  g_autoptr(GArray) entries = NULL;
+  guint n = json_object_get_size (list);
 
-  if (g_list_length (keys) <= FM_DOWNLOAD_RECORD_MAX)
+  if (n <= FM_DOWNLOAD_RECORD_MAX)
     return;
+  keys = json_object_get_members (list);
+  entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), n);
   for (GList *l = keys; l != NULL; l = l->next)
     {
-      gint64 t = 0;
+      Entry e = { l->data, 0 };
 
-      fm_json_get_int64 (fm_json_get_object (list, l->data), "time", &t);
-      if (t < oldest_time)
-        {
-          oldest_time = t;
-          oldest = l->data;
-        }
+      fm_json_get_int64 (fm_json_get_object (list, l->data), "time", &e.time);
+      g_array_append_val (entries, e);
     }
-  if (oldest != NULL)
-    json_object_remove_member (list, oldest);
+  g_array_sort (entries, compare_entries);
+  for (guint i = 0; i < n - FM_DOWNLOAD_RECORD_MAX; i++)
+    json_object_remove_member (list, g_array_index (entries, Entry, i).key);
 }
 
+/* Writes what was added since the last write, now. */
 gboolean
-fm_download_record_add (FmDownloadRecord  *self,
-                        const char        *transfer_id,
-                        const char        *file_id,
-                        const char        *saved_path,
-                        GError           **error)
+fm_download_record_flush (FmDownloadRecord *self)
 {
-  g_autofree char *key = key_for (transfer_id, file_id);
-  g_autofree char *dir = g_path_get_dirname (self->path);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *dir = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
-  JsonObject *list = files (self);
-  JsonObject *entry = json_object_new ();
-  struct stat st;
+  g_autoptr(GError) error = NULL;
+  JsonObject *list;
 
-  if (g_stat (saved_path, &st) != 0)
-    {
-      json_object_unref (entry);
-      return TRUE;   /* nothing there to remember */
-    }
-  json_object_set_string_member (entry, "path", saved_path);
-  json_object_set_int_member (entry, "size", st.st_size);
-  json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
-  json_object_set_object_member (list, key, entry);
+  g_clear_handle_id (&self->save_id, g_source_remove);
+  if (!self->dirty)
+    return TRUE;
+  self->dirty = FALSE;
+  list = files (self);
   trim (list);
+  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, FORMAT_VERSION);
@@ -144,10 +153,51 @@ fm_download_record_add (FmDownloadRecord  *self,
   json_builder_add_value (builder, json_node_init_object (json_node_alloc (), list));
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
+  generator = json_generator_new ();
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
+  dir = g_path_get_dirname (self->path);
   g_mkdir_with_parents (dir, 0700);
-  return g_file_set_contents_full (self->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  if (!g_file_set_contents_full (self->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_message ("Cannot remember where downloads were saved: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+save_cb (gpointer data)
+{
+  FmDownloadRecord *self = data;
+
+  self->save_id = 0;
+  fm_download_record_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Remembers where a file was saved; written a second later (one write for
+ * a burst of files), or at fm_download_record_flush(). */
+void
+fm_download_record_add (FmDownloadRecord  *self,
+                        const char        *transfer_id,
+                        const char        *file_id,
+                        const char        *saved_path)
+{
+  g_autofree char *key = key_for (transfer_id, file_id);
+  JsonObject *entry;
+  struct stat st;
+
+  if (saved_path == NULL || g_stat (saved_path, &st) != 0)
+    return;   /* nothing there to remember */
+  entry = json_object_new ();
+  json_object_set_string_member (entry, "path", saved_path);
+  json_object_set_int_member (entry, "size", st.st_size);
+  json_object_set_int_member (entry, "time", g_get_real_time () / G_USEC_PER_SEC);
+  json_object_set_object_member (files (self), key, entry);
+  self->dirty = TRUE;
+  if (self->save_id == 0)
+    self->save_id = g_timeout_add_seconds (1, save_cb, self);
 }
 
 /* Where the file was saved, while it is still there as saved; else NULL. */

@@ -19,11 +19,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FmDownloadRecord, fm_download_record, FM, DOWNLOAD_RECORD, GObject)
 
 FmDownloadRecord *fm_download_record_new     (const char       *path);
-gboolean          fm_download_record_add     (FmDownloadRecord *self,
+void              fm_download_record_add     (FmDownloadRecord *self,
                                               const char       *transfer_id,
                                               const char       *file_id,
-                                              const char       *saved_path,
-                                              GError          **error);
+                                              const char       *saved_path);
+gboolean          fm_download_record_flush   (FmDownloadRecord *self);
 char             *fm_download_record_lookup  (FmDownloadRecord *self,
                                               const char       *transfer_id,
                                               const char       *file_id);

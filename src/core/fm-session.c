@@ -19,6 +19,9 @@ struct _FmSession
   FmClient      *client;
   FmUploadQueue *queue;
   GListStore    *downloads;        /* FmDownloadJob, newest first */
+  GHashTable    *downloads_by_file; /* "transfer/file" -> its job in downloads (not a ref) */
+  GQueue         download_waiting; /* jobs to start, in order (refs) */
+  guint          downloads_running;
   FmDownloadRecord *record;        /* what earlier runs saved where; NULL without a store */
   FmListCache   *lists;            /* the last known Inbox and Outbox; NULL without a store */
   FmLinkHistory *links;            /* transfers opened by link here; NULL without a store */
@@ -69,14 +72,11 @@ fm_session_get_queue (FmSession *self)
 static void
 update_busy (FmSession *self)
 {
-  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0;
+  /* counted, not searched: a Download All of 10,000 files changes state
+   * 20,000 times */
+  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0 || self->downloads_running > 0 ||
+                  !g_queue_is_empty (&self->download_waiting);
 
-  for (guint i = 0; !busy && i < g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i++)
-    {
-      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
-
-      busy = fm_download_job_get_state (job) == FM_DOWNLOAD_STATE_RUNNING;
-    }
   if (busy == self->busy)
     return;
   self->busy = busy;
@@ -475,22 +475,33 @@ fm_session_set_download_folder (FmSession  *self,
 }
 
 /* The newest download of a file (by transfer and file id), or NULL. */
+/* Files coming down right now (not those waiting their turn). */
+guint
+fm_session_get_n_downloading (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), 0);
+  return self->downloads_running;
+}
+
+static char *
+download_key (FmTransferFile *file)
+{
+  return g_strdup_printf ("%s/%s", fm_transfer_file_get_transfer_id (file) ? fm_transfer_file_get_transfer_id (file) : "",
+                          fm_transfer_file_get_id (file) ? fm_transfer_file_get_id (file) : "");
+}
+
 FmDownloadJob *
 fm_session_find_download (FmSession      *self,
                           FmTransferFile *file)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->downloads)); i++)
-    {
-      g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
-      FmTransferFile *other = fm_download_job_get_file (job);
+  g_autofree char *key = download_key (file);
 
-      if (other != NULL &&
-          g_strcmp0 (fm_transfer_file_get_id (other), fm_transfer_file_get_id (file)) == 0 &&
-          g_strcmp0 (fm_transfer_file_get_transfer_id (other), fm_transfer_file_get_transfer_id (file)) == 0)
-        return job;
-    }
-  return NULL;
+  return g_hash_table_lookup (self->downloads_by_file, key);
 }
+
+static void forget_download (FmSession     *self,
+                             FmDownloadJob *job);
+static void start_downloads (FmSession *self);
 
 static void
 download_done_cb (GObject      *source,
@@ -502,22 +513,61 @@ download_done_cb (GObject      *source,
   FmDownloadJob *job = FM_DOWNLOAD_JOB (source);
   FmTransferFile *file = fm_download_job_get_file (job);
 
+  self->downloads_running--;
   /* the job's state and error tell the rows */
   if (!fm_download_job_run_finish (job, result, &error))
     {
       g_debug ("download stopped: %s", error->message);
       fm_session_report_error (self, error);
     }
-  else if (self->record != NULL && file != NULL &&
-           !fm_download_record_add (self->record, fm_transfer_file_get_transfer_id (file),
-                                    fm_transfer_file_get_id (file), fm_download_job_get_path (job), &error))
-    g_message ("Cannot remember where “%s” was saved: %s", fm_download_job_get_path (job), error->message);
+  else if (self->record != NULL && file != NULL)
+    fm_download_record_add (self->record, fm_transfer_file_get_transfer_id (file),
+                            fm_transfer_file_get_id (file), fm_download_job_get_path (job));
+  start_downloads (self);
+  /* what was saved is on disk before anything else may end the program */
+  if (self->downloads_running == 0 && self->record != NULL)
+    fm_download_record_flush (self->record);
   update_busy (self);
 }
 
-/* Starts downloading @file into @folder (NULL: the download folder); a
- * .part left there by an earlier attempt is continued. The job replaces
- * any earlier entry for the same file. */
+/* At most FM_SESSION_DOWNLOADS_AT_ONCE files come down at once, the rest
+ * wait their turn in order (a Download All of 10,000 files opens four
+ * files and four connections, not 10,000). A job stopped while it waited
+ * is passed over. */
+static void
+start_downloads (FmSession *self)
+{
+  while (self->downloads_running < FM_SESSION_DOWNLOADS_AT_ONCE && !g_queue_is_empty (&self->download_waiting))
+    {
+      g_autoptr(FmDownloadJob) job = g_queue_pop_head (&self->download_waiting);
+
+      if (fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_IDLE)
+        continue;
+      self->downloads_running++;
+      fm_download_job_run_async (job, NULL, download_done_cb, g_object_ref (self));
+    }
+}
+
+static void
+forget_download (FmSession     *self,
+                 FmDownloadJob *job)
+{
+  guint position;
+
+  if (fm_download_job_get_file (job) != NULL)
+    {
+      g_autofree char *key = download_key (fm_download_job_get_file (job));
+
+      if (g_hash_table_lookup (self->downloads_by_file, key) == job)
+        g_hash_table_remove (self->downloads_by_file, key);
+    }
+  if (g_list_store_find (self->downloads, job, &position))
+    g_list_store_remove (self->downloads, position);
+}
+
+/* Starts downloading @file into @folder (NULL: the download folder), now
+ * or when its turn comes; a .part left there by an earlier attempt is
+ * continued. The job replaces any earlier entry for the same file. */
 FmDownloadJob *
 fm_session_download (FmSession       *self,
                      FmTransferFile  *file,
@@ -525,7 +575,7 @@ fm_session_download (FmSession       *self,
                      GError         **error)
 {
   g_autoptr(FmDownloadJob) job = NULL;
-  guint position;
+  FmDownloadJob *old;
 
   g_return_val_if_fail (FM_IS_SESSION (self), NULL);
   if (folder == NULL)
@@ -540,13 +590,14 @@ fm_session_download (FmSession       *self,
     }
   job = fm_download_job_new_for_file (fm_client_get_session (self->client), file, folder);
   fm_download_job_set_rate_limiter (job, fm_client_get_download_limit (self->client));
-  for (FmDownloadJob *old = fm_session_find_download (self, file); old != NULL;
-       old = fm_session_find_download (self, file))
-    if (g_list_store_find (self->downloads, old, &position))
-      g_list_store_remove (self->downloads, position);
+  if ((old = fm_session_find_download (self, file)) != NULL)
+    forget_download (self, old);
   g_signal_connect_object (job, "notify::state", G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
   g_list_store_insert (self->downloads, 0, job);
-  fm_download_job_run_async (job, NULL, download_done_cb, g_object_ref (self));
+  g_hash_table_replace (self->downloads_by_file, download_key (file), job);
+  g_queue_push_tail (&self->download_waiting, g_object_ref (job));
+  start_downloads (self);
+  update_busy (self);
   return job;   /* the list keeps it */
 }
 
@@ -576,8 +627,9 @@ fm_session_clear_downloads (FmSession *self)
     {
       g_autoptr(FmDownloadJob) job = g_list_model_get_item (G_LIST_MODEL (self->downloads), i);
 
-      if (fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_RUNNING)
-        g_list_store_remove (self->downloads, i);
+      if (fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_RUNNING &&
+          fm_download_job_get_state (job) != FM_DOWNLOAD_STATE_IDLE)
+        forget_download (self, job);
     }
 }
 
@@ -636,6 +688,8 @@ fm_session_dispose (GObject *object)
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_clear_object (&self->queue);
+  g_queue_clear_full (&self->download_waiting, g_object_unref);
+  g_clear_pointer (&self->downloads_by_file, g_hash_table_unref);
   g_clear_object (&self->downloads);
   g_clear_object (&self->record);
   g_clear_object (&self->lists);
@@ -717,6 +771,8 @@ static void
 fm_session_init (FmSession *self)
 {
   self->downloads = g_list_store_new (FM_TYPE_DOWNLOAD_JOB);
+  self->downloads_by_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->download_waiting);
 }
 
 FmSession *

@@ -28,6 +28,8 @@
 
 G_BEGIN_DECLS
 
+#define FM_SESSION_DOWNLOADS_AT_ONCE 4   /* files coming down at the same time */
+
 #define FM_TYPE_SESSION (fm_session_get_type ())
 G_DECLARE_FINAL_TYPE (FmSession, fm_session, FM, SESSION, GObject)
 
@@ -87,6 +89,7 @@ GListModel    *fm_session_get_downloads       (FmSession      *self);
 const char    *fm_session_get_download_folder (FmSession      *self);
 void           fm_session_set_download_folder (FmSession      *self,
                                                const char     *folder);
+guint          fm_session_get_n_downloading   (FmSession      *self);
 FmDownloadJob *fm_session_download            (FmSession      *self,
                                                FmTransferFile *file,
                                                const char     *folder,
