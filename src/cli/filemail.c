@@ -185,6 +185,62 @@ fm_cli_await (GAsyncResult **slot)
   return *slot;
 }
 
+static gboolean
+keyring_notice_cb (gpointer data)
+{
+  gboolean *said = data;
+
+  g_printerr (_("Waiting for the keyring to be unlocked… (Ctrl-C to stop)\n"));
+  *said = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+keyring_give_up_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* How long a command waits for the keyring (an unlock prompt on a
+ * display nobody sees, over SSH) before going on without it. */
+static guint
+keyring_timeout_s (void)
+{
+  const char *text = g_getenv ("FILEMAIL_KEYRING_TIMEOUT");
+  guint64 seconds = 0;
+
+  if (text != NULL && g_ascii_string_to_unsigned (text, 10, 1, 3600, &seconds, NULL))
+    return (guint) seconds;
+  return 60;
+}
+
+/* Like fm_cli_await() for a keyring call: after a moment it says what it
+ * waits for; after keyring_timeout_s() it cancels @cancellable and says
+ * what to do instead. TRUE when the keyring answered. */
+gboolean
+fm_cli_await_keyring (GAsyncResult **slot,
+                      GCancellable  *cancellable)
+{
+  gboolean said = FALSE;
+  guint notice = g_timeout_add (1500, keyring_notice_cb, &said);
+  guint give_up = g_timeout_add_seconds (keyring_timeout_s (), keyring_give_up_cb, cancellable);
+
+  fm_cli_await (slot);
+  if (!said)
+    g_source_remove (notice);
+  if (!g_cancellable_is_cancelled (cancellable))
+    {
+      g_source_remove (give_up);
+      return TRUE;
+    }
+  g_printerr (_("filemail: the keyring did not answer within %u seconds (is it locked, with its prompt on a "
+                "display you cannot see?). Unlock it and try again; in scripts and over SSH give the login "
+                "with FILEMAIL_LOGINTOKEN, or log in with --password-stdin where no keyring runs.\n"),
+              keyring_timeout_s ());
+  return FALSE;
+}
+
 void
 fm_cli_print_json (JsonNode *node)
 {
@@ -445,9 +501,16 @@ main (int   argc,
     {
       api_key = fm_config_get_api_key ();
       fm_client_set_api_key (cli.client, api_key);
-      /* a login that cannot be read is no login: commands say so */
-      fm_session_restore_login_async (cli.session, NULL, fm_cli_async_cb, &restored);
-      fm_session_restore_login_finish (cli.session, fm_cli_await (&restored), NULL);
+    }
+  /* a login that cannot be read is no login: commands say so (`login`
+   * makes a new one: it does not wait for the old) */
+  if (!help && !g_str_equal (argv[command_index], "login"))
+    {
+      g_autoptr(GCancellable) keyring = g_cancellable_new ();
+
+      fm_session_restore_login_async (cli.session, keyring, fm_cli_async_cb, &restored);
+      fm_cli_await_keyring (&restored, keyring);
+      fm_session_restore_login_finish (cli.session, restored, NULL);
     }
   g_unix_signal_add (SIGINT, interrupt_cb, &cli);
   g_unix_signal_add (SIGTERM, interrupt_cb, &cli);

@@ -53,9 +53,15 @@ fm_cli_login (FmCli  *cli,
   if (!fm_session_login_finish (cli->session, fm_cli_await (&result), &error))
     return fm_cli_fail (error);
   g_clear_object (&result);
-  fm_session_keep_login_async (cli->session, cli->cancellable, fm_cli_async_cb, &result);
-  if (!fm_session_keep_login_finish (cli->session, fm_cli_await (&result), &storage, &error))
-    return fm_cli_fail (error);
+  {
+    g_autoptr(GCancellable) keyring = g_cancellable_new ();
+
+    fm_session_keep_login_async (cli->session, keyring, fm_cli_async_cb, &result);
+    if (!fm_cli_await_keyring (&result, keyring))
+      return FM_CLI_EXIT_ERROR;
+    if (!fm_session_keep_login_finish (cli->session, result, &storage, &error))
+      return fm_cli_fail (error);
+  }
   if (storage == FM_ACCOUNT_STORED_FILE)
     g_printerr (_("filemail: warning: no keyring (Secret Service) is running; the login is kept in a "
                   "file only you can read, in %s.\n"), g_get_user_state_dir ());

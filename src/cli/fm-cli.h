@@ -55,6 +55,8 @@ void           fm_cli_remember_link   (FmCli         *cli,
                                        const char    *text,
                                        FmTransfer    *transfer);
 GAsyncResult  *fm_cli_await           (GAsyncResult **slot);
+gboolean       fm_cli_await_keyring   (GAsyncResult **slot,
+                                       GCancellable  *cancellable);
 void           fm_cli_async_cb        (GObject       *source,
                                        GAsyncResult  *result,
                                        gpointer       user_data);

@@ -966,6 +966,33 @@ def test_download_from_a_server_without_ranges(env):
     assert same_file(big, os.path.join(fresh, "whole.bin"))
     assert env.stats()["range_requests"] == served
 
+
+def test_locked_keyring_says_so(env):
+    """A keyring that never answers (locked, its prompt on a display nobody
+    sees, as over SSH): the command says what it waits for, gives up after
+    FILEMAIL_KEYRING_TIMEOUT with the alternatives, and goes on without
+    it; `login` stops with the same sentence."""
+    if not shutil.which("dbus-run-session"):
+        return "SKIP no dbus-run-session"
+    fake = os.path.join(os.path.dirname(os.path.abspath(__file__)), "silent-keyring.py")
+    keyring_env = dict(env.env, FILEMAIL_KEYRING_TIMEOUT="3")
+    script = (
+        f"{sys.executable} {fake} > \"$HOME/keyring.out\" &\n"
+        "i=0; until grep -q ready \"$HOME/keyring.out\" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 2; sleep 0.1; done\n"
+        f"{CLI} sent; echo \"sent exited $?\" >&2\n"
+        f"echo alice-password | {CLI} login -u alice@example.com --password-stdin; echo \"login exited $?\" >&2\n")
+    start = time.monotonic()
+    p = subprocess.run(["dbus-run-session", "--", "sh", "-c", script], capture_output=True, text=True,
+                       env=keyring_env, timeout=120)
+    took = time.monotonic() - start
+    assert p.returncode == 0, (p.returncode, p.stderr)
+    assert p.stderr.count("Waiting for the keyring to be unlocked") == 2, p.stderr
+    assert p.stderr.count("did not answer within 3 seconds") == 2, p.stderr
+    assert "FILEMAIL_LOGINTOKEN" in p.stderr
+    assert "sent exited 1" in p.stderr and "not logged in" in p.stderr.lower(), p.stderr
+    assert "login exited 1" in p.stderr, p.stderr
+    assert took < 60, took
+
 TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_faults_deliver_identical_files, test_crash_and_resume, test_ctrl_c_pauses,
          test_expired_transfer_fails_fast, test_send_again_after_expiry, test_limit_rate, test_memory_does_not_grow_with_the_chunk_size,
@@ -978,7 +1005,7 @@ TESTS = [test_login_and_errors, test_usage_errors, test_send_folder_and_show,
          test_server_codes_end_to_end, test_reference_complete_and_download_errors,
          test_links_that_are_not_web_links, test_planted_job_is_not_sent, test_download_checks_room_first,
          test_download_by_link, test_ranged_download_survives_kills_and_drops,
-         test_download_from_a_server_without_ranges]
+         test_download_from_a_server_without_ranges, test_locked_keyring_says_so]
 
 
 def main():
