@@ -210,6 +210,34 @@ test_rate (void)
   g_assert_cmpint (fm_rate_limiter_reserve (limit, 1000000), ==, 0);
 }
 
+/* Dates in lists as people say them (issue: "12/03/26" is ambiguous). */
+static void
+test_list_dates (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 12, 3, 14, 30, 0);
+  gint64 n = g_date_time_to_unix (now);
+  struct { int y, m, d, h, min; const char *want; } cases[] = {
+    { 2026, 12, 3, 7, 16, "Today 07:16" },
+    { 2026, 12, 3, 0, 0, "Today 00:00" },
+    { 2026, 12, 2, 23, 59, "Yesterday 23:59" },
+    { 2026, 12, 2, 0, 1, "Yesterday 00:01" },
+    { 2026, 12, 1, 12, 0, "1 Dec" },
+    { 2026, 1, 15, 9, 0, "15 Jan" },
+    { 2025, 12, 3, 9, 0, "3 Dec 2025" },
+    { 2027, 1, 1, 9, 0, "1 Jan 2027" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_local (cases[i].y, cases[i].m, cases[i].d, cases[i].h,
+                                                         cases[i].min, 0);
+      g_autofree char *text = fm_format_list_date (g_date_time_to_unix (when), n);
+
+      g_assert_cmpstr (text, ==, cases[i].want);
+    }
+  g_assert_null (fm_format_list_date (0, n));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -221,5 +249,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/format/recipients", test_recipients);
   g_test_add_func ("/format/size-and-people", test_size_and_people);
   g_test_add_func ("/format/transfer-options", test_transfer_options);
+  g_test_add_func ("/format/list-dates", test_list_dates);
   return g_test_run ();
 }

@@ -84,8 +84,6 @@ static char *
 describe (FmTransferList *self,
           FmTransfer     *t)
 {
-  g_autoptr(GDateTime) sent = fm_transfer_get_sent_date (t) > 0
-                              ? g_date_time_new_from_unix_local (fm_transfer_get_sent_date (t)) : NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
   /* a link whose transfer never answered: only its address is known */
@@ -96,7 +94,7 @@ describe (FmTransferList *self,
     add_part (parts, recipients_text (t));
   else if (fm_transfer_get_from (t) != NULL && *fm_transfer_get_from (t) != '\0')
     add_part (parts, g_strdup_printf (_("From %s"), fm_transfer_get_from (t)));
-  add_part (parts, sent ? g_date_time_format (sent, "%x") : NULL);
+  add_part (parts, fm_format_list_date (fm_transfer_get_sent_date (t), g_get_real_time () / G_USEC_PER_SEC));
   add_part (parts, contents_text (self, t));
   if (_fm_transfer_list_is_sent (self))
     {

@@ -246,15 +246,29 @@ fm_error_get_server_message (const GError *error)
   return priv != NULL ? priv->server_message : NULL;
 }
 
-/* For a window: the sentence, and on a line of its own what the server
- * said in its own words (shown, never obeyed: control characters cleaned). */
+/* Codes whose sentence says all: the server's words only repeat it
+ * ("The e-mail address or password is wrong." / "Wrong username or
+ * password"). For the others (which parameter was wrong, an error this
+ * client has no sentence for) they are the only detail there is. */
+static gboolean
+sentence_says_all (const GError *error)
+{
+  return error->domain == FM_ERROR && lookup (error->code) != NULL &&
+         error->code != FM_ERROR_UNKNOWN_ERROR && error->code != FM_ERROR_INVALID_PARAMETER &&
+         error->code != FM_ERROR_INPUT_PARAMETER_MISSING && error->code != FM_ERROR_PROTOCOL &&
+         error->code != FM_ERROR_HTTP_STATUS;
+}
+
+/* For a window: the sentence, once; and on a line of its own what the
+ * server said in its own words where they add something (shown, never
+ * obeyed: control characters cleaned). */
 char *
 fm_error_describe (const GError *error)
 {
   const char *server = fm_error_get_server_message (error);
   g_autofree char *clean = NULL;
 
-  if (server == NULL)
+  if (server == NULL || sentence_says_all (error))
     return g_strdup (fm_error_human_message (error));
   clean = fm_format_display_text (server);
   return g_strdup_printf (_("%s\nThe server said: “%s”"), fm_error_human_message (error), clean);

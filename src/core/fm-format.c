@@ -201,6 +201,38 @@ fm_format_date (gint64 unix_time)
   return when != NULL ? g_date_time_format (when, _("%-e %B %Y, %H:%M")) : g_strdup (_("Unknown"));
 }
 
+/* A date in a list, as people say it: "Today 07:16", "Yesterday 18:02",
+ * "3 Dec", with the year only when it is not this one ("3 Dec 2025");
+ * the formats are the translator's. @now_unix: the present (tests). */
+char *
+fm_format_list_date (gint64 unix_time,
+                     gint64 now_unix)
+{
+  g_autoptr(GDateTime) when = unix_time > 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_unix);
+  g_autoptr(GDateTime) today = NULL, yesterday = NULL;
+  g_autofree char *time = NULL;
+
+  if (when == NULL || now == NULL)
+    return NULL;
+  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  yesterday = g_date_time_add_days (today, -1);
+  /* TRANSLATORS: the time of day in lists, see g_date_time_format() */
+  time = g_date_time_format (when, _("%H:%M"));
+  if (g_date_time_compare (when, today) >= 0 && g_date_time_difference (when, now) <= G_TIME_SPAN_DAY)
+    /* TRANSLATORS: "Today 07:16" */
+    return g_strdup_printf (_("Today %s"), time);
+  if (g_date_time_compare (when, yesterday) >= 0 && g_date_time_compare (when, today) < 0)
+    /* TRANSLATORS: "Yesterday 18:02" */
+    return g_strdup_printf (_("Yesterday %s"), time);
+  if (g_date_time_get_year (when) == g_date_time_get_year (now))
+    /* TRANSLATORS: a day of this year in lists ("3 Dec"), see g_date_time_format() */
+    return g_date_time_format (when, _("%-e %b"));
+  /* TRANSLATORS: a day of another year in lists ("3 Dec 2025"), see g_date_time_format() */
+  return g_date_time_format (when, _("%-e %b %Y"));
+}
+
 /* The sentence shown where a link would be, when what the server gave is
  * no web link: the text cleaned, and said to be no link. */
 char *

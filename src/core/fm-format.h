@@ -18,6 +18,8 @@ gboolean  fm_email_is_valid         (const char  *address);
 const char *fm_format_transfer_state (const char *status);
 char     *fm_format_size            (gint64       size);
 char     *fm_format_date            (gint64       unix_time);
+char     *fm_format_list_date       (gint64       unix_time,
+                                     gint64       now_unix);
 char     *fm_format_recipients      (const char * const *to);
 gboolean  fm_recipients_is_group    (const char  *to);
 gboolean  fm_recipients_validate    (const char  *to,

@@ -22,6 +22,7 @@ struct _FmSession
   GHashTable    *downloads_by_file; /* "transfer/file" -> its job in downloads (not a ref) */
   GQueue         download_waiting; /* jobs to start, in order (refs) */
   guint          downloads_running;
+  guint          downloads_active;  /* waiting or running, by their state */
   FmDownloadRecord *record;        /* what earlier runs saved where; NULL without a store */
   FmListCache   *lists;            /* the last known Inbox and Outbox; NULL without a store */
   FmLinkHistory *links;            /* transfers opened by link here; NULL without a store */
@@ -74,8 +75,7 @@ update_busy (FmSession *self)
 {
   /* counted, not searched: a Download All of 10,000 files changes state
    * 20,000 times */
-  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0 || self->downloads_running > 0 ||
-                  !g_queue_is_empty (&self->download_waiting);
+  gboolean busy = fm_upload_queue_get_n_active (self->queue) > 0 || self->downloads_active > 0;
 
   if (busy == self->busy)
     return;
@@ -483,6 +483,25 @@ fm_session_get_n_downloading (FmSession *self)
   return self->downloads_running;
 }
 
+/* A download's state, counted: waiting or running is active; done,
+ * failed or stopped is not (busy follows at once, as the state does). */
+static void
+download_state_cb (FmDownloadJob *job,
+                   GParamSpec    *pspec,
+                   FmSession     *self)
+{
+  FmDownloadState state = fm_download_job_get_state (job);
+  gboolean active = state == FM_DOWNLOAD_STATE_IDLE || state == FM_DOWNLOAD_STATE_RUNNING;
+  gboolean counted = g_object_get_data (G_OBJECT (job), "fm-session-active") != NULL;
+
+  if (active && !counted)
+    self->downloads_active++;
+  else if (!active && counted)
+    self->downloads_active--;
+  g_object_set_data (G_OBJECT (job), "fm-session-active", GINT_TO_POINTER (active));
+  update_busy (self);
+}
+
 static char *
 download_key (FmTransferFile *file)
 {
@@ -592,7 +611,8 @@ fm_session_download (FmSession       *self,
   fm_download_job_set_rate_limiter (job, fm_client_get_download_limit (self->client));
   if ((old = fm_session_find_download (self, file)) != NULL)
     forget_download (self, old);
-  g_signal_connect_object (job, "notify::state", G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (job, "notify::state", G_CALLBACK (download_state_cb), self, 0);
+  download_state_cb (job, NULL, self);
   g_list_store_insert (self->downloads, 0, job);
   g_hash_table_replace (self->downloads_by_file, download_key (file), job);
   g_queue_push_tail (&self->download_waiting, g_object_ref (job));
