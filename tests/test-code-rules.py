@@ -5,7 +5,8 @@ source file under src/ past 1,000 lines; src/core never includes GTK,
 GDK or libadwaita, nor any header of src/app or src/cli (the core is the
 layer under both); inside the core, the transport (fm-http.c) does not
 call up into the API client (fm-client.h): the address rule it needs is
-fm-url.c, below both. Prints TAP."""
+fm-url.c, below both; what the app shows uses typographic apostrophes
+(’, as the GNOME HIG asks), never the typewriter's ' . Prints TAP."""
 
 import os
 import re
@@ -14,6 +15,9 @@ import sys
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 MAX_LINES = 1000
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
+# a translatable string in C (_("…"), N_("…")) or a .ui file
+C_STRING = re.compile(r'\bN?_\s*\(\s*"((?:[^"\\]|\\.)*)"')
+UI_STRING = re.compile(r'translatable="yes"[^>]*>([^<]*)<')
 
 
 def sources(folder, endings=(".c", ".h")):
@@ -45,6 +49,15 @@ def main():
         with open(os.path.join(core, lower), encoding="utf-8") as f:
             includes = INCLUDE.findall(f.read())
         checks.append((upper not in includes, f"src/core/{lower} does not include {upper}"))
+    # words on screen: typographic apostrophes (the CLI keeps plain text)
+    for folder in ("app", "core"):
+        for path in sources(os.path.join(SRC, folder), (".c", ".ui")):
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            found = (UI_STRING if path.endswith(".ui") else C_STRING).findall(text)
+            straight = [t for t in found if "'" in t]
+            rel = os.path.relpath(path, SRC)
+            checks.append((not straight, f"src/{rel} shows no straight apostrophe {straight[:1] or ''}".rstrip()))
     print(f"1..{len(checks)}")
     failed = 0
     for i, (ok, what) in enumerate(checks, 1):

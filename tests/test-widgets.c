@@ -213,7 +213,7 @@ test_send_adds_a_job (void)
   job = g_list_model_get_item (queue, 0);
   g_assert_cmpstr (fm_upload_job_dup_title (job), ==, "The report");
   row = g_object_ref_sink (fm_upload_row_new (job, fm_session_get_queue (fm_application_get_session (ui.app))));
-  g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent");
+  g_assert_cmpstr (fm_upload_row_get_status (row), ==, "Sent to bob@example.com · 5.0\u00a0kB");
   g_assert_true (g_str_has_prefix (fm_upload_job_get_download_url (job), "http://127.0.0.1:"));
   /* the sent row drags out as its link: an address and text */
   {
@@ -1039,7 +1039,7 @@ test_preferences (void)
     g_assert_cmpint (status, ==, 0);
     g_settings_set_string (settings, "ca-file", pem);
     g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca)),
-                                     "Also trusted, besides this computer's: "));
+                                     "Also trusted, besides this computer’s: "));
     g_assert_true (g_file_set_contents (junk, "not a certificate", -1, NULL));
     g_settings_set_string (settings, "ca-file", junk);
     g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca)), "Not trusted: "));

@@ -161,14 +161,19 @@ logout_done_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
+  g_autoptr(FmApplication) self = user_data;
   g_autoptr(GError) server_error = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   /* logged out here whatever the server said */
   if (!fm_session_logout_finish (FM_SESSION (source), result, &server_error, &error))
     g_message ("Cannot forget the stored login: %s", error->message);
   if (server_error != NULL)
     g_message ("The server did not confirm the logout: %s", server_error->message);
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.toast", "s",
+                                _("Logged out. Your transfers stay on Filemail; log in again to see them."));
 }
 
 /* ------------------------------------------------------------ actions */
@@ -184,7 +189,7 @@ logout_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   FmApplication *self = user_data;
 
-  fm_session_logout_async (self->session, NULL, logout_done_cb, NULL);
+  fm_session_logout_async (self->session, NULL, logout_done_cb, g_object_ref (self));
 }
 
 static void

@@ -98,6 +98,13 @@ login_cb (GObject      *source,
   /* Logged in now; keeping the token may wait for a keyring prompt, which
    * must not keep the dialog open. */
   fm_session_keep_login_async (self->session, NULL, kept_cb, NULL);
+  /* said where the user looks next: the window behind the dialog */
+  if (gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Logged in as %s"), fm_session_get_account_email (self->session));
+
+      gtk_widget_activate_action (GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))), "win.toast", "s", text);
+    }
   gtk_window_destroy (GTK_WINDOW (self));
 }
 

@@ -115,7 +115,7 @@ update_ca_subtitle (FmPreferencesWindow *self)
   else
     {
       g_autofree char *shown = g_filename_display_name (path);
-      subtitle = g_strdup_printf (_("Also trusted, besides this computer's: %s"), shown);
+      subtitle = g_strdup_printf (_("Also trusted, besides this computer’s: %s"), shown);
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->ca_row), subtitle);
   if (error != NULL)

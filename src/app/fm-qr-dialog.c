@@ -37,10 +37,11 @@ fm_qr_dialog_new (GtkWindow  *parent,
   GtkWidget *link = gtk_label_new (url);
   g_autoptr(PangoAttrList) attrs = NULL;
 
-  adw_message_dialog_set_body (dialog, _("Point a phone's camera at the code to open the transfer's link."));
+  adw_message_dialog_set_body (dialog, _("Point a phone’s camera at the code to open the transfer’s link."));
   gtk_widget_set_size_request (code, 240, 240);
   gtk_widget_set_halign (code, GTK_ALIGN_CENTER);
   gtk_label_set_selectable (GTK_LABEL (link), TRUE);
+  gtk_widget_set_focusable (link, FALSE);   /* not a Tab stop that selects it all */
   gtk_label_set_wrap (GTK_LABEL (link), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (link), PANGO_WRAP_CHAR);
   gtk_label_set_justify (GTK_LABEL (link), GTK_JUSTIFY_CENTER);

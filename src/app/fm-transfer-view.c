@@ -642,7 +642,7 @@ open_action (GtkWidget  *widget,
     return;
   if (!fm_client_url_is_safe_to_open (url))
     {
-      _fm_transfer_view_toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+      _fm_transfer_view_toast (self, _("This transfer’s link is not a secure web address, so it was not opened."));
       return;
     }
   gtk_show_uri (_fm_transfer_view_window (self), url, GDK_CURRENT_TIME);

@@ -71,7 +71,17 @@ status_text (FmUploadJob *job)
       return g_strdup (fm_upload_job_get_held (job) ? _("Waiting for a connection that is not metered")
                                                     : _("Paused"));
     case FM_UPLOAD_STATE_WAITING_FOR_NETWORK: return g_strdup (_("Waiting for the network…"));
-    case FM_UPLOAD_STATE_DONE: return g_strdup (_("Sent"));
+    case FM_UPLOAD_STATE_DONE:
+      {
+        /* to whom, and how much: "Sent to carol@example.com · 300 MB" */
+        const char *to = fm_upload_job_get_options (job)->to;
+        g_autofree char *recipients = to != NULL && *to != '\0' ? fm_format_display_text (to) : NULL;
+        g_autofree char *size = fm_format_size (fm_upload_job_get_bytes_total (job));
+
+        if (recipients != NULL)
+          return g_strdup_printf (_("Sent to %s · %s"), recipients, size != NULL ? size : "");
+        return g_strdup_printf (_("Sent as a link · %s"), size != NULL ? size : "");
+      }
     case FM_UPLOAD_STATE_CANCELLED: return g_strdup (_("Cancelled"));
     case FM_UPLOAD_STATE_FAILED:
       return g_strdup_printf (_("Failed: %s"), error != NULL ? error->message : _("unknown error"));
@@ -321,7 +331,7 @@ open_clicked_cb (FmUploadRow *self)
 
   if (!fm_client_url_is_safe_to_open (url))
     {
-      toast (self, _("This transfer's link is not a secure web address, so it was not opened."));
+      toast (self, _("This transfer’s link is not a secure web address, so it was not opened."));
       return;
     }
   gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);

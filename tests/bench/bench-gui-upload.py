@@ -84,7 +84,7 @@ try:
         assert time.monotonic() < end, "timed out waiting for the upload"
         time.sleep(0.05)
     wall, cpu = time.monotonic() - start, cpu_seconds(app.pid) - before
-    wait_for(lambda: find(a, "list item", name=f"{name}, Sent"), timeout=60, what="Sent")
+    wait_for(lambda: find(a, "list item", contains=f"{name}, Sent"), timeout=60, what="Sent")
     size_gib = os.path.getsize(path) / (1 << 30)
     print(f"app: {cpu:.2f} s CPU ({cpu / size_gib:.2f} s/GiB), {wall:.2f} s wall, "
           f"peak RSS {peak_rss_mib(app.pid):.0f} MiB (the whole app; {idle:.0f} MiB before Send)")
