@@ -273,7 +273,9 @@ test_row_states (void)
   g_assert_cmpstr (fm_upload_row_get_status (row1), ==, "Waiting to start");
   fm_upload_job_start (failing);
   fm_test_spin_until (job_settled, failing);
-  g_assert_true (g_str_has_prefix (fm_upload_row_get_status (row1), "Failed: 1 item cannot be sent"));
+  /* one problem is one sentence, not "1 item cannot be sent: …" */
+  g_assert_true (g_str_has_prefix (fm_upload_row_get_status (row1), "Failed: “"));
+  g_assert_nonnull (strstr (fm_upload_row_get_status (row1), "not-there.txt” does not exist."));
   fm_upload_job_pause (paused);
   g_assert_cmpstr (fm_upload_row_get_status (row2), ==, "Paused");
   fm_upload_job_cancel (paused);

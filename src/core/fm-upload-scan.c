@@ -182,9 +182,11 @@ problems_error (GPtrArray *problems)
 {
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u item cannot be sent: ",
-                                             "%u items cannot be sent: ", problems->len),
-                          problems->len);
+  /* one problem is its own sentence; several are counted first */
+  if (problems->len > 1)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u item cannot be sent: ",
+                                               "%u items cannot be sent: ", problems->len),
+                            problems->len);
   for (guint i = 0; i < problems->len && i < MAX_PROBLEMS_SHOWN; i++)
     g_string_append_printf (text, "%s%s", i > 0 ? "; " : "", (char *) problems->pdata[i]);
   if (problems->len > MAX_PROBLEMS_SHOWN)
