@@ -1209,6 +1209,120 @@ test_narrow (void)
     }
 }
 
+typedef struct {
+  gboolean seen_visible;   /* an Update with progress-visible */
+  gboolean seen_hidden;    /* then one without */
+  double   progress_max;
+  gint64   count_max;
+  char    *app_uri;
+} Dock;
+
+/* A dock listening on the session bus, on a connection of its own. */
+static void
+launcher_update_cb (GDBusConnection *connection, const char *sender, const char *path, const char *interface,
+                    const char *signal, GVariant *parameters, gpointer user_data)
+{
+  Dock *dock = user_data;
+  g_autoptr(GVariant) properties = NULL;
+  const char *uri = NULL;
+  gboolean visible = FALSE;
+  double progress = 0;
+  gint64 count = 0;
+
+  g_variant_get (parameters, "(&s@a{sv})", &uri, &properties);
+  g_free (dock->app_uri);
+  dock->app_uri = g_strdup (uri);
+  g_variant_lookup (properties, "progress-visible", "b", &visible);
+  g_variant_lookup (properties, "progress", "d", &progress);
+  g_variant_lookup (properties, "count", "x", &count);
+  if (visible)
+    {
+      dock->seen_visible = TRUE;
+      dock->progress_max = MAX (dock->progress_max, progress);
+      dock->count_max = MAX (dock->count_max, count);
+    }
+  else if (dock->seen_visible)
+    dock->seen_hidden = TRUE;
+}
+
+static gboolean
+dock_saw (gpointer data)
+{
+  return ((Dock *) data)->seen_hidden;
+}
+
+static void
+query_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GVariant **slot = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *slot = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+variant_set (gpointer data)
+{
+  return *(GVariant **) data != NULL;
+}
+
+/* Progress where people look: the dock's launcher shows the upload's
+ * progress and count (com.canonical.Unity.LauncherEntry), and loses them
+ * when it is done; Query answers a dock that starts later. */
+static void
+test_dock_progress (void)
+{
+  FmSendPage *page = FM_SEND_PAGE (fm_window_get_send_page (ui.window));
+  g_autofree char *a = make_file ("dock.bin", 6 * 1000 * 1000);
+  const char *paths[] = { a, NULL };
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusConnection) dock_bus = NULL;
+  g_autoptr(GVariant) queried = NULL;
+  g_autoptr(GError) error = NULL;
+  Dock dock = { 0 };
+  guint subscription;
+
+  g_assert_nonnull (address);
+  dock_bus = g_dbus_connection_new_for_address_sync (address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                     NULL, NULL, &error);
+  g_assert_no_error (error);
+  subscription = g_dbus_connection_signal_subscribe (dock_bus, NULL, "com.canonical.Unity.LauncherEntry", "Update",
+                                                     NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, launcher_update_cb,
+                                                     &dock, NULL);
+  /* the match rule is in place before the upload starts */
+  g_dbus_connection_call_sync (dock_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                               "GetId", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  fm_test_server_configure (ui.server, "slow_ms", "300", NULL);
+  clear_files (page);
+  add_paths (page, paths);
+  gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "send.send", NULL));
+  fm_test_spin_until (dock_saw, &dock);
+  fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
+  g_assert_true (dock.seen_visible);
+  g_assert_cmpint (dock.count_max, ==, 1);
+  g_assert_cmpfloat (dock.progress_max, >, 0.0);
+  g_assert_cmpstr (dock.app_uri, ==, "application://" FM_APP_ID ".desktop");
+  /* answered by this process's main loop: asked without blocking it */
+  g_dbus_connection_call (dock_bus, g_dbus_connection_get_unique_name (
+                            g_application_get_dbus_connection (G_APPLICATION (ui.app))),
+                          "/com/filemail/Desktop/LauncherEntry", "com.canonical.Unity.LauncherEntry",
+                          "Query", NULL, G_VARIANT_TYPE ("(sa{sv})"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          query_cb, &queried);
+  fm_test_spin_until (variant_set, &queried);
+  {
+    gboolean visible = TRUE;
+    g_autoptr(GVariant) properties = g_variant_get_child_value (queried, 1);
+
+    g_assert_true (g_variant_lookup (properties, "progress-visible", "b", &visible));
+    g_assert_false (visible);   /* nothing moves any more */
+  }
+  g_dbus_connection_signal_unsubscribe (dock_bus, subscription);
+  g_free (dock.app_uri);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1226,6 +1340,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/file-list", test_file_list);
   g_test_add_func ("/widgets/paste-and-drop", test_paste_and_drop);
   g_test_add_func ("/widgets/send-adds-a-job", test_send_adds_a_job);
+  g_test_add_func ("/widgets/dock-progress", test_dock_progress);
   g_test_add_func ("/widgets/row-states", test_row_states);
   g_test_add_func ("/widgets/row-retrying", test_row_retrying);
   g_test_add_func ("/widgets/send-again", test_send_again);

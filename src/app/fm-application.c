@@ -20,6 +20,7 @@
 #include "fm-download-job.h"
 #include "fm-error.h"
 #include "fm-inhibitor.h"
+#include "fm-launcher-entry.h"
 #include "fm-notifier.h"
 #include "fm-search-provider.h"
 #include "filemail-resources.h"
@@ -37,6 +38,7 @@ struct _FmApplication
   gboolean        held;
   gboolean        ca_file_applied;   /* a company CA was set this run (to undo it) */
   FmInhibitor    *inhibitor;    /* awake while files move */
+  FmLauncherEntry *launcher;    /* progress on the dock */
   FmNotifier     *notifier;     /* sent, failed: told to the desktop */
   FmAutomation   *automation;   /* resume at start, new arrivals, metered waits */
   FmSearchProvider *search_provider; /* the Activities overview's searches */
@@ -495,6 +497,9 @@ fm_application_startup (GApplication *application)
   update_account_actions (self);
   self->notifier = fm_notifier_new (GTK_APPLICATION (self), self->session);
   self->inhibitor = fm_inhibitor_new (GTK_APPLICATION (self), self->session);
+  if (g_application_get_dbus_connection (application) != NULL)
+    self->launcher = fm_launcher_entry_new (g_application_get_dbus_connection (application),
+                                            g_application_get_application_id (application), self->session);
   self->automation = create_automation (self);
   apply_automation_settings (self);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (apply_automation_settings), self,
@@ -551,6 +556,7 @@ fm_application_shutdown (GApplication *application)
     g_printerr ("filemail-desktop: longest main-loop stall while uploading: %.1f ms\n", self->stall_max / 1000.0);
   /* released while GTK can still talk to the session manager */
   g_clear_object (&self->inhibitor);
+  g_clear_object (&self->launcher);
   g_clear_object (&self->notifier);
   G_APPLICATION_CLASS (fm_application_parent_class)->shutdown (application);
 }
