@@ -440,12 +440,32 @@ test_download_all_takes_turns (void)
       g_signal_connect (job, "notify::state", G_CALLBACK (count_running_cb), &watch);
       g_ptr_array_add (jobs, job);
     }
+  /* the whole batch is counted, not walked: every file's bytes to come */
+  {
+    gint64 done = -1, total = -1, sizes = 0;
+
+    for (guint i = 0; i < n; i++)
+      sizes += fm_transfer_file_get_filesize (fm_file_row_get_file (file_row (view, i)));
+    fm_session_get_download_progress (fm_application_get_session (ui.app), &done, &total);
+    g_assert_cmpint (total, ==, sizes);
+    g_assert_cmpint (done, <=, total);
+    g_assert_cmpuint (fm_session_get_n_downloads_active (fm_application_get_session (ui.app)), ==, n);
+  }
   /* the last rows wait their turn; one of them is stopped */
   waiting = file_row (view, n - 1);
   g_assert_cmpint (fm_file_row_get_state (waiting), ==, FM_FILE_ROW_DOWNLOADING);
   fm_download_job_stop (fm_session_find_download (fm_application_get_session (ui.app), fm_file_row_get_file (waiting)));
   g_assert_cmpint (fm_file_row_get_state (waiting), ==, FM_FILE_ROW_IDLE);
+  g_assert_cmpuint (fm_session_get_n_downloads_active (fm_application_get_session (ui.app)), ==, n - 1);
   fm_test_spin_until (all_rows_done, view);
+  {
+    gint64 done = -1, total = -1;
+
+    /* nothing moves: the batch is over */
+    fm_session_get_download_progress (fm_application_get_session (ui.app), &done, &total);
+    g_assert_cmpint (total, ==, 0);
+    g_assert_cmpint (done, ==, 0);
+  }
   fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
   for (guint i = 0; i < jobs->len; i++)
     g_signal_handlers_disconnect_by_data (jobs->pdata[i], &watch);

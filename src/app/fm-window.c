@@ -104,27 +104,35 @@ toast_retry_zip_action (GtkWidget  *widget,
   adw_toast_overlay_add_toast (FM_WINDOW (widget)->toast_overlay, toast);
 }
 
-/* for tests: what a drop of files on the window does */
-gboolean
-fm_window_drop_files (FmWindow *self,
-                      GSList   *files)
+/* What the window's drop target does with @value, as a drop there would. */
+static gboolean
+emit_drop (FmWindow     *self,
+           const GValue *value)
 {
-  GValue value = G_VALUE_INIT;
   GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
   gboolean handled = FALSE;
 
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_set_boxed (&value, files);
   for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
     {
       g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
 
       if (GTK_IS_DROP_TARGET (controller))
-        g_signal_emit_by_name (controller, "drop", &value, 0.0, 0.0, &handled);
+        g_signal_emit_by_name (controller, "drop", value, 0.0, 0.0, &handled);
     }
   g_object_unref (controllers);
-  g_value_unset (&value);
   return handled;
+}
+
+/* for tests: what a drop of files on the window does */
+gboolean
+fm_window_drop_files (FmWindow *self,
+                      GSList   *files)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  return emit_drop (self, &value);
 }
 
 /* for tests: what a drop of text (a link dragged from a mail) does */
@@ -132,22 +140,11 @@ gboolean
 fm_window_drop_text (FmWindow   *self,
                      const char *text)
 {
-  GValue value = G_VALUE_INIT;
-  GListModel *controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
-  gboolean handled = FALSE;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_string (&value, text);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        g_signal_emit_by_name (controller, "drop", &value, 0.0, 0.0, &handled);
-    }
-  g_object_unref (controllers);
-  g_value_unset (&value);
-  return handled;
+  return emit_drop (self, &value);
 }
 
 FmTransferList *

@@ -108,25 +108,6 @@ tick_cb (gpointer data)
 
 /* ---------------------------------------------------------------- run */
 
-static GError *
-download_error (FmDownloadJob *self,
-                const char    *format,
-                ...) G_GNUC_PRINTF (2, 3);
-
-static GError *
-download_error (FmDownloadJob *self,
-                const char    *format,
-                ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  return g_error_new_literal (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, text);
-}
-
 static void
 close_streams (FmDownloadJob *self)
 {
@@ -299,11 +280,11 @@ download_complete (FmDownloadJob *self)
   if (fstat (self->part.part_fd, &st) != 0 || st.st_size != _fm_download_job_total_received (self) ||
       (self->expected >= 0 && st.st_size != self->expected))
     {
-      finish_discarding (self, download_error (self, _("“%s” arrived with %lld bytes instead of %lld; "
-                                                       "it was not kept."), self->part.name,
-                                               (long long) st.st_size,
-                                               (long long) (self->expected >= 0 ? self->expected
-                                                                                : self->received)));
+      finish_discarding (self, fm_error_new_download (_("“%s” arrived with %lld bytes instead of %lld; "
+                                                      "it was not kept."), self->part.name,
+                                                      (long long) st.st_size,
+                                                      (long long) (self->expected >= 0 ? self->expected
+                                                      : self->received)));
       return;
     }
   if (self->ranges != NULL)
@@ -338,7 +319,7 @@ write_done_cb (GObject      *source,
       g_autoptr(GError) failed = error;
 
       /* a full disk is not worth retrying */
-      finish_run (self, download_error (self, _("Cannot write “%s”: %s"), self->part.name, failed->message));
+      finish_run (self, fm_error_new_download (_("Cannot write “%s”: %s"), self->part.name, failed->message));
       return;
     }
   self->received += (gint64) written;
@@ -424,9 +405,9 @@ read_done_cb (GObject      *source,
     {
       g_bytes_unref (block);
       close_streams (self);
-      finish_discarding (self, download_error (self, _("The server sent more than the %lld bytes it "
-                                                       "announced for “%s”; the download was stopped."),
-                                               (long long) self->expected, self->part.name));
+      finish_discarding (self, fm_error_new_download (_("The server sent more than the %lld bytes it "
+                                                      "announced for “%s”; the download was stopped."),
+                                                      (long long) self->expected, self->part.name));
       return;
     }
   self->block = block;
@@ -457,7 +438,7 @@ open_output (FmDownloadJob  *self,
   if (self->received != 0 || _fm_download_job_is_ranged (self) || self->part_empty || ftruncate (self->part.part_fd, 0) == 0)
     return TRUE;
   saved = errno;
-  g_propagate_error (error, download_error (self, _("Cannot write “%s”: %s"), self->part.name, g_strerror (saved)));
+  g_propagate_error (error, fm_error_new_download (_("Cannot write “%s”: %s"), self->part.name, g_strerror (saved)));
   return FALSE;
 }
 
@@ -494,7 +475,7 @@ check_response (FmDownloadJob *self,
     {
       if (!soup_message_headers_get_content_range (soup_message_get_response_headers (msg),
                                                    &start, &end, &total) || start != self->received)
-        return download_error (self, _("The server resumed “%s” at the wrong place."), self->part.name);
+        return fm_error_new_download (_("The server resumed “%s” at the wrong place."), self->part.name);
       /* the rest of the file where a range was asked for: one stream */
       if (_fm_download_job_is_ranged (self) && end + 1 != self->range_end)
         discard_ranges (self);
@@ -508,8 +489,8 @@ check_response (FmDownloadJob *self,
         }
     }
   else
-    return download_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."),
-                           self->part.name, status, soup_status_get_phrase (status));
+    return fm_error_new_download (_("“%s” cannot be downloaded (HTTP %u %s)."),
+                                  self->part.name, status, soup_status_get_phrase (status));
   return NULL;
 }
 
@@ -524,7 +505,7 @@ follow_redirect (FmDownloadJob  *self,
 
   if (++self->redirects > MAX_REDIRECTS)
     {
-      g_propagate_error (error, download_error (self, _("The server sent “%s” round in circles."), self->part.name));
+      g_propagate_error (error, fm_error_new_download (_("The server sent “%s” round in circles."), self->part.name));
       return FALSE;
     }
   target = fm_http_redirect_target (msg, error);
@@ -596,7 +577,7 @@ send_done_cb (GObject      *source,
         }
       if (self->restarted)
         {
-          finish_discarding (self, download_error (self, _("“%s” cannot be resumed."), self->part.name));
+          finish_discarding (self, fm_error_new_download (_("“%s” cannot be resumed."), self->part.name));
           return;
         }
       self->restarted = TRUE;
@@ -715,8 +696,8 @@ fm_download_job_run_async (FmDownloadJob       *self,
   set_state (self, FM_DOWNLOAD_STATE_RUNNING);
   if (self->url == NULL || *self->url == '\0')
     {
-      finish_run (self, download_error (self, _("The server gave no address to download “%s” from."),
-                                        self->part.name));
+      finish_run (self, fm_error_new_download (_("The server gave no address to download “%s” from."),
+                                               self->part.name));
       return;
     }
   if (!fm_client_check_url (self->url, &error) || !open_part (self, &error) ||

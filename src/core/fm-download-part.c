@@ -25,23 +25,6 @@
 #include "fm-download-part.h"
 #include "fm-error.h"
 
-static GError *
-part_error (const char *format,
-            ...) G_GNUC_PRINTF (1, 2);
-
-static GError *
-part_error (const char *format,
-            ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  return g_error_new_literal (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, text);
-}
-
 void
 fm_download_part_init (FmDownloadPart *part,
                        const char     *directory,
@@ -139,13 +122,13 @@ fm_download_part_keep (FmDownloadPart  *part,
         {
           int saved = errno;
           g_autofree char *folder = g_filename_display_name (part->directory);
-          g_propagate_error (error, part_error (_("Cannot save “%s” in %s: %s"),
-                                                    part->name, folder, g_strerror (saved)));
+          g_propagate_error (error, fm_error_new_download (_("Cannot save “%s” in %s: %s"),
+                                                           part->name, folder, g_strerror (saved)));
           return NULL;
         }
     }
-  g_propagate_error (error, part_error (_("“%s” was changed by something else while it was "
-                                                    "downloaded; it was not kept."), part->name));
+  g_propagate_error (error, fm_error_new_download (_("“%s” was changed by something else while it was "
+                                                   "downloaded; it was not kept."), part->name));
   return NULL;
 }
 
@@ -203,8 +186,8 @@ fm_download_part_open (FmDownloadPart  *part,
 
 failed:
   saved = errno;
-  g_propagate_error (error, part_error (_("Cannot save “%s” in %s: %s"), part->name, folder,
-                                            g_strerror (saved)));
+  g_propagate_error (error, fm_error_new_download (_("Cannot save “%s” in %s: %s"), part->name, folder,
+                                                   g_strerror (saved)));
   return FALSE;
 }
 

@@ -323,25 +323,6 @@ fm_download_ranges_is_started (FmDownloadRanges *self)
 static void range_request (Range *r);
 static void range_read (Range *r);
 
-static GError *
-range_error (FmDownloadRanges *self,
-             const char       *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-static GError *
-range_error (FmDownloadRanges *self,
-             const char       *format,
-             ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  return g_error_new_literal (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, text);
-}
-
 /* One range failed for good: the others stop, the job hears once. */
 static void
 fail (FmDownloadRanges *self,
@@ -429,7 +410,7 @@ written_cb (GObject      *source,
 
   if (!fm_download_part_write_finish (result, &error) && !g_cancellable_is_cancelled (self->cancellable))
     {
-      fail (self, range_error (self, _("Cannot write “%s”: %s"), self->display_name, error->message));
+      fail (self, fm_error_new_download (_("Cannot write “%s”: %s"), self->display_name, error->message));
       ranges_unref (self);
       return;
     }
@@ -488,8 +469,8 @@ read_cb (GObject      *source,
   /* never past the range: a server that keeps sending fills no disk */
   if (r->pos + (gint64) size > r->end)
     {
-      fail (self, range_error (self, _("The server sent more than the %lld bytes it announced for “%s”; "
-                                       "the download was stopped."), (long long) self->size, self->display_name));
+      fail (self, fm_error_new_download (_("The server sent more than the %lld bytes it announced for “%s”; "
+                                         "the download was stopped."), (long long) self->size, self->display_name));
       return;
     }
   r->block = g_bytes_ref (block);
@@ -569,8 +550,8 @@ sent_cb (GObject      *source,
       g_clear_object (&r->input);
       if (++r->redirects > MAX_REDIRECTS || (target = fm_http_redirect_target (r->msg, &error)) == NULL)
         {
-          fail (self, error != NULL ? error : range_error (self, _("The server sent “%s” round in circles."),
-                                                           self->display_name));
+          fail (self, error != NULL ? error : fm_error_new_download (_("The server sent “%s” round in circles."),
+                                                                     self->display_name));
           return;
         }
       g_free (r->url);
@@ -598,9 +579,9 @@ sent_cb (GObject      *source,
       start != r->pos || end + 1 != r->end || (total >= 0 && total != self->size))
     {
       fail (self, status == SOUP_STATUS_PARTIAL_CONTENT || status == SOUP_STATUS_OK
-                  ? range_error (self, _("The server resumed “%s” at the wrong place."), self->display_name)
-                  : range_error (self, _("“%s” cannot be downloaded (HTTP %u %s)."), self->display_name,
-                                 status, soup_status_get_phrase (status)));
+                  ? fm_error_new_download (_("The server resumed “%s” at the wrong place."), self->display_name)
+                  : fm_error_new_download (_("“%s” cannot be downloaded (HTTP %u %s)."), self->display_name,
+                                           status, soup_status_get_phrase (status)));
       return;
     }
   range_read (r);

@@ -88,45 +88,6 @@ key_for (const char *transfer_id,
   return g_strdup_printf ("%s/%s", transfer_id != NULL ? transfer_id : "", file_id != NULL ? file_id : "");
 }
 
-typedef struct {
-  const char *key;
-  gint64      time;
-} Entry;
-
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  const Entry *x = a, *y = b;
-
-  return (x->time > y->time) - (x->time < y->time);
-}
-
-/* Keeps the newest FM_DOWNLOAD_RECORD_MAX, once per write (not per file:
- * that made a Download All of 10,000 files quadratic). */
-static void
-trim (JsonObject *list)
-{
-  g_autoptr(GList) keys = NULL;
-  g_autoptr(GArray) entries = NULL;
-  guint n = json_object_get_size (list);
-
-  if (n <= FM_DOWNLOAD_RECORD_MAX)
-    return;
-  keys = json_object_get_members (list);
-  entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), n);
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      Entry e = { l->data, 0 };
-
-      fm_json_get_int64 (fm_json_get_object (list, l->data), "time", &e.time);
-      g_array_append_val (entries, e);
-    }
-  g_array_sort (entries, compare_entries);
-  for (guint i = 0; i < n - FM_DOWNLOAD_RECORD_MAX; i++)
-    json_object_remove_member (list, g_array_index (entries, Entry, i).key);
-}
-
 /* Writes what was added since the last write, now. */
 gboolean
 fm_download_record_flush (FmDownloadRecord *self)
@@ -144,7 +105,7 @@ fm_download_record_flush (FmDownloadRecord *self)
     return TRUE;
   self->dirty = FALSE;
   list = files (self);
-  trim (list);
+  fm_json_keep_newest (list, "time", FM_DOWNLOAD_RECORD_MAX);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");

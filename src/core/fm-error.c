@@ -292,3 +292,18 @@ fm_error_human_message (const GError *error)
     return fm_error_get_message (error->code);
   return error->message;
 }
+
+/* A download's failure in a sentence of its own (FM_ERROR_DOWNLOAD_FAILED):
+ * the job, its ranges and its .part all say theirs this way. */
+GError *
+fm_error_new_download (const char *format,
+                       ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  return g_error_new_literal (FM_ERROR, FM_ERROR_DOWNLOAD_FAILED, text);
+}

@@ -129,6 +129,8 @@ GError      *fm_error_new_from_server   (int         code,
                                          const char *errorname,
                                          const char *errormessage);
 gboolean     fm_error_is_auth_expired   (const GError *error);
+GError      *fm_error_new_download      (const char   *format,
+                                         ...) G_GNUC_PRINTF (1, 2);
 const char  *fm_error_get_server_message (const GError *error);
 GError      *fm_error_new_with_detail   (int         code,
                                          const char *detail,

@@ -205,3 +205,44 @@ fm_json_set_string (JsonObject *object,
   if (value != NULL)
     json_object_set_string_member (object, member, value);
 }
+
+typedef struct {
+  const char *key;
+  gint64      time;
+} Dated;
+
+static int
+compare_dated (gconstpointer a,
+               gconstpointer b)
+{
+  const Dated *x = a, *y = b;
+
+  return (x->time > y->time) - (x->time < y->time);
+}
+
+/* Keeps the @max members of @object whose @time_member is newest (state
+ * files that remember "the newest N"); nothing is looked at below @max. */
+void
+fm_json_keep_newest (JsonObject *object,
+                     const char *time_member,
+                     guint       max)
+{
+  g_autoptr(GList) keys = NULL;
+  g_autoptr(GArray) entries = NULL;
+  guint n = json_object_get_size (object);
+
+  if (n <= max)
+    return;
+  keys = json_object_get_members (object);
+  entries = g_array_sized_new (FALSE, FALSE, sizeof (Dated), n);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      Dated e = { l->data, 0 };
+
+      fm_json_get_int64 (fm_json_get_object (object, l->data), time_member, &e.time);
+      g_array_append_val (entries, e);
+    }
+  g_array_sort (entries, compare_dated);
+  for (guint i = 0; i < n - max; i++)
+    json_object_remove_member (object, g_array_index (entries, Dated, i).key);
+}

@@ -38,4 +38,8 @@ void        fm_json_set_string    (JsonObject *object,
                                    const char *member,
                                    const char *value);
 
+void        fm_json_keep_newest   (JsonObject *object,
+                                   const char *time_member,
+                                   guint       max);
+
 G_END_DECLS

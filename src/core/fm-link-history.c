@@ -2,7 +2,6 @@
 /* fm-link-history.c: transfers opened by their link on this computer */
 #define G_LOG_DOMAIN "fm-link-history"
 
-#include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
@@ -289,22 +288,8 @@ fm_link_history_list (FmLinkHistory *self,
   return G_LIST_MODEL (store);
 }
 
-static gboolean
-matches (FmTransfer         *t,
-         const char * const *folded_terms)
-{
-  g_autofree char *text = g_strjoin (" ", fm_transfer_get_id (t), fm_transfer_get_subject (t) ? fm_transfer_get_subject (t) : "",
-                                     fm_transfer_get_from (t) ? fm_transfer_get_from (t) : "", NULL);
-  g_autofree char *folded = g_utf8_casefold (text, -1);
-
-  for (guint i = 0; folded_terms[i] != NULL; i++)
-    if (strstr (folded, folded_terms[i]) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 /* For the desktop's search: "link:ID" of each transfer opened on @server
- * whose id, subject or sender holds every term. */
+ * that holds every term (fm_transfer_matches). */
 GPtrArray *
 fm_link_history_search (FmLinkHistory      *self,
                         const char         *server,
@@ -312,16 +297,8 @@ fm_link_history_search (FmLinkHistory      *self,
 {
   GPtrArray *results = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GListModel) list = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) folded = NULL;
+  g_auto(GStrv) folded = fm_transfer_fold_terms (terms);
 
-  for (guint i = 0; terms != NULL && terms[i] != NULL; i++)
-    if (*terms[i] != '\0')
-      {
-        g_autofree char *term = g_utf8_casefold (terms[i], -1);
-        g_strv_builder_add (builder, term);
-      }
-  folded = g_strv_builder_end (builder);
   if (folded[0] == NULL)
     return results;
   list = fm_link_history_list (self, server);
@@ -329,7 +306,7 @@ fm_link_history_search (FmLinkHistory      *self,
     {
       g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
 
-      if (matches (t, (const char * const *) folded))
+      if (fm_transfer_matches (t, (const char * const *) folded))
         g_ptr_array_add (results, g_strdup_printf ("link:%s", fm_transfer_get_id (t)));
     }
   return results;

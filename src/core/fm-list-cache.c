@@ -375,43 +375,6 @@ remembered (FmListCache *self,
   return list != NULL ? g_object_ref (list) : fm_list_cache_load (self, account, kind, NULL);
 }
 
-static gboolean
-contains_casefolded (const char *haystack,
-                     const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle) != NULL;
-}
-
-/* Every term in the subject, the sender, a recipient or a file name. */
-static gboolean
-matches (FmTransfer         *t,
-         const char * const *folded_terms)
-{
-  for (guint i = 0; folded_terms[i] != NULL; i++)
-    {
-      const char *term = folded_terms[i];
-      GListModel *files = fm_transfer_get_files (t);
-      gboolean found = contains_casefolded (fm_transfer_get_subject (t), term) ||
-                       contains_casefolded (fm_transfer_get_from (t), term);
-
-      for (const char * const *to = fm_transfer_get_to (t); !found && *to != NULL; to++)
-        found = contains_casefolded (*to, term);
-      for (guint f = 0; !found && f < g_list_model_get_n_items (files); f++)
-        {
-          g_autoptr(FmTransferFile) file = g_list_model_get_item (files, f);
-          found = contains_casefolded (fm_transfer_file_get_filename (file), term);
-        }
-      if (!found)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Result ids, "received:<id>" and "sent:<id>", newest first within each
  * list, the Inbox first. */
 GPtrArray *
@@ -420,16 +383,8 @@ fm_list_cache_search (FmListCache        *self,
                       const char * const *terms)
 {
   GPtrArray *results = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) folded = NULL;
+  g_auto(GStrv) folded = fm_transfer_fold_terms (terms);
 
-  for (guint i = 0; terms != NULL && terms[i] != NULL; i++)
-    if (*terms[i] != '\0')
-      {
-        g_autofree char *term = g_utf8_casefold (terms[i], -1);
-        g_strv_builder_add (builder, term);
-      }
-  folded = g_strv_builder_end (builder);
   if (account == NULL || folded[0] == NULL)
     return results;
   for (int kind = FM_LIST_RECEIVED; kind >= FM_LIST_SENT; kind--)
@@ -440,7 +395,7 @@ fm_list_cache_search (FmListCache        *self,
         {
           g_autoptr(FmTransfer) t = g_list_model_get_item (list, i);
 
-          if (matches (t, (const char * const *) folded))
+          if (fm_transfer_matches (t, (const char * const *) folded))
             g_ptr_array_add (results, g_strdup_printf ("%s:%s", kind == FM_LIST_SENT ? "sent" : "received",
                                                        fm_transfer_get_id (t)));
         }

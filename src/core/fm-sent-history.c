@@ -105,42 +105,6 @@ transfers (FmSentHistory *self)
   return self->transfers;
 }
 
-typedef struct {
-  const char *id;
-  gint64      time;
-} Entry;
-
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b)
-{
-  const Entry *x = a, *y = b;
-
-  return (x->time > y->time) - (x->time < y->time);
-}
-
-/* Keeps the newest FM_SENT_HISTORY_MAX. */
-static void
-trim (JsonObject *list)
-{
-  g_autoptr(GList) ids = json_object_get_members (list);
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  guint n = g_list_length (ids);
-
-  if (n <= FM_SENT_HISTORY_MAX)
-    return;
-  for (GList *l = ids; l != NULL; l = l->next)
-    {
-      Entry e = { l->data, 0 };
-
-      fm_json_get_int64 (fm_json_get_object (list, l->data), "time", &e.time);
-      g_array_append_val (entries, e);
-    }
-  g_array_sort (entries, compare_entries);
-  for (guint i = 0; i < n - FM_SENT_HISTORY_MAX; i++)
-    json_object_remove_member (list, g_array_index (entries, Entry, i).id);
-}
-
 static gboolean
 save_list (FmSentHistory  *self,
            JsonObject     *list,
@@ -152,7 +116,7 @@ save_list (FmSentHistory  *self,
   g_autofree char *text = NULL;
   g_autofree char *dir = g_path_get_dirname (self->path);
 
-  trim (list);
+  fm_json_keep_newest (list, "time", FM_SENT_HISTORY_MAX);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, FORMAT_VERSION);

@@ -23,6 +23,8 @@ struct _FmSession
   GQueue         download_waiting; /* jobs to start, in order (refs) */
   guint          downloads_running;
   guint          downloads_active;  /* waiting or running, by their state */
+  gint64         batch_total;       /* bytes of the downloads since none was active */
+  gint64         batch_done;
   FmDownloadRecord *record;        /* what earlier runs saved where; NULL without a store */
   FmListCache   *lists;            /* the last known Inbox and Outbox; NULL without a store */
   FmLinkHistory *links;            /* transfers opened by link here; NULL without a store */
@@ -475,6 +477,14 @@ fm_session_set_download_folder (FmSession  *self,
 }
 
 /* The newest download of a file (by transfer and file id), or NULL. */
+/* Downloads waiting for their turn or coming down. */
+guint
+fm_session_get_n_downloads_active (FmSession *self)
+{
+  g_return_val_if_fail (FM_IS_SESSION (self), 0);
+  return self->downloads_active;
+}
+
 /* Files coming down right now (not those waiting their turn). */
 guint
 fm_session_get_n_downloading (FmSession *self)
@@ -483,8 +493,28 @@ fm_session_get_n_downloading (FmSession *self)
   return self->downloads_running;
 }
 
+/* The bytes a counted download has brought so far, as last added in. */
+#define COUNTED "fm-session-counted"
+
+static void
+download_bytes_cb (FmDownloadJob *job,
+                   GParamSpec    *pspec,
+                   FmSession     *self)
+{
+  gint64 *counted = g_object_get_data (G_OBJECT (job), COUNTED);
+  gint64 now = fm_download_job_get_bytes_received (job);
+
+  if (counted == NULL)
+    return;
+  self->batch_done += now - *counted;
+  *counted = now;
+}
+
 /* A download's state, counted: waiting or running is active; done,
- * failed or stopped is not (busy follows at once, as the state does). */
+ * failed or stopped is not (busy follows at once, as the state does).
+ * Its bytes join the batch while it is active; a done one stays in it, a
+ * failed or stopped one leaves; the batch ends when nothing is active.
+ * O(1) per event, however many files a Download All holds. */
 static void
 download_state_cb (FmDownloadJob *job,
                    GParamSpec    *pspec,
@@ -492,14 +522,44 @@ download_state_cb (FmDownloadJob *job,
 {
   FmDownloadState state = fm_download_job_get_state (job);
   gboolean active = state == FM_DOWNLOAD_STATE_IDLE || state == FM_DOWNLOAD_STATE_RUNNING;
-  gboolean counted = g_object_get_data (G_OBJECT (job), "fm-session-active") != NULL;
+  gint64 *counted = g_object_get_data (G_OBJECT (job), COUNTED);
+  gint64 total = MAX (fm_download_job_get_bytes_total (job), 0);
 
-  if (active && !counted)
-    self->downloads_active++;
-  else if (!active && counted)
-    self->downloads_active--;
-  g_object_set_data (G_OBJECT (job), "fm-session-active", GINT_TO_POINTER (active));
+  if (active && counted == NULL)
+    {
+      counted = g_new (gint64, 1);
+      *counted = fm_download_job_get_bytes_received (job);
+      g_object_set_data_full (G_OBJECT (job), COUNTED, counted, g_free);
+      self->downloads_active++;
+      self->batch_total += total;
+      self->batch_done += *counted;
+    }
+  else if (!active && counted != NULL)
+    {
+      if (state == FM_DOWNLOAD_STATE_DONE)
+        self->batch_done += total - *counted;
+      else
+        {
+          self->batch_total -= total;
+          self->batch_done -= *counted;
+        }
+      g_object_set_data (G_OBJECT (job), COUNTED, NULL);
+      if (--self->downloads_active == 0)
+        self->batch_total = self->batch_done = 0;
+    }
   update_busy (self);
+}
+
+/* Bytes in and to come of the downloads under way and those done since
+ * none was (0, 0 when none is). */
+void
+fm_session_get_download_progress (FmSession *self,
+                                  gint64    *done,
+                                  gint64    *total)
+{
+  g_return_if_fail (FM_IS_SESSION (self));
+  *done = CLAMP (self->batch_done, 0, self->batch_total);
+  *total = self->batch_total;
 }
 
 static char *
@@ -612,6 +672,7 @@ fm_session_download (FmSession       *self,
   if ((old = fm_session_find_download (self, file)) != NULL)
     forget_download (self, old);
   g_signal_connect_object (job, "notify::state", G_CALLBACK (download_state_cb), self, 0);
+  g_signal_connect_object (job, "notify::bytes-received", G_CALLBACK (download_bytes_cb), self, 0);
   download_state_cb (job, NULL, self);
   g_list_store_insert (self->downloads, 0, job);
   g_hash_table_replace (self->downloads_by_file, download_key (file), job);

@@ -90,6 +90,10 @@ const char    *fm_session_get_download_folder (FmSession      *self);
 void           fm_session_set_download_folder (FmSession      *self,
                                                const char     *folder);
 guint          fm_session_get_n_downloading   (FmSession      *self);
+guint          fm_session_get_n_downloads_active (FmSession   *self);
+void           fm_session_get_download_progress (FmSession    *self,
+                                                gint64         *done,
+                                                gint64         *total);
 FmDownloadJob *fm_session_download            (FmSession      *self,
                                                FmTransferFile *file,
                                                const char     *folder,

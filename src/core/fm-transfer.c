@@ -2,6 +2,8 @@
 /* fm-transfer.c: a Filemail transfer */
 #define G_LOG_DOMAIN "fm-transfer"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fm-error.h"
@@ -638,4 +640,60 @@ fm_transfer_dup_title (FmTransfer *self)
       return g_steal_pointer (&base);
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u more", "%s and %u more", n - 1), base, n - 1);
   }
+}
+
+/* ------------------------------------------------------------- search */
+
+/* A search's words, case-folded, the empty ones left out. */
+GStrv
+fm_transfer_fold_terms (const char * const *terms)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; terms != NULL && terms[i] != NULL; i++)
+    if (*terms[i] != '\0')
+      {
+        g_autofree char *term = g_utf8_casefold (terms[i], -1);
+        g_strv_builder_add (builder, term);
+      }
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+contains_casefolded (const char *haystack,
+                     const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (haystack, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+/* Every term (fm_transfer_fold_terms) in the id, the subject, the sender,
+ * a recipient or a file name: the desktop's search of the lists and of
+ * what was opened by link. */
+gboolean
+fm_transfer_matches (FmTransfer         *self,
+                     const char * const *folded_terms)
+{
+  for (guint i = 0; folded_terms[i] != NULL; i++)
+    {
+      const char *term = folded_terms[i];
+      GListModel *files = G_LIST_MODEL (self->files);
+      gboolean found = contains_casefolded (self->id, term) || contains_casefolded (self->subject, term) ||
+                       contains_casefolded (self->from, term);
+
+      for (const char * const *to = fm_transfer_get_to (self); !found && *to != NULL; to++)
+        found = contains_casefolded (*to, term);
+      for (guint f = 0; !found && f < g_list_model_get_n_items (files); f++)
+        {
+          g_autoptr(FmTransferFile) file = g_list_model_get_item (files, f);
+          found = contains_casefolded (fm_transfer_file_get_filename (file), term);
+        }
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -52,6 +52,9 @@ void          fm_transfer_set_recipients (FmTransfer  *self,
                                           const char * const *to);
 gboolean      fm_transfer_get_recipients_known (FmTransfer *self);
 JsonObject   *fm_transfer_to_json        (FmTransfer  *self);
+GStrv         fm_transfer_fold_terms     (const char * const *terms);
+gboolean      fm_transfer_matches        (FmTransfer  *self,
+                                          const char * const *folded_terms);
 FmTransfer   *fm_transfer_new_from_cache (JsonObject  *object,
                                           GError     **error);
 
