@@ -926,6 +926,19 @@ def test_ranged_download_survives_kills_and_drops(env):
     assert stats["faults_injected"] == 2
     assert stats["range_requests"] - served_before >= 3      # it went on in ranges, not from 0
 
+    # Filemail's error where a range was asked for, cut to a range itself
+    # (206, Content-Range 0-149/150 of JSON): read as the server's 4005
+    # and asked again, first for the first range, then for another
+    fresh = os.path.join(env.dir, "dl-partial")
+    os.makedirs(fresh)
+    env.post("/test/config", connection_rate="0", hostile="partial-error-4005", hostile_path="/api/file/get",
+             hostile_count="2")
+    env.env["FILEMAIL_RETRY"] = "8,10,50"
+    env.cli("download", "--dir", fresh, link, check=0)
+    assert same_file(big, os.path.join(fresh, "ranged.bin"))
+    assert part_files(fresh) == []
+    env.post("/test/config", hostile="", connection_rate=str(4 * MB))
+
     # a planted control file: nonsense, a range past the end, a FIFO
     other = os.path.join(env.dir, "dl2")
     os.makedirs(other)

@@ -24,6 +24,8 @@
  *                 or file:///etc/passwd
  *   error-NNNN    an error answer with code NNNN (1009, 3004, 4005: transient;
  *                 2012, 2040, 2041: the login is over), in the reference's shape
+ *   partial-error-NNNN  the same, cut to a range as a server does that ranges
+ *                 any answer: 206 with Content-Range 0-(n-1)/n of the JSON
  */
 #include <string.h>
 
@@ -215,7 +217,9 @@ fm_test_server_hostile_kind_is_known (const char *kind)
   return g_strcmp0 (kind, "reference-complete") == 0 || g_strcmp0 (kind, "link-javascript") == 0 ||
          g_strcmp0 (kind, "link-file") == 0 ||
          (g_str_has_prefix (kind, "error-") &&
-          g_ascii_string_to_signed (kind + 6, 10, 1000, 9999, &code, NULL));
+          g_ascii_string_to_signed (kind + 6, 10, 1000, 9999, &code, NULL)) ||
+         (g_str_has_prefix (kind, "partial-error-") &&
+          g_ascii_string_to_signed (kind + 14, 10, 1000, 9999, &code, NULL));
 }
 
 /* The honest JSON answer with its link replaced by @link. */
@@ -252,7 +256,8 @@ replace_link (SoupServerMessage *msg,
 gboolean
 fm_test_server_hostile_refuses (const char *kind)
 {
-  return g_str_equal (kind, "http-503") || g_str_has_prefix (kind, "error-");
+  return g_str_equal (kind, "http-503") || g_str_has_prefix (kind, "error-") ||
+         g_str_has_prefix (kind, "partial-error-");
 }
 
 /* The reference's error names for the codes a test asks for. */
@@ -331,15 +336,23 @@ fm_test_server_hostile_apply (const char        *kind,
       g_autoptr(GBytes) body = g_bytes_new_static (text, sizeof text - 1);
       replace_answer (msg, "application/json", body);
     }
-  else if (g_str_has_prefix (kind, "error-"))
+  else if (g_str_has_prefix (kind, "error-") || g_str_has_prefix (kind, "partial-error-"))
     {
-      gint64 code = g_ascii_strtoll (kind + 6, NULL, 10);
+      gboolean partial = g_str_has_prefix (kind, "partial-");
+      gint64 code = g_ascii_strtoll (kind + (partial ? 14 : 6), NULL, 10);
       g_autofree char *text = g_strdup_printf ("{\"responsestatus\":\"error\",\"errorcode\":%" G_GINT64_FORMAT
                                                ",\"errorname\":\"%s\",\"errormessage\":\"Injected by the test\"}",
                                                code, error_name (code));
       g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
       replace_answer (msg, "application/json", body);
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      if (partial)
+        {
+          goffset n = (goffset) strlen (text);
+
+          soup_message_headers_set_content_range (soup_server_message_get_response_headers (msg), 0, n - 1, n);
+          soup_server_message_set_status (msg, SOUP_STATUS_PARTIAL_CONTENT, NULL);
+        }
     }
   else if (g_str_equal (kind, "drop-answer"))
     {
