@@ -105,6 +105,57 @@ fm_test_screenshot (const char *name)
   fm_test_screenshot_to (path);
 }
 
+typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget under @root (itself included), depth first, that
+ * @match accepts. */
+static GtkWidget *
+find_matching (GtkWidget     *root,
+               Match          match,
+               gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_matching (c, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
+}
+
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  start)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), start);
+}
+
+/* The first widget of @type under @root. */
+GtkWidget *
+fm_test_find (GtkWidget *root,
+              GType      type)
+{
+  return find_matching (root, is_of_type, &type);
+}
+
+/* The first label under @root whose text starts with @start. */
+GtkWidget *
+fm_test_find_label (GtkWidget  *root,
+                    const char *start)
+{
+  return find_matching (root, is_label_starting, start);
+}
+
 /* What dragging @widget would carry: its GtkDragSource's "prepare", as
  * GTK asks it when a drag starts (NULL: nothing to drag). */
 GdkContentProvider *

@@ -26,6 +26,10 @@ void fm_test_app_start  (FmTestApp   *t,
 void fm_test_spin_until (gboolean   (*done) (gpointer),
                          gpointer     data);
 void fm_test_screenshot (const char  *name);
+GtkWidget *fm_test_find       (GtkWidget   *root,
+                               GType        type);
+GtkWidget *fm_test_find_label (GtkWidget   *root,
+                               const char  *start);
 void fm_test_screenshot_to (const char *path);
 GdkContentProvider *fm_test_drag_content (GtkWidget *widget);
 

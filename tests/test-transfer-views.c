@@ -11,6 +11,7 @@
 #include "fm-application.h"
 #include "fm-file-row.h"
 #include "fm-list-cache.h"
+#include "fm-operations-button.h"
 #include "fm-test-app.h"
 #include "fm-test-util.h"
 #include "fm-transfer-file.h"
@@ -208,6 +209,19 @@ has_label (GtkWidget  *widget,
 }
 
 static gboolean
+has_button_label (GtkWidget  *widget,
+                  const char *text)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_button_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 has_label_ending (GtkWidget  *widget,
                   const char *end)
 {
@@ -310,6 +324,14 @@ row_finished (gpointer row)
   return state == FM_FILE_ROW_DONE || state == FM_FILE_ROW_FAILED;
 }
 
+static gboolean
+focus_in_row (gpointer row)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (ui.window));
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, row);
+}
+
 static void
 test_detail_and_download (void)
 {
@@ -323,10 +345,23 @@ test_detail_and_download (void)
   g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_get_files (fm_transfer_view_get_transfer (view))), ==, 1);
   g_settings_set_string (fm_application_get_settings (ui.app), "download-folder", folder);
   row = file_row (view, 0);
+  /* as a click leaves it: the focus on Download All */
+  g_assert_true (gtk_widget_grab_focus (fm_transfer_view_get_download_all_button (view)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.download-all", NULL));
   g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DOWNLOADING);
   fm_test_spin_until (row_finished, row);
   g_assert_cmpint (fm_file_row_get_state (row), ==, FM_FILE_ROW_DONE);
+  /* the button went insensitive: the focus is on the file's Open, not
+   * lost, and the toast says how many with the way to their folder */
+  fm_test_spin_until (focus_in_row, row);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (ui.window));
+
+    g_assert_true (GTK_IS_BUTTON (focus) && gtk_widget_is_ancestor (focus, GTK_WIDGET (row)));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (focus)))), ==, "_Open");
+    g_assert_true (has_label (GTK_WIDGET (ui.window), "1 file saved"));
+    g_assert_true (has_button_label (GTK_WIDGET (ui.window), "_Open Folder"));
+  }
   first = g_build_filename (folder, "file-2.txt", NULL);
   g_assert_cmpstr (fm_file_row_get_saved_path (row), ==, first);
   g_assert_true (g_file_get_contents (first, &contents, NULL, NULL));
@@ -351,22 +386,6 @@ test_detail_and_download (void)
   fm_test_screenshot ("inbox.png");
 }
 
-static GtkWidget *
-find_tooltip (GtkWidget  *widget,
-              const char *tooltip)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_tooltip (child, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 download_done (gpointer job)
 {
@@ -375,6 +394,105 @@ download_done (gpointer job)
 
 /* A download belongs to the application: it goes on while another
  * transfer is open, and its transfer shows it again when reopened. */
+static gboolean
+header_shows (gpointer data)
+{
+  GtkWidget *window = ((gpointer *) data)[0];
+  const char *title = ((gpointer *) data)[1];
+  GtkWidget *back = find_actionable (window, "win.back");
+  AdwViewSwitcherTitle *switcher = NULL;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (window); w != NULL && switcher == NULL; )
+    {
+      if (ADW_IS_VIEW_SWITCHER_TITLE (w))
+        switcher = ADW_VIEW_SWITCHER_TITLE (w);
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w != NULL ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  g_assert_nonnull (switcher);
+  if (title == NULL)
+    return !gtk_widget_get_visible (back) && adw_view_switcher_title_get_view_switcher_enabled (switcher);
+  return gtk_widget_get_mapped (back) && !adw_view_switcher_title_get_view_switcher_enabled (switcher) &&
+         g_strcmp0 (adw_view_switcher_title_get_title (switcher), title) == 0;
+}
+
+static int
+list_width (gpointer list)
+{
+  GtkWidget *w = GTK_WIDGET (list);
+
+  /* the list view inside the list pane */
+  while (w != NULL && !GTK_IS_LIST_VIEW (w))
+    {
+      GtkWidget *next = gtk_widget_get_first_child (w);
+
+      while (next == NULL && w != NULL)
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (next == NULL)
+            w = gtk_widget_get_parent (w);
+        }
+      w = next;
+    }
+  return w != NULL ? gtk_widget_get_width (w) : -1;
+}
+
+static gboolean
+list_at_least (gpointer data)
+{
+  return list_width (((gpointer *) data)[0]) >= GPOINTER_TO_INT (((gpointer *) data)[1]);
+}
+
+/* A shown window keeps its size when only its default size changes: the
+ * X server resizes it, as a user dragging its edge would. */
+static void
+resize_window (int width,
+               int height)
+{
+  g_autofree char *command = g_strdup_printf ("xdotool search --name '^Filemail$' windowsize %d %d", width, height);
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+}
+
+/* Wide, the list pane grows with the window (rows are not cut at 1280
+ * px); narrow, a transfer takes the window and the header shows the way
+ * back and the transfer's subject, not "Filemail". */
+static void
+test_pane_and_narrow_header (void)
+{
+  FmTransferList *inbox = open_list (FALSE);
+  gpointer data[2];
+
+  resize_window (1280, 760);
+  data[0] = inbox;
+  data[1] = GINT_TO_POINTER (420);
+  fm_test_spin_until (list_at_least, data);
+  g_test_message ("list pane at 1280 px: %d px", list_width (inbox));
+  open_transfer (inbox, "Holiday 2");
+  data[0] = ui.window;
+  data[1] = NULL;
+  g_assert_true (header_shows (data));        /* wide: the view switcher, no back button */
+
+  resize_window (360, 700);
+  fm_transfer_list_select (inbox, GTK_INVALID_LIST_POSITION);
+  open_transfer (inbox, "Holiday 2");
+  data[1] = (gpointer) "Holiday 2";
+  fm_test_spin_until (header_shows, data);
+  fm_test_screenshot ("inbox-narrow-detail.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.back", NULL));
+  data[1] = NULL;
+  fm_test_spin_until (header_shows, data);
+  resize_window (1100, 760);
+}
+
 static void
 test_download_outlives_the_view (void)
 {
@@ -403,12 +521,13 @@ test_download_outlives_the_view (void)
   g_assert_cmpint (fm_file_row_get_state (file_row (view, 0)), ==, FM_FILE_ROW_DONE);
   g_object_unref (job);
 
-  /* the header's Downloads button lists both */
+  /* the header's operations button lists both */
   {
-    GtkWidget *button = find_tooltip (GTK_WIDGET (ui.window), "Downloads");
+    GtkWidget *ops = fm_test_find (GTK_WIDGET (ui.window), FM_TYPE_OPERATIONS_BUTTON);
+    GtkWidget *button = GTK_WIDGET (fm_operations_button_get_button (FM_OPERATIONS_BUTTON (ops)));
 
     g_assert_true (GTK_IS_MENU_BUTTON (button));
-    g_assert_true (gtk_widget_get_visible (button));
+    g_assert_true (gtk_widget_is_visible (button));
     gtk_menu_button_popup (GTK_MENU_BUTTON (button));
     fm_test_screenshot ("downloads.png");
     gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
@@ -521,6 +640,19 @@ test_outbox_forward_edit (void)
   g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (outbox)), ==, 4);
   outbox_shows_unfinished_uploads (outbox);
   view = open_transfer (outbox, "Holiday 1");
+
+  /* a sender's page: Copy Link is the one suggested action, with the QR
+   * code and the link beside it; the rest is in the menu */
+  {
+    GtkWidget *copy = find_actionable (GTK_WIDGET (view), "view.copy-link");
+
+    g_assert_true (gtk_widget_get_mapped (copy) && gtk_widget_has_css_class (copy, "suggested-action"));
+    g_assert_true (gtk_widget_get_mapped (find_actionable (GTK_WIDGET (view), "view.show-qr")));
+    g_assert_false (gtk_widget_get_mapped (fm_transfer_view_get_download_all_button (view)));
+    g_assert_null (find_actionable (GTK_WIDGET (view), "view.delete"));     /* no red button in the page */
+    g_assert_true (has_label_ending (GTK_WIDGET (view), "/d/" ) ||
+                   has_label (GTK_WIDGET (view), fm_transfer_get_url (fm_transfer_view_get_transfer (view))));
+  }
 
   /* Forward: the address is checked before the button works */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.forward", NULL));
@@ -707,8 +839,9 @@ test_outbox_rename_remove_delete (void)
         GtkWidget *button = find_actionable (GTK_WIDGET (view), *action);
 
         g_test_message ("%s", *action);
-        g_assert_nonnull (button);
-        g_assert_false (gtk_widget_is_sensitive (button) && gtk_widget_is_visible (button));
+        /* a button of the page (Copy Link, QR) or an item of its menu
+         * (Forward, Edit: a menu item is insensitive with its action) */
+        g_assert_true (button == NULL || !gtk_widget_is_sensitive (button) || !gtk_widget_is_visible (button));
       }
     g_assert_false (gtk_widget_get_visible (fm_transfer_view_get_download_all_button (view)));
     data[0] = view;
@@ -903,6 +1036,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/views/inbox-fills-sorts-and-searches", test_inbox_fills_sorts_and_searches);
   g_test_add_func ("/views/detail-and-download", test_detail_and_download);
   g_test_add_func ("/views/download-outlives-the-view", test_download_outlives_the_view);
+  g_test_add_func ("/views/pane-and-narrow-header", test_pane_and_narrow_header);
   g_test_add_func ("/views/password-prompt", test_password_prompt);
   g_test_add_func ("/views/hostile-names", test_hostile_names);
   g_test_add_func ("/views/outbox-forward-edit", test_outbox_forward_edit);

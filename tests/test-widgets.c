@@ -6,10 +6,12 @@
 #include <glib/gstdio.h>
 
 #include "fm-application.h"
+#include "fm-entry-row.h"
 #include "fm-error.h"
 #include "fm-fake-network-monitor.h"
 #include "fm-autostart.h"
 #include "fm-login-dialog.h"
+#include "fm-operations-button.h"
 #include "fm-preferences-window.h"
 #include "fm-qr-code.h"
 #include "fm-qr-dialog.h"
@@ -100,10 +102,10 @@ test_form_validation (void)
   gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com, bob@");
   g_assert_false (fm_send_page_is_valid (page));
   g_assert_nonnull (strstr (fm_send_page_get_hint (page), "“bob@” is not an e-mail address"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (fm_send_page_get_to_entry (page)), "error"));
+  g_assert_true (gtk_widget_has_css_class (fm_entry_row_get_entry (FM_ENTRY_ROW (fm_send_page_get_to_entry (page))), "error"));
   gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com, carol@example.com");
   g_assert_true (fm_send_page_is_valid (page));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (fm_send_page_get_to_entry (page)), "error"));
+  g_assert_false (gtk_widget_has_css_class (fm_entry_row_get_entry (FM_ENTRY_ROW (fm_send_page_get_to_entry (page))), "error"));
   for (int i = 0; i < 201; i++)
     g_string_append (subject, "\xc3\xa6");
   gtk_editable_set_text (fm_send_page_get_subject_entry (page), subject->str);
@@ -1167,6 +1169,78 @@ test_shortcuts (void)
 
 /* Offline: the window says so (and why nothing moves); back online, it
  * stops saying it. */
+static GtkWidget *
+offline_label (void)
+{
+  return fm_test_find_label (GTK_WIDGET (ui.window), "You are offline");
+}
+
+static gboolean
+offline_label_gone (gpointer data)
+{
+  return !gtk_widget_is_visible (offline_label ());
+}
+
+static gboolean
+queue_holds (FmUploadQueue *queue,
+             FmUploadJob   *job)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (queue)); i++)
+    {
+      g_autoptr(FmUploadJob) item = g_list_model_get_item (G_LIST_MODEL (queue), i);
+
+      if (item == job)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+row_of_job_shown (gpointer job)
+{
+  return find_row_of (job) != NULL;
+}
+
+static gboolean
+undo_shown (gpointer data)
+{
+  return find_button (GTK_WIDGET (ui.window), "_Undo") != NULL;
+}
+
+/* Remove From List takes a finished row away at once; the toast's Undo
+ * puts it back where it was. */
+static void
+test_remove_from_list_undo (void)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  FmUploadQueue *queue = fm_session_get_queue (session);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autofree char *a = make_file ("keep me.txt", 100);
+  const char *paths[] = { a, NULL };
+  g_autoptr(FmUploadJob) job = NULL;
+  GtkWidget *row, *remove, *undo;
+
+  fm_window_show_page (ui.window, "send");
+  job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  fm_upload_queue_add (queue, job);
+  fm_test_spin_until (job_settled, job);
+  g_assert_cmpint (fm_upload_job_get_state (job), ==, FM_UPLOAD_STATE_DONE);
+  row = find_row_of (job);
+  g_assert_nonnull (row);
+  remove = find_button (row, "Remove From List");
+  g_assert_nonnull (remove);
+  g_signal_emit_by_name (remove, "clicked");
+  g_assert_false (queue_holds (queue, job));
+  g_assert_null (find_row_of (job));
+  /* shown at once: the toast on screen before it is dismissed for it */
+  fm_test_spin_until (undo_shown, NULL);
+  undo = find_button (GTK_WIDGET (ui.window), "_Undo");
+  g_signal_emit_by_name (undo, "clicked");
+  g_assert_true (queue_holds (queue, job));
+  fm_test_spin_until (row_of_job_shown, job);
+  fm_upload_queue_remove (queue, job);
+}
+
 static void
 test_offline_banner (void)
 {
@@ -1176,11 +1250,20 @@ test_offline_banner (void)
   g_assert_false (fm_window_is_offline_shown (ui.window));
   fm_session_set_network_monitor (session, G_NETWORK_MONITOR (monitor));
   g_assert_false (fm_window_is_offline_shown (ui.window));
+  /* closed, the banner is out of the accessibility tree (a hidden
+   * revealer's label stays there, marked visible, on GTK 4.8) */
+  g_assert_nonnull (offline_label ());
+  g_assert_false (gtk_widget_is_visible (offline_label ()));
   fm_fake_network_monitor_set_available (monitor, FALSE);
   g_assert_true (fm_window_is_offline_shown (ui.window));
+  /* shown, it is an alert: a screen reader says it when it appears */
+  g_assert_true (gtk_widget_is_visible (offline_label ()));
+  g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (offline_label ())), ==,
+                   GTK_ACCESSIBLE_ROLE_ALERT);
   fm_test_screenshot ("offline.png");
   fm_fake_network_monitor_set_available (monitor, TRUE);
   g_assert_false (fm_window_is_offline_shown (ui.window));
+  fm_test_spin_until (offline_label_gone, NULL);
   /* a server on this computer needs no network: no monitor, no banner */
   fm_session_set_network_monitor (session, NULL);
   g_assert_false (fm_window_is_offline_shown (ui.window));
@@ -1270,6 +1353,21 @@ variant_set (gpointer data)
 /* Progress where people look: the dock's launcher shows the upload's
  * progress and count (com.canonical.Unity.LauncherEntry), and loses them
  * when it is done; Query answers a dock that starts later. */
+static gboolean
+operations_under_way (gpointer ops)
+{
+  /* the one chunk of this upload is acknowledged at its end: under way,
+   * its share done is below 1 */
+  return gtk_widget_get_visible (ops) && fm_operations_button_get_fraction (ops) < 1.0 &&
+         g_str_has_prefix (fm_operations_button_get_summary (ops), "1 transfer under way");
+}
+
+static gboolean
+widget_hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
+}
+
 static void
 test_dock_progress (void)
 {
@@ -1299,6 +1397,23 @@ test_dock_progress (void)
   add_paths (page, paths);
   gtk_editable_set_text (fm_send_page_get_to_entry (page), "bob@example.com");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "send.send", NULL));
+  /* the header's operations button, on every page: the upload, its share
+   * done, and its row in the popover */
+  {
+    FmOperationsButton *ops = FM_OPERATIONS_BUTTON (fm_test_find (GTK_WIDGET (ui.window),
+                                                                  FM_TYPE_OPERATIONS_BUTTON));
+
+    g_assert_nonnull (ops);
+    fm_test_spin_until (operations_under_way, ops);
+    fm_window_show_page (ui.window, "inbox");
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ops)));
+    g_assert_true (g_str_has_prefix (fm_operations_button_get_summary (ops), "1 transfer under way"));
+    g_assert_nonnull (gtk_list_box_get_row_at_index (fm_operations_button_get_uploads_list (ops), 0));
+    gtk_menu_button_popup (fm_operations_button_get_button (ops));
+    fm_test_screenshot ("operations.png");
+    gtk_menu_button_popdown (fm_operations_button_get_button (ops));
+    fm_window_show_page (ui.window, "send");
+  }
   fm_test_spin_until (dock_saw, &dock);
   fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
   g_assert_true (dock.seen_visible);
@@ -1321,6 +1436,13 @@ test_dock_progress (void)
   }
   g_dbus_connection_signal_unsubscribe (dock_bus, subscription);
   g_free (dock.app_uri);
+  /* nothing under way and nothing downloaded: the button goes */
+  {
+    GtkWidget *ops = fm_test_find (GTK_WIDGET (ui.window), FM_TYPE_OPERATIONS_BUTTON);
+
+    fm_test_spin_until (widget_hidden, ops);
+    g_assert_cmpstr (fm_operations_button_get_summary (FM_OPERATIONS_BUTTON (ops)), ==, "Everything is finished");
+  }
 }
 
 int
@@ -1353,6 +1475,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/widgets/login", test_login);
   g_test_add_func ("/widgets/shortcuts", test_shortcuts);
   g_test_add_func ("/widgets/offline-banner", test_offline_banner);
+  g_test_add_func ("/widgets/remove-from-list-undo", test_remove_from_list_undo);
   g_test_add_func ("/widgets/narrow", test_narrow);
   g_test_add_func ("/widgets/automatic-download-notified", test_automatic_download_notified);
   g_test_add_func ("/widgets/search-provider", test_search_provider);

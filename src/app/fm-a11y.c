@@ -7,8 +7,10 @@
  * its widgets: the scrolled window of an AdwStatusPage or
  * AdwPreferencesPage (named after the page), the list of an
  * AdwPreferencesGroup (after the group), the show-password button of an
- * AdwPasswordEntryRow and AdwPreferencesWindow's search button. Run it once on a window's tree after its
- * template is built.
+ * AdwPasswordEntryRow, AdwExpanderRow's enable switch, header row and
+ * lists, and AdwPreferencesWindow's search button; and it makes a row with
+ * an activatable widget one Tab stop. Run it once on a window's tree after
+ * its template is built.
  */
 #include <glib/gi18n.h>
 
@@ -92,6 +94,88 @@ name_group_list (GtkWidget *group)
     label (list, gtk_window_get_title (GTK_WINDOW (window)));
 }
 
+static gboolean
+unfocusable_idle (gpointer data)
+{
+  g_autoptr(GtkWidget) row = data;
+
+  gtk_widget_set_focusable (row, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+row_mapped_cb (GtkWidget *row)
+{
+  g_signal_handlers_disconnect_by_func (row, row_mapped_cb, NULL);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unfocusable_idle, g_object_ref (row), NULL);
+}
+
+/* A row that is no Tab stop of its own (its switch or field is). Done
+ * once the row's window is on screen: changing a widget's focusability
+ * makes GTK 4.8 register accessibles early, and a window whose
+ * accessible is registered before it is shown keeps the AT-SPI role
+ * "filler" instead of "dialog" or "frame" (measured with AdwMessageDialog
+ * and AdwWindow): Orca would not read it as a window. */
+void
+fm_a11y_row_not_a_stop (GtkWidget *row)
+{
+  if (gtk_widget_get_mapped (row))
+    row_mapped_cb (row);
+  else
+    g_signal_connect (row, "map", G_CALLBACK (row_mapped_cb), NULL);
+}
+
+static char *
+without_mnemonic (const char *text)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+
+  for (const char *p = text != NULL ? text : ""; *p != '\0'; p++)
+    if (*p != '_')
+      g_string_append_c (plain, *p);
+    else if (p[1] == '_')
+      g_string_append_c (plain, *++p);
+  return g_string_free (g_steal_pointer (&plain), FALSE);
+}
+
+/* Every widget of a kind below @widget, in tree order. */
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      collect (child, type, found);
+    }
+}
+
+/* AdwExpanderRow on libadwaita 1.2 names neither its enable switch
+ * ("GtkSwitch"), nor itself (an empty row), nor its lists ("GtkListBox"):
+ * they take the expander's title. Its header row, which the title names
+ * already, is the Tab stop that expands it; the outer row is none. The
+ * enable switch is the only switch the expander builds; the rows inside
+ * hold spin buttons. */
+static void
+name_expander (GtkWidget *expander)
+{
+  g_autofree char *title = without_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)));
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  g_autoptr(GPtrArray) lists = g_ptr_array_new ();
+
+  collect (expander, GTK_TYPE_SWITCH, switches);
+  collect (expander, GTK_TYPE_LIST_BOX, lists);
+  if (switches->len > 0)
+    label (g_ptr_array_index (switches, 0), title);
+  for (guint i = 0; i < lists->len; i++)
+    label (g_ptr_array_index (lists, i), title);
+  label (expander, title);
+  fm_a11y_row_not_a_stop (expander);
+}
+
 void
 fm_a11y_name_tree (GtkWidget *root)
 {
@@ -110,6 +194,12 @@ fm_a11y_name_tree (GtkWidget *root)
     name_password_peek (root);
   else if (ADW_IS_PREFERENCES_GROUP (root))
     name_group_list (root);
+  else if (ADW_IS_EXPANDER_ROW (root))
+    name_expander (root);
+  else if (ADW_IS_ACTION_ROW (root) && adw_action_row_get_activatable_widget (ADW_ACTION_ROW (root)) != NULL)
+    /* a setting is one Tab stop: its switch or field, which the row's
+     * title names, not the row and then the switch again */
+    fm_a11y_row_not_a_stop (root);
   else if (GTK_IS_BUTTON (root) && GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (root))) &&
            g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (gtk_button_get_child (GTK_BUTTON (root)))),
                       "edit-find-symbolic") == 0)
@@ -117,4 +207,26 @@ fm_a11y_name_tree (GtkWidget *root)
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     fm_a11y_name_tree (child);
+}
+
+static void
+revealer_changed_cb (GtkRevealer *revealer)
+{
+  if (gtk_revealer_get_reveal_child (revealer))
+    gtk_widget_set_visible (GTK_WIDGET (revealer), TRUE);
+  else if (!gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (GTK_WIDGET (revealer), FALSE);
+}
+
+/* A closed GtkRevealer keeps its child in the accessibility tree, marked
+ * visible: a screen reader in browse mode reads "You are offline" while
+ * nothing is shown. This hides the revealer once it has closed and shows
+ * it again when it is asked to open, so the animation stays and a closed
+ * banner is gone from the tree. */
+void
+fm_a11y_hide_when_closed (GtkRevealer *revealer)
+{
+  g_signal_connect (revealer, "notify::reveal-child", G_CALLBACK (revealer_changed_cb), NULL);
+  g_signal_connect (revealer, "notify::child-revealed", G_CALLBACK (revealer_changed_cb), NULL);
+  revealer_changed_cb (revealer);
 }

@@ -6,6 +6,8 @@
 
 G_BEGIN_DECLS
 
-void fm_a11y_name_tree (GtkWidget *root);
+void fm_a11y_name_tree        (GtkWidget   *root);
+void fm_a11y_hide_when_closed (GtkRevealer *revealer);
+void fm_a11y_row_not_a_stop   (GtkWidget   *row);
 
 G_END_DECLS

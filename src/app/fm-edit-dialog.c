@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-entry-row.h"
+#include "fm-a11y.h"
 #include "fm-edit-dialog.h"
 #include "fm-format.h"
 #include "fm-transfer-options.h"
@@ -22,7 +24,7 @@ struct _FmEditDialog
 {
   AdwMessageDialog  parent_instance;
 
-  AdwEntryRow      *subject_row;
+  FmEntryRow      *subject_row;
   AdwActionRow     *days_row;
   GtkSpinButton    *days_spin;
   GtkSwitch        *notify_switch;
@@ -125,6 +127,7 @@ fm_edit_dialog_class_init (FmEditDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = fm_edit_dialog_finalize;
+  g_type_ensure (FM_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-edit-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FmEditDialog, subject_row);
   gtk_widget_class_bind_template_child (widget_class, FmEditDialog, days_row);
@@ -146,6 +149,7 @@ fm_edit_dialog_new (GtkWindow  *parent,
                     FmTransfer *transfer)
 {
   FmEditDialog *self = g_object_new (FM_TYPE_EDIT_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+
   gint64 sent = fm_transfer_get_sent_date (transfer);
   gint64 expire = fm_transfer_get_expire_date (transfer);
   gint64 span = expire - (sent > 0 ? sent : g_get_real_time () / G_USEC_PER_SEC);
@@ -164,5 +168,6 @@ fm_edit_dialog_new (GtkWindow  *parent,
   days_changed_cb (self);
   gtk_switch_set_active (self->notify_switch, self->was_notify);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->message_view), self->was_message, -1);
+  fm_a11y_name_tree (GTK_WIDGET (self));
   return self;
 }

@@ -200,6 +200,14 @@ fm_file_row_cancel (FmFileRow *self)
     fm_download_job_stop (self->job);
 }
 
+/* The saved file's Open button takes the focus (after Download All). */
+gboolean
+fm_file_row_focus_open (FmFileRow *self)
+{
+  g_return_val_if_fail (FM_IS_FILE_ROW (self), FALSE);
+  return gtk_widget_get_visible (self->open_button) && gtk_widget_grab_focus (self->open_button);
+}
+
 /* Opens @path (a file or folder) with its default application. */
 static void
 show_path (FmFileRow  *self,

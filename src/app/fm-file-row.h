@@ -27,6 +27,7 @@ FmTransferFile *fm_file_row_get_file       (FmFileRow      *self);
 void            fm_file_row_download       (FmFileRow      *self);
 void            fm_file_row_cancel         (FmFileRow      *self);
 FmFileRowState  fm_file_row_get_state      (FmFileRow      *self);
+gboolean        fm_file_row_focus_open     (FmFileRow      *self);
 const char     *fm_file_row_get_saved_path (FmFileRow      *self);
 
 G_END_DECLS

@@ -54,31 +54,6 @@ properties_variant (FmLauncherEntry *self)
   return g_variant_builder_end (&builder);
 }
 
-/* What moves: bytes done and to do, and how many transfers. The uploads
- * are few (one job per transfer); the downloads are the session's sums,
- * not a walk of a list that a Download All fills with 10,000 files. */
-static void
-measure (FmLauncherEntry *self,
-         gint64          *done,
-         gint64          *total,
-         gint64          *count)
-{
-  GListModel *queue = G_LIST_MODEL (fm_session_get_queue (self->session));
-
-  fm_session_get_download_progress (self->session, done, total);
-  *count = fm_session_get_n_downloads_active (self->session);
-  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
-    {
-      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
-
-      if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
-        continue;
-      *done += fm_upload_job_get_bytes_sent (job);
-      *total += MAX (fm_upload_job_get_bytes_total (job), 0);
-      (*count)++;
-    }
-}
-
 static void
 send_update (FmLauncherEntry *self)
 {
@@ -97,7 +72,7 @@ tick_cb (gpointer data)
   double progress;
   gboolean visible;
 
-  measure (self, &done, &total, &count);
+  fm_session_get_transfer_progress (self->session, &done, &total, &count);
   visible = count > 0;
   progress = total > 0 ? CLAMP ((double) done / (double) total, 0.0, 1.0) : 0.0;
   if (visible != self->visible || count != self->count || ABS (progress - self->progress) >= 0.01)

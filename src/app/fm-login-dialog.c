@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "fm-a11y.h"
+#include "fm-entry-row.h"
 #include "fm-error.h"
 #include "fm-login-dialog.h"
 
@@ -21,8 +22,8 @@ struct _FmLoginDialog
   GCancellable  *cancellable;
   char          *error;
 
-  AdwEntryRow   *email_row;
-  AdwPasswordEntryRow *password_row;
+  FmEntryRow   *email_row;
+  FmEntryRow *password_row;
   GtkLabel      *error_label;
   GtkSpinner    *spinner;
   GtkWidget     *login_button;
@@ -178,6 +179,7 @@ fm_login_dialog_class_init (FmLoginDialogClass *klass)
   object_class->dispose = fm_login_dialog_dispose;
   object_class->finalize = fm_login_dialog_finalize;
   widget_class->map = fm_login_dialog_map;
+  g_type_ensure (FM_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-login-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, email_row);
   gtk_widget_class_bind_template_child (widget_class, FmLoginDialog, password_row);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-entry-row.h"
 #include "fm-client.h"
 #include "fm-config.h"
 #include "fm-error.h"
@@ -34,10 +35,13 @@ struct _FmPreferencesWindow
   AdwExpanderRow *download_limit_row;
   GtkAdjustment  *download_limit_adjustment;
   AdwActionRow   *folder_row;
-  AdwEntryRow    *server_row;
+  GtkWidget      *folder_button;
+  GtkImage       *folder_icon;
+  GtkLabel       *folder_label;
+  FmEntryRow    *server_row;
   AdwActionRow   *ca_row;
   GtkWidget      *ca_clear_button;
-  AdwPasswordEntryRow *api_key_row;
+  FmEntryRow *api_key_row;
 };
 
 G_DEFINE_FINAL_TYPE (FmPreferencesWindow, fm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -62,10 +66,21 @@ update_folder_subtitle (FmPreferencesWindow *self)
 {
   g_autofree char *folder = g_settings_get_string (self->settings, "download-folder");
   g_autofree char *shown = fm_config_resolve_download_folder (folder);
-  /* subtitles are markup: a folder may be called "Tom & Jerry" */
-  g_autofree char *escaped = g_markup_escape_text (shown, -1);
+  g_autofree char *name = g_filename_display_basename (shown);
+  g_autofree char *path = g_filename_display_name (shown);
+  g_autofree char *described = g_strdup_printf (_("%s. Choose another folder…"), name);
+  const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->folder_row), escaped);
+  gtk_label_set_text (self->folder_label, name);
+  gtk_image_set_from_icon_name (self->folder_icon,
+                                g_strcmp0 (shown, downloads) == 0 ? "folder-download-symbolic"
+                                : g_strcmp0 (shown, g_get_home_dir ()) == 0 ? "user-home-symbolic"
+                                : "folder-symbolic");
+  gtk_widget_set_tooltip_text (self->folder_button, path);
+  /* named by the row's title ("Download Folder"); which folder it is, is
+   * its description */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->folder_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  described, -1);
 }
 
 static void
@@ -195,10 +210,10 @@ server_apply_cb (FmPreferencesWindow *self)
       g_autofree char *escaped = g_markup_escape_text (described, -1);
 
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
-      gtk_widget_add_css_class (GTK_WIDGET (self->server_row), "error");
+      fm_entry_row_set_problem (self->server_row, described);
       return;
     }
-  gtk_widget_remove_css_class (GTK_WIDGET (self->server_row), "error");
+  fm_entry_row_set_problem (self->server_row, NULL);
   g_settings_set_string (self->settings, "server-url", url);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
                                     adw_toast_new (_("Saved. Restart Filemail to use this server.")));
@@ -265,6 +280,7 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = fm_preferences_window_dispose;
+  g_type_ensure (FM_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, days_spin);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, days_row);
@@ -283,6 +299,9 @@ fm_preferences_window_class_init (FmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, download_limit_adjustment);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_button);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_icon);
+  gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, folder_label);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, server_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, ca_row);
   gtk_widget_class_bind_template_child (widget_class, FmPreferencesWindow, ca_clear_button);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-entry-row.h"
 #include "fm-chunk-plan.h"
 #include "fm-format.h"
 #include "fm-send-item.h"
@@ -25,13 +26,13 @@ struct _FmSendPage
   GtkStack       *files_stack;
   AdwPreferencesGroup *files_group;
   GtkListBox     *files_list;
-  AdwEntryRow    *to_row;
-  AdwEntryRow    *from_row;
-  AdwEntryRow    *subject_row;
+  FmEntryRow    *to_row;
+  FmEntryRow    *from_row;
+  FmEntryRow    *subject_row;
   GtkLabel       *subject_counter;
   GtkSpinButton  *days_spin;
   AdwActionRow   *days_row;
-  AdwPasswordEntryRow *password_row;
+  FmEntryRow *password_row;
   GtkSwitch      *notify_switch;
   GtkSwitch      *confirmation_switch;
   gboolean        notify_chosen;        /* the user moved the switch */
@@ -260,17 +261,6 @@ fm_send_page_paste (FmSendPage *self)
 
 /* ----------------------------------------------------------------- form */
 
-static void
-mark_row (GtkWidget  *row,
-          const char *problem)
-{
-  if (problem != NULL)
-    gtk_widget_add_css_class (row, "error");
-  else
-    gtk_widget_remove_css_class (row, "error");
-  gtk_widget_set_tooltip_text (row, problem);
-}
-
 static gboolean
 files_ready (FmSendPage  *self,
              const char **hint)
@@ -358,15 +348,15 @@ validate (FmSendPage *self)
 
   /* logged in, "to" may be one of the sender's contact groups */
   fm_transfer_check_recipients (to, logged_in, &to_error);
-  mark_row (GTK_WIDGET (self->to_row), to_error != NULL ? to_error->message : NULL);
+  fm_entry_row_set_problem (self->to_row, to_error != NULL ? to_error->message : NULL);
   /* "from" is optional (the API does not need it): checked only if given */
   if (from_shown)
     fm_transfer_check_sender (from, &from_error);
-  mark_row (GTK_WIDGET (self->from_row), from_error != NULL ? _("This is not an e-mail address.") : NULL);
+  fm_entry_row_set_problem (self->from_row, from_error != NULL ? _("This is not an e-mail address.") : NULL);
   counter = g_strdup_printf ("%ld/%d", g_utf8_strlen (subject, -1), FM_SUBJECT_MAX_CHARS);
   gtk_label_set_label (self->subject_counter, counter);
   fm_transfer_check_subject (subject, &subject_error);
-  mark_row (GTK_WIDGET (self->subject_row), subject_error != NULL ? _("The subject is too long.") : NULL);
+  fm_entry_row_set_problem (self->subject_row, subject_error != NULL ? _("The subject is too long.") : NULL);
 
   if (ok && (to_error != NULL || from_error != NULL || subject_error != NULL))
     {
@@ -619,6 +609,7 @@ fm_send_page_class_init (FmSendPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fm_send_page_dispose;
+  g_type_ensure (FM_TYPE_ENTRY_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-send-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, files_stack);
   gtk_widget_class_bind_template_child (widget_class, FmSendPage, files_group);

@@ -57,6 +57,8 @@ struct _FmTransferList
   GCancellable   *cache_cancellable; /* the last known list being read */
   gboolean        cached_first;   /* showing the cache's newest transfers only: the rest follows */
   guint           cache_tick;     /* reads the whole cached list once the first screen is drawn */
+  char           *details_title;
+  guint           details_idle;  /* narrow, a transfer shown: its title, for the window's header */
   guint           save_id;        /* the cache is written a little after rows learn details */
   guint           visible_id;     /* pending look at which of them are on screen */
 };
@@ -73,5 +75,20 @@ void     _fm_transfer_list_unbind_row_cb  (GtkSignalListItemFactory *factory,
                                            FmTransferList           *self);
 
 void     _fm_transfer_list_schedule_visible_check (FmTransferList *self);
+
+/* fm-transfer-list-pane.c */
+void _fm_transfer_list_update_details_title (FmTransferList *self);
+void _fm_transfer_list_leaflet_changed_cb   (FmTransferList *self);
+void _fm_transfer_list_size_allocate        (GtkWidget      *widget,
+                                             int             width,
+                                             int             height,
+                                             int             baseline);
+void _fm_transfer_list_measure              (GtkWidget      *widget,
+                                             GtkOrientation  orientation,
+                                             int             for_size,
+                                             int            *minimum,
+                                             int            *natural,
+                                             int            *minimum_baseline,
+                                             int            *natural_baseline);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fm-a11y.h"
 #include "fm-error.h"
 #include "fm-format.h"
 #include "fm-details-loader.h"
@@ -31,6 +32,7 @@ enum {
   PROP_KIND,
   PROP_INCLUDE_EXPIRED,
   PROP_ALL_USERS,
+  PROP_DETAILS_TITLE,
   N_PROPS
 };
 
@@ -682,6 +684,7 @@ sort_toggled_cb (FmTransferList *self)
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_INVERTED);
 }
 
+
 static void
 selected_cb (FmTransferList *self)
 {
@@ -692,6 +695,7 @@ selected_cb (FmTransferList *self)
   fm_transfer_view_show (self->view, t);
   if (t != NULL)
     adw_leaflet_set_visible_child (self->leaflet, self->view_pane);
+  _fm_transfer_list_update_details_title (self);
 }
 
 static void
@@ -699,6 +703,7 @@ back_clicked_cb (FmTransferList *self)
 {
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
+
 
 /* Alt+Left and Escape in a narrow window: from a transfer back to the
  * list. FALSE when there is nowhere to go back to. */
@@ -749,6 +754,7 @@ static void
 view_changed_cb (FmTransferList *self)
 {
   fm_transfer_list_refresh (self);
+  _fm_transfer_list_update_details_title (self);
 }
 
 static void
@@ -768,6 +774,7 @@ fm_transfer_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->details_idle, g_source_remove);
   g_cancellable_cancel (self->cache_cancellable);
   g_clear_object (&self->cache_cancellable);
   if (self->cache_tick != 0)
@@ -799,6 +806,7 @@ fm_transfer_list_finalize (GObject *object)
   g_free (FM_TRANSFER_LIST (object)->kind);
   g_free (FM_TRANSFER_LIST (object)->search);
   g_free (FM_TRANSFER_LIST (object)->wanted_id);
+  g_free (FM_TRANSFER_LIST (object)->details_title);
   g_clear_pointer (&FM_TRANSFER_LIST (object)->bound, g_hash_table_unref);
   G_OBJECT_CLASS (fm_transfer_list_parent_class)->finalize (object);
 }
@@ -811,6 +819,7 @@ fm_transfer_list_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_KIND: g_value_set_string (value, FM_TRANSFER_LIST (object)->kind); break;
     case PROP_INCLUDE_EXPIRED: g_value_set_boolean (value, FM_TRANSFER_LIST (object)->include_expired); break;
     case PROP_ALL_USERS: g_value_set_boolean (value, FM_TRANSFER_LIST (object)->all_users); break;
+    case PROP_DETAILS_TITLE: g_value_set_string (value, FM_TRANSFER_LIST (object)->details_title); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -860,7 +869,11 @@ fm_transfer_list_class_init (FmTransferListClass *klass)
                                                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ALL_USERS] = g_param_spec_boolean ("all-users", NULL, NULL, FALSE,
                                                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DETAILS_TITLE] = g_param_spec_string ("details-title", NULL, NULL, NULL,
+                                                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  widget_class->size_allocate = _fm_transfer_list_size_allocate;
+  widget_class->measure = _fm_transfer_list_measure;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-transfer-list.ui");
   g_type_ensure (FM_TYPE_TRANSFER_VIEW);
@@ -884,7 +897,6 @@ fm_transfer_list_class_init (FmTransferListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, fm_transfer_list_refresh);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sort_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_install_property_action (widget_class, "list.show-expired", "include-expired");
   gtk_widget_class_install_property_action (widget_class, "list.all-users", "all-users");
   gtk_widget_class_install_action (widget_class, "list.refresh", NULL, refresh_action);
@@ -898,6 +910,8 @@ fm_transfer_list_init (FmTransferList *self)
   GtkSortListModel *sorted;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
+  fm_a11y_hide_when_closed (self->stale_revealer);
   self->transfers = g_list_store_new (FM_TYPE_TRANSFER);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->sorter = gtk_custom_sorter_new (sort_func, self, NULL);
@@ -922,4 +936,6 @@ fm_transfer_list_init (FmTransferList *self)
   g_signal_connect_object (self->view, "deleted", G_CALLBACK (view_deleted_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view, "changed", G_CALLBACK (view_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self, "map", G_CALLBACK (fm_transfer_list_refresh_if_stale), self);
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (_fm_transfer_list_leaflet_changed_cb), self);
+  g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (_fm_transfer_list_leaflet_changed_cb), self);
 }

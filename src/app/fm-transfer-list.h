@@ -34,6 +34,7 @@ gint64      fm_transfer_list_get_show_time   (FmTransferList *self);
 
 FmDetailsLoader *fm_transfer_list_get_details_loader (FmTransferList *self);
 gboolean    fm_transfer_list_go_back        (FmTransferList *self);
+const char *fm_transfer_list_get_details_title (FmTransferList *self);
 gboolean    fm_transfer_list_focus_search   (FmTransferList *self);
 gboolean         fm_transfer_list_details_settled (FmTransferList *self);
 

@@ -34,8 +34,10 @@ struct _FmTransferView
   GtkLabel       *subject_label;
   GtkLabel       *people_label;
   GtkLabel       *message_label;
-  GtkWidget      *manage_box;
-  GtkWidget      *delete_button;
+  GtkWidget      *copy_link_button;
+  GtkWidget      *qr_button;
+  GtkWidget      *more_button;
+  GtkLabel       *link_label;
   GtkWidget      *forget_button;
   GtkWidget      *error_forget_button;
   GtkWidget      *error_retry_button;
@@ -43,6 +45,7 @@ struct _FmTransferView
   GtkWidget      *show_upload_button;   /* an unfinished transfer this computer sends */
   char           *upload_id;
   gboolean        unfinished;
+  guint           download_all_count;   /* files Download All started; 0: none waited for */
   AdwActionRow   *sent_row;
   AdwActionRow   *expires_row;
   AdwActionRow   *downloads_row;

@@ -190,6 +190,27 @@ show_link_buttons (GtkWidget *widget,
     }
 }
 
+/* The HIG's one suggested action. For a transfer you sent it is the link:
+ * Copy Link, the QR code and the link itself on top, and Forward, Edit,
+ * Download All, Open in Browser and Delete in its menu (the link row
+ * below would only repeat it). For one you received it is Download All. */
+static void
+show_actions (FmTransferView *self,
+              FmTransfer     *t)
+{
+  gboolean linked = !self->unfinished && fm_client_url_is_safe_to_open (fm_transfer_get_url (t));
+  gboolean link_on_top = self->sent && linked;
+
+  gtk_widget_set_visible (self->copy_link_button, link_on_top);
+  gtk_widget_set_visible (self->qr_button, link_on_top);
+  gtk_label_set_text (self->link_label, link_on_top ? fm_transfer_get_url (t) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->link_label), link_on_top);
+  gtk_widget_set_visible (self->more_button, self->sent);
+  gtk_widget_set_visible (self->download_all_button, !self->sent && !self->unfinished);
+  gtk_widget_set_visible (GTK_WIDGET (self->link_row), !link_on_top);
+  show_link_buttons (GTK_WIDGET (self->link_row), linked);
+}
+
 /* An unfinished transfer (not STATUS_COMPLETE: initialized, or replaced by
  * Send Again) has no link anyone can use: no link, QR code, Download,
  * Forward or Edit; Delete stays, and the upload's own row when this
@@ -229,9 +250,7 @@ show_finished (FmTransferView *self,
   if (!unfinished && !fm_client_url_is_safe_to_open (fm_transfer_get_url (t)))
     for (gsize i = 0; i < 3; i++)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], FALSE);
-  gtk_widget_set_visible (self->download_all_button, !unfinished);
-  show_link_buttons (GTK_WIDGET (self->link_row), !unfinished && fm_client_url_is_safe_to_open (fm_transfer_get_url (t)));
-  gtk_widget_set_visible (self->manage_box, self->sent && !unfinished);
+  show_actions (self, t);
   gtk_widget_set_visible (self->show_upload_button, job != NULL);
   g_free (self->upload_id);
   self->upload_id = job != NULL ? g_strdup (fm_upload_job_get_id (job)) : NULL;
@@ -263,7 +282,6 @@ show_header (FmTransferView *self,
   set_subtitle (self->downloads_row, downloads);
   set_subtitle (self->size_row, size);
   gtk_widget_set_visible (GTK_WIDGET (self->downloads_row), self->sent);
-  gtk_widget_set_visible (self->delete_button, self->sent);
   show_finished (self, t);
 }
 
@@ -280,6 +298,37 @@ create_file_row (gpointer item,
   g_signal_connect_object (row, "rename", G_CALLBACK (_fm_transfer_view_file_rename_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (_fm_transfer_view_file_remove_cb), self, 0);
   return row;
+}
+
+/* Download All has saved every file: the button goes insensitive ("All
+ * Files Saved") and would take the keyboard focus with it, so the focus
+ * goes to the first file's Open; the toast says how many and offers
+ * their folder. */
+static gboolean
+focus_first_open (gpointer data)
+{
+  g_autoptr(FmTransferView) self = data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
+
+  if (focus == NULL || focus == self->download_all_button || !gtk_widget_is_sensitive (focus) ||
+      gtk_widget_is_ancestor (focus, self->more_button))
+    if (FM_IS_FILE_ROW (first))
+      fm_file_row_focus_open (FM_FILE_ROW (first));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+download_all_done (FmTransferView *self)
+{
+  guint n = self->download_all_count;
+
+  self->download_all_count = 0;
+  /* once the rows have shown their Open buttons */
+  g_idle_add (focus_first_open, g_object_ref (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast-files-saved", "(us)", n,
+                              fm_session_get_download_folder (self->session));
 }
 
 /* Download All says when there is nothing left to download (it used to
@@ -302,6 +351,8 @@ update_download_all (FmTransferView *self)
         saved++;
     }
   all = n > 0 && saved == n;
+  if (all && self->download_all_count > 0)
+    download_all_done (self);
   text = all ? _("All Files Saved") : _("Download All");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.download-all", !all && !self->unfinished);
   gtk_label_set_text_with_mnemonic (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (self->download_all_button))),
@@ -331,6 +382,8 @@ static void
 show_transfer (FmTransferView *self,
                FmTransfer     *transfer)
 {
+  if (self->transfer != transfer)
+    self->download_all_count = 0;
   g_set_object (&self->transfer, transfer);
   show_header (self, transfer);
   gtk_list_box_bind_model (self->files_list, fm_transfer_get_files (transfer), create_file_row, self, NULL);
@@ -671,7 +724,10 @@ download_all_action (GtkWidget  *widget,
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
     if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)
-      fm_file_row_download (FM_FILE_ROW (row));
+      {
+        fm_file_row_download (FM_FILE_ROW (row));
+        self->download_all_count++;
+      }
 }
 
 /* ----------------------------------------------------------- GObject */
@@ -747,8 +803,10 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, subject_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, people_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, message_label);
-  gtk_widget_class_bind_template_child (widget_class, FmTransferView, manage_box);
-  gtk_widget_class_bind_template_child (widget_class, FmTransferView, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, copy_link_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, qr_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, more_button);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, link_label);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, download_all_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, show_upload_button);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, sent_row);

@@ -12,6 +12,7 @@
 #include "fm-format.h"
 #include "fm-qr-dialog.h"
 #include "fm-upload-row.h"
+#include "fm-window.h"
 
 struct _FmUploadRow
 {
@@ -309,10 +310,62 @@ send_again_clicked_cb (FmUploadRow *self)
     send_again (self, NULL);
 }
 
+typedef struct {
+  FmUploadQueue *queue;
+  FmUploadJob   *job;
+  guint          position;
+} Removed;
+
+static void
+removed_free (gpointer data,
+              GClosure *closure)
+{
+  Removed *removed = data;
+
+  g_object_unref (removed->queue);
+  g_object_unref (removed->job);
+  g_free (removed);
+}
+
+static void
+undo_remove_cb (AdwToast *toast,
+                Removed  *removed)
+{
+  fm_upload_queue_put_back (removed->queue, removed->job, removed->position);
+}
+
+/* Remove From List at once, with Undo in the toast: the row's link may
+ * still be wanted. */
 static void
 remove_clicked_cb (FmUploadRow *self)
 {
+  g_autofree char *title = fm_upload_job_dup_title (self->job);
+  g_autofree char *message = g_strdup_printf (_("“%s” removed from the list"), title);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  Removed *removed = g_new0 (Removed, 1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  removed->queue = g_object_ref (self->queue);
+  removed->job = g_object_ref (self->job);
+  removed->position = G_MAXUINT;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->queue)); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (G_LIST_MODEL (self->queue), i);
+
+      if (job == self->job)
+        {
+          removed->position = i;
+          break;
+        }
+    }
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_remove_cb), removed, removed_free, 0);
   fm_upload_queue_remove (self->queue, self->job);
+  if (FM_IS_WINDOW (root))
+    fm_window_add_toast (FM_WINDOW (root), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
 }
 
 static void

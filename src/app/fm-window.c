@@ -10,6 +10,7 @@
 #include "fm-transfer-list.h"
 #include "fm-file-row.h"
 #include "fm-transfer-link.h"
+#include "fm-operations-button.h"
 #include "fm-window.h"
 
 struct _FmWindow
@@ -20,9 +21,11 @@ struct _FmWindow
   GSettings            *settings;
 
   AdwToastOverlay      *toast_overlay;
+  GPtrArray            *toasts;         /* shown or waiting their turn */
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
-  GtkWidget            *downloads_button;
+  GtkWidget            *back_button;
+  FmOperationsButton   *operations_button;
   GtkWidget            *menu_button;
   GtkRevealer          *offline_revealer;
   GtkRevealer          *metered_revealer;
@@ -30,7 +33,6 @@ struct _FmWindow
   guint                 startup_rows;     /* FILEMAIL_DEBUG_STARTUP: rows at the last frame */
   FmAutomation         *automation;
   GNetworkMonitor      *monitor;        /* the session's, watched */
-  GtkListBox           *downloads_list;
   GMenu                *account_menu;
   FmSendPage           *send_page;
   FmTransferList       *inbox_page;
@@ -39,6 +41,25 @@ struct _FmWindow
 };
 
 G_DEFINE_FINAL_TYPE (FmWindow, fm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast_dismissed_cb (AdwToast *toast,
+                    FmWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (toast, toast_dismissed_cb, self);
+  g_ptr_array_remove (self->toasts, toast);
+}
+
+/* Every toast of the window is known until dismissed, so that an Undo
+ * can go first. */
+static void
+show_toast (FmWindow *self,
+            AdwToast *toast)
+{
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
+  g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
 
 /* win.toast(s): how any widget in the window tells the user something
  * brief, without knowing the window. */
@@ -50,7 +71,7 @@ toast_action (GtkWidget  *widget,
   /* libadwaita 1.2 toasts always parse markup; messages carry file names */
   g_autofree char *escaped = g_markup_escape_text (g_variant_get_string (param, NULL), -1);
 
-  adw_toast_overlay_add_toast (FM_WINDOW (widget)->toast_overlay, adw_toast_new (escaped));
+  show_toast (FM_WINDOW (widget), adw_toast_new (escaped));
 }
 
 static void
@@ -62,7 +83,7 @@ zip_updated_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (fm_client_ziptransfer_finish (FM_CLIENT (source), result, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("The transfer’s ZIP file is up to date")));
+    show_toast (self, adw_toast_new (_("The transfer’s ZIP file is up to date")));
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *text = g_strdup_printf (_("The transfer’s ZIP file could not be updated: %s"),
@@ -101,7 +122,61 @@ toast_retry_zip_action (GtkWidget  *widget,
   adw_toast_set_button_label (toast, _("_Try Again"));
   adw_toast_set_action_name (toast, "win.update-zip");
   adw_toast_set_action_target_value (toast, g_variant_new_string (transfer_id));
-  adw_toast_overlay_add_toast (FM_WINDOW (widget)->toast_overlay, toast);
+  show_toast (FM_WINDOW (widget), toast);
+}
+
+/* A toast with its own button and signals (Undo), from a widget that
+ * knows the window. */
+/* A toast with Undo is shown now, not queued behind older news (toasts
+ * wait while the window is not in front): those are dismissed.
+ * libadwaita 1.2's high priority would push them back instead, and trips
+ * an assertion when a pushed-back toast comes back. */
+void
+fm_window_add_toast (FmWindow *self,
+                     AdwToast *toast)
+{
+  g_autoptr(GPtrArray) older = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (FM_IS_WINDOW (self));
+  /* a copy: each dismissal takes its toast out of self->toasts */
+  for (guint i = 0; i < self->toasts->len; i++)
+    g_ptr_array_add (older, g_object_ref (g_ptr_array_index (self->toasts, i)));
+  for (guint i = 0; i < older->len; i++)
+    adw_toast_dismiss (g_ptr_array_index (older, i));
+  show_toast (self, toast);
+}
+
+/* win.toast-files-saved((us)): "3 files saved", and Open Folder for the
+ * folder they are in (after Download All) */
+static void
+toast_files_saved_action (GtkWidget  *widget,
+                          const char *name,
+                          GVariant   *param)
+{
+  guint32 n = 0;
+  const char *folder = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  g_variant_get (param, "(u&s)", &n, &folder);
+  text = g_strdup_printf (g_dngettext (NULL, "%u file saved", "%u files saved", n), n);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Open Folder"));
+  adw_toast_set_action_name (toast, "win.open-folder");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (folder));
+  show_toast (FM_WINDOW (widget), toast);
+}
+
+/* win.open-folder(s): a folder of this computer in the file manager */
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *param)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (g_variant_get_string (param, NULL));
+  g_autofree char *uri = g_file_get_uri (folder);
+
+  gtk_show_uri (GTK_WINDOW (widget), uri, GDK_CURRENT_TIME);
 }
 
 /* What the window's drop target does with @value, as a drop there would. */
@@ -270,7 +345,7 @@ link_forgotten_action (GtkWidget  *widget,
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.open-link-text");
   adw_toast_set_action_target_value (toast, g_variant_new_string (link));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  fm_window_add_toast (self, toast);
 }
 
 GtkWidget *
@@ -527,6 +602,19 @@ back_action (GtkWidget  *widget,
     fm_transfer_list_go_back (list);
 }
 
+/* Narrow, with a transfer shown full width: the header says which one
+ * and has the way back, where GNOME's narrow apps put them. */
+static void
+update_header (FmWindow *self)
+{
+  FmTransferList *list = visible_list (self);
+  const char *details = list != NULL ? fm_transfer_list_get_details_title (list) : NULL;
+
+  gtk_widget_set_visible (self->back_button, details != NULL);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, details == NULL);
+  adw_view_switcher_title_set_title (self->switcher_title, details != NULL ? details : _("Filemail"));
+}
+
 static void
 paste_text_cb (GObject      *source,
                GAsyncResult *result,
@@ -597,8 +685,6 @@ drop_cb (GtkDropTarget *target,
 
 /* ------------------------------------------------------------ GObject */
 
-static void bind_downloads (FmWindow *self);
-static void clear_downloads_cb (FmWindow *self);
 
 static void
 setup (FmWindow *self)
@@ -614,7 +700,7 @@ setup (FmWindow *self)
   fm_transfer_list_set_session (self->inbox_page, self->session);
   fm_transfer_list_set_session (self->outbox_page, self->session);
   fm_transfer_list_set_session (self->links_page, self->session);
-  bind_downloads (self);
+  fm_operations_button_set_session (self->operations_button, self->session);
   g_signal_connect_object (self->session, "notify::network-monitor", G_CALLBACK (monitor_changed_cb), self,
                            G_CONNECT_SWAPPED);
   monitor_changed_cb (self);
@@ -634,17 +720,17 @@ fm_window_class_init (FmWindowClass *klass)
   G_OBJECT_CLASS (klass)->dispose = fm_window_dispose;
   g_type_ensure (FM_TYPE_SEND_PAGE);
   g_type_ensure (FM_TYPE_TRANSFER_LIST);
+  g_type_ensure (FM_TYPE_OPERATIONS_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/com/filemail/Desktop/fm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, switcher_title);
-  gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_button);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FmWindow, operations_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, metered_revealer);
   gtk_widget_class_bind_template_callback (widget_class, go_anyway_cb);
-  gtk_widget_class_bind_template_child (widget_class, FmWindow, downloads_list);
-  gtk_widget_class_bind_template_callback (widget_class, clear_downloads_cb);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, account_menu);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, send_page);
   gtk_widget_class_bind_template_child (widget_class, FmWindow, inbox_page);
@@ -655,6 +741,8 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-upload", "s", show_upload_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.toast-retry-zip", "(ss)", toast_retry_zip_action);
+  gtk_widget_class_install_action (widget_class, "win.toast-files-saved", "(us)", toast_files_saved_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", "s", open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.update-zip", "s", update_zip_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.paste-files", NULL, paste_action);
@@ -680,40 +768,6 @@ fm_window_class_init (FmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   /* Entries take Ctrl+V first; only a paste nobody else wanted lands here. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste-files", NULL);
-}
-
-/* ---------------------------------------------------------- downloads */
-
-static GtkWidget *
-create_download_row (gpointer item,
-                     gpointer user_data)
-{
-  return fm_file_row_new_for_download (FM_SESSION (user_data), FM_DOWNLOAD_JOB (item));
-}
-
-static void
-downloads_changed_cb (FmWindow *self)
-{
-  gtk_widget_set_visible (self->downloads_button,
-                          g_list_model_get_n_items (fm_session_get_downloads (self->session)) > 0);
-}
-
-static void
-clear_downloads_cb (FmWindow *self)
-{
-  fm_session_clear_downloads (self->session);
-}
-
-/* Every download of this session, wherever it was started; the button
- * shows once there is one. */
-static void
-bind_downloads (FmWindow *self)
-{
-  GListModel *downloads = fm_session_get_downloads (self->session);
-
-  gtk_list_box_bind_model (self->downloads_list, downloads, create_download_row, self->session, NULL);
-  g_signal_connect_object (downloads, "items-changed", G_CALLBACK (downloads_changed_cb), self, G_CONNECT_SWAPPED);
-  downloads_changed_cb (self);
 }
 
 /* Back to the window after a while: the list on screen catches up (its
@@ -766,7 +820,14 @@ fm_window_init (FmWindow *self)
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   fm_a11y_name_tree (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->stack, "notify::visible-child", G_CALLBACK (update_header), self);
+  g_signal_connect_swapped (self->inbox_page, "notify::details-title", G_CALLBACK (update_header), self);
+  g_signal_connect_swapped (self->outbox_page, "notify::details-title", G_CALLBACK (update_header), self);
+  g_signal_connect_swapped (self->links_page, "notify::details-title", G_CALLBACK (update_header), self);
+  fm_a11y_hide_when_closed (self->offline_revealer);
+  fm_a11y_hide_when_closed (self->metered_revealer);
   gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_STRING }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -779,6 +840,9 @@ fm_window_dispose (GObject *object)
 {
   FmWindow *self = FM_WINDOW (object);
 
+  for (guint i = 0; self->toasts != NULL && i < self->toasts->len; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->toasts, i), toast_dismissed_cb, self);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FM_TYPE_WINDOW);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);

@@ -38,4 +38,7 @@ gboolean  fm_window_open_link      (FmWindow   *self,
                                     const char *text,
                                     GError    **error);
 
+void            fm_window_add_toast          (FmWindow       *self,
+                                              AdwToast       *toast);
+
 G_END_DECLS

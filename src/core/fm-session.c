@@ -562,6 +562,34 @@ fm_session_get_download_progress (FmSession *self,
   *total = self->batch_total;
 }
 
+/* Everything under way, uploads and downloads: bytes done and to do, and
+ * how many. The uploads are few (one job per transfer); the downloads are
+ * the running sums, not a walk of a list that a Download All fills with
+ * 10,000 files. For the dock and the header's operations button. */
+void
+fm_session_get_transfer_progress (FmSession *self,
+                                  gint64    *done,
+                                  gint64    *total,
+                                  gint64    *count)
+{
+  GListModel *queue;
+
+  g_return_if_fail (FM_IS_SESSION (self));
+  queue = G_LIST_MODEL (fm_session_get_queue (self));
+  fm_session_get_download_progress (self, done, total);
+  *count = fm_session_get_n_downloads_active (self);
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(FmUploadJob) job = g_list_model_get_item (queue, i);
+
+      if (!fm_upload_state_is_active (fm_upload_job_get_state (job)))
+        continue;
+      *done += fm_upload_job_get_bytes_sent (job);
+      *total += MAX (fm_upload_job_get_bytes_total (job), 0);
+      (*count)++;
+    }
+}
+
 static char *
 download_key (FmTransferFile *file)
 {

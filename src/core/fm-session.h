@@ -94,6 +94,10 @@ guint          fm_session_get_n_downloads_active (FmSession   *self);
 void           fm_session_get_download_progress (FmSession    *self,
                                                 gint64         *done,
                                                 gint64         *total);
+void           fm_session_get_transfer_progress (FmSession    *self,
+                                                gint64         *done,
+                                                gint64         *total,
+                                                gint64         *count);
 FmDownloadJob *fm_session_download            (FmSession      *self,
                                                FmTransferFile *file,
                                                const char     *folder,

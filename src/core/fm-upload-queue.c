@@ -398,6 +398,24 @@ fm_upload_queue_load (FmUploadQueue  *self,
   return TRUE;
 }
 
+/* Undo of a removal: the job where it was in the list (done and
+ * cancelled jobs are all that can be removed; neither is kept on disk). */
+void
+fm_upload_queue_put_back (FmUploadQueue *self,
+                          FmUploadJob   *job,
+                          guint          position)
+{
+  g_return_if_fail (FM_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (FM_IS_UPLOAD_JOB (job));
+
+  if (g_list_store_find (self->jobs, job, NULL))
+    return;
+  adopt_job (self, job);
+  g_list_store_insert (self->jobs, MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->jobs))), job);
+  save_job (self, job);
+  schedule (self);
+}
+
 void
 fm_upload_queue_remove (FmUploadQueue *self,
                         FmUploadJob   *job)

@@ -32,6 +32,9 @@ void           fm_upload_queue_add              (FmUploadQueue  *self,
                                                  FmUploadJob    *job);
 void           fm_upload_queue_remove           (FmUploadQueue  *self,
                                                  FmUploadJob    *job);
+void           fm_upload_queue_put_back         (FmUploadQueue  *self,
+                                                 FmUploadJob    *job,
+                                                 guint           position);
 FmUploadJob   *fm_upload_queue_send_again       (FmUploadQueue  *self,
                                                  FmUploadJob    *job,
                                                  const char     *password);

@@ -9,6 +9,7 @@ import time
 import traceback
 
 import pyatspi
+from gi.repository import GLib
 
 SHOTS = os.environ.get("FM_SCREENSHOT_DIR")
 results = []
@@ -168,3 +169,50 @@ def within(node, outer):
     b = outer.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
     return (a.width > 0 and a.height > 0 and a.x >= b.x and a.y >= b.y and
             a.x + a.width <= b.x + b.width and a.y + a.height <= b.y + b.height)
+
+
+heard = []
+
+
+def _focus_event(event):
+    if event.detail1:
+        try:
+            heard.append((event.source.getRoleName(), event.source.name or ""))
+        except Exception:
+            heard.append(("?", ""))
+
+
+def focus_x_window(title):
+    """Gives an X window the keyboard focus (there is no window manager
+    under Xvfb), and starts listening for focus events."""
+    if not getattr(focus_x_window, "listening", False):
+        pyatspi.Registry.registerEventListener(_focus_event, "object:state-changed:focused")
+        focus_x_window.listening = True
+    wid = wait_for(lambda: subprocess.run(["xdotool", "search", "--name", title], capture_output=True,
+                                          text=True).stdout.split(), what=f"the X window “{title}”")
+    subprocess.run(["xdotool", "windowfocus", "--sync", wid[0]], check=True, timeout=30)
+    time.sleep(0.3)
+    pump(0.2)
+
+
+def pump(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        GLib.MainContext.default().iteration(False)
+        time.sleep(0.01)
+
+
+def press_and_hear(key, expect=True, timeout=10):
+    """Presses a key and returns the (role, name) of the focus event it
+    caused: what a screen reader announces."""
+    n = len(heard)
+    subprocess.run(["xdotool", "key", key], check=True, timeout=30)
+    if not expect:
+        return None
+    end = time.monotonic() + timeout
+    while len(heard) == n and time.monotonic() < end:
+        pump(0.05)
+    pump(0.1)    # a second event right after (the row, then its field) is heard too
+    if len(heard) == n:
+        raise AssertionError(f"{key}: no focus event (a screen reader says nothing)")
+    return heard[-1]

@@ -20,8 +20,9 @@ import urllib.request
 import pyatspi
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fmatspi import (badly_named, click, find, find_app, focus_within, grabs, gtk_action, is_focused,  # noqa: E402
-                     on_screen, report, screenshot, tap, text_of, type_into, wait_for, within)
+from fmatspi import (badly_named, click, find, find_app, focus_within, focus_x_window, grabs, gtk_action,  # noqa: E402
+                     is_focused, on_screen, press_and_hear, report, screenshot, tap, text_of, type_into, wait_for,
+                     within)
 
 APP = os.environ["FILEMAIL_DESKTOP"]
 SERVER = os.environ["FILEMAIL_TEST_SERVER"]
@@ -119,6 +120,42 @@ def main():
         screenshot("send-empty")
         assert not badly_named(state["app"]), badly_named(state["app"])
 
+    def tab_is_announced():
+        # What Orca hears: Tab moves the keyboard focus and AT-SPI names
+        # where it went. On GTK 4.8 / libadwaita 1.2 an AdwEntryRow said
+        # nothing here; every field is one stop, a setting row is not a
+        # second stop before its switch.
+        a = state["app"]
+        focus_x_window("^Filemail$")
+        heard = []
+        for _ in range(16):
+            heard.append(press_and_hear("Tab"))
+            if heard[-1] == ("text", "Message"):
+                break
+        print(f"# Tab on the Send page: {heard}", file=sys.stderr)
+        for role, name in (("text", "To"), ("text", "From"), ("text", "Subject"), ("spin button", "Expires After"),
+                           ("password text", "Password"), ("check box", "Notify Me on Download"),
+                           ("check box", "Send Me a Confirmation"), ("text", "Message")):
+            assert (role, name) in heard, f"{role} “{name}” not announced: {heard}"
+        assert all(name and not name.startswith(("Gtk", "Adw")) for _, name in heard), heard
+        assert ("list item", "Notify Me on Download") not in heard, "a setting row is two Tab stops"
+        assert len(heard) == len(set(heard)), f"a stop heard twice: {heard}"
+        # a closed banner is not in the tree for browse mode to read
+        assert not find(a, None, pred=lambda n: "You are offline" in (n.name or "") or
+                        "connection is metered" in (n.name or "")), "a hidden banner is readable"
+
+    def preferences_are_named():
+        gtk_action("preferences")
+        prefs = wait_for(lambda: next((w for w in state["app"] if w.name == "Preferences"), None), what="Preferences")
+        assert not badly_named(prefs), badly_named(prefs)
+        click(find(prefs, "page tab", name="Network"))
+        for name in ("Download New Transfers Automatically", "Limit Upload Speed", "Limit Download Speed"):
+            wait_for(lambda: on_screen(find(prefs, "check box", name=name)), what=f"the switch “{name}”")
+        assert not badly_named(prefs), badly_named(prefs)
+        focus_x_window("^Preferences$")
+        press_and_hear("Escape", expect=False)
+        wait_for(lambda: not any(w.name == "Preferences" for w in state["app"]), what="Preferences closed")
+
     def send_adds_files_to_running_instance():
         # a second start hands the files to the running window (D-Bus Open)
         subprocess.run([APP, "--send", photo, notes], env=env, check=True, timeout=60)
@@ -127,12 +164,12 @@ def main():
 
     def form_validates_and_sends():
         a = state["app"]
-        to = wait_for(lambda: find(a, "text", contains="To (e-mail"), what="the To field")
+        to = wait_for(lambda: find(a, "text", name="To"), what="the To field")
         send = find(a, "push button", name="Send")
         type_into(to, "bob@example.com, not-an-address")
         wait_for(lambda: not send.getState().contains(pyatspi.STATE_SENSITIVE), what="Send disabled")
         type_into(to, "bob@example.com")
-        type_into(find(a, "text", contains="From (your"), "alice@example.com")
+        type_into(find(a, "text", name="From"), "alice@example.com")
         type_into(find(a, "text", name="Subject"), "Holiday photos")
         wait_for(lambda: send.getState().contains(pyatspi.STATE_SENSITIVE), what="Send enabled")
         time.sleep(0.3)
@@ -153,7 +190,7 @@ def main():
         print(f"# big upload starts at {time.monotonic():.3f}", file=sys.stderr)
         subprocess.run([APP, "--send", big], env=env, check=True, timeout=60)
         wait_for(lambda: find(a, "push button", name="Remove “disk image.raw”"), what="the big file")
-        type_into(find(a, "text", contains="From (your"), "alice@example.com")
+        type_into(find(a, "text", name="From"), "alice@example.com")
         click(find(a, "push button", name="Send"))
         # the new transfer's row, not a toast over an empty form: on screen
         # inside the window and focused, naming itself
@@ -185,9 +222,13 @@ def main():
             print("# no focus reported over AT-SPI in the login dialog: its focus is checked by test-widgets",
                   file=sys.stderr)
         assert not badly_named(dialog), badly_named(dialog)
+        # Tab and Shift+Tab between the fields, each announced by name
+        focus_x_window("^Log In$")
+        assert press_and_hear("Tab") == ("password text", "Password")
+        assert press_and_hear("shift+Tab") == ("text", "E-mail Address")
         submit = find(dialog, "push button", pred=lambda n: "Log In" in n.name and "…" not in n.name)
         type_into(find(dialog, "text", name="E-mail Address"), "alice@example.com")
-        type_into(find(dialog, "text", name="Password"), "wrong")
+        type_into(find(dialog, "password text", name="Password"), "wrong")
         click(submit)
         wait_for(lambda: find(dialog, "alert", contains="e-mail address or password is wrong"),
                  what="the wrong-password sentence, as an alert")
@@ -196,7 +237,7 @@ def main():
             wait_for(lambda: focus_within(dialog, "Password"), what="focus back on Password")
         time.sleep(0.3)
         screenshot("login-dialog")
-        type_into(find(dialog, "text", name="Password"), "alice-password")
+        type_into(find(dialog, "password text", name="Password"), "alice-password")
         click(submit)
         wait_for(lambda: find(state["app"], "push button", contains="logged in as alice@example.com"),
                  what="logged in")
@@ -211,7 +252,7 @@ def main():
         gtk_action("login")
         dialog = wait_for(lambda: find(a, "frame", name="Log In"), what="the login dialog")
         type_into(find(dialog, "text", name="E-mail Address"), email)
-        type_into(find(dialog, "text", name="Password"), password)
+        type_into(find(dialog, "password text", name="Password"), password)
         click(find(dialog, "push button", pred=lambda n: "Log In" in n.name and "…" not in n.name))
         wait_for(lambda: find(a, "push button", contains=f"logged in as {email}"), what=f"logged in as {email}")
         state["user"] = email
@@ -231,14 +272,28 @@ def main():
             if find(item, "label", name=subject):
                 assert lv.querySelection().selectChild(i)
                 break
-        # Download All, or "All Files Saved" once this computer has them all
-        wait_for(lambda: find(page, "push button", pred=lambda n: "Download All" in n.name
-                              or "All Files Saved" in n.name), what="the transfer's details")
+        # the one suggested action: Copy Link for what was sent; Download
+        # All (or "All Files Saved" once this computer has them all) for
+        # what was received
+        wait_for(lambda: find(page, "push button", pred=lambda n: n.name in ("Copy Link", "Download All",
+                                                                           "All Files Saved")),
+                 what="the transfer's details")
+
+    def menu_item(page, label):
+        """A sent transfer's other actions are in its More Actions menu."""
+        button = find(page, "push button", name="More Actions")
+        # a GtkMenuButton acts through the toggle button inside it
+        inner = find(button, None, pred=lambda n: n is not button and n.queryAction().nActions > 0)
+        click(inner if inner is not None else button)
+        click(wait_for(lambda: find(state["app"], "menu item", contains=label), what=f"“{label}” in the menu"))
 
     def dialog_named(name):
-        return wait_for(lambda: find(state["app"], None, name=name,
+        try:
+            return wait_for(lambda: find(state["app"], None, name=name,
                                      pred=lambda n: n.getRoleName() in ("dialog", "frame", "alert")),
-                        what=f"the “{name}” dialog")
+                            what=f"the “{name}” dialog")
+        except AssertionError:
+            raise AssertionError(f"no “{name}” dialog among {[(w.getRoleName(), w.name) for w in state['app']]}")
 
     def logged_out_pages():
         for name in ("Inbox", "Outbox"):
@@ -258,7 +313,7 @@ def main():
         # sent while logged in: it is alice's
         subprocess.run([APP, "--send", notes], env=env, check=True, timeout=60)
         wait_for(lambda: find(a, "push button", name="Remove “notes & plans.txt”"), what="the file")
-        type_into(find(a, "text", contains="To (e-mail"), "bob@example.com")
+        type_into(find(a, "text", name="To"), "bob@example.com")
         type_into(find(a, "text", name="Subject"), "Plans for Friday")
         click(find(a, "push button", name="Send"))
         wait_for(lambda: sum(f["filename"] == "notes & plans.txt" for f in stats(url)["files"]) >= 2,
@@ -268,14 +323,16 @@ def main():
         select(outbox, "Plans for Friday")
         # logged in, a transfer open: still every focusable thing named
         assert not badly_named(outbox), badly_named(outbox)
-        click(find(outbox, "push button", contains="Edit…"))
+        assert on_screen(find(outbox, "push button", name="Copy Link")), "Copy Link is not the sent transfer's action"
+        assert not on_screen(find(outbox, "push button", name="Download All")), "Download All beside Copy Link"
+        menu_item(outbox, "Edit")
         dialog = dialog_named("Edit Transfer")
         subject = wait_for(lambda: find(dialog, "text", pred=lambda n: text_of(n) == "Plans for Friday"),
                            what="the subject field")
         type_into(subject, "Plans for Saturday")
         click(find(dialog, "push button", contains="Save"))
         wait_for(lambda: find(outbox, "label", name="Plans for Saturday"), what="the new subject in the Outbox")
-        click(find(outbox, "push button", contains="Forward…"))
+        menu_item(outbox, "Forward")
         dialog = dialog_named("Forward Transfer")
         type_into(find(dialog, "text"), "carol@example.com")
         click(find(dialog, "push button", pred=lambda n: "Forward" in n.name and "…" not in n.name))
@@ -312,7 +369,7 @@ def main():
         outbox = open_page("Outbox")
         select(outbox, "Plans for Saturday")
         assert find(outbox, "list item", contains="Plans for Saturday"), "the row, before Delete"
-        click(find(outbox, "push button", contains="Delete…"))
+        menu_item(outbox, "Delete")
         dialog = dialog_named("Delete Transfer?")
         click(find(dialog, "push button", pred=lambda n: "Delete" in n.name and "…" not in n.name))
         # the server's word first (asked from here, not through the app):
@@ -358,6 +415,8 @@ def main():
         assert worst < limit, stalls
 
     tap("starts with an empty Send page", starts_empty)
+    tap("Tab on the Send page: every stop announced by name, once", tab_is_announced)
+    tap("Preferences: every switch and field named, on both pages", preferences_are_named)
     tap("--send hands files to the running instance", send_adds_files_to_running_instance)
     tap("the form validates, Send uploads both files byte-identical", form_validates_and_sends)
     tap("a 1 GiB upload shows moving progress", large_upload_shows_progress_and_stays_responsive)
@@ -370,6 +429,7 @@ def main():
     if app.poll() is None:
         app.kill()
     server.terminate()
+    shutil.copy(log_path, "/tmp/e2e-app.log")
     shutil.rmtree(WORK, ignore_errors=True)
     return report()
 
