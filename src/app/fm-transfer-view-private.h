@@ -45,7 +45,8 @@ struct _FmTransferView
   GtkWidget      *show_upload_button;   /* an unfinished transfer this computer sends */
   char           *upload_id;
   gboolean        unfinished;
-  guint           download_all_count;   /* files Download All started; 0: none waited for */
+  guint           download_all_count;
+  guint           download_all_tick;    /* update_download_all() waiting */   /* files Download All started; 0: none waited for */
   AdwActionRow   *sent_row;
   AdwActionRow   *expires_row;
   AdwActionRow   *downloads_row;
