@@ -105,6 +105,32 @@ fm_test_screenshot (const char *name)
   fm_test_screenshot_to (path);
 }
 
+/* The message dialog on screen, if any. */
+AdwMessageDialog *
+fm_test_find_message_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* The dialog an action just opened: there must be one. */
+AdwMessageDialog *
+fm_test_open_dialog (void)
+{
+  AdwMessageDialog *dialog = fm_test_find_message_dialog ();
+
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
 typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
 
 /* The first widget under @root (itself included), depth first, that

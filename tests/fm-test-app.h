@@ -26,6 +26,8 @@ void fm_test_app_start  (FmTestApp   *t,
 void fm_test_spin_until (gboolean   (*done) (gpointer),
                          gpointer     data);
 void fm_test_screenshot (const char  *name);
+AdwMessageDialog *fm_test_find_message_dialog (void);
+AdwMessageDialog *fm_test_open_dialog         (void);
 GtkWidget *fm_test_find       (GtkWidget   *root,
                                GType        type);
 GtkWidget *fm_test_find_label (GtkWidget   *root,

@@ -209,17 +209,6 @@ test_paste_and_drop (void)
   g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (links ())), ==, 2);
 }
 
-static AdwMessageDialog *
-open_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  g_assert_not_reached ();
-}
-
 /* Ctrl+L: a dialog with the focus in its field; Open only for a link it
  * can open, and the reason said in the dialog as it is typed. */
 static void
@@ -231,7 +220,7 @@ test_open_link_dialog (void)
   GtkWidget *entry;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.open-link", NULL));
-  dialog = open_dialog ();
+  dialog = fm_test_open_dialog ();
   entry = adw_message_dialog_get_extra_child (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
   gtk_editable_set_text (GTK_EDITABLE (entry), "https://example.org/d/ABC");

@@ -173,18 +173,6 @@ file_row (FmTransferView *view, guint i)
   return FM_FILE_ROW (row);
 }
 
-/* The dialog an action just opened. */
-static AdwMessageDialog *
-open_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  g_assert_not_reached ();
-}
-
 static void
 answer (AdwMessageDialog *dialog, const char *response, FmTransferView *view)
 {
@@ -656,7 +644,7 @@ test_outbox_forward_edit (void)
 
   /* Forward: the address is checked before the button works */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.forward", NULL));
-  dialog = open_dialog ();
+  dialog = fm_test_open_dialog ();
   entry = adw_message_dialog_get_extra_child (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "forward"));
   gtk_editable_set_text (GTK_EDITABLE (entry), "carol@example.com, not-an-address");
@@ -673,7 +661,7 @@ test_outbox_forward_edit (void)
 
   /* Edit: subject and 30 more days */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.edit", NULL));
-  dialog = open_dialog ();
+  dialog = fm_test_open_dialog ();
   form = adw_message_dialog_get_extra_child (dialog);
   rows = gtk_widget_get_first_child (form);
   entry = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (rows), 0));
@@ -727,7 +715,7 @@ test_outbox_forward_edit (void)
    * reset the expiry */
   view = open_transfer (outbox, "Holiday photos, final");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.edit", NULL));
-  dialog = open_dialog ();
+  dialog = fm_test_open_dialog ();
   form = adw_message_dialog_get_extra_child (dialog);
   rows = gtk_widget_get_first_child (form);
   entry = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (rows), 0));
@@ -769,7 +757,7 @@ test_outbox_rename_remove_delete (void)
 
   /* Rename: the characters the reference forbids are refused */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (file_row (view, 0)), "row.rename", NULL));
-  dialog = open_dialog ();
+  dialog = fm_test_open_dialog ();
   entry = adw_message_dialog_get_extra_child (dialog);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "file-0.txt");
   for (const char *bad = "<>:\"/\\|?*"; *bad; bad++)
@@ -789,7 +777,7 @@ test_outbox_rename_remove_delete (void)
    * update the ZIP file by invoking /api/ziptransfer after removing
    * files"): the server's ZIP is fresh again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (file_row (view, 0)), "row.remove", NULL));
-  answer (open_dialog (), "remove", view);
+  answer (fm_test_open_dialog (), "remove", view);
   fm_test_spin_until (no_files, view);
   {
     g_autoptr(JsonObject) details = server_details (fm_transfer_get_id (fm_transfer_view_get_transfer (view)));
@@ -800,11 +788,11 @@ test_outbox_rename_remove_delete (void)
   /* Delete: asked first; Cancel keeps it, Delete removes the row */
   before = g_list_model_get_n_items (fm_transfer_list_get_shown (outbox));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.delete", NULL));
-  adw_message_dialog_response (open_dialog (), "cancel");
-  gtk_window_destroy (GTK_WINDOW (open_dialog ()));
+  adw_message_dialog_response (fm_test_open_dialog (), "cancel");
+  gtk_window_destroy (GTK_WINDOW (fm_test_open_dialog ()));
   g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "detail");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.delete", NULL));
-  answer (open_dialog (), "delete", view);
+  answer (fm_test_open_dialog (), "delete", view);
   g_assert_cmpstr (fm_transfer_view_get_state (view), ==, "none");
   g_assert_cmpuint (g_list_model_get_n_items (fm_transfer_list_get_shown (outbox)), ==, before - 1);
   /* and the server agrees */

@@ -365,25 +365,10 @@ find_row_of (FmUploadJob *job)
   return NULL;
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
-        return ADW_MESSAGE_DIALOG (w);
-    }
-  return NULL;
-}
-
 static gboolean
 dialog_shown (gpointer data)
 {
-  return find_message_dialog () != NULL;
+  return fm_test_find_message_dialog () != NULL;
 }
 
 static gboolean
@@ -427,7 +412,7 @@ test_send_again (void)
   fm_test_screenshot ("send-again.png");
   g_signal_emit_by_name (button, "clicked");
   fm_test_spin_until (dialog_shown, NULL);
-  dialog = find_message_dialog ();
+  dialog = fm_test_find_message_dialog ();
   fm_test_screenshot ("send-again-password.png");
   /* Send Again waits for a password; typing goes to it */
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
@@ -1011,6 +996,31 @@ test_preferences (void)
     g_settings_set_boolean (settings, "auto-download", FALSE);
   }
   g_assert_cmpuint (fm_rate_limiter_get_rate (fm_client_get_upload_limit (client)), ==, 0);
+
+  /* a server address typed wrong: Enter keeps it out of the settings, the
+   * field turns red and says why; a good one is saved */
+  {
+    FmEntryRow *server = FM_ENTRY_ROW (find_row (GTK_WIDGET (prefs), "Server Address (empty: https://www.filemail.com)"));
+    GtkWidget *field = fm_entry_row_get_entry (server);
+    g_autofree char *kept = NULL;
+
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "general");
+    g_assert_true (gtk_widget_grab_focus (field));
+    gtk_editable_set_text (GTK_EDITABLE (server), "ftp://files.example.com");
+    g_signal_emit_by_name (field, "activate");
+    g_assert_true (gtk_widget_has_css_class (field, "error"));
+    g_assert_nonnull (gtk_widget_get_tooltip_text (field));
+    g_test_message ("said: %s", gtk_widget_get_tooltip_text (field));
+    kept = g_settings_get_string (settings, "server-url");
+    g_assert_cmpstr (kept, ==, "");
+    gtk_editable_set_text (GTK_EDITABLE (server), "https://files.example.com");
+    g_signal_emit_by_name (field, "activate");
+    g_assert_false (gtk_widget_has_css_class (field, "error"));
+    g_clear_pointer (&kept, g_free);
+    kept = g_settings_get_string (settings, "server-url");
+    g_assert_cmpstr (kept, ==, "https://files.example.com");
+    g_settings_reset (settings, "server-url");
+  }
 
   login = find_in_row (GTK_WIDGET (prefs), "Start at _Login", GTK_TYPE_SWITCH);
   g_assert_nonnull (login);

@@ -74,23 +74,30 @@ static void
 update (FmOperationsButton *self)
 {
   gint64 done = 0, total = 0, count = 0;
+  g_autofree char *summary = NULL;
   guint n_downloads = g_list_model_get_n_items (fm_session_get_downloads (self->session));
 
   fm_session_get_transfer_progress (self->session, &done, &total, &count);
   self->count = count;
   self->fraction = count == 0 ? 1.0 : total > 0 ? CLAMP ((double) done / (double) total, 0.0, 1.0) : 0.0;
-  g_free (self->summary);
   if (count > 0)
-    self->summary = g_strdup_printf (g_dngettext (NULL, "%d transfer under way, %d%% done",
-                                                  "%d transfers under way, %d%% done", count),
-                                     (int) count, (int) (self->fraction * 100));
+    summary = g_strdup_printf (g_dngettext (NULL, "%d transfer under way, %d%% done",
+                                            "%d transfers under way, %d%% done", count),
+                               (int) count, (int) (self->fraction * 100));
   else
-    self->summary = g_strdup (_("Everything is finished"));
-  gtk_label_set_text (self->summary_label, self->summary);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), self->summary);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  self->summary, -1);
-  gtk_widget_queue_draw (GTK_WIDGET (self->pie));
+    summary = g_strdup (_("Everything is finished"));
+  /* said again only when it says something new (a percent): a screen
+   * reader on the button hears changes, not the ticks */
+  if (g_strcmp0 (summary, self->summary) != 0)
+    {
+      g_free (self->summary);
+      self->summary = g_steal_pointer (&summary);
+      gtk_label_set_text (self->summary_label, self->summary);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), self->summary);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      self->summary, -1);
+      gtk_widget_queue_draw (GTK_WIDGET (self->pie));
+    }
   /* which uploads are under way changes with their state: asked again */
   gtk_filter_changed (gtk_filter_list_model_get_filter (self->uploading), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_widget_set_visible (GTK_WIDGET (self->uploads_list),
