@@ -12,6 +12,7 @@
 #include "fm-chunk-io.h"
 #include "fm-download-job.h"
 #include "fm-download-record.h"
+#include "fm-json.h"
 #include "fm-list-cache.h"
 #include "fm-queue-store.h"
 #include "fm-sent-history.h"
@@ -216,6 +217,104 @@ test_queue_store_journal (void)
   fm_queue_store_remove (store, "beef");
   flush (store);
   g_assert_cmpuint (fm_test_count_entries (dir), ==, 0);
+  fm_test_rm_rf (dir);
+}
+
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+write_text (const char *path,
+            const char *text)
+{
+  g_assert_true (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+}
+
+static gboolean
+loaded_trusted (FmQueueStore *store,
+                const char   *dir)
+{
+  g_autoptr(FmQueueStore) again = fm_queue_store_new (dir);
+  g_autoptr(JsonArray) loaded = fm_queue_store_load (again, NULL);
+
+  g_assert_cmpuint (json_array_get_length (loaded), ==, 1);
+  return json_object_get_boolean_member (json_array_get_object_element (loaded, 0), "trusted");
+}
+
+/* A job's files are given to the store as text (a tree of 100,000 files
+ * took ~100 MiB for each snapshot) and the seal is of the text as
+ * written: read back whole, names with quotes, backslashes and control
+ * characters intact; one byte changed and it is no longer sealed; a job
+ * sealed the older way (re-serialised by json-glib) still is. */
+static void
+test_queue_store_text_seal (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fm-seal-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cafe.json", NULL);
+  g_autoptr(FmQueueStore) store = fm_queue_store_new (dir);
+  const char *hostile = "a \"quoted\" \\ back\nslash\t\x01\x7f \xf0\x9f\x93\xb7.jpg";
+  g_autoptr(JsonObject) head = json_object_new ();
+  g_autoptr(JsonArray) loaded = NULL;
+  GString *files = g_string_new ("[{\"name\":");
+  g_autofree char *text = NULL, *tampered = NULL;
+  JsonObject *file;
+
+  json_object_set_int_member (head, "version", 1);
+  json_object_set_string_member (head, "id", "cafe");
+  json_object_set_string_member (head, "transferid", "t1");
+  fm_json_append_string (files, hostile);
+  g_string_append (files, ",\"size\":1}]");
+  fm_queue_store_save_with_files (store, "cafe", head, files);
+  flush (store);
+  {
+    g_autoptr(FmQueueStore) again = fm_queue_store_new (dir);
+
+    loaded = fm_queue_store_load (again, NULL);
+  }
+  g_assert_cmpuint (json_array_get_length (loaded), ==, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (loaded, 0), "trusted"));
+  file = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (loaded, 0),
+                                                                      "files"), 0);
+  g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, hostile);
+
+  /* one byte of the file list changed: still a job, no longer ours */
+  text = read_text (path);
+  tampered = g_strdup (text);
+  strstr (tampered, "\"size\":1")[7] = '2';
+  write_text (path, tampered);
+  g_assert_false (loaded_trusted (store, dir));
+  /* nor is one whose seal is not the last member's */
+  g_free (tampered);
+  tampered = g_strdup (text);
+  strstr (tampered, "\"mac\"")[3] = 'd';
+  write_text (path, tampered);
+  g_assert_false (loaded_trusted (store, dir));
+
+  /* as version 0.3 wrote it: pretty-printed, the seal of json-glib's
+   * compact form of the tree without "mac" */
+  {
+    g_autofree char *key_path = g_build_filename (g_get_user_config_dir (), "filemail", "installation-key", NULL);
+    g_autofree char *key = read_text (key_path);
+    g_autoptr(JsonNode) node = json_from_string (text, NULL);
+    g_autoptr(GHmac) hmac = NULL;
+    g_autofree char *compact = NULL, *pretty = NULL;
+
+    g_strstrip (key);
+    json_object_remove_member (json_node_get_object (node), "mac");
+    compact = json_to_string (node, FALSE);
+    hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) key, strlen (key));
+    g_hmac_update (hmac, (const guchar *) compact, -1);
+    json_object_set_string_member (json_node_get_object (node), "mac", g_hmac_get_string (hmac));
+    pretty = json_to_string (node, TRUE);
+    write_text (path, pretty);
+    g_assert_true (loaded_trusted (store, dir));
+  }
   fm_test_rm_rf (dir);
 }
 
@@ -748,6 +847,7 @@ main (int   argc,
   g_test_add_func ("/storage/candidate-names", test_candidate_names);
   g_test_add_func ("/storage/queue-store", test_queue_store);
   g_test_add_func ("/storage/queue-store-journal", test_queue_store_journal);
+  g_test_add_func ("/storage/queue-store-text-seal", test_queue_store_text_seal);
   g_test_add_func ("/storage/queue-store-concurrent-flush", test_queue_store_concurrent_flush);
   g_test_add_func ("/storage/sent-history", test_sent_history);
   g_test_add_func ("/storage/download-record", test_download_record);

@@ -176,6 +176,18 @@ test_edge_sizes_and_names (FmTestFixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (stats, "chunks_without_md5"), ==, 0);
   /* 1 + 1 + 1 + 2 + 4 chunks, each once */
   g_assert_cmpint (json_object_get_int_member (stats, "upload_requests"), ==, 9);
+
+  /* the file list the store is given as text says what the tree says */
+  {
+    g_autoptr(JsonObject) tree = fm_upload_job_to_json (job);
+    g_autoptr(GString) text = fm_upload_job_files_to_text (job);
+    g_autoptr(JsonNode) parsed = json_from_string (text->str, &error);
+    g_autoptr(JsonObject) head = fm_upload_job_to_json_head (job);
+
+    g_assert_no_error (error);
+    g_assert_true (json_node_equal (parsed, json_object_get_member (tree, "files")));
+    g_assert_false (json_object_has_member (head, "files"));
+  }
 }
 
 static void

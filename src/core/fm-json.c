@@ -196,6 +196,36 @@ fm_json_parse_bounded (const char  *data,
   return json_node_ref (root);
 }
 
+/* Appends @value to @out as a JSON string literal, for JSON written as
+ * text where a tree of nodes would cost too much (a job's thousands of
+ * files). Text that is not UTF-8 is made so, as json-glib's parser would
+ * refuse the whole document for it. */
+void
+fm_json_append_string (GString    *out,
+                       const char *value)
+{
+  g_autofree char *valid = NULL;
+
+  if (!g_utf8_validate (value, -1, NULL))
+    value = valid = g_utf8_make_valid (value, -1);
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
 /* Sets @member when there is a @value; NULL leaves it out. */
 void
 fm_json_set_string (JsonObject *object,

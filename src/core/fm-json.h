@@ -38,6 +38,9 @@ void        fm_json_set_string    (JsonObject *object,
                                    const char *member,
                                    const char *value);
 
+void        fm_json_append_string (GString    *out,
+                                   const char *value);
+
 void        fm_json_keep_newest   (JsonObject *object,
                                    const char *time_member,
                                    guint       max);

@@ -133,19 +133,24 @@ job_path (FmQueueStore *self,
   return g_build_filename (self->directory, name, NULL);
 }
 
-/* A saved job is a few kilobytes; a thousand files in one transfer make
- * it a few hundred. Anything larger was not written by this program. */
-#define MAX_JOB_FILE_SIZE (16 * 1024 * 1024)
+/* A saved job is a few kilobytes, and about 130 bytes more per file:
+ * 100,000 files make 13 MB. Anything past 64 MiB (half a million files)
+ * was not written by this program. */
+#define MAX_JOB_FILE_SIZE (64 * 1024 * 1024)
+
+static void check_seal (FmQueueStore *self, JsonObject *job, const char *text, gsize size);
 
 static JsonObject *
-load_one (const char  *path,
-          const char  *id,
-          GError     **error)
+load_one (FmQueueStore *self,
+          const char   *path,
+          const char   *id,
+          GError      **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   gsize size = 0;
   g_autoptr(GError) local_error = NULL;
+  JsonObject *job;
 
   text = fm_state_file_read (path, MAX_JOB_FILE_SIZE, FM_STATE_FILE_NONE, &size, &local_error);
   if (text == NULL)
@@ -167,7 +172,9 @@ load_one (const char  *path,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "its id is not its file name");
       return NULL;
     }
-  return json_object_ref (json_node_get_object (root));
+  job = json_object_ref (json_node_get_object (root));
+  check_seal (self, job, text, size);
+  return job;
 }
 
 static void apply_journals (FmQueueStore *self, const char *id, JsonObject *job);
@@ -329,12 +336,61 @@ seal (FmQueueStore *self,
   return g_strdup (g_hmac_get_string (hmac));
 }
 
-/* Sets "trusted" on a loaded job: sealed by this installation. Without a
- * key the older rule stands: a job that has its transfer was started
- * here. */
+/* The seal is the HMAC of the file's own text without its last member,
+ * `,"mac":"<64 hex digits>"}`: the text is sealed as written, so nothing
+ * is serialised twice and a job of 100,000 files never becomes a tree of
+ * JSON nodes on its way to the disk. Returns the seal of @text (@len
+ * bytes, its closing brace left off) or NULL without a key. */
+static char *
+seal_text (FmQueueStore *self,
+           const char   *text,
+           gsize         len)
+{
+  GBytes *key = installation_key (self);
+  g_autoptr(GHmac) hmac = NULL;
+
+  if (key == NULL)
+    return NULL;
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+  g_hmac_update (hmac, (const guchar *) text, (gssize) len);
+  g_hmac_update (hmac, (const guchar *) "}", 1);
+  return g_strdup (g_hmac_get_string (hmac));
+}
+
+/* A job this version wrote ends in `,"mac":"<64 hex digits>"}` and the
+ * seal is of the text before it, closed (fm_queue_store_save_with_files). */
+static gboolean
+text_seal_matches (FmQueueStore *self,
+                   const char   *text,
+                   gsize         size)
+{
+  static const char marker[] = ",\"mac\":\"";
+  const gsize tail_len = strlen (marker) + 64 + strlen ("\"}");
+  g_autofree char *expected = NULL;
+  const char *tail;
+
+  while (size > 0 && g_ascii_isspace (text[size - 1]))
+    size--;
+  if (size < tail_len + 1)
+    return FALSE;
+  tail = text + size - tail_len;
+  if (memcmp (tail, marker, strlen (marker)) != 0 || memcmp (text + size - 2, "\"}", 2) != 0)
+    return FALSE;
+  expected = seal_text (self, text, (gsize) (tail - text));
+  return expected != NULL && strlen (expected) == 64 &&
+         CRYPTO_memcmp (tail + strlen (marker), expected, 64) == 0;
+}
+
+/* Sets "trusted" on a loaded job (@text: its file): sealed by this
+ * installation. Jobs of older versions were sealed as re-serialised by
+ * json-glib, which is checked when the text's own seal is not there.
+ * Without a key the older rule stands: a job that has its transfer was
+ * started here. */
 static void
 check_seal (FmQueueStore *self,
-            JsonObject   *job)
+            JsonObject   *job,
+            const char   *text,
+            gsize         size)
 {
   g_autofree char *mac = g_strdup (fm_json_get_string (job, "mac"));
   g_autofree char *expected = NULL;
@@ -342,8 +398,9 @@ check_seal (FmQueueStore *self,
 
   if (json_object_has_member (job, "mac"))
     json_object_remove_member (job, "mac");
-  expected = seal (self, job);
-  if (expected != NULL)
+  if (mac != NULL && text_seal_matches (self, text, size))
+    trusted = TRUE;
+  else if ((expected = seal (self, job)) != NULL)
     trusted = mac != NULL && strlen (mac) == strlen (expected) && CRYPTO_memcmp (mac, expected, strlen (mac)) == 0;
   else
     trusted = fm_json_get_string (job, "transferid") != NULL;
@@ -379,7 +436,7 @@ fm_queue_store_load (FmQueueStore  *self,
     {
       g_autofree char *path = g_build_filename (self->directory, names->pdata[i], NULL);
       g_autofree char *id = g_strndup (names->pdata[i], strlen (names->pdata[i]) - strlen (".json"));
-      JsonObject *job = id_is_valid (id) ? load_one (path, id, &local_error) : NULL;
+      JsonObject *job = id_is_valid (id) ? load_one (self, path, id, &local_error) : NULL;
 
       if (job == NULL)
         {
@@ -390,7 +447,6 @@ fm_queue_store_load (FmQueueStore  *self,
           g_clear_error (&local_error);
           continue;
         }
-      check_seal (self, job);
       apply_journals (self, id, job);
       json_array_add_object_element (jobs, job);
     }
@@ -532,7 +588,7 @@ start_next (FmQueueStore *self)
   g_autofree char *id = g_queue_pop_head (&self->order);
   g_autoptr(GTask) task = NULL;
   WriteOp *op;
-  char *text;
+  char *key = NULL, *text = NULL;
 
   if (id == NULL)
     {
@@ -540,12 +596,14 @@ start_next (FmQueueStore *self)
       g_clear_error (&self->last_error);
       return;
     }
-  text = g_hash_table_lookup (self->pending, id);
+  /* the text is handed over, not copied: a job of 100,000 files is
+   * megabytes of it */
+  g_hash_table_steal_extended (self->pending, id, (gpointer *) &key, (gpointer *) &text);
+  g_free (key);
   op = g_new0 (WriteOp, 1);
   op->path = job_path (self, id);
-  op->text = *text != '\0' ? g_strdup (text) : NULL;
+  op->text = *text != '\0' ? text : (g_free (text), NULL);
   op->gen = g_hash_table_contains (self->pending_gen, id) ? *(gint64 *) g_hash_table_lookup (self->pending_gen, id) : 0;
-  g_hash_table_remove (self->pending, id);
   g_hash_table_remove (self->pending_gen, id);
   self->writing = TRUE;
   task = g_task_new (self, NULL, write_done_cb, NULL);
@@ -719,14 +777,28 @@ fm_queue_store_save (FmQueueStore *self,
                      const char   *id,
                      JsonObject   *job)
 {
+  fm_queue_store_save_with_files (self, id, job, NULL);
+}
+
+/* Like fm_queue_store_save(), with the job's "files" member given as its
+ * compact JSON text (taken): a job's file list is written as text by its
+ * owner, and only the few other members go through a JsonObject. */
+void
+fm_queue_store_save_with_files (FmQueueStore *self,
+                                const char   *id,
+                                JsonObject   *job,
+                                GString      *files)
+{
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *path = job_path (self, id);
-
+  g_autofree char *head = NULL;
   g_autofree char *mac = NULL;
+  GString *text;
   Journal *j;
   gint64 *gen;
 
   g_return_if_fail (path != NULL);
+  g_return_if_fail (files == NULL || !json_object_has_member (job, "files"));
   /* a new journal from here on; the snapshot holds every older one */
   j = journal_of (self, id);
   if (j->fd >= 0)
@@ -740,11 +812,19 @@ fm_queue_store_save (FmQueueStore *self,
   json_object_set_int_member (job, "journal", j->gen);
   if (json_object_has_member (job, "mac"))
     json_object_remove_member (job, "mac");
-  mac = seal (self, job);
-  if (mac != NULL)
-    json_object_set_string_member (job, "mac", mac);
   json_node_set_object (node, job);
-  enqueue (self, id, json_to_string (node, TRUE));
+  head = json_to_string (node, FALSE);
+  /* {head…} + ,"files":[…] + ,"mac":"…"} : the file list is spliced in
+   * where it lies (one move of its bytes, no copy) */
+  text = files != NULL ? files : g_string_new (NULL);
+  if (files != NULL)
+    g_string_prepend (text, ",\"files\":");
+  g_string_prepend_len (text, head, (gssize) strlen (head) - 1);
+  mac = seal_text (self, text->str, text->len);
+  if (mac != NULL)
+    g_string_append_printf (text, ",\"mac\":\"%s\"", mac);
+  g_string_append (text, "}\n");
+  enqueue (self, id, g_string_free (text, FALSE));
 }
 
 /* One line per acknowledged chunk, appended at once (a write(), no JSON:

@@ -26,6 +26,10 @@ JsonArray    *fm_queue_store_load         (FmQueueStore  *self,
 void          fm_queue_store_save         (FmQueueStore  *self,
                                            const char    *id,
                                            JsonObject    *job);
+void          fm_queue_store_save_with_files (FmQueueStore *self,
+                                              const char   *id,
+                                              JsonObject   *job,
+                                              GString      *files);
 guint         fm_queue_store_append_ack   (FmQueueStore  *self,
                                            const char    *id,
                                            guint          file,

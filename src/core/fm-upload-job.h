@@ -48,6 +48,8 @@ FmUploadJob   *fm_upload_job_new_from_json  (FmClient                *client,
                                              JsonObject              *object,
                                              GError                 **error);
 JsonObject    *fm_upload_job_to_json        (FmUploadJob             *self);
+JsonObject    *fm_upload_job_to_json_head   (FmUploadJob             *self);
+GString       *fm_upload_job_files_to_text  (FmUploadJob             *self);
 
 void           fm_upload_job_set_chunk_size (FmUploadJob     *self,
                                              gint64           chunk_size);

@@ -85,8 +85,9 @@ save_job (FmUploadQueue *self,
       fm_queue_store_remove (self->store, fm_upload_job_get_id (job));
       return;
     }
-  json = fm_upload_job_to_json (job);
-  fm_queue_store_save (self->store, fm_upload_job_get_id (job), json);
+  json = fm_upload_job_to_json_head (job);
+  fm_queue_store_save_with_files (self->store, fm_upload_job_get_id (job), json,
+                                  fm_upload_job_files_to_text (job));
 }
 
 guint
