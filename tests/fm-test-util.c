@@ -225,3 +225,18 @@ fm_test_count_entries (const char *dir)
     n++;
   return n;
 }
+
+/* A line of /proc/self/status in KiB: "VmRSS" (now), "VmHWM" (the peak);
+ * -1 if it cannot be read. */
+long
+fm_test_memory_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *key = g_strconcat ("\n", field, ":", NULL);
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, key)) == NULL)
+    return -1;
+  return strtol (line + strlen (key), NULL, 10);
+}

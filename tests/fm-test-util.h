@@ -32,6 +32,7 @@ void          fm_test_config           (FmTestFixture *fixture,
 JsonObject   *fm_test_stats            (FmTestFixture *fixture);
 char         *fm_test_source_path      (const char    *name);
 void          fm_test_rm_rf            (const char    *path);
+long          fm_test_memory_kib       (const char    *field);
 FmClient     *fm_test_client_new       (FmTestFixture *fixture);
 guint         fm_test_count_entries    (const char    *dir);
 gboolean      fm_test_make_certificates (const char   *dir,

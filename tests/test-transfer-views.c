@@ -845,18 +845,6 @@ shown (gpointer list)
   return fm_transfer_list_get_show_time (list) > 0;
 }
 
-static long
-rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
-      (line = strstr (status, "VmRSS:")) == NULL)
-    return -1;
-  return strtol (line + 6, NULL, 10);
-}
-
 /* 10,000 more received transfers: a GtkListView builds only the rows on
  * screen, so the first frame comes right after the answer. */
 static void
@@ -872,7 +860,7 @@ test_ten_thousand (void)
   g_assert_true (fm_test_server_seed (ui.server, "carol@example.com", "bob@example.com", 10000, "Bulk", NULL, NULL, &error));
   g_assert_no_error (error);
   log_in_as ("bob@example.com", "bob-password");
-  rss_before = rss_kib ();
+  rss_before = fm_test_memory_kib ("VmRSS");
   start = g_get_monotonic_time ();
   requests_before = fm_details_loader_get_requests (
     fm_transfer_list_get_details_loader (fm_window_get_transfer_list (ui.window, FALSE)));
@@ -883,7 +871,7 @@ test_ten_thousand (void)
   ms = fm_transfer_list_get_show_time (inbox) / 1000.0;
   g_test_message ("10,010 transfers: %.1f ms from the answer in hand to the first frame; "
                   "%.0f ms from the request; RSS +%ld KiB",
-                  ms, (g_get_monotonic_time () - start) / 1000.0, rss_kib () - rss_before);
+                  ms, (g_get_monotonic_time () - start) / 1000.0, fm_test_memory_kib ("VmRSS") - rss_before);
   /* The 300 ms target is a benchmark's (tests/bench/bench-ui.sh sets
    * FM_BENCH_TARGETS=1): on a busy 2-core box a timed assertion is a coin
    * toss. The test only catches a list that hangs: 10 s, 30× what this

@@ -9,7 +9,12 @@ G_BEGIN_DECLS
 #define FM_TYPE_SEND_ITEM (fm_send_item_get_type ())
 G_DECLARE_FINAL_TYPE (FmSendItem, fm_send_item, FM, SEND_ITEM, GObject)
 
-FmSendItem *fm_send_item_new        (GFile      *file);
+typedef void (*FmSendItemsCounted) (GObject *owner);
+
+GPtrArray  *fm_send_items_new       (GFile              **files,
+                                     guint                n_files,
+                                     GObject             *owner,
+                                     FmSendItemsCounted   counted);
 GFile      *fm_send_item_get_file   (FmSendItem *self);
 const char *fm_send_item_get_name   (FmSendItem *self);
 gint64      fm_send_item_get_size   (FmSendItem *self);

@@ -21,6 +21,7 @@ void        fm_send_page_paste           (FmSendPage     *self);
 GListModel *fm_send_page_get_files       (FmSendPage     *self);
 gboolean    fm_send_page_is_valid        (FmSendPage     *self);
 const char *fm_send_page_get_hint        (FmSendPage     *self);
+const char *fm_send_page_get_status      (FmSendPage     *self);
 
 /* for tests: the form's fields */
 GtkEditable *fm_send_page_get_to_entry      (FmSendPage *self);

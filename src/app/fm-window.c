@@ -21,7 +21,9 @@ struct _FmWindow
   GSettings            *settings;
 
   AdwToastOverlay      *toast_overlay;
-  GPtrArray            *toasts;         /* shown or waiting their turn */
+  GPtrArray            *toasts;         /* shown or waiting their turn, in that order */
+  gint64                shown_since;    /* when toasts[0] came on screen, µs */
+  guint                 dismiss_timeout;
   AdwViewStack         *stack;
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *back_button;
@@ -46,8 +48,13 @@ static void
 toast_dismissed_cb (AdwToast *toast,
                     FmWindow *self)
 {
+  gboolean was_shown = self->toasts->len > 0 && g_ptr_array_index (self->toasts, 0) == toast;
+
   g_signal_handlers_disconnect_by_func (toast, toast_dismissed_cb, self);
   g_ptr_array_remove (self->toasts, toast);
+  /* the next one comes on screen now */
+  if (was_shown)
+    self->shown_since = g_get_monotonic_time ();
 }
 
 /* Every toast of the window is known until dismissed, so that an Undo
@@ -56,6 +63,8 @@ static void
 show_toast (FmWindow *self,
             AdwToast *toast)
 {
+  if (self->toasts->len == 0)
+    self->shown_since = g_get_monotonic_time ();
   g_ptr_array_add (self->toasts, g_object_ref (toast));
   g_signal_connect (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -127,23 +136,49 @@ toast_retry_zip_action (GtkWidget  *widget,
 
 /* A toast with its own button and signals (Undo), from a widget that
  * knows the window. */
-/* A toast with Undo is shown now, not queued behind older news (toasts
- * wait while the window is not in front): those are dismissed.
- * libadwaita 1.2's high priority would push them back instead, and trips
- * an assertion when a pushed-back toast comes back. */
+/* libadwaita 1.2 frees a toast's slide-in animation while it still runs
+ * when the toast is dismissed during it (the first 300 ms, 500 when it
+ * replaces another), and the window crashes when the animation would have
+ * ended. So the one on screen is dismissed only once it has been there
+ * that long. */
+#define TOAST_SETTLED_US (600 * G_TIME_SPAN_MILLISECOND)
+
+/* Dismisses every toast but the newest: the waiting ones first (they have
+ * no animation), the one on screen last, so that none comes on screen
+ * only to be dismissed at once. */
+static gboolean
+dismiss_older (gpointer user_data)
+{
+  FmWindow *self = user_data;
+  g_autoptr(GPtrArray) older = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 age = g_get_monotonic_time () - self->shown_since;
+
+  self->dismiss_timeout = 0;
+  if (self->toasts->len > 1 && age < TOAST_SETTLED_US)
+    {
+      self->dismiss_timeout = g_timeout_add ((guint) ((TOAST_SETTLED_US - age) / 1000) + 1, dismiss_older, self);
+      return G_SOURCE_REMOVE;
+    }
+  /* a copy: each dismissal takes its toast out of self->toasts */
+  for (guint i = 0; i + 1 < self->toasts->len; i++)
+    g_ptr_array_add (older, g_object_ref (g_ptr_array_index (self->toasts, i)));
+  for (guint i = older->len; i > 0; i--)
+    adw_toast_dismiss (g_ptr_array_index (older, i - 1));
+  return G_SOURCE_REMOVE;
+}
+
+/* A toast with Undo goes before older news, which is dismissed: toasts
+ * wait their turn while the window is not in front. libadwaita 1.2's high
+ * priority would push them back instead, and trips an assertion when a
+ * pushed-back toast comes back. */
 void
 fm_window_add_toast (FmWindow *self,
                      AdwToast *toast)
 {
-  g_autoptr(GPtrArray) older = g_ptr_array_new_with_free_func (g_object_unref);
-
   g_return_if_fail (FM_IS_WINDOW (self));
-  /* a copy: each dismissal takes its toast out of self->toasts */
-  for (guint i = 0; i < self->toasts->len; i++)
-    g_ptr_array_add (older, g_object_ref (g_ptr_array_index (self->toasts, i)));
-  for (guint i = 0; i < older->len; i++)
-    adw_toast_dismiss (g_ptr_array_index (older, i));
   show_toast (self, toast);
+  g_clear_handle_id (&self->dismiss_timeout, g_source_remove);
+  dismiss_older (self);
 }
 
 /* win.toast-files-saved((us)): "3 files saved", and Open Folder for the
@@ -840,6 +875,7 @@ fm_window_dispose (GObject *object)
 {
   FmWindow *self = FM_WINDOW (object);
 
+  g_clear_handle_id (&self->dismiss_timeout, g_source_remove);
   for (guint i = 0; self->toasts != NULL && i < self->toasts->len; i++)
     g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->toasts, i), toast_dismissed_cb, self);
   g_clear_pointer (&self->toasts, g_ptr_array_unref);

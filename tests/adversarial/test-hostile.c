@@ -406,18 +406,6 @@ call_received (FmTestFixture *f)
   return error;
 }
 
-static long
-rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
-      (line = strstr (status, "VmHWM:")) == NULL)
-    return 0;
-  return strtol (line + 6, NULL, 10);
-}
-
 static void
 test_nested_answer (FmTestFixture *f,
                     gconstpointer  data)
@@ -450,7 +438,7 @@ test_huge_answers (FmTestFixture *f,
 
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      long before = rss_kib ();
+      long before = fm_test_memory_kib ("VmHWM");
       g_autoptr(GError) error = NULL;
 
       fm_test_config (f, "hostile", kinds[i]);
@@ -458,10 +446,10 @@ test_huge_answers (FmTestFixture *f,
       g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
       g_assert_nonnull (strstr (error->message, "larger than"));
       /* the answer was cut at 32 MiB: far from the 64 or 256 MiB sent */
-      g_test_message ("%s: peak RSS grew %ld KiB", kinds[i], rss_kib () - before);
+      g_test_message ("%s: peak RSS grew %ld KiB", kinds[i], fm_test_memory_kib ("VmHWM") - before);
 #ifndef __SANITIZE_ADDRESS__
       /* (AddressSanitizer's shadow memory and quarantine make RSS meaningless) */
-      g_assert_cmpint (rss_kib () - before, <, 160 * 1024);
+      g_assert_cmpint (fm_test_memory_kib ("VmHWM") - before, <, 160 * 1024);
 #endif
     }
 }
@@ -1089,12 +1077,12 @@ test_chunk_sender_hostile_host (void)
     g_string_append (flood, "HTTP/1.1 100 Continue\r\n\r\n");
   g_string_append (flood, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
   raw_server_answer (raw, flood->str, flood->len, TRUE);
-  rss_before = rss_kib ();
+  rss_before = fm_test_memory_kib ("VmHWM");
   answer = post_chunk (sender, uri, path, 0, 16, NULL, NULL, &error);
   g_assert_null (answer);
   g_assert_error (error, FM_ERROR, FM_ERROR_PROTOCOL);
   g_assert_nonnull (strstr (error->message, "interim"));
-  g_assert_cmpint (rss_kib () - rss_before, <, 16 * 1024);
+  g_assert_cmpint (fm_test_memory_kib ("VmHWM") - rss_before, <, 16 * 1024);
   g_clear_error (&error);
   g_string_free (flood, TRUE);
 
