@@ -200,3 +200,64 @@ fm_test_drag_content (GtkWidget *widget)
   g_object_unref (controllers);
   return content;
 }
+
+static void
+after_paint_cb (GdkFrameClock   *clock,
+                FmTestFrameGaps *gaps)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  gaps->longest = MAX (gaps->longest, now - gaps->last);
+  gaps->last = now;
+}
+
+static gboolean
+keep_drawing_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+fm_test_frame_gaps_start (FmTestFrameGaps *gaps,
+                          GtkWidget       *window)
+{
+  gaps->window = window;
+  gaps->first = gaps->last = g_get_monotonic_time ();
+  gaps->longest = 0;
+  gaps->handler = g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                                    G_CALLBACK (after_paint_cb), gaps);
+  gaps->tick = gtk_widget_add_tick_callback (window, keep_drawing_cb, NULL, NULL);
+}
+
+void
+fm_test_frame_gaps_stop (FmTestFrameGaps *gaps)
+{
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (gaps->window), gaps->handler);
+  gtk_widget_remove_tick_callback (gaps->window, gaps->tick);
+}
+
+typedef struct {
+  FmTransferView *view;
+  guint           position;
+} RowAt;
+
+static gboolean
+row_made (gpointer data)
+{
+  RowAt *at = data;
+
+  return fm_transfer_view_get_file_row (at->view, at->position) != NULL;
+}
+
+/* The row of the file at @position in @view, once the list has made it
+ * (at its next layout: a list view makes rows for what it shows). */
+FmFileRow *
+fm_test_file_row (FmTransferView *view,
+                  guint           position)
+{
+  RowAt at = { view, position };
+
+  fm_test_spin_until (row_made, &at);
+  return fm_transfer_view_get_file_row (view, position);
+}

@@ -6,6 +6,7 @@
 #include "fm-application.h"
 #include "fm-fake-services.h"
 #include "fm-test-server.h"
+#include "fm-transfer-view.h"
 #include "fm-window.h"
 
 G_BEGIN_DECLS
@@ -34,5 +35,22 @@ GtkWidget *fm_test_find_label (GtkWidget   *root,
                                const char  *start);
 void fm_test_screenshot_to (const char *path);
 GdkContentProvider *fm_test_drag_content (GtkWidget *widget);
+
+/* The longest time between two frames of @window while measured; the
+ * window draws a frame every refresh meanwhile, as a spinner asks. */
+typedef struct {
+  GtkWidget *window;
+  gint64     first;      /* when measuring started, µs */
+  gint64     last;       /* the previous frame */
+  gint64     longest;    /* the longest gap */
+  gulong     handler;
+  guint      tick;
+} FmTestFrameGaps;
+
+void fm_test_frame_gaps_start (FmTestFrameGaps *gaps,
+                               GtkWidget       *window);
+void fm_test_frame_gaps_stop  (FmTestFrameGaps *gaps);
+FmFileRow *fm_test_file_row   (FmTransferView  *view,
+                               guint            position);
 
 G_END_DECLS

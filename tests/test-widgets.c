@@ -148,30 +148,6 @@ test_file_list (void)
 
 /* ---------------------------------------------------- 20,000 files */
 
-typedef struct {
-  gint64 last;       /* the previous frame, µs */
-  gint64 longest;    /* the longest gap between two frames, µs */
-} FrameGaps;
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                FrameGaps     *gaps)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (gaps->last > 0)
-    gaps->longest = MAX (gaps->longest, now - gaps->last);
-  gaps->last = now;
-}
-
-/* a frame every refresh while it measures: what a spinner asks for */
-static gboolean
-keep_drawing_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  gtk_widget_queue_draw (widget);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 note_time (gint64 *when)
 {
@@ -206,20 +182,17 @@ add_and_measure (FmSendPage  *page,
                  const char  *what,
                  guint        n_files)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (ui.window));
-  FrameGaps gaps = { 0, 0 };
+  FmTestFrameGaps gaps;
   g_autofree char *summary = g_strdup_printf ("%'u files · ", n_files);
   GtkWidget *list = fm_test_find (GTK_WIDGET (page), GTK_TYPE_LIST_VIEW);
   long rss_before = fm_test_memory_kib ("VmRSS");
   g_autoptr(GObject) last = NULL;
   gint64 start, counted = 0;
-  gulong handler;
-  guint tick, rows;
+  guint rows;
   double summary_ms;
 
-  tick = gtk_widget_add_tick_callback (GTK_WIDGET (ui.window), keep_drawing_cb, NULL, NULL);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &gaps);
-  start = gaps.last = g_get_monotonic_time ();
+  fm_test_frame_gaps_start (&gaps, GTK_WIDGET (ui.window));
+  start = gaps.first;
   fm_send_page_add_files (page, (GFile **) files->pdata, files->len);
   /* counted: when the last item heard its size (all of a pick at once) */
   last = g_list_model_get_item (fm_send_page_get_files (page), g_list_model_get_n_items (fm_send_page_get_files (page)) - 1);
@@ -231,8 +204,7 @@ add_and_measure (FmSendPage  *page,
   /* and a few frames more: the rows on screen are drawn */
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
-  g_signal_handler_disconnect (clock, handler);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (ui.window), tick);
+  fm_test_frame_gaps_stop (&gaps);
   rows = count_children (list);
   g_test_message ("%s: counted in %.0f ms, summary on screen %.1f ms after; longest frame gap %.1f ms; "
                   "RSS +%ld KiB; %u rows made for %u items",

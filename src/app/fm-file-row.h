@@ -23,6 +23,10 @@ GtkWidget      *fm_file_row_new            (FmSession      *session,
                                             gboolean        editable);
 GtkWidget      *fm_file_row_new_for_download (FmSession     *session,
                                             FmDownloadJob  *job);
+FmFileRow      *fm_file_row_new_unbound    (FmSession      *session,
+                                            gboolean        editable);
+void            fm_file_row_bind           (FmFileRow      *self,
+                                            FmTransferFile *file);
 FmTransferFile *fm_file_row_get_file       (FmFileRow      *self);
 void            fm_file_row_download       (FmFileRow      *self);
 void            fm_file_row_cancel         (FmFileRow      *self);

@@ -172,8 +172,14 @@ show_item_size (GtkListItem *list_item)
   FmSendItem *item = gtk_list_item_get_item (list_item);
   RowParts p = row_parts (list_item);
   g_autofree char *subtitle = item_subtitle (item);
+  g_autofree char *label = g_strdup_printf ("%s, %s", fm_send_item_get_name (item), subtitle);
   gboolean problem = fm_send_item_get_problem (item) != NULL;
 
+  /* a screen reader lands on GTK's list item widget, the row's parent:
+   * it says the item ("notes.txt, 2.1 kB"), not nothing */
+  if (gtk_widget_get_parent (p.row) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (p.row)), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    label, -1);
   gtk_image_set_from_gicon (GTK_IMAGE (p.icon), fm_send_item_get_icon (item));
   gtk_label_set_text (GTK_LABEL (p.subtitle), subtitle);
   /* why an item cannot be sent is said at full strength (the dimmed

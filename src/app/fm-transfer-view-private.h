@@ -45,14 +45,19 @@ struct _FmTransferView
   GtkWidget      *show_upload_button;   /* an unfinished transfer this computer sends */
   char           *upload_id;
   gboolean        unfinished;
-  guint           download_all_count;
-  guint           download_all_tick;    /* update_download_all() waiting */   /* files Download All started; 0: none waited for */
+  guint           download_all_count;   /* files Download All started; 0: none waited for */
+  guint           download_all_tick;    /* update_download_all() waiting */
+  gint64          answered_at;          /* transfer/get's answer in hand, µs */
+  gint64          shown_at;             /* the first frame drawn with it */
   AdwActionRow   *sent_row;
   AdwActionRow   *expires_row;
   AdwActionRow   *downloads_row;
   AdwActionRow   *size_row;
   AdwActionRow   *link_row;
-  GtkListBox     *files_list;
+  GtkScrolledWindow *files_scroller;
+  GtkListView    *files_list;
+  GtkSliceListModel *files_shown;       /* the first files, growing to all */
+  guint           files_grow;           /* the idle that grows it */
 };
 
 typedef gboolean (*FinishFunc) (FmClient *client, GAsyncResult *result, GError **error);
@@ -86,6 +91,12 @@ void       _fm_transfer_view_edit_action      (GtkWidget *widget, const char *na
 void       _fm_transfer_view_delete_action    (GtkWidget *widget, const char *name, GVariant *parameter);
 void       _fm_transfer_view_forget_action    (GtkWidget *widget, const char *name, GVariant *parameter);
 void       _fm_transfer_view_file_rename_cb   (FmFileRow *row, FmTransferView *self);
+void       _fm_transfer_view_files_init       (FmTransferView *self);
+void       _fm_transfer_view_files_show       (FmTransferView *self,
+                                               GListModel     *files);
+void       _fm_transfer_view_files_dispose    (FmTransferView *self);
+void       _fm_transfer_view_download_all_action (GtkWidget *widget, const char *name, GVariant *parameter);
+void       _fm_transfer_view_focus_first_open (FmTransferView *self);
 void       _fm_transfer_view_file_remove_cb   (FmFileRow *row, FmTransferView *self);
 
 G_END_DECLS

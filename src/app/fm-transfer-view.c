@@ -14,7 +14,6 @@
 
 #include <glib/gi18n.h>
 
-#include "fm-disk-space.h"
 #include "fm-edit-dialog.h"
 #include "fm-error.h"
 #include "fm-file-row.h"
@@ -51,12 +50,6 @@ const char *
 fm_transfer_view_get_error (FmTransferView *self)
 {
   return self->error;
-}
-
-GtkListBox *
-fm_transfer_view_get_files_list (FmTransferView *self)
-{
-  return self->files_list;
 }
 
 GtkWidget *
@@ -288,18 +281,6 @@ show_header (FmTransferView *self,
 /* -------------------------------------------------------------- files */
 
 
-static GtkWidget *
-create_file_row (gpointer item,
-                 gpointer user_data)
-{
-  FmTransferView *self = user_data;
-  GtkWidget *row = fm_file_row_new (self->session, FM_TRANSFER_FILE (item), self->sent);
-
-  g_signal_connect_object (row, "rename", G_CALLBACK (_fm_transfer_view_file_rename_cb), self, 0);
-  g_signal_connect_object (row, "remove", G_CALLBACK (_fm_transfer_view_file_remove_cb), self, 0);
-  return row;
-}
-
 /* Download All has saved every file: the button goes insensitive ("All
  * Files Saved") and would take the keyboard focus with it, so the focus
  * goes to the first file's Open; the toast says how many and offers
@@ -310,12 +291,10 @@ focus_first_open (gpointer data)
   g_autoptr(FmTransferView) self = data;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
 
   if (focus == NULL || focus == self->download_all_button || !gtk_widget_is_sensitive (focus) ||
       gtk_widget_is_ancestor (focus, self->more_button))
-    if (FM_IS_FILE_ROW (first))
-      fm_file_row_focus_open (FM_FILE_ROW (first));
+    _fm_transfer_view_focus_first_open (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -400,14 +379,39 @@ downloads_changed_cb (GListModel     *downloads,
 }
 
 static void
+first_frame_cb (GdkFrameClock  *clock,
+                FmTransferView *self)
+{
+  self->shown_at = g_get_monotonic_time ();
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+}
+
+/* Microseconds from transfer/get's answer in hand to the first frame
+ * drawn with its files (0 before that frame); for the scale test. */
+gint64
+fm_transfer_view_get_show_time (FmTransferView *self)
+{
+  return self->shown_at > self->answered_at ? self->shown_at - self->answered_at : 0;
+}
+
+static void
 show_transfer (FmTransferView *self,
                FmTransfer     *transfer)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  self->answered_at = g_get_monotonic_time ();
+  self->shown_at = 0;
+  if (clock != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (first_frame_cb), self, 0);
+    }
   if (self->transfer != transfer)
     self->download_all_count = 0;
   g_set_object (&self->transfer, transfer);
   show_header (self, transfer);
-  gtk_list_box_bind_model (self->files_list, fm_transfer_get_files (transfer), create_file_row, self, NULL);
+  _fm_transfer_view_files_show (self, fm_transfer_get_files (transfer));
   gtk_stack_set_visible_child_name (self->stack, "detail");
   update_download_all (self);
 }
@@ -518,7 +522,7 @@ fm_transfer_view_show (FmTransferView *self,
   g_clear_object (&self->transfer);
   g_clear_pointer (&self->password, g_free);
   set_error (self, NULL);
-  gtk_list_box_bind_model (self->files_list, NULL, NULL, NULL, NULL);
+  _fm_transfer_view_files_show (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
   if (summary != NULL)
     show_header (self, summary);
@@ -722,35 +726,6 @@ open_action (GtkWidget  *widget,
   gtk_show_uri (_fm_transfer_view_window (self), url, GDK_CURRENT_TIME);
 }
 
-static void
-download_all_action (GtkWidget  *widget,
-                     const char *name,
-                     GVariant   *parameter)
-{
-  FmTransferView *self = FM_TRANSFER_VIEW (widget);
-  g_autoptr(GError) error = NULL;
-  gint64 needed = 0;
-
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
-       row != NULL; row = gtk_widget_get_next_sibling (row))
-    if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)
-      needed += MAX (fm_transfer_file_get_filesize (fm_file_row_get_file (FM_FILE_ROW (row))), 0);
-  /* all of it must fit, with room to spare: said now, not half way */
-  if (!fm_disk_space_check (fm_session_get_download_folder (self->session), -1, needed, FM_DISK_MARGIN_ASKED,
-                            &error))
-    {
-      _fm_transfer_view_toast (self, error->message);
-      return;
-    }
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->files_list));
-       row != NULL; row = gtk_widget_get_next_sibling (row))
-    if (FM_IS_FILE_ROW (row) && fm_file_row_get_state (FM_FILE_ROW (row)) != FM_FILE_ROW_DONE)
-      {
-        fm_file_row_download (FM_FILE_ROW (row));
-        self->download_all_count++;
-      }
-}
-
 /* ----------------------------------------------------------- GObject */
 
 void
@@ -783,6 +758,7 @@ fm_transfer_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->download_all_tick, g_source_remove);
+  _fm_transfer_view_files_dispose (self);
   g_clear_object (&self->summary);
   g_clear_object (&self->transfer);
   g_clear_object (&self->session);
@@ -837,12 +813,13 @@ fm_transfer_view_class_init (FmTransferViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, size_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, link_row);
   gtk_widget_class_bind_template_child (widget_class, FmTransferView, files_list);
+  gtk_widget_class_bind_template_child (widget_class, FmTransferView, files_scroller);
   gtk_widget_class_bind_template_callback (widget_class, unlock_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, fm_transfer_view_reload);
   gtk_widget_class_install_action (widget_class, "view.copy-link", NULL, copy_link_action);
   gtk_widget_class_install_action (widget_class, "view.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "view.show-qr", NULL, show_qr_action);
-  gtk_widget_class_install_action (widget_class, "view.download-all", NULL, download_all_action);
+  gtk_widget_class_install_action (widget_class, "view.download-all", NULL, _fm_transfer_view_download_all_action);
   gtk_widget_class_install_action (widget_class, "view.show-upload", NULL, show_upload_view_action);
   gtk_widget_class_install_action (widget_class, "view.forward", NULL, _fm_transfer_view_forward_action);
   gtk_widget_class_install_action (widget_class, "view.edit", NULL, _fm_transfer_view_edit_action);
@@ -854,4 +831,5 @@ static void
 fm_transfer_view_init (FmTransferView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  _fm_transfer_view_files_init (self);
 }

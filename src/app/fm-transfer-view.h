@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "fm-file-row.h"
 #include "fm-session.h"
 #include "fm-transfer.h"
 
@@ -27,8 +28,12 @@ void        fm_transfer_view_forward      (FmTransferView *self,
 FmTransfer *fm_transfer_view_get_transfer (FmTransferView *self);
 const char *fm_transfer_view_get_state    (FmTransferView *self);
 const char *fm_transfer_view_get_error    (FmTransferView *self);
-GtkListBox *fm_transfer_view_get_files_list (FmTransferView *self);
+FmFileRow  *fm_transfer_view_get_file_row (FmTransferView *self,
+                                           guint           position);
 gboolean    fm_transfer_view_is_busy      (FmTransferView *self);
+gint64      fm_transfer_view_get_show_time (FmTransferView *self);
+guint       fm_transfer_view_count_file_rows (FmTransferView *self);
+guint       fm_transfer_view_get_n_files_shown (FmTransferView *self);
 
 GtkWidget  *fm_transfer_view_get_download_all_button (FmTransferView *self);
 

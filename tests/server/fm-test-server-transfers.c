@@ -860,6 +860,71 @@ fm_ts_handle_test_age (FmTestServer      *self,
   fm_ts_respond_plain_ok (msg);
 }
 
+/* A complete transfer from FROM to RECIPIENTS with N_FILES small files,
+ * named NAMES[i] or "file-I.txt" ("file-FIRST.txt" when there is one). */
+static gboolean
+seed_transfer (FmTestServer *self,
+               const char   *from,
+               GStrv         recipients,
+               char         *subject,
+               const char   *password,
+               gint64        sent_ms,
+               guint         first,
+               guint         n_files,
+               const char   *filename,
+               GError      **error)
+{
+  Transfer *t = transfer_new ();
+  g_autofree char *dir = NULL;
+
+  t->owner = g_strdup (from);
+  t->from = g_strdup (from);
+  for (guint r = 0; recipients[r] != NULL; r++)
+    g_ptr_array_add (t->to, g_strstrip (g_strdup (recipients[r])));
+  t->subject = subject;
+  t->password = g_strdup (password);
+  t->id = fm_ts_random_id (self, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 15);
+  t->key = fm_ts_random_id (self, "0123456789abcdef", 32);
+  t->download_key = fm_ts_random_id (self, "0123456789abcdef", 16);
+  t->sent_ms = sent_ms;
+  t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
+  t->status = "STATUS_COMPLETE";
+  dir = g_build_filename (self->root, t->id, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s", dir);
+      fm_ts_transfer_free (t);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_files; i++)
+    {
+      File *f = g_new0 (File, 1);
+      g_autofree char *body = g_strdup_printf ("seed %u\n", first + i);
+
+      f->transfer = t;
+      f->id = fm_ts_random_id (self, "0123456789abcdef", 32);
+      f->name = filename ? g_strdup (filename) : g_strdup_printf ("file-%u.txt", first + i);
+      f->path = g_build_filename (dir, f->id, NULL);
+      f->size = (gint64) strlen (body);
+      f->chunk_size = MAX_CHUNK_SIZE;
+      f->chunks = f->n_received = 1;
+      f->received = g_new0 (guint8, 1);
+      f->receipts = g_new0 (guint, 1);
+      f->received[0] = 1;
+      t->transfer_size += f->size;
+      if (!g_file_set_contents (f->path, body, -1, error))
+        {
+          fm_ts_file_free (f);
+          fm_ts_transfer_free (t);
+          return FALSE;
+        }
+      g_ptr_array_add (t->files, f);
+      g_hash_table_insert (self->files, f->id, f);
+    }
+  g_hash_table_insert (self->transfers, t->id, t);
+  return TRUE;
+}
+
 /* COUNT complete transfers from FROM to TO (comma list), each with one
  * small file "file-N.txt" (or FILENAME, as given: hostile names for
  * download tests), sent a minute apart going back from now; SUBJECT gets
@@ -878,49 +943,26 @@ fm_test_server_seed (FmTestServer *self,
   g_auto(GStrv) recipients = g_strsplit (to, ",", -1);
 
   for (guint i = 0; i < count; i++)
-    {
-      Transfer *t = transfer_new ();
-      File *f = g_new0 (File, 1);
-      g_autofree char *dir = NULL;
-      g_autofree char *body = g_strdup_printf ("seed %u\n", i);
-
-      t->owner = g_strdup (from);
-      t->from = g_strdup (from);
-      for (guint r = 0; recipients[r] != NULL; r++)
-        g_ptr_array_add (t->to, g_strstrip (g_strdup (recipients[r])));
-      t->subject = g_strdup_printf ("%s %u", subject ? subject : "Seeded", i);
-      t->password = g_strdup (password);
-      t->id = fm_ts_random_id (self, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 15);
-      t->key = fm_ts_random_id (self, "0123456789abcdef", 32);
-      t->download_key = fm_ts_random_id (self, "0123456789abcdef", 16);
-      t->sent_ms = fm_ts_now_ms () - (gint64) i * 60 * 1000;
-      t->expire_ms = t->sent_ms + t->days * 86400 * G_GINT64_CONSTANT (1000);
-      t->status = "STATUS_COMPLETE";
-      f->transfer = t;
-      f->id = fm_ts_random_id (self, "0123456789abcdef", 32);
-      f->name = filename ? g_strdup (filename) : g_strdup_printf ("file-%u.txt", i);
-      dir = g_build_filename (self->root, t->id, NULL);
-      f->path = g_build_filename (dir, f->id, NULL);
-      f->size = (gint64) strlen (body);
-      f->chunk_size = MAX_CHUNK_SIZE;
-      f->chunks = f->n_received = 1;
-      f->received = g_new0 (guint8, 1);
-      f->receipts = g_new0 (guint, 1);
-      f->received[0] = 1;
-      t->transfer_size = f->size;
-      if (g_mkdir_with_parents (dir, 0700) != 0 || !g_file_set_contents (f->path, body, -1, error))
-        {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create %s", dir);
-          fm_ts_file_free (f);
-          fm_ts_transfer_free (t);
-          return FALSE;
-        }
-      g_ptr_array_add (t->files, f);
-      g_hash_table_insert (self->files, f->id, f);
-      g_hash_table_insert (self->transfers, t->id, t);
-    }
+    if (!seed_transfer (self, from, recipients, g_strdup_printf ("%s %u", subject ? subject : "Seeded", i),
+                        password, fm_ts_now_ms () - (gint64) i * 60 * 1000, i, 1, filename, error))
+      return FALSE;
   return TRUE;
+}
+
+/* One complete transfer from FROM to TO with N_FILES small files
+ * "file-0.txt" … (also POST /test/seed with files=N): for the scale of a
+ * transfer's own page. */
+gboolean
+fm_test_server_seed_files (FmTestServer *self,
+                           const char   *from,
+                           const char   *to,
+                           const char   *subject,
+                           guint         n_files,
+                           GError      **error)
+{
+  g_auto(GStrv) recipients = g_strsplit (to, ",", -1);
+
+  return seed_transfer (self, from, recipients, g_strdup (subject), NULL, fm_ts_now_ms (), 0, n_files, NULL, error);
 }
 
 void
@@ -935,6 +977,22 @@ fm_ts_handle_test_seed (FmTestServer      *self,
 
   if (to == NULL)
     return;
+  if (fm_ts_param (params, "files") != NULL)
+    {
+      gint64 n_files = 0;
+
+      if (!fm_ts_parse_int (fm_ts_param (params, "files"), 1, 100000, &n_files))
+        {
+          fm_ts_respond_error (msg, 1002, "files must be 1 to 100000");
+          return;
+        }
+      if (!fm_test_server_seed_files (self, from, to, fm_ts_param (params, "subject") ?: "Seeded",
+                                      (guint) n_files, &error))
+        fm_ts_respond_error (msg, 1002, "%s", error->message);
+      else
+        fm_ts_respond_plain_ok (msg);
+      return;
+    }
   if (!fm_ts_parse_int (fm_ts_param (params, "count"), 1, 100000, &count))
     {
       fm_ts_respond_error (msg, 1002, "count must be 1 to 100000");

@@ -37,6 +37,12 @@ gboolean      fm_test_server_seed         (FmTestServer  *self,
                                            const char    *password,
                                            const char    *filename,
                                            GError       **error);
+gboolean      fm_test_server_seed_files   (FmTestServer  *self,
+                                           const char    *from,
+                                           const char    *to,
+                                           const char    *subject,
+                                           guint          n_files,
+                                           GError       **error);
 gboolean      fm_test_server_expire_transfer (FmTestServer *self,
                                            const char    *id);
 
