@@ -226,6 +226,53 @@ add_and_measure (FmSendPage  *page,
   g_assert_cmpfloat (summary_ms, <, 10000);
 }
 
+static GtkWidget *find_row_of (FmUploadJob *job);
+
+static gboolean
+job_uploading (gpointer job)
+{
+  return fm_upload_job_get_state (job) == FM_UPLOAD_STATE_UPLOADING;
+}
+
+static gboolean
+job_over (gpointer job)
+{
+  FmUploadState state = fm_upload_job_get_state (job);
+
+  return state == FM_UPLOAD_STATE_CANCELLED || state == FM_UPLOAD_STATE_DONE || state == FM_UPLOAD_STATE_FAILED;
+}
+
+/* What one progress tick of the row of an upload of @paths costs, in µs
+ * (the row's update: its title, status, bar and buttons, as once a
+ * second), measured while the upload runs. */
+static double
+row_tick_us (const char * const *paths)
+{
+  FmSession *session = fm_application_get_session (ui.app);
+  g_autoptr(FmTransferOptions) options = fm_transfer_options_new ();
+  g_autoptr(FmUploadJob) job = fm_upload_job_new (fm_session_get_client (session), options, paths);
+  const guint ticks = 2000;
+  GtkWidget *row;
+  gint64 start;
+  double us;
+
+  fm_test_server_configure (ui.server, "slow_ms", "200", NULL);
+  fm_upload_queue_add (fm_session_get_queue (session), job);
+  fm_test_spin_until (job_uploading, job);
+  row = find_row_of (job);
+  g_assert_nonnull (row);
+  start = g_get_monotonic_time ();
+  /* "n-files" changes nothing here but makes the row update as a tick */
+  for (guint i = 0; i < ticks; i++)
+    g_object_notify (G_OBJECT (job), "n-files");
+  us = (double) (g_get_monotonic_time () - start) / ticks;
+  fm_test_server_configure (ui.server, "slow_ms", "0", NULL);
+  fm_upload_job_cancel (job);
+  fm_test_spin_until (job_over, job);
+  fm_upload_queue_remove (fm_session_get_queue (session), job);
+  return us;
+}
+
 /* A folder of 20,000 files, then the same 20,000 files picked one by one
  * (Ctrl+A in the file chooser): one row and 20,000 rows, each a screenful
  * of widgets; the summary says 20,000 files either way. */
@@ -262,6 +309,21 @@ test_twenty_thousand_files (void)
   g_assert_cmpuint (g_list_model_get_n_items (fm_send_page_get_files (page)), ==, n);
   clear_files (page);
   fm_test_spin_until (summary_shown, (gpointer) "Add files or folders to send.");
+
+  /* the upload row of those 20,000 files costs what one file's costs per
+   * tick: nothing in it walks the files */
+  {
+    g_autofree char *one = g_build_filename (album, "IMG_00000.jpg", NULL);
+    const char *folder_paths[] = { album, NULL };
+    const char *one_path[] = { one, NULL };
+    double single = row_tick_us (one_path);
+    double many = row_tick_us (folder_paths);
+
+    g_test_message ("upload row, per progress tick: %.1f us for 1 file, %.1f us for 20,000 files (%.2fx)",
+                    single, many, many / single);
+    if (g_strcmp0 (g_getenv ("FM_BENCH_TARGETS"), "1") == 0)
+      g_assert_cmpfloat (many, <, 2 * single);
+  }
   fm_test_rm_rf (album);
 }
 
