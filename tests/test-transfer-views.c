@@ -890,6 +890,24 @@ test_ten_thousand_files (void)
                   (g_get_monotonic_time () - gaps.first) / 1000.0, gaps.longest / 1000.0,
                   fm_test_memory_kib ("VmRSS") - rss_before, rows);
   fm_test_screenshot ("transfer-ten-thousand-files.png");
+  /* the keyboard goes through the rows as through a list box's: Down and
+   * Up from file to file, Tab from a row to its button and on */
+  {
+    GtkRoot *root = GTK_ROOT (ui.window);
+
+    g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (file_row (view, 0))));
+    for (guint i = 0; i < 3; i++)
+      g_signal_emit_by_name (gtk_widget_get_parent (gtk_root_get_focus (root)), "move-cursor",
+                             GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+    g_assert_true (gtk_root_get_focus (root) == GTK_WIDGET (file_row (view, 3)));
+    g_signal_emit_by_name (gtk_widget_get_parent (gtk_root_get_focus (root)), "move-cursor",
+                           GTK_MOVEMENT_DISPLAY_LINES, -1, FALSE, FALSE);
+    g_assert_true (gtk_root_get_focus (root) == GTK_WIDGET (file_row (view, 2)));
+    g_assert_true (gtk_widget_child_focus (GTK_WIDGET (ui.window), GTK_DIR_TAB_FORWARD));
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (root), GTK_WIDGET (file_row (view, 2))));
+    g_assert_true (gtk_widget_child_focus (GTK_WIDGET (ui.window), GTK_DIR_TAB_FORWARD));
+    g_assert_true (gtk_root_get_focus (root) == GTK_WIDGET (file_row (view, 3)));
+  }
   g_assert_cmpstr (fm_transfer_file_get_filename (fm_file_row_get_file (file_row (view, 0))), ==, "file-0.txt");
   /* the 300 ms target is a benchmark's (tests/bench/bench-ui.sh): a test
    * only catches a page that hangs */

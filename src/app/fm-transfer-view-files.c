@@ -34,6 +34,24 @@ row_of (GtkWidget *child)
   return FM_IS_FILE_ROW (row) ? FM_FILE_ROW (row) : NULL;
 }
 
+/* Up and Down go on from one row's list box to the next row's (the
+ * list view's items are its children, in order). */
+static gboolean
+keynav_failed_cb (GtkWidget        *box,
+                  GtkDirectionType  direction,
+                  FmTransferView   *self)
+{
+  GtkWidget *item = gtk_widget_get_parent (box);
+  GtkWidget *next = NULL;
+  FmFileRow *row;
+
+  if (item == NULL || (direction != GTK_DIR_UP && direction != GTK_DIR_DOWN))
+    return FALSE;
+  next = direction == GTK_DIR_DOWN ? gtk_widget_get_next_sibling (item) : gtk_widget_get_prev_sibling (item);
+  row = next != NULL ? row_of (gtk_widget_get_first_child (next)) : NULL;
+  return row != NULL && gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
 /* Each row sits in a list box of its own: a GtkListBoxRow (an
  * AdwActionRow) asserts that it has one as soon as it takes the focus. */
 static void
@@ -48,6 +66,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (box, "row-holder");
   /* the row is the stop, not the box around it */
   gtk_widget_set_focusable (box, FALSE);
+  g_signal_connect_object (box, "keynav-failed", G_CALLBACK (keynav_failed_cb), self, 0);
   g_signal_connect_object (row, "rename", G_CALLBACK (_fm_transfer_view_file_rename_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (_fm_transfer_view_file_remove_cb), self, 0);
   gtk_list_box_append (GTK_LIST_BOX (box), GTK_WIDGET (row));
