@@ -254,8 +254,9 @@ tally_files (FmSendPage *self)
 
 /* The list is as high as its rows, up to six and a half (the half says
  * there is more): GtkListView 4.8 reports about one row as its natural
- * height however many it holds, so the height is set from the count. A
- * row is 50 px and its line (style.css). */
+ * height however many it holds, so the height is set from the count (and
+ * fixed: it does not follow the list as items come in). A row is 50 px
+ * and its line (style.css). */
 #define FILES_ROW_HEIGHT 51
 #define FILES_MAX_HEIGHT (FILES_ROW_HEIGHT * 13 / 2)
 

@@ -21,7 +21,8 @@
 /* A row and its line (an AdwActionRow's 50 px and more for a two-line
  * subtitle): the list is as high as its rows up to ten, then scrolls.
  * GtkListView 4.8 reports about one row as its natural height, so the
- * height is set from the count. */
+ * height is set from the count, and fixed: a height that followed the
+ * list as it grows asked the whole page for a new layout at each step. */
 #define FILE_ROW_HEIGHT 58
 #define FILES_MAX_ROWS  10
 
