@@ -84,13 +84,12 @@ file_for_upload (FmTestServer *self,
                  gint64        chunks,
                  Upload       *u)
 {
-  File *f;
+  File *f = t->file_by_name != NULL ? g_hash_table_lookup (t->file_by_name, name) : NULL;
 
-  for (guint i = 0; i < t->files->len; i++)
+  /* the transfer's file of that name, if it has one that is not deleted
+   * (a renamed file is named again under its new name) */
+  if (f != NULL && !f->deleted && g_strcmp0 (f->name, name) == 0)
     {
-      f = g_ptr_array_index (t->files, i);
-      if (g_strcmp0 (f->name, name) != 0 || f->deleted)
-        continue;
       if (f->chunk_size != chunk_size || f->chunks != chunks)
         {
           upload_fail (u, 1002, "chunksize and chunks must stay the same for every chunk of a file");
@@ -108,6 +107,7 @@ file_for_upload (FmTestServer *self,
   f->received = g_new0 (guint8, chunks);
   f->receipts = g_new0 (guint, chunks);
   g_ptr_array_add (t->files, f);
+  fm_ts_transfer_name_file (t, f);
   g_hash_table_insert (self->files, f->id, f);
   return f;
 }

@@ -86,6 +86,7 @@ struct _Transfer {
   gboolean   zip_stale;    /* a file was removed and /api/ziptransfer not called since */
   char      *init_params;  /* the parameter names initialize was given, sorted, comma-separated */
   GPtrArray *files;
+  GHashTable *file_by_name; /* name -> the File of that name (fm_ts_transfer_name_file) */
 };
 
 struct _FmTestServer
@@ -184,4 +185,5 @@ void fm_ts_respond_ok (SoupServerMessage *msg, JsonBuilder *builder);
 void fm_ts_respond_plain_ok (SoupServerMessage *msg);
 const char * fm_ts_scheme (FmTestServer *self);
 void fm_ts_transfer_free (Transfer *t);
+void fm_ts_transfer_name_file (Transfer *t, File *f);
 gboolean fm_ts_transfer_is_expired (Transfer *t);

@@ -623,6 +623,7 @@ fm_ts_handle_file_rename (FmTestServer      *self,
     }
   g_free (f->name);
   f->name = g_strdup (name);
+  fm_ts_transfer_name_file (f->transfer, f);
   fm_ts_respond_plain_ok (msg);
 }
 
@@ -919,6 +920,7 @@ seed_transfer (FmTestServer *self,
           return FALSE;
         }
       g_ptr_array_add (t->files, f);
+      fm_ts_transfer_name_file (t, f);
       g_hash_table_insert (self->files, f->id, f);
     }
   g_hash_table_insert (self->transfers, t->id, t);
