@@ -1074,12 +1074,42 @@ test_answer_after_logout (void)
   g_assert_null (cached);
 }
 
+/* GTK 4.8 warns "Trying to snapshot AdwViewStack … without a current
+ * allocation" when the X server's resize of the window (xdotool, in the
+ * narrow test) lands between a frame's layout and its paint; under ASan a
+ * frame is slow enough for that about one run in three. The frame is
+ * drawn right at the next one. That warning is printed, not fatal; every
+ * other stays fatal. (GTK logs structured messages, which
+ * g_test_log_set_fatal_handler() does not see.) */
+static GLogWriterOutput
+log_writer_cb (GLogLevelFlags   level,
+               const GLogField *fields,
+               gsize            n_fields,
+               gpointer         data)
+{
+  const char *domain = NULL, *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+      domain = fields[i].value;
+    else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+      message = fields[i].value;
+  if ((level & G_LOG_LEVEL_WARNING) != 0 && g_strcmp0 (domain, "Gtk") == 0 && message != NULL &&
+      g_str_has_prefix (message, "Trying to snapshot ") && strstr (message, "without a current allocation") != NULL)
+    {
+      g_printerr ("(not fatal) Gtk-WARNING: %s\n", message);
+      return G_LOG_WRITER_HANDLED;
+    }
+  return g_log_writer_default (level, fields, n_fields, data);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
   int status;
 
+  g_log_set_writer_func (log_writer_cb, NULL, NULL);
   fm_test_app_start (&ui, &argc, &argv, "views");
   g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 3, "Holiday", NULL, NULL, &error));
   g_assert_true (fm_test_server_seed (ui.server, "alice@example.com", "bob@example.com", 1, "Secret", "sesame", NULL, &error));
